@@ -1,0 +1,41 @@
+// swift-tools-version: 6.0
+// mmush: an executable model of the AArch64 MMU with a small scripting language.
+import PackageDescription
+
+let package = Package(
+  name: "mmush",
+  products: [
+    .library(name: "MMU", targets: ["MMU"]),
+    .library(name: "MMUScript", targets: ["MMUScript"]),
+    .executable(name: "mmush", targets: ["mmush"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+  ],
+  targets: [
+    // The machine: memory, registers, geometry, descriptors, walker, TLBs. No text, no I/O.
+    .target(name: "MMU"),
+    // The .mmu language's syntax: tokens with source ranges, parser, AST, diagnostics.
+    .target(name: "MMUSyntax"),
+    // The interpreter over the model: statements, builtins, modules, typed results.
+    .target(name: "MMUScript", dependencies: ["MMU", "MMUSyntax"]),
+    // Rendering of results (text, JSON, DOT) and the batch runner, shared by mmush and tests.
+    .target(name: "MMUShell", dependencies: ["MMU", "MMUSyntax", "MMUScript"]),
+    .systemLibrary(
+      name: "CReadline", path: "Sources/CReadline", providers: [.apt(["libreadline-dev"])]),
+    .target(name: "LineEditor", dependencies: ["CReadline"]),
+    .executableTarget(
+      name: "mmush",
+      dependencies: [
+        "MMUShell", "LineEditor",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+    .executableTarget(
+      name: "mmush-bench", dependencies: ["MMU", "MMUScript", "MMUShell"],
+      path: "Benchmarks/MMUBench"),
+    .testTarget(name: "MMUTests", dependencies: ["MMU"]),
+    .testTarget(name: "MMUSyntaxTests", dependencies: ["MMUSyntax"]),
+    .testTarget(name: "MMUScriptTests", dependencies: ["MMUScript", "MMUShell"]),
+    .testTarget(name: "MMUShellTests", dependencies: ["MMUShell"]),
+  ]
+)
