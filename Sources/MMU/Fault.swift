@@ -1,0 +1,54 @@
+/// The kinds of fault a translation reports (§7).
+public enum FaultKind: String, Sendable, CaseIterable, CustomStringConvertible {
+  case translation
+  case addressSize = "address_size"
+  case accessFlag = "access_flag"
+  case permission
+  case tlbConflict = "tlb_conflict"
+  public var description: String { rawValue }
+}
+
+/// A translation fault as the architecture reports it: kind, level, stage, and whether it
+/// happened on a stage-1 table walk (S1PTW).
+public struct Fault: Error, Sendable, Equatable, CustomStringConvertible {
+  public var kind: FaultKind
+  /// -1...3. Setup faults (TxSZ, VA range, EPD, TTBR address size) use level 0.
+  public var level: Int
+  /// 1 or 2.
+  public var stage: Int
+  /// A stage-2 fault taken while fetching a stage-1 descriptor.
+  public var s1ptw: Bool
+  /// The IPA that faulted at stage 2 (HPFAR_EL2), when stage is 2.
+  public var ipa: UInt64?
+  public var write: Bool
+
+  public init(
+    _ kind: FaultKind, level: Int, stage: Int = 1, s1ptw: Bool = false, ipa: UInt64? = nil,
+    write: Bool = false
+  ) {
+    self.kind = kind
+    self.level = level
+    self.stage = stage
+    self.s1ptw = s1ptw
+    self.ipa = ipa
+    self.write = write
+  }
+
+  /// The fault status code (ESR DFSC / PAR_EL1.FST), table §7.1.
+  public var statusCode: UInt64 {
+    let l = UInt64(truncatingIfNeeded: max(level, 0) & 3)
+    switch kind {
+    case .addressSize: return level < 0 ? 0b101001 : 0b000000 | l
+    case .translation: return level < 0 ? 0b101011 : 0b000100 | l
+    case .accessFlag: return 0b001000 | l
+    case .permission: return 0b001100 | l
+    case .tlbConflict: return 0b110000
+    }
+  }
+
+  public var description: String {
+    var s = "\(kind) fault, level \(level), stage \(stage)"
+    if s1ptw { s += ", on a stage-1 table walk" }
+    return s
+  }
+}

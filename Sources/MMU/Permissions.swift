@@ -1,0 +1,102 @@
+/// Access rights one translation grants, for unprivileged (EL0) and privileged (EL1 or EL2)
+/// accesses. Stage 1 and stage 2 each produce one; an access needs both (§5.7).
+public struct Permissions: Sendable, Equatable, CustomStringConvertible {
+  public var el0Read = false, el0Write = false, el0Exec = false
+  public var privRead = false, privWrite = false, privExec = false
+
+  public init() {}
+  public static let all: Permissions = {
+    var p = Permissions()
+    p.el0Read = true
+    p.el0Write = true
+    p.el0Exec = true
+    p.privRead = true
+    p.privWrite = true
+    p.privExec = true
+    return p
+  }()
+
+  public func allows(_ access: AccessType, unprivileged: Bool) -> Bool {
+    switch (access, unprivileged) {
+    case (.read, true): el0Read
+    case (.write, true): el0Write
+    case (.exec, true): el0Exec
+    case (.read, false): privRead
+    case (.write, false): privWrite
+    case (.exec, false): privExec
+    }
+  }
+
+  public func intersection(_ o: Permissions) -> Permissions {
+    var p = Permissions()
+    p.el0Read = el0Read && o.el0Read
+    p.el0Write = el0Write && o.el0Write
+    p.el0Exec = el0Exec && o.el0Exec
+    p.privRead = privRead && o.privRead
+    p.privWrite = privWrite && o.privWrite
+    p.privExec = privExec && o.privExec
+    return p
+  }
+
+  /// "rwx" strings, e.g. `el0 r-- el1 rw-`.
+  public var description: String {
+    func s(_ r: Bool, _ w: Bool, _ x: Bool) -> String {
+      (r ? "r" : "-") + (w ? "w" : "-") + (x ? "x" : "-")
+    }
+    return "el0 \(s(el0Read, el0Write, el0Exec)) priv \(s(privRead, privWrite, privExec))"
+  }
+
+  /// Stage-1 permissions of a two-range regime (EL1&0, EL2&0), §5.1-5.2.
+  /// `ap` is AP[2:1] after APTable; `uxn`/`pxn` include the table bits.
+  public static func stage1TwoRange(ap: UInt64, uxn: Bool, pxn: Bool, wxn: Bool) -> Permissions {
+    var p = Permissions()
+    // AP[1] grants EL0 access; AP[2] makes the page read-only at every level.
+    p.el0Read = ap & 1 != 0
+    p.el0Write = ap == 0b01
+    p.privRead = true
+    p.privWrite = ap & 0b10 == 0
+    // EL0 executes unless UXN, or WXN with an EL0-writable page.
+    p.el0Exec = !uxn && !(wxn && p.el0Write)
+    // Any EL0-writable page is implicitly PXN (§5.2), independent of WXN.
+    p.privExec = !pxn && !p.el0Write && !(wxn && p.privWrite)
+    return p
+  }
+
+  /// Stage-1 permissions of a one-range regime (EL2 without VHE), §5.4: AP[2] alone, one XN.
+  public static func stage1OneRange(ap: UInt64, xn: Bool, wxn: Bool) -> Permissions {
+    var p = Permissions()
+    p.privRead = true
+    p.privWrite = ap & 0b10 == 0
+    p.privExec = !xn && !(wxn && p.privWrite)
+    // No EL0 in this regime: an unprivileged access is checked as privileged by callers.
+    p.el0Read = p.privRead
+    p.el0Write = p.privWrite
+    p.el0Exec = p.privExec
+    return p
+  }
+
+  /// Stage-2 permissions, §5.6: S2AP[0] read, S2AP[1] write; XN[1:0] per EL with FEAT_XNX,
+  /// else XN[1] alone.
+  public static func stage2(s2ap: UInt64, xn: UInt64, xnx: Bool) -> Permissions {
+    var p = Permissions()
+    p.el0Read = s2ap & 1 != 0
+    p.privRead = p.el0Read
+    p.el0Write = s2ap & 2 != 0
+    p.privWrite = p.el0Write
+    if xnx {
+      switch xn & 3 {
+      case 0:
+        p.el0Exec = true
+        p.privExec = true
+      case 1: p.el0Exec = true
+      case 3: p.privExec = true
+      default: break
+      }
+    } else {
+      let x = xn & 2 == 0
+      p.el0Exec = x
+      p.privExec = x
+    }
+    return p
+  }
+}

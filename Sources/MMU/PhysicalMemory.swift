@@ -1,0 +1,306 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// A failure of a physical-memory operation that the caller turns into a diagnostic.
+public enum MemoryError: Error, Equatable, Sendable {
+  /// The address (or the end of the range) lies at or beyond 2^52.
+  case outOfRange(address: UInt64)
+  /// An access of a size other than 1, 2, 4 or 8 bytes, or not naturally aligned.
+  case badAccess(address: UInt64, size: Int)
+  /// Allocating another page would pass the memory budget.
+  case budgetExceeded(limitPages: Int)
+  /// A file could not be opened or mapped.
+  case file(path: String, reason: String)
+}
+
+/// Sparse, page-granular simulated physical memory below 2^52.
+///
+/// Pages are 4 KiB, allocated on first write and found through an open-addressing hash of
+/// page frame numbers, so cost grows with what is written, never with the size of the
+/// address space. Unwritten memory reads as zero. Ranges loaded from a file are mapped
+/// (MAP_PRIVATE), so a multi-GiB dump costs nothing until read, and writes to them are
+/// private copies. Descriptors are read straight from page storage on the walker's hot path.
+public final class PhysicalMemory {
+  public static let pageBits = 12
+  public static let pageSize = 4096
+  /// Physical addresses are below 2^52 in every configuration the architecture has.
+  public static let addressLimit: UInt64 = 1 << 52
+
+  /// Keys are pfn + 1 (0 marks an empty slot); values are page pointers.
+  private var keys: UnsafeMutablePointer<UInt64>
+  private var pages: UnsafeMutablePointer<UnsafeMutableRawPointer?>
+  private var capacity: Int
+  /// Pages this object allocated (file-mapped pages are not counted).
+  public private(set) var allocatedPages = 0
+  private var occupied = 0
+  /// The most pages that may be allocated; writes past it fail with `budgetExceeded`.
+  public var pageBudget: Int
+  /// File mappings: page-aligned base PA, length, host address.
+  private var fileRegions: [(base: UInt64, length: UInt64, host: UnsafeMutableRawPointer)] = []
+
+  public init(pageBudget: Int = 4 << 20) {
+    self.pageBudget = pageBudget
+    capacity = 1024
+    keys = .allocate(capacity: capacity)
+    keys.initialize(repeating: 0, count: capacity)
+    pages = .allocate(capacity: capacity)
+    pages.initialize(repeating: nil, count: capacity)
+  }
+
+  deinit {
+    for i in 0..<capacity where keys[i] != 0 {
+      let pfn = keys[i] - 1
+      if isOwned(pfn: pfn) { pages[i]?.deallocate() }
+    }
+    keys.deallocate()
+    pages.deallocate()
+    for r in fileRegions { munmap(r.host, Int(r.length)) }
+  }
+
+  private func isOwned(pfn: UInt64) -> Bool {
+    fileRegions.isEmpty || fileRegion(containing: pfn << 12) == nil
+  }
+
+  @inline(__always)
+  private func slot(for key: UInt64) -> Int {
+    // Fibonacci hashing: page frames of a table pool are consecutive; spread them.
+    Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 20) & (capacity - 1)
+  }
+
+  /// The storage of the page holding `pa`, if it exists.
+  @inline(__always)
+  public func pagePointer(_ pa: UInt64) -> UnsafeMutableRawPointer? {
+    let key = (pa >> 12) &+ 1
+    var i = slot(for: key)
+    while true {
+      let k = keys[i]
+      if k == key { return pages[i] }
+      if k == 0 { break }
+      i = (i + 1) & (capacity - 1)
+    }
+    return fileRegions.isEmpty ? nil : filePage(pa)
+  }
+
+  private func fileRegion(containing pa: UInt64) -> Int? {
+    fileRegions.firstIndex { pa >= $0.base && pa - $0.base < $0.length }
+  }
+
+  /// A page of a file mapping, entered into the hash on first touch.
+  private func filePage(_ pa: UInt64) -> UnsafeMutableRawPointer? {
+    guard let r = fileRegion(containing: pa) else { return nil }
+    let region = fileRegions[r]
+    let offset = (pa & ~0xfff) - region.base
+    let host = region.host + Int(offset)
+    insert(pfn: pa >> 12, page: host)
+    return host
+  }
+
+  private func insert(pfn: UInt64, page: UnsafeMutableRawPointer) {
+    if (occupied + 1) * 4 > capacity * 3 { grow() }
+    let key = pfn &+ 1
+    var i = slot(for: key)
+    while keys[i] != 0 && keys[i] != key { i = (i + 1) & (capacity - 1) }
+    if keys[i] == 0 { occupied += 1 }
+    keys[i] = key
+    pages[i] = page
+  }
+
+  private func grow() {
+    let oldKeys = keys
+    let oldPages = pages
+    let oldCapacity = capacity
+    capacity *= 2
+    keys = .allocate(capacity: capacity)
+    keys.initialize(repeating: 0, count: capacity)
+    pages = .allocate(capacity: capacity)
+    pages.initialize(repeating: nil, count: capacity)
+    occupied = 0
+    for i in 0..<oldCapacity where oldKeys[i] != 0 {
+      if let p = oldPages[i] { insert(pfn: oldKeys[i] - 1, page: p) }
+    }
+    oldKeys.deallocate()
+    oldPages.deallocate()
+  }
+
+  /// Removes a page from the hash by backward-shift deletion (linear probing).
+  private func remove(pfn: UInt64) -> UnsafeMutableRawPointer? {
+    let key = pfn &+ 1
+    var i = slot(for: key)
+    while keys[i] != key {
+      if keys[i] == 0 { return nil }
+      i = (i + 1) & (capacity - 1)
+    }
+    let page = pages[i]
+    keys[i] = 0
+    pages[i] = nil
+    occupied -= 1
+    var j = i
+    while true {
+      j = (j + 1) & (capacity - 1)
+      if keys[j] == 0 { break }
+      let home = slot(for: keys[j])
+      // Move j back into the hole at i when its home slot does not lie in (i, j].
+      let between = i <= j ? (home > i && home <= j) : (home > i || home <= j)
+      if !between {
+        keys[i] = keys[j]
+        pages[i] = pages[j]
+        keys[j] = 0
+        pages[j] = nil
+        i = j
+      }
+    }
+    return page
+  }
+
+  /// The page holding `pa`, allocated (zeroed) if it does not exist yet.
+  public func writablePage(_ pa: UInt64) throws(MemoryError) -> UnsafeMutableRawPointer {
+    guard pa < Self.addressLimit else { throw .outOfRange(address: pa) }
+    let pfn = pa >> 12
+    // File pages are mapped MAP_PRIVATE: writing them makes a private copy, never the file.
+    if let p = pagePointer(pa) { return p }
+    guard allocatedPages < pageBudget else { throw .budgetExceeded(limitPages: pageBudget) }
+    let p = UnsafeMutableRawPointer.allocate(byteCount: Self.pageSize, alignment: Self.pageSize)
+    p.initializeMemory(as: UInt8.self, repeating: 0, count: Self.pageSize)
+    insert(pfn: pfn, page: p)
+    allocatedPages += 1
+    return p
+  }
+
+  /// Frees the page holding `pa` (its contents read as zero again). File pages are kept.
+  public func discardPage(_ pa: UInt64) {
+    let pfn = pa >> 12
+    if fileRegion(containing: pa) != nil { return }
+    if let p = remove(pfn: pfn) {
+      p.deallocate()
+      allocatedPages -= 1
+    }
+  }
+
+  /// Whether any storage backs `pa` (written, or file-mapped).
+  public func isBacked(_ pa: UInt64) -> Bool { pagePointer(pa) != nil }
+
+  // MARK: Accesses
+
+  /// Reads a naturally aligned 64-bit little-endian value (descriptor fetches).
+  @inline(__always)
+  public func read64(_ pa: UInt64) -> UInt64 {
+    guard let p = pagePointer(pa) else { return 0 }
+    return UInt64(littleEndian: p.load(fromByteOffset: Int(pa & 0xff8), as: UInt64.self))
+  }
+
+  /// Writes a naturally aligned 64-bit little-endian value.
+  public func write64(_ pa: UInt64, _ value: UInt64) throws(MemoryError) {
+    guard pa & 7 == 0 else { throw .badAccess(address: pa, size: 8) }
+    let p = try writablePage(pa)
+    p.storeBytes(of: value.littleEndian, toByteOffset: Int(pa & 0xff8), as: UInt64.self)
+  }
+
+  /// Reads 1, 2, 4 or 8 bytes, naturally aligned.
+  public func read(_ pa: UInt64, size: Int) throws(MemoryError) -> UInt64 {
+    try checkAccess(pa, size)
+    guard let p = pagePointer(pa) else { return 0 }
+    let off = Int(pa & 0xfff)
+    switch size {
+    case 1: return UInt64(p.load(fromByteOffset: off, as: UInt8.self))
+    case 2: return UInt64(UInt16(littleEndian: p.load(fromByteOffset: off, as: UInt16.self)))
+    case 4: return UInt64(UInt32(littleEndian: p.load(fromByteOffset: off, as: UInt32.self)))
+    default: return UInt64(littleEndian: p.load(fromByteOffset: off, as: UInt64.self))
+    }
+  }
+
+  /// Writes 1, 2, 4 or 8 bytes (the value truncated to the size), naturally aligned.
+  public func write(_ pa: UInt64, _ value: UInt64, size: Int) throws(MemoryError) {
+    try checkAccess(pa, size)
+    let p = try writablePage(pa)
+    let off = Int(pa & 0xfff)
+    switch size {
+    case 1: p.storeBytes(of: UInt8(truncatingIfNeeded: value), toByteOffset: off, as: UInt8.self)
+    case 2:
+      p.storeBytes(
+        of: UInt16(truncatingIfNeeded: value).littleEndian, toByteOffset: off, as: UInt16.self)
+    case 4:
+      p.storeBytes(
+        of: UInt32(truncatingIfNeeded: value).littleEndian, toByteOffset: off, as: UInt32.self)
+    default: p.storeBytes(of: value.littleEndian, toByteOffset: off, as: UInt64.self)
+    }
+  }
+
+  private func checkAccess(_ pa: UInt64, _ size: Int) throws(MemoryError) {
+    guard pa < Self.addressLimit else { throw .outOfRange(address: pa) }
+    guard [1, 2, 4, 8].contains(size), pa % UInt64(size) == 0 else {
+      throw .badAccess(address: pa, size: size)
+    }
+  }
+
+  /// Copies `count` bytes starting at `pa` (unbacked bytes read as zero).
+  public func readBytes(_ pa: UInt64, count: Int) throws(MemoryError) -> [UInt8] {
+    let (end, o) = pa.addingReportingOverflow(UInt64(max(count, 0)))
+    guard !o, end <= Self.addressLimit else { throw .outOfRange(address: pa) }
+    var out = [UInt8](repeating: 0, count: max(count, 0))
+    var done = 0
+    while done < count {
+      let a = pa + UInt64(done)
+      let inPage = min(count - done, Self.pageSize - Int(a & 0xfff))
+      if let p = pagePointer(a) {
+        out.withUnsafeMutableBytes { dst in
+          dst.baseAddress!.advanced(by: done).copyMemory(
+            from: p.advanced(by: Int(a & 0xfff)), byteCount: inPage)
+        }
+      }
+      done += inPage
+    }
+    return out
+  }
+
+  /// Writes bytes starting at `pa`.
+  public func writeBytes(_ pa: UInt64, _ bytes: [UInt8]) throws(MemoryError) {
+    let (end, o) = pa.addingReportingOverflow(UInt64(bytes.count))
+    guard !o, end <= Self.addressLimit else { throw .outOfRange(address: pa) }
+    var done = 0
+    while done < bytes.count {
+      let a = pa + UInt64(done)
+      let inPage = min(bytes.count - done, Self.pageSize - Int(a & 0xfff))
+      let p = try writablePage(a)
+      bytes.withUnsafeBytes { src in
+        p.advanced(by: Int(a & 0xfff)).copyMemory(
+          from: src.baseAddress!.advanced(by: done), byteCount: inPage)
+      }
+      done += inPage
+    }
+  }
+
+  /// Maps a file at `pa` without copying it (MAP_PRIVATE). `pa` must be page aligned; the
+  /// range must not overlap pages already written or another file. Returns the file size.
+  @discardableResult
+  public func mapFile(at pa: UInt64, path: String) throws(MemoryError) -> UInt64 {
+    guard pa & 0xfff == 0 else { throw .badAccess(address: pa, size: Self.pageSize) }
+    let fd = open(path, O_RDONLY)
+    guard fd >= 0 else { throw .file(path: path, reason: String(cString: strerror(errno))) }
+    defer { close(fd) }
+    var st = stat()
+    guard fstat(fd, &st) == 0 else {
+      throw .file(path: path, reason: String(cString: strerror(errno)))
+    }
+    guard (st.st_mode & S_IFMT) == S_IFREG else {
+      throw .file(path: path, reason: "not a regular file")
+    }
+    let size = UInt64(max(st.st_size, 0))
+    guard size > 0 else { return 0 }
+    let (end, o) = pa.addingReportingOverflow(size)
+    guard !o, end <= Self.addressLimit else { throw .outOfRange(address: pa) }
+    let length = (size + 0xfff) & ~0xfff
+    var a = pa
+    while a < pa + length {
+      if pagePointer(a) != nil {
+        throw .file(path: path, reason: "PA \(a) is already backed; load into unused memory")
+      }
+      a += 0x1000
+    }
+    guard let host = mmap(nil, Int(length), PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0),
+      host != MAP_FAILED
+    else { throw .file(path: path, reason: String(cString: strerror(errno))) }
+    fileRegions.append((pa, length, host))
+    return size
+  }
+}

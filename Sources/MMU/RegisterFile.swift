@@ -1,0 +1,31 @@
+/// One CPU's system registers. Values are stored whole; fields are views on them.
+public struct RegisterFile: Sendable, Equatable {
+  private var values: [UInt64]
+
+  public init() {
+    values = SystemRegister.allCases.map { RegisterDefaults.value($0) }
+  }
+
+  public subscript(_ r: SystemRegister) -> UInt64 {
+    @inline(__always) get { values[r.rawValue] }
+    set { values[r.rawValue] = newValue }
+  }
+
+  public var features: Features {
+    Features(mmfr0: self[.id_aa64mmfr0_el1], mmfr1: self[.id_aa64mmfr1_el1], mmfr2: self[.id_aa64mmfr2_el1])
+  }
+
+  /// HCR_EL2.E2H: EL2 runs the EL2&0 regime (VHE) and TCR_EL2 has the EL1 layout.
+  public var e2h: Bool { self[.hcr_el2] & bit(34) != 0 }
+  /// HCR_EL2.TGE: with E2H, EL0 belongs to the EL2&0 regime (the VHE host).
+  public var tge: Bool { self[.hcr_el2] & bit(27) != 0 }
+  /// HCR_EL2.VM: stage 2 translates EL1&0 accesses.
+  public var stage2Enabled: Bool { self[.hcr_el2] & 1 != 0 && !(e2h && tge) }
+  /// HCR_EL2.FWB.
+  public var fwb: Bool { self[.hcr_el2] & bit(46) != 0 }
+
+  /// The field named `name` of register `r` in the layout currently in force.
+  public func field(_ r: SystemRegister, _ name: String) -> RegisterField? {
+    r.field(named: name, vhe: e2h)
+  }
+}

@@ -1,0 +1,299 @@
+/// The result of one stage's walk before the stages are combined.
+struct StageLeaf {
+  var output: UInt64
+  var level: Int
+  var blockBits: Int
+  var descriptor: UInt64
+  var permissions: Permissions
+  /// Stage 1: the MAIR byte; stage 2: MemAttr[3:0].
+  var attribute: UInt64
+  var shareability: Shareability
+  var global: Bool
+  var contiguous: Bool
+}
+
+/// The translation table walker: the architecture's walk, step by step, reading descriptors
+/// from simulated memory (§7.2). It is the one place translations are computed; `walk`, `at`,
+/// `translate`, the TLB fill and the mapper's look-ups all come here.
+public struct Walker {
+  public let memory: PhysicalMemory
+  public let registers: RegisterFile
+  public let trace: Bool
+  public private(set) var accesses = 0
+  /// A walk's total descriptor reads are bounded; a table loop is impossible with levels
+  /// counting up, but this keeps any future change honest.
+  static let maxLevels = 5
+
+  public init(memory: PhysicalMemory, registers: RegisterFile, trace: Bool = false) {
+    self.memory = memory
+    self.registers = registers
+    self.trace = trace
+  }
+
+  /// Translates `va` as an access of `context` would, through stage 1 then stage 2 when
+  /// enabled, or through stage 2 alone for `.stage2`.
+  public static func walk(
+    memory: PhysicalMemory, registers: RegisterFile, context: AccessContext, address: UInt64,
+    access: AccessType, trace: Bool = false
+  ) -> WalkResult {
+    var w = Walker(memory: memory, registers: registers, trace: trace)
+    var steps: [WalkStep] = []
+    let outcome = w.translate(context, address, access, steps: &steps)
+    return WalkResult(
+      inputAddress: address, access: access, outcome: outcome, steps: steps,
+      accesses: w.accesses)
+  }
+
+  mutating func translate(
+    _ ctx: AccessContext, _ va: UInt64, _ access: AccessType, steps: inout [WalkStep]
+  ) -> WalkOutcome {
+    let write = access == .write
+    if ctx.regime == .stage2 {
+      switch stage2(ipa: va, access: access, unprivileged: ctx.unprivileged, s1ptw: false,
+        steps: &steps)
+      {
+      case .failure(let f): return .faulted(f)
+      case .success(let leaf):
+        return .translated(
+          Translation(
+            inputAddress: va, ipa: nil, pa: leaf.output, level: leaf.level,
+            blockBits: leaf.blockBits, descriptor: leaf.descriptor, stage2Level: nil,
+            stage2BlockBits: nil, stage2Descriptor: nil, stage1Permissions: nil,
+            stage2Permissions: leaf.permissions,
+            attributes: MemoryAttributes(
+              mair: MemoryAttributes.stage2MAIR(memAttr: leaf.attribute),
+              shareability: leaf.shareability), global: true, contiguous: leaf.contiguous))
+      }
+    }
+
+    let s1: StageLeaf
+    if mmuEnabled(ctx.regime) {
+      let setup: StageSetup
+      switch TranslationSetup.stage1(
+        registers, regime: ctx.regime, va: va, access: access, unprivileged: ctx.unprivileged)
+      {
+      case .failure(var f):
+        f.write = write
+        return .faulted(f)
+      case .success(let s): setup = s
+      }
+      switch stage1(setup, va: va, access: access, ctx: ctx, steps: &steps) {
+      case .failure(let f): return .faulted(f)
+      case .success(let leaf): s1 = leaf
+      }
+    } else {
+      // MMU off: a flat map. VA bits at and above PAMax must be zero (Address size, level 0).
+      let paMax = registers.features.paMax
+      guard va >> UInt64(paMax) == 0 else {
+        return .faulted(Fault(.addressSize, level: 0, write: write))
+      }
+      // Data accesses are Device-nGnRnE, instruction fetches Normal (§6.5).
+      s1 = StageLeaf(
+        output: va, level: 0, blockBits: 12, descriptor: 0, permissions: .all,
+        attribute: access == .exec ? 0x44 : 0x00, shareability: .outer, global: true,
+        contiguous: false)
+    }
+
+    let s1Attributes = MemoryAttributes(
+      mair: UInt8(truncatingIfNeeded: s1.attribute), shareability: s1.shareability)
+    var t = Translation(
+      inputAddress: va, ipa: nil, pa: s1.output, level: s1.level, blockBits: s1.blockBits,
+      descriptor: s1.descriptor, stage2Level: nil, stage2BlockBits: nil, stage2Descriptor: nil,
+      stage1Permissions: s1.permissions, stage2Permissions: nil, attributes: s1Attributes,
+      global: s1.global, contiguous: s1.contiguous)
+    guard ctx.stage2 else { return .translated(t) }
+
+    // Stage 2 of the output IPA, after every stage-1 check passed (§5.7).
+    switch stage2(ipa: s1.output, access: access, unprivileged: ctx.unprivileged, s1ptw: false,
+      steps: &steps)
+    {
+    case .failure(let f): return .faulted(f)
+    case .success(let leaf):
+      t.ipa = s1.output
+      t.pa = leaf.output
+      t.stage2Level = leaf.level
+      t.stage2BlockBits = leaf.blockBits
+      t.stage2Descriptor = leaf.descriptor
+      t.stage2Permissions = leaf.permissions
+      t.attributes = MemoryAttributes.combine(
+        stage1: s1Attributes, stage2: leaf.attribute, s2Shareability: leaf.shareability,
+        fwb: registers.fwb)
+      return .translated(t)
+    }
+  }
+
+  func mmuEnabled(_ regime: Regime) -> Bool {
+    switch regime {
+    case .el10: registers[.sctlr_el1] & 1 != 0
+    case .el2, .el20: registers[.sctlr_el2] & 1 != 0
+    case .stage2: true
+    }
+  }
+
+  // MARK: Stage 1
+
+  mutating func stage1(
+    _ setup: StageSetup, va: UInt64, access: AccessType, ctx: AccessContext,
+    steps: inout [WalkStep]
+  ) -> Result<StageLeaf, Fault> {
+    let nested = ctx.stage2
+    return walkTables(
+      setup, input: va, access: access, unprivileged: ctx.unprivileged, nested: nested,
+      s1ptw: false, steps: &steps)
+  }
+
+  // MARK: Stage 2
+
+  /// Stage 2 of `ipa`. `s1ptw` marks a fetch of a stage-1 descriptor: its faults are
+  /// reported with S1PTW=1.
+  mutating func stage2(
+    ipa: UInt64, access: AccessType, unprivileged: Bool, s1ptw: Bool, steps: inout [WalkStep]
+  ) -> Result<StageLeaf, Fault> {
+    switch TranslationSetup.stage2(registers, ipa: ipa, access: access) {
+    case .failure(var f):
+      f.s1ptw = s1ptw
+      return .failure(f)
+    case .success(let setup):
+      return walkTables(
+        setup, input: ipa, access: access, unprivileged: unprivileged, nested: false,
+        s1ptw: s1ptw, steps: &steps)
+    }
+  }
+
+  // MARK: The table walk of one stage
+
+  mutating func walkTables(
+    _ setup: StageSetup, input: UInt64, access: AccessType, unprivileged: Bool, nested: Bool,
+    s1ptw: Bool, steps: inout [WalkStep]
+  ) -> Result<StageLeaf, Fault> {
+    let g = setup.geometry
+    let granule = g.granule
+    let isStage2 = setup.regime.isStage2
+    let stageNumber = isStage2 ? 2 : 1
+    let write = access == .write
+    func fault(_ kind: FaultKind, _ level: Int) -> Fault {
+      Fault(
+        kind, level: level, stage: stageNumber, s1ptw: s1ptw, ipa: isStage2 ? input : nil,
+        write: write)
+    }
+
+    var level = g.startLevel
+    var table = setup.tableBase
+    // Table attributes gathered on the path (bits [63:59] ORed): PXN, XN, APTable[0..1], NS.
+    var tableAttrs: UInt64 = 0
+    while true {
+      let index = g.index(input, level: level)
+      let entry = table &+ UInt64(index) &* 8
+      var entryPA = entry
+      var s2Steps: [WalkStep] = []
+      if nested {
+        // Every stage-1 table address is an IPA: translate it through stage 2 first (§8).
+        switch stage2(ipa: entry, access: .read, unprivileged: false, s1ptw: true,
+          steps: &s2Steps)
+        {
+        case .failure(let f):
+          if trace { steps.append(contentsOf: s2Steps) }
+          return .failure(f)
+        case .success(let leaf):
+          guard leaf.permissions.privRead else {
+            // Stage-1 table walks are reads at stage 2 (§5.6).
+            return .failure(
+              Fault(.permission, level: leaf.level, stage: 2, s1ptw: true, ipa: entry,
+                write: false))
+          }
+          entryPA = leaf.output
+        }
+      }
+      let descriptor = memory.read64(entryPA)
+      accesses &+= 1
+      let d = Descriptor(descriptor)
+      let kind = d.kind(level: level, granule: granule, ds: g.ds, paMax: setup.paMax)
+      if trace {
+        steps.append(
+          WalkStep(
+            stage: stageNumber, level: level, index: index, tableAddress: table,
+            entryAddress: entry, entryPA: entryPA, descriptor: descriptor, kind: kind,
+            stage2Steps: s2Steps))
+      }
+      // Invalid, or a block where no block is allowed (incl. 0b01 at level 3).
+      guard kind != .invalid && kind != .reserved else {
+        return .failure(fault(.translation, level))
+      }
+      // The next-level table or output address must fit the output size (§4.2).
+      let address = d.address(granule: granule, ds: g.ds, outputBits: setup.outputBits)
+      if setup.outputBits <= 48 && address >> UInt64(setup.outputBits) != 0 {
+        return .failure(fault(.addressSize, level))
+      }
+      if kind == .table {
+        tableAttrs |= descriptor >> 59
+        table = address
+        level += 1
+        continue
+      }
+
+      // A block or page: the leaf.
+      let shift = g.levelShift(level)
+      let output = (address & ~lowMask(shift)) | (input & lowMask(shift))
+      var newDescriptor = descriptor
+      if !d.af {
+        // Access flag: set by hardware with HA, else an Access flag fault.
+        guard setup.hardwareAF else { return .failure(fault(.accessFlag, level)) }
+        newDescriptor |= bit(10)
+      }
+      // Dirty state: a write to a DBM page makes it writable (stage 1 clears AP[2], stage 2
+      // sets S2AP[1]); table restrictions still apply below.
+      if setup.hardwareDirty && d.dbm && write {
+        newDescriptor = isStage2 ? newDescriptor | bit(7) : newDescriptor & ~bit(7)
+      }
+      let nd = Descriptor(newDescriptor)
+      let leaf: StageLeaf
+      if isStage2 {
+        let perms = Permissions.stage2(s2ap: nd.s2ap, xn: nd.s2xn, xnx: setup.xnx)
+        leaf = StageLeaf(
+          output: output, level: level, blockBits: shift, descriptor: newDescriptor,
+          permissions: perms, attribute: nd.memAttr,
+          shareability: Shareability(rawValue: g.ds ? setup.tcrShareability : nd.sh) ?? .none,
+          global: true, contiguous: nd.contiguous)
+        // A stage-1 table fetch only needs read, checked by the caller.
+        if !s1ptw && !perms.allows(access, unprivileged: unprivileged) {
+          return .failure(fault(.permission, level))
+        }
+      } else {
+        let perms = stage1Permissions(nd, tableAttrs: tableAttrs, setup: setup)
+        let attr = (setup.mair >> UInt64(8 * nd.attrIndx)) & 0xff
+        leaf = StageLeaf(
+          output: output, level: level, blockBits: shift, descriptor: newDescriptor,
+          permissions: perms, attribute: attr,
+          shareability: Shareability(rawValue: g.ds ? setup.tcrShareability : nd.sh) ?? .none,
+          global: !(setup.regime.hasTwoRanges && nd.nG), contiguous: nd.contiguous)
+        let unpriv = unprivileged && setup.regime.hasTwoRanges
+        if !perms.allows(access, unprivileged: unpriv) {
+          return .failure(fault(.permission, level))
+        }
+      }
+      // The hardware update is made only by an access that does not fault (§5.5).
+      if newDescriptor != descriptor {
+        try? memory.write64(entryPA, newDescriptor)
+      }
+      return .success(leaf)
+    }
+  }
+
+  /// Stage-1 rights from the leaf and the table attributes on the path (§4.5, §5.1-5.4).
+  func stage1Permissions(_ d: Descriptor, tableAttrs: UInt64, setup: StageSetup) -> Permissions {
+    var ap = d.ap
+    var uxn = d.uxn
+    var pxn = d.pxn
+    if !setup.hpd {
+      // tableAttrs: bit0 PXNTable, bit1 UXNTable/XNTable, bit2 APTable[0], bit3 APTable[1].
+      pxn = pxn || tableAttrs & 1 != 0
+      uxn = uxn || tableAttrs & 2 != 0
+      if setup.regime.hasTwoRanges && tableAttrs & 4 != 0 { ap &= ~1 }  // no EL0 access
+      if tableAttrs & 8 != 0 { ap |= 2 }  // read-only
+    }
+    if setup.regime.hasTwoRanges {
+      return .stage1TwoRange(ap: ap, uxn: uxn, pxn: pxn, wxn: setup.wxn)
+    }
+    return .stage1OneRange(ap: ap, xn: uxn, wxn: setup.wxn)
+  }
+}
