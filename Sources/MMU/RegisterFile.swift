@@ -12,7 +12,9 @@ public struct RegisterFile: Sendable, Equatable {
   }
 
   public var features: Features {
-    Features(mmfr0: self[.id_aa64mmfr0_el1], mmfr1: self[.id_aa64mmfr1_el1], mmfr2: self[.id_aa64mmfr2_el1])
+    Features(
+      mmfr0: self[.id_aa64mmfr0_el1], mmfr1: self[.id_aa64mmfr1_el1], mmfr2: self[.id_aa64mmfr2_el1]
+    )
   }
 
   /// HCR_EL2.E2H: EL2 runs the EL2&0 regime (VHE) and TCR_EL2 has the EL1 layout.

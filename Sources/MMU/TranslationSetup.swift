@@ -37,10 +37,16 @@ public enum TranslationSetup {
     let upper = twoRange && va & bit(55) != 0
     var tsz: UInt64
     var granule: Granule
-    var epd = false, hpd = false, tbi = false, tbid = false, e0pd = false
+    var epd = false
+    var hpd = false
+    var tbi = false
+    var tbid = false
+    var e0pd = false
     var ttbr: UInt64
     let ipsField: UInt64
-    var ha = false, hd = false, ds = false
+    var ha = false
+    var hd = false
+    var ds = false
     var sh: UInt64
     let sctlr: UInt64
     let mair: UInt64

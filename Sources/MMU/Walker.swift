@@ -20,6 +20,8 @@ public struct Walker {
   public let registers: RegisterFile
   public let trace: Bool
   public private(set) var accesses = 0
+  /// When set, stage 2 is this space walked by software rather than VTTBR_EL2/VTCR_EL2.
+  public var stage2Space: AddressSpace?
   /// A walk's total descriptor reads are bounded; a table loop is impossible with levels
   /// counting up, but this keeps any future change honest.
   static let maxLevels = 5
@@ -49,20 +51,13 @@ public struct Walker {
   ) -> WalkOutcome {
     let write = access == .write
     if ctx.regime == .stage2 {
-      switch stage2(ipa: va, access: access, unprivileged: ctx.unprivileged, s1ptw: false,
+      switch stage2(
+        ipa: va, access: access, unprivileged: ctx.unprivileged, s1ptw: false,
         steps: &steps)
       {
       case .failure(let f): return .faulted(f)
       case .success(let leaf):
-        return .translated(
-          Translation(
-            inputAddress: va, ipa: nil, pa: leaf.output, level: leaf.level,
-            blockBits: leaf.blockBits, descriptor: leaf.descriptor, stage2Level: nil,
-            stage2BlockBits: nil, stage2Descriptor: nil, stage1Permissions: nil,
-            stage2Permissions: leaf.permissions,
-            attributes: MemoryAttributes(
-              mair: MemoryAttributes.stage2MAIR(memAttr: leaf.attribute),
-              shareability: leaf.shareability), global: true, contiguous: leaf.contiguous))
+        return .translated(translation(from: leaf, input: va, regime: .stage2))
       }
     }
 
@@ -104,7 +99,8 @@ public struct Walker {
     guard ctx.stage2 else { return .translated(t) }
 
     // Stage 2 of the output IPA, after every stage-1 check passed (§5.7).
-    switch stage2(ipa: s1.output, access: access, unprivileged: ctx.unprivileged, s1ptw: false,
+    switch stage2(
+      ipa: s1.output, access: access, unprivileged: ctx.unprivileged, s1ptw: false,
       steps: &steps)
     {
     case .failure(let f): return .faulted(f)
@@ -120,6 +116,21 @@ public struct Walker {
         fwb: registers.fwb)
       return .translated(t)
     }
+  }
+
+  /// A one-stage translation from a leaf.
+  func translation(from leaf: StageLeaf, input: UInt64, regime: Regime) -> Translation {
+    let s2 = regime.isStage2
+    return Translation(
+      inputAddress: input, ipa: nil, pa: leaf.output, level: leaf.level,
+      blockBits: leaf.blockBits, descriptor: leaf.descriptor, stage2Level: nil,
+      stage2BlockBits: nil, stage2Descriptor: nil, stage1Permissions: s2 ? nil : leaf.permissions,
+      stage2Permissions: s2 ? leaf.permissions : nil,
+      attributes: MemoryAttributes(
+        mair: s2
+          ? MemoryAttributes.stage2MAIR(memAttr: leaf.attribute)
+          : UInt8(truncatingIfNeeded: leaf.attribute),
+        shareability: leaf.shareability), global: leaf.global, contiguous: leaf.contiguous)
   }
 
   func mmuEnabled(_ regime: Regime) -> Bool {
@@ -149,6 +160,14 @@ public struct Walker {
   mutating func stage2(
     ipa: UInt64, access: AccessType, unprivileged: Bool, s1ptw: Bool, steps: inout [WalkStep]
   ) -> Result<StageLeaf, Fault> {
+    if let space = stage2Space {
+      guard space.half(of: ipa) != nil else {
+        return .failure(Fault(.translation, level: 0, stage: 2, s1ptw: s1ptw, ipa: ipa))
+      }
+      return walkTables(
+        space.softwareSetup(), input: ipa, access: access, unprivileged: unprivileged,
+        nested: false, s1ptw: s1ptw, steps: &steps)
+    }
     switch TranslationSetup.stage2(registers, ipa: ipa, access: access) {
     case .failure(var f):
       f.s1ptw = s1ptw
@@ -164,7 +183,7 @@ public struct Walker {
 
   mutating func walkTables(
     _ setup: StageSetup, input: UInt64, access: AccessType, unprivileged: Bool, nested: Bool,
-    s1ptw: Bool, steps: inout [WalkStep]
+    s1ptw: Bool, steps: inout [WalkStep], checkPermissions: Bool = true
   ) -> Result<StageLeaf, Fault> {
     let g = setup.geometry
     let granule = g.granule
@@ -188,7 +207,8 @@ public struct Walker {
       var s2Steps: [WalkStep] = []
       if nested {
         // Every stage-1 table address is an IPA: translate it through stage 2 first (§8).
-        switch stage2(ipa: entry, access: .read, unprivileged: false, s1ptw: true,
+        switch stage2(
+          ipa: entry, access: .read, unprivileged: false, s1ptw: true,
           steps: &s2Steps)
         {
         case .failure(let f):
@@ -198,7 +218,8 @@ public struct Walker {
           guard leaf.permissions.privRead else {
             // Stage-1 table walks are reads at stage 2 (§5.6).
             return .failure(
-              Fault(.permission, level: leaf.level, stage: 2, s1ptw: true, ipa: entry,
+              Fault(
+                .permission, level: leaf.level, stage: 2, s1ptw: true, ipa: entry,
                 write: false))
           }
           entryPA = leaf.output
@@ -255,7 +276,7 @@ public struct Walker {
           shareability: Shareability(rawValue: g.ds ? setup.tcrShareability : nd.sh) ?? .none,
           global: true, contiguous: nd.contiguous)
         // A stage-1 table fetch only needs read, checked by the caller.
-        if !s1ptw && !perms.allows(access, unprivileged: unprivileged) {
+        if checkPermissions && !s1ptw && !perms.allows(access, unprivileged: unprivileged) {
           return .failure(fault(.permission, level))
         }
       } else {
@@ -267,12 +288,12 @@ public struct Walker {
           shareability: Shareability(rawValue: g.ds ? setup.tcrShareability : nd.sh) ?? .none,
           global: !(setup.regime.hasTwoRanges && nd.nG), contiguous: nd.contiguous)
         let unpriv = unprivileged && setup.regime.hasTwoRanges
-        if !perms.allows(access, unprivileged: unpriv) {
+        if checkPermissions && !perms.allows(access, unprivileged: unpriv) {
           return .failure(fault(.permission, level))
         }
       }
       // The hardware update is made only by an access that does not fault (§5.5).
-      if newDescriptor != descriptor {
+      if newDescriptor != descriptor && checkPermissions {
         try? memory.write64(entryPA, newDescriptor)
       }
       return .success(leaf)

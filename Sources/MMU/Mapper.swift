@@ -1,0 +1,391 @@
+/// How `map` chooses leaf levels.
+public enum LeafPolicy: Sendable, Equatable {
+  /// The largest block alignment and size allow.
+  case largest
+  /// Pages only (level 3).
+  case pages
+  /// Leaves at exactly this level.
+  case level(Int)
+}
+
+/// Something the model did that was allowed but is worth a warning: it is data, rendered by
+/// the shell. Break-before-make is the one the mapper reports.
+public struct ModelWarning: Sendable, Equatable {
+  public enum Kind: String, Sendable {
+    /// A valid entry was replaced by another valid one with a different output address,
+    /// size, type or memory type, without the invalid step and TLBI between (§9.4).
+    case breakBeforeMake = "break-before-make"
+    /// A space's shape disagrees with the registers that will walk it.
+    case geometryMismatch = "geometry-mismatch"
+    /// A TLBI was followed by a walk without a DSB completing it.
+    case missingBarrier = "missing-barrier"
+  }
+  public var kind: Kind
+  public var message: String
+  public var entryPA: UInt64?
+  public var level: Int?
+  public var oldDescriptor: UInt64?
+  public var newDescriptor: UInt64?
+
+  public init(
+    _ kind: Kind, _ message: String, entryPA: UInt64? = nil, level: Int? = nil,
+    old: UInt64? = nil, new: UInt64? = nil
+  ) {
+    self.kind = kind
+    self.message = message
+    self.entryPA = entryPA
+    self.level = level
+    self.oldDescriptor = old
+    self.newDescriptor = new
+  }
+}
+
+/// Why a mapping operation refused to run. Nothing was written when one of these is thrown.
+public enum MapError: Error, Equatable, Sendable {
+  case misaligned(what: String, value: UInt64, granule: UInt64)
+  case emptyRange
+  case outsideSpace(address: UInt64, inputBits: Int)
+  case wrongHalf(address: UInt64, spaceIsUpper: Bool)
+  case outputTooLarge(pa: UInt64, outputBits: Int)
+  case alreadyMapped(va: UInt64, level: Int, descriptor: UInt64)
+  case levelNotAllowed(level: Int, granule: Granule)
+  case notAlignedForLevel(level: Int, blockSize: UInt64)
+  case poolExhausted(needed: Int, available: Int)
+  case attribute(AttributeError)
+  case memory(MemoryError)
+  case unmappedTable(address: UInt64)
+  case internalError(String)
+}
+
+/// What a mapping operation did.
+public struct MapReport: Sendable, Equatable {
+  public var tablesAllocated = 0
+  public var tablesFreed = 0
+  public var entriesWritten = 0
+  public var warnings: [ModelWarning] = []
+  public init() {}
+}
+
+/// Builds and edits the tables of a space: map, unmap, protect. Each validates the whole
+/// request, and counts the table pages it will need, before writing anything.
+public struct Mapper {
+  public let space: AddressSpace
+  public let memory: PhysicalMemory
+  /// MAIR of the regime the space is for, to pick AttrIndx.
+  public let mair: UInt64
+
+  public init(space: AddressSpace, memory: PhysicalMemory, mair: UInt64) {
+    self.space = space
+    self.memory = memory
+    self.mair = mair
+  }
+
+  var geometry: Geometry { space.geometry }
+  var granuleSize: UInt64 { space.granule.size }
+
+  // MARK: Validation
+
+  /// Checks alignment and bounds, decides the half of a two-range space. Returns the last
+  /// input address.
+  func checkRange(_ va: UInt64, size: UInt64, pa: UInt64? = nil) throws(MapError) -> UInt64 {
+    guard size > 0 else { throw .emptyRange }
+    for (what, v) in [("VA", va), ("size", size)] + (pa.map { [("PA", $0)] } ?? [])
+    where v & (granuleSize - 1) != 0 {
+      throw .misaligned(what: what, value: v, granule: granuleSize)
+    }
+    let (lastVA, o) = va.addingReportingOverflow(size - 1)
+    guard !o else { throw .outsideSpace(address: va, inputBits: geometry.inputBits) }
+    guard let half = space.half(of: va), space.half(of: lastVA) == half else {
+      throw .outsideSpace(
+        address: space.half(of: va) == nil ? va : lastVA, inputBits: geometry.inputBits)
+    }
+    if let u = space.upper, u != half { throw .wrongHalf(address: va, spaceIsUpper: u) }
+    if let pa {
+      let (lastPA, o2) = pa.addingReportingOverflow(size - 1)
+      guard !o2, lastPA >> UInt64(space.outputBits) == 0 else {
+        throw .outputTooLarge(pa: o2 ? pa : lastPA, outputBits: space.outputBits)
+      }
+    }
+    if space.regime.hasTwoRanges && space.upper == nil { space.upper = half }
+    return lastVA
+  }
+
+  /// Whether `entry` can be a leaf for [va, last] -> pa under `policy`.
+  func leafFits(_ e: VisitedEntry, va: UInt64, last: UInt64, pa: UInt64, policy: LeafPolicy)
+    -> Bool
+  {
+    guard e.inputAddress >= va, e.lastAddress <= last else { return false }
+    let out = pa &+ (e.inputAddress &- va)
+    guard out & (e.size - 1) == 0 else { return false }
+    switch policy {
+    case .pages: return e.level == 3
+    case .level(let l): return e.level == l
+    case .largest:
+      return e.level == 3
+        || space.granule.allowsBlock(at: e.level, ds: geometry.ds, paMax: space.paMax)
+    }
+  }
+
+  /// Tables an empty subtree needs to map [lo, hi] below an entry at `level` covering
+  /// [base, base + 2^shift).
+  func tablesForEmpty(
+    level: Int, base: UInt64, lo: UInt64, hi: UInt64, va: UInt64, pa: UInt64,
+    policy: LeafPolicy
+  ) -> Int {
+    let childLevel = level + 1
+    let shift = geometry.levelShift(childLevel)
+    let size = UInt64(1) << UInt64(shift)
+    let first = max(lo, base)
+    let firstIndex = (first &- base) >> UInt64(shift)
+    let lastIndex =
+      (min(hi, base &+ ((UInt64(geometry.granule.entriesPerTable) << UInt64(shift)) &- 1)) &- base)
+      >> UInt64(shift)
+    var count = 1
+    var i = firstIndex
+    while i <= lastIndex {
+      let input = base &+ (i << UInt64(shift))
+      let e = VisitedEntry(
+        level: childLevel, inputAddress: input, entryAddress: 0, entryPA: 0, descriptor: 0,
+        kind: .invalid, shift: shift)
+      if !leafFits(e, va: lo, last: hi, pa: pa &+ (lo &- va), policy: policy) && childLevel < 3 {
+        count += tablesForEmpty(
+          level: childLevel, base: input, lo: lo, hi: hi, va: va, pa: pa, policy: policy)
+      }
+      _ = size
+      i += 1
+    }
+    return count
+  }
+
+  // MARK: Map
+
+  /// Maps [va, va+size) to [pa, pa+size) with `attributes`. Refuses to overwrite a valid
+  /// mapping unless `force`; with `force`, replacing or splitting a live entry is reported
+  /// as a break-before-make warning.
+  public func map(
+    va: UInt64, pa: UInt64, size: UInt64, attributes: MapAttributes, policy: LeafPolicy = .largest,
+    force: Bool = false
+  ) throws(MapError) -> MapReport {
+    let last = try checkRange(va, size: size, pa: pa)
+    if case .level(let l) = policy {
+      guard l == 3 || space.granule.allowsBlock(at: l, ds: geometry.ds, paMax: space.paMax),
+        l >= geometry.startLevel
+      else { throw .levelNotAllowed(level: l, granule: space.granule) }
+      let bs = geometry.blockSize(l)
+      guard va & (bs - 1) == 0, pa & (bs - 1) == 0, size & (bs - 1) == 0 else {
+        throw .notAlignedForLevel(level: l, blockSize: bs)
+      }
+    }
+    let leafBits: UInt64
+    do {
+      leafBits = try attributes.leafBits(format: space.format, mair: mair, ds: geometry.ds)
+    } catch {
+      throw .attribute(error)
+    }
+
+    // Plan: find conflicts and count the tables needed, writing nothing.
+    var needed = 0
+    try run {
+      try space.visit(from: va, through: last, memory: memory) { phase, e in
+        guard phase == .leaf else { return }
+        let fits = leafFits(e, va: va, last: last, pa: pa, policy: policy)
+        if e.kind.isLeaf {
+          if !force {
+            throw MapError.alreadyMapped(
+              va: max(e.inputAddress, va), level: e.level, descriptor: e.descriptor)
+          }
+          if !fits {
+            needed +=
+              1
+              + tablesForEmpty(
+                level: e.level, base: e.inputAddress, lo: va, hi: last, va: va, pa: pa,
+                policy: policy)
+          }
+        } else if !fits && e.level < 3 {
+          needed += tablesForEmpty(
+            level: e.level, base: e.inputAddress, lo: va, hi: last, va: va, pa: pa,
+            policy: policy)
+        }
+      }
+    }
+    let available = Int(space.pool.bytesFree / space.tableBytes)
+    guard needed <= available else { throw .poolExhausted(needed: needed, available: available) }
+
+    // Apply.
+    var report = MapReport()
+    try run {
+      try space.visit(from: va, through: last, memory: memory) { phase, e in
+        guard phase == .leaf else { return }
+        if leafFits(e, va: va, last: last, pa: pa, policy: policy) {
+          let out = pa &+ (e.inputAddress &- va)
+          let new = leafDescriptor(level: e.level, output: out, bits: leafBits)
+          if e.kind.isLeaf && e.descriptor != new {
+            report.warnings.append(bbm("map ... force replaced a live entry", e, new))
+          }
+          try memory.write64(e.entryPA, new)
+          report.entriesWritten += 1
+        } else if e.kind.isLeaf {
+          let table = try split(e)
+          report.tablesAllocated += 1
+          report.warnings.append(bbm("map ... force split a live block", e, table))
+        } else {
+          try memory.write64(e.entryPA, try newTable())
+          report.tablesAllocated += 1
+        }
+      }
+    }
+    return report
+  }
+
+  // MARK: Unmap
+
+  /// Writes invalid entries over [va, va+size), splitting blocks that straddle the edges;
+  /// with `free`, tables left empty are freed (after their parent entry is invalidated).
+  public func unmap(va: UInt64, size: UInt64, free: Bool = false) throws(MapError) -> MapReport {
+    let last = try checkRange(va, size: size)
+    var report = MapReport()
+    // Splitting needs at most two tables per level (the two edges).
+    let available = Int(space.pool.bytesFree / space.tableBytes)
+    guard available >= 2 * geometry.levels else {
+      throw .poolExhausted(needed: 2 * geometry.levels, available: available)
+    }
+    try run {
+      try space.visit(from: va, through: last, memory: memory) { phase, e in
+        switch phase {
+        case .leaf:
+          guard e.kind.isLeaf else { return }
+          if e.inputAddress >= va && e.lastAddress <= last {
+            try memory.write64(e.entryPA, 0)
+            report.entriesWritten += 1
+          } else {
+            let table = try split(e)
+            report.tablesAllocated += 1
+            report.warnings.append(bbm("unmap split a live block", e, table))
+          }
+        case .tablePost:
+          guard free else { return }
+          let child = Descriptor(e.descriptor).address(
+            granule: space.granule, ds: geometry.ds, outputBits: 52)
+          guard let childPA = space.tablePA(child, memory: memory) else { return }
+          let n = geometry.entries(atLevel: e.level + 1)
+          if (0..<n).allSatisfy({ memory.read64(childPA &+ UInt64($0) * 8) & 1 == 0 }) {
+            try memory.write64(e.entryPA, 0)
+            releaseTable(child, pa: childPA)
+            report.tablesFreed += 1
+          }
+        case .tablePre: return
+        }
+      }
+    }
+    return report
+  }
+
+  // MARK: Protect
+
+  /// Changes the named attributes of every leaf in [va, va+size), splitting blocks that
+  /// straddle the edges (a break-before-make warning).
+  public func protect(va: UInt64, size: UInt64, change: AttributeChange) throws(MapError)
+    -> MapReport
+  {
+    let last = try checkRange(va, size: size)
+    var report = MapReport()
+    let available = Int(space.pool.bytesFree / space.tableBytes)
+    guard available >= 2 * geometry.levels else {
+      throw .poolExhausted(needed: 2 * geometry.levels, available: available)
+    }
+    try run {
+      try space.visit(from: va, through: last, memory: memory) { phase, e in
+        guard phase == .leaf, e.kind.isLeaf else { return }
+        if e.inputAddress >= va && e.lastAddress <= last {
+          let new = try change.apply(
+            to: e.descriptor, format: space.format, mair: mair, ds: geometry.ds)
+          if new != e.descriptor {
+            try memory.write64(e.entryPA, new)
+            report.entriesWritten += 1
+          }
+        } else {
+          let table = try split(e)
+          report.tablesAllocated += 1
+          report.warnings.append(bbm("protect split a live block", e, table))
+        }
+      }
+    }
+    return report
+  }
+
+  // MARK: Pieces
+
+  func leafDescriptor(level: Int, output: UInt64, bits: UInt64) -> UInt64 {
+    let type: UInt64 = level == 3 ? 0b11 : 0b01
+    return Descriptor(bits | type).withAddress(output, granule: space.granule, ds: geometry.ds).raw
+  }
+
+  /// Allocates a zeroed table and returns a table descriptor pointing at it.
+  func newTable() throws -> UInt64 {
+    let t = try space.pool.allocate(bytes: space.tableBytes)
+    guard let pa = space.tablePA(t, memory: memory) else {
+      space.pool.free(t, bytes: space.tableBytes)
+      throw MapError.unmappedTable(address: t)
+    }
+    // Table pages start zeroed (all entries invalid), as Linux allocates them.
+    var off: UInt64 = 0
+    while off < space.tableBytes {
+      memory.discardPage(pa &+ off)
+      off += 4096
+    }
+    return Descriptor(0b11).withAddress(t, granule: space.granule, ds: geometry.ds).raw
+  }
+
+  func releaseTable(_ table: UInt64, pa: UInt64) {
+    var off: UInt64 = 0
+    while off < space.tableBytes {
+      memory.discardPage(pa &+ off)
+      off += 4096
+    }
+    space.pool.free(table, bytes: space.tableBytes)
+  }
+
+  /// Replaces a block by a table of the next level's entries mapping the same addresses with
+  /// the same attributes. Returns the new table descriptor (already written).
+  func split(_ e: VisitedEntry) throws -> UInt64 {
+    let d = Descriptor(e.descriptor)
+    let g = space.granule
+    let out = d.address(granule: g, ds: geometry.ds, outputBits: 52, level: e.level)
+    // Attribute bits: everything but the type bits and the address field.
+    let addressBits = Descriptor(0).withAddress(lowMask(52), granule: g, ds: geometry.ds).raw
+    let attrs = e.descriptor & ~addressBits & ~3
+    let tableDesc = try newTable()
+    let table = Descriptor(tableDesc).address(granule: g, ds: geometry.ds, outputBits: 52)
+    guard let tablePA = space.tablePA(table, memory: memory) else {
+      throw MapError.unmappedTable(address: table)
+    }
+    let childLevel = e.level + 1
+    let childSize = geometry.blockSize(childLevel)
+    for i in 0..<g.entriesPerTable {
+      let child = leafDescriptor(
+        level: childLevel, output: out &+ UInt64(i) &* childSize, bits: attrs)
+      try memory.write64(tablePA &+ UInt64(i) * 8, child)
+    }
+    try memory.write64(e.entryPA, tableDesc)
+    return tableDesc
+  }
+
+  func bbm(_ what: String, _ e: VisitedEntry, _ new: UInt64) -> ModelWarning {
+    ModelWarning(
+      .breakBeforeMake, "\(what) without break-before-make", entryPA: e.entryPA, level: e.level,
+      old: e.descriptor, new: new)
+  }
+
+  /// Runs a visit, mapping any error to `MapError`.
+  func run(_ body: () throws -> Void) throws(MapError) {
+    do { try body() } catch let e as MapError { throw e } catch let e as MemoryError {
+      throw .memory(e)
+    } catch let e as PoolError {
+      if case .exhausted(_, _, let needed) = e {
+        throw .poolExhausted(needed: Int(needed / space.tableBytes), available: 0)
+      }
+    } catch let e as AttributeError { throw .attribute(e) } catch let e as VisitError {
+      if case .unmappedTable(let a) = e { throw .unmappedTable(address: a) }
+    } catch { throw .internalError(String(describing: error)) }
+  }
+}

@@ -1,0 +1,90 @@
+/// When a visitor's callback runs, in the manner of Linux's kvm_pgtable_walk: before a
+/// table's children (`tablePre`), after them (`tablePost`), and on every entry that is not a
+/// table (`leaf`: blocks, pages and invalid entries alike).
+public enum VisitPhase: Sendable {
+  case leaf, tablePre, tablePost
+}
+
+/// An entry the visitor is at.
+public struct VisitedEntry: Sendable {
+  public let level: Int
+  /// The first input address the entry maps.
+  public let inputAddress: UInt64
+  /// The entry's address in the tables' address space (an IPA for a `via` space).
+  public let entryAddress: UInt64
+  /// Where the entry lives in physical memory.
+  public let entryPA: UInt64
+  public let descriptor: UInt64
+  public let kind: DescriptorKind
+  /// log2 of the region the entry maps.
+  public let shift: Int
+  public var size: UInt64 { 1 << UInt64(shift) }
+  public var lastAddress: UInt64 { inputAddress &+ (size &- 1) }
+}
+
+/// Errors a visit itself can hit (callbacks throw their own).
+public enum VisitError: Error, Equatable, Sendable {
+  /// A table address the `via` stage-2 space does not map.
+  case unmappedTable(address: UInt64)
+}
+
+extension AddressSpace {
+  /// Visits every entry that maps any address in [first, last], descending into tables.
+  /// After a `leaf` callback the entry is read again: if the callback made it a table (the
+  /// mapper allocating one, or splitting a block) the visit descends into it.
+  public func visit(
+    from first: UInt64, through last: UInt64, memory: PhysicalMemory,
+    _ body: (VisitPhase, VisitedEntry) throws -> Void
+  ) throws {
+    let regionBase: UInt64 = (upper ?? false) ? ~lowMask(geometry.inputBits) : 0
+    try visitTable(
+      level: geometry.startLevel, table: root, regionBase: regionBase, first: first, last: last,
+      memory: memory, body)
+  }
+
+  private func visitTable(
+    level: Int, table: UInt64, regionBase: UInt64, first: UInt64, last: UInt64,
+    memory: PhysicalMemory, _ body: (VisitPhase, VisitedEntry) throws -> Void
+  ) throws {
+    let shift = geometry.levelShift(level)
+    let entries = geometry.entries(atLevel: level)
+    let regionLast = regionBase &+ ((UInt64(entries) << UInt64(shift)) &- 1)
+    let lo = max(first, regionBase)
+    let hi = min(last, regionLast)
+    guard lo <= hi else { return }
+    guard let tablePA = tablePA(table, memory: memory) else {
+      throw VisitError.unmappedTable(address: table)
+    }
+    let firstIndex = Int((lo &- regionBase) >> UInt64(shift))
+    let lastIndex = Int((hi &- regionBase) >> UInt64(shift))
+    for index in firstIndex...lastIndex {
+      let entryAddress = table &+ UInt64(index) &* 8
+      let entryPA = tablePA &+ UInt64(index) &* 8
+      let input = regionBase &+ (UInt64(index) << UInt64(shift))
+      func entry() -> VisitedEntry {
+        let raw = memory.read64(entryPA)
+        let kind = Descriptor(raw).kind(
+          level: level, granule: granule, ds: geometry.ds, paMax: paMax)
+        return VisitedEntry(
+          level: level, inputAddress: input, entryAddress: entryAddress, entryPA: entryPA,
+          descriptor: raw, kind: kind, shift: shift)
+      }
+      var e = entry()
+      if e.kind != .table {
+        try body(.leaf, e)
+        e = entry()
+        if e.kind != .table { continue }
+      } else {
+        try body(.tablePre, e)
+        e = entry()
+        if e.kind != .table { continue }
+      }
+      let child = Descriptor(e.descriptor).address(
+        granule: granule, ds: geometry.ds, outputBits: 52)
+      try visitTable(
+        level: level + 1, table: child, regionBase: input, first: first, last: last,
+        memory: memory, body)
+      try body(.tablePost, entry())
+    }
+  }
+}

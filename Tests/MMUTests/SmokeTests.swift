@@ -1,0 +1,36 @@
+import Testing
+
+@testable import MMU
+
+@Suite("Smoke")
+struct SmokeTests {
+  @Test func mapAndWalk4K48() throws {
+    let m = Machine()
+    var req = SpaceRequest(name: "k")
+    req.upper = true
+    let s = try m.createSpace(req, cpu: m.cpu)
+    let mapper = Mapper(space: s, memory: m.memory, mair: RegisterDefaults.mair)
+    // 2 MiB at a 2M-aligned VA/PA: one level-2 block.
+    let r = try mapper.map(
+      va: 0xffff_8000_0020_0000, pa: 0x4020_0000, size: 2 << 20, attributes: MapAttributes())
+    #expect(r.tablesAllocated == 2)  // L1 and L2 below the L0 root
+    _ = m.switchTable(.ttbr1_el1, to: s, cpu: m.cpu)
+    let a = m.access(
+      cpu: m.cpu, context: AccessContext(regime: .el10), address: 0xffff_8000_0021_2345,
+      access: .read, trace: true)
+    #expect(a.outcome.translation?.pa == 0x4021_2345)
+    #expect(a.outcome.translation?.level == 2)
+    #expect(a.walk.steps.count == 3)
+    #expect(a.walk.accesses == 3)
+    // A write is allowed (PAGE_KERNEL is RW), an exec is not (PXN).
+    let x = m.access(
+      cpu: m.cpu, context: AccessContext(regime: .el10), address: 0xffff_8000_0021_2345,
+      access: .exec, useTLB: false)
+    #expect(x.outcome.fault == Fault(.permission, level: 2))
+    // Unmapped: translation fault at level 2 (the L2 table exists, the entry is invalid).
+    let u = m.access(
+      cpu: m.cpu, context: AccessContext(regime: .el10), address: 0xffff_8000_0040_0000,
+      access: .read, useTLB: false)
+    #expect(u.outcome.fault == Fault(.translation, level: 2))
+  }
+}
