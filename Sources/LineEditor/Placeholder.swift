@@ -1,1 +1,1 @@
-// placeholder until the module lands
+// LineEditor: GNU readline wrapper (see the REPL issue).

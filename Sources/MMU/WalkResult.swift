@@ -87,3 +87,10 @@ public struct WalkResult: Sendable, Equatable {
   /// Descriptor reads, stage-2 reads for nested walks included.
   public var accesses: Int
 }
+
+extension AccessResult {
+  /// An access result made outside the machine (a software walk, a stage-1-only AT).
+  public init(status: TLBStatus, walk: WalkResult) {
+    self.init(tlb: status, walk: walk, outcome: walk.outcome)
+  }
+}

@@ -1,0 +1,320 @@
+import MMU
+import MMUSyntax
+
+extension Interpreter {
+  func executeSpace(_ s: SpaceStmt) throws {
+    if lookupVariable(s.name.text) != nil {
+      throw Diagnostic.error("'\(s.name.text)' is already a variable", at: s.name.range)
+    }
+    var req = SpaceRequest(name: s.name.text)
+    switch s.regime {
+    case .none, .el1?: req.regime = .el10
+    case .el2?: req.regime = .el2
+    case .vhe?: req.regime = .el20
+    case .s2?: req.regime = .stage2
+    }
+    if let h = s.half {
+      guard req.regime.hasTwoRanges else {
+        throw Diagnostic.error(
+          "a \(req.regime) space has one range: \(h.rawValue) does not apply", at: s.range)
+      }
+      req.upper = h == .ttbr1
+    }
+    req.granule = try s.granule.map { try granule($0) }
+    if let e = s.vaBits ?? s.ipaBits { req.inputBits = try smallInt(e, "input size", in: 0...64) }
+    if let p = s.pool {
+      let b = try integer(p.base)
+      let sz = try integer(p.size)
+      guard sz > 0, b & 0xfff == 0, sz & 0xfff == 0 else {
+        throw Diagnostic.error("a pool needs a 4K-aligned base and size", at: p.base.range)
+      }
+      let (end, o) = b.addingReportingOverflow(sz)
+      guard !o, end <= PhysicalMemory.addressLimit else {
+        throw Diagnostic.error("the pool must lie below 2^52", at: p.base.range)
+      }
+      req.pool = (b, sz)
+    }
+    if let v = s.via { req.via = try space(v, range: v.range).name }
+    req.root = try s.root.map { try integer($0) }
+    do {
+      _ = try machine.createSpace(req, cpu: machine.cpu)
+    } catch {
+      throw Diagnostic.error(describe(error), at: s.range)
+    }
+    currentSpace = s.name.text
+  }
+
+  func describe(_ e: SpaceError) -> String {
+    switch e {
+    case .duplicate(let n): return "a space named '\(n)' already exists"
+    case .inputBits(let b, let g, let allowed, let s2):
+      return
+        "\(s2 ? "ipa_bits" : "va_bits") \(b) is not valid for a \(g) granule: allowed \(allowed.lowerBound)...\(allowed.upperBound)"
+    case .granuleNotImplemented(let g): return "this CPU does not implement the \(g) granule"
+    case .noSuchSpace(let n): return "unknown space '\(n)'"
+    case .viaNotStage2(let n): return "'\(n)' is not a stage-2 space (via needs regime s2)"
+    case .viaOnlyForEL1: return "only an el1 space can live via a stage-2 space"
+    case .rootMisaligned(let a, let al):
+      return "root \(formatter.hex(a)) is not aligned to its table size \(formatter.hex(al))"
+    case .rootNotMapped(let a):
+      return "the root table's IPA \(formatter.hex(a)) is not mapped by the via space"
+    case .pool(let p): return describe(p)
+    case .stage2Start(let b, let g):
+      return "no stage-2 start level translates a \(b)-bit IPA with \(g) pages"
+    }
+  }
+
+  func describe(_ p: PoolError) -> String {
+    switch p {
+    case .exhausted(let base, let size, let needed):
+      return
+        "table pool at \(formatter.hex(base)) (\(Builtins.human(size))) has no room for \(Builtins.human(needed)) more"
+    }
+  }
+
+  func describe(_ e: MapError) -> String {
+    switch e {
+    case .misaligned(let what, let v, let g):
+      return "\(what) \(formatter.hex(v)) is not aligned to the \(Builtins.human(g)) granule"
+    case .emptyRange: return "the size is zero"
+    case .outsideSpace(let a, let bits):
+      return "\(formatter.hex(a)) is outside the space's \(bits)-bit input range"
+    case .wrongHalf(let a, let upper):
+      return
+        "\(formatter.hex(a)) is in the \(upper ? "lower" : "upper") half, but this space maps the \(upper ? "upper (TTBR1)" : "lower (TTBR0)") half"
+    case .outputTooLarge(let pa, let bits):
+      return "output address \(formatter.hex(pa)) does not fit in \(bits) bits"
+    case .alreadyMapped(let va, let level, let d):
+      return
+        "\(formatter.hex(va)) is already mapped (level \(level) descriptor \(formatter.hex(d))); unmap it first or add `force`"
+    case .levelNotAllowed(let l, let g): return "a \(g) granule has no leaf at level \(l)"
+    case .notAlignedForLevel(let l, let bs):
+      return "VA, PA and size must be aligned to \(Builtins.human(bs)) for level \(l) leaves"
+    case .poolExhausted(let needed, let available):
+      return
+        "the table pool is exhausted: this needs \(needed) more table page\(needed == 1 ? "" : "s"), \(available) free"
+    case .attribute(let a):
+      switch a {
+      case .noMAIREntry(let t, let mair):
+        return
+          "MAIR has no attribute for \(t) (MAIR = \(formatter.hex(mair))); set the MAIR or use `attr N`"
+      case .indexOutOfRange(let n, let max): return "attr \(n) is out of range: allowed 0...\(max)"
+      }
+    case .memory(let m): return describe(m)
+    case .unmappedTable(let a):
+      return "table IPA \(formatter.hex(a)) is not mapped by the via space"
+    case .internalError(let s): return "internal error: \(s)"
+    }
+  }
+
+  func describe(_ m: MemoryError) -> String {
+    switch m {
+    case .outOfRange(let a): return "physical address \(formatter.hex(a)) is at or above 2^52"
+    case .badAccess(let a, let size):
+      return
+        "a \(size)-byte access at \(formatter.hex(a)) is not naturally aligned (or not 1, 2, 4 or 8 bytes)"
+    case .budgetExceeded(let pages):
+      return
+        "simulated memory budget of \(pages) pages (\(Builtins.human(UInt64(pages) * 4096))) exhausted"
+    case .file(let path, let reason): return "\(path): \(reason)"
+    }
+  }
+
+  /// The MAIR that picks AttrIndx for a space's regime.
+  func mair(for s: AddressSpace) -> UInt64 {
+    switch s.regime {
+    case .el10: machine.cpu.registers[.mair_el1]
+    case .el2, .el20: machine.cpu.registers[.mair_el2]
+    case .stage2: 0
+    }
+  }
+
+  func executeMap(_ s: MapStmt) throws {
+    let sp = try space(s.space, range: s.range)
+    let va = try integer(s.va)
+    let pa = try integer(s.pa)
+    let size: UInt64
+    switch s.extent {
+    case .size(let e): size = try integer(e)
+    case .end(let e):
+      let end = try integer(e)
+      guard end > va else { throw Diagnostic.error("the end must be above the start", at: e.range) }
+      size = end - va
+    }
+    let (attrs, policy, force) = try mapAttributes(s.attributes, for: sp)
+    let mapper = Mapper(space: sp, memory: machine.memory, mair: mair(for: sp))
+    do {
+      let report = try mapper.map(
+        va: va, pa: pa, size: size, attributes: attrs, policy: policy, force: force)
+      report.warnings.forEach { warnModel($0, at: s.range) }
+    } catch {
+      throw Diagnostic.error(describe(error), at: s.range)
+    }
+    currentSpace = sp.name
+  }
+
+  func executeUnmap(_ s: UnmapStmt) throws {
+    let sp = try space(s.space, range: s.range)
+    let mapper = Mapper(space: sp, memory: machine.memory, mair: mair(for: sp))
+    do {
+      let report = try mapper.unmap(va: try integer(s.va), size: try integer(s.size), free: s.free)
+      report.warnings.forEach { warnModel($0, at: s.range) }
+    } catch let e as MapError {
+      throw Diagnostic.error(describe(e), at: s.range)
+    }
+  }
+
+  func executeProtect(_ s: ProtectStmt) throws {
+    let sp = try space(s.space, range: s.range)
+    let change = try attributeChange(s.attributes, for: sp)
+    let mapper = Mapper(space: sp, memory: machine.memory, mair: mair(for: sp))
+    do {
+      let report = try mapper.protect(
+        va: try integer(s.va), size: try integer(s.size), change: change)
+      report.warnings.forEach { warnModel($0, at: s.range) }
+    } catch let e as MapError {
+      throw Diagnostic.error(describe(e), at: s.range)
+    }
+  }
+
+  func warnModel(_ w: ModelWarning, at range: SourceRange) {
+    var text = w.kind == .breakBeforeMake ? "break-before-make: " + w.message : w.message
+    if let old = w.oldDescriptor, let new = w.newDescriptor {
+      text +=
+        " (level \(w.level ?? 0) entry at \(formatter.hex(w.entryPA ?? 0)): \(formatter.hex(old)) -> \(formatter.hex(new)))"
+    }
+    warn(text, at: range, model: w)
+  }
+
+  func executeSwitch(_ s: SwitchStmt) throws {
+    let sp = try space(s.space, range: s.range)
+    let reg: SystemRegister
+    switch s.register {
+    case .ttbr0EL1: reg = .ttbr0_el1
+    case .ttbr1EL1: reg = .ttbr1_el1
+    case .ttbr0EL2: reg = .ttbr0_el2
+    case .ttbr1EL2: reg = .ttbr1_el2
+    case .vttbrEL2: reg = .vttbr_el2
+    }
+    let asid = try s.asid.map { try integer($0) }
+    let vmid = try s.vmid.map { try integer($0) }
+    if asid != nil && reg == .vttbr_el2 {
+      throw Diagnostic.error("VTTBR_EL2 has a VMID, not an ASID", at: s.asid?.range ?? s.range)
+    }
+    if vmid != nil && reg != .vttbr_el2 {
+      throw Diagnostic.error("only VTTBR_EL2 has a VMID", at: s.vmid?.range ?? s.range)
+    }
+    for (v, e) in [(asid, s.asid), (vmid, s.vmid)] {
+      if let v, v > 0xffff, let e {
+        throw Diagnostic.error("\(formatter.hex(v)) does not fit 16 bits", at: e.range)
+      }
+    }
+    for w in machine.switchTable(reg, to: sp, asid: asid, vmid: vmid, cpu: machine.cpu) {
+      warn(w.message, at: s.range, model: w)
+    }
+    currentSpace = sp.name
+  }
+
+  /// Turns attribute words into what the mapper needs, for the space's regime.
+  func mapAttributes(_ words: [Attribute], for sp: AddressSpace) throws -> (
+    MapAttributes, LeafPolicy, Bool
+  ) {
+    var a = MapAttributes()
+    var policy = LeafPolicy.largest
+    var force = false
+    var exec = false
+    var device = false
+    for w in words {
+      switch w.kind {
+      case .r, .ro: a.writable = false
+      case .rw: a.writable = true
+      case .x: exec = true
+      case .rx:
+        a.writable = false
+        exec = true
+      case .rwx:
+        a.writable = true
+        exec = true
+      case .user: a.user = true
+      case .nx:
+        a.forcePXN = true
+        a.forceUXN = true
+      case .pxn: a.forcePXN = true
+      case .uxn: a.forceUXN = true
+      case .normal: a.memory = .normal
+      case .nc: a.memory = .nonCacheable
+      case .wt: a.memory = .writeThrough
+      case .device:
+        device = true
+        if case .device = a.memory {} else { a.memory = .device(.nGnRE) }
+      case .ngnrne: a.memory = .device(.nGnRnE)
+      case .ngnre: a.memory = .device(.nGnRE)
+      case .gre: a.memory = .device(.GRE)
+      case .attr(let e): a.memory = .index(try smallInt(e, "attr", in: 0...15))
+      case .shareability(let sh):
+        switch sh {
+        case .none: a.shareability = .none
+        case .inner: a.shareability = .inner
+        case .outer: a.shareability = .outer
+        }
+      case .ng: a.notGlobal = true
+      case .noaf: a.accessFlag = false
+      case .contig: a.contiguous = true
+      case .pages: policy = .pages
+      case .level(let e): policy = .level(try smallInt(e, "level", in: -1...3))
+      case .force: force = true
+      }
+    }
+    _ = device
+    if exec {
+      // `user x` is EL0 execution with PXN set (as Linux maps user text); `x` alone is EL1.
+      if a.user { a.userExec = true } else { a.privExec = true }
+    }
+    _ = sp
+    return (a, policy, force)
+  }
+
+  func attributeChange(_ words: [Attribute], for sp: AddressSpace) throws -> AttributeChange {
+    var c = AttributeChange()
+    var exec: Bool?
+    for w in words {
+      switch w.kind {
+      case .r, .ro: c.writable = false
+      case .rw: c.writable = true
+      case .x: exec = true
+      case .rx:
+        c.writable = false
+        exec = true
+      case .rwx:
+        c.writable = true
+        exec = true
+      case .user: c.user = true
+      case .nx:
+        c.pxn = true
+        c.uxn = true
+      case .pxn: c.pxn = true
+      case .uxn: c.uxn = true
+      case .normal: c.memory = .normal
+      case .nc: c.memory = .nonCacheable
+      case .wt: c.memory = .writeThrough
+      case .device: c.memory = .device(.nGnRE)
+      case .ngnrne: c.memory = .device(.nGnRnE)
+      case .ngnre: c.memory = .device(.nGnRE)
+      case .gre: c.memory = .device(.GRE)
+      case .attr(let e): c.memory = .index(try smallInt(e, "attr", in: 0...15))
+      case .shareability(let sh):
+        c.shareability = sh == .none ? MMU.Shareability.none : (sh == .inner ? .inner : .outer)
+      case .ng: c.notGlobal = true
+      case .noaf: c.accessFlag = false
+      case .contig: c.contiguous = true
+      case .pages, .level, .force:
+        throw Diagnostic.error("protect does not take '\(w.kind)'", at: w.range)
+      }
+    }
+    if let exec {
+      if c.user == true { c.userExec = exec } else { c.privExec = exec }
+    }
+    _ = sp
+    return c
+  }
+}

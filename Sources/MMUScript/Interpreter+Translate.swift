@@ -1,0 +1,93 @@
+import MMU
+import MMUSyntax
+
+extension Interpreter {
+  /// An access by the current CPU as `r` would make it: TLB first unless `useTLB` is false.
+  func performAccess(
+    _ r: MMUSyntax.Regime, va: UInt64, access: AccessType, trace: Bool, useTLB: Bool
+  ) -> AccessResult {
+    machine.access(
+      cpu: machine.cpu, context: context(r, cpu: machine.cpu), address: va, access: access,
+      trace: trace, useTLB: useTLB)
+  }
+
+  func accessType(_ k: AccessKind?) -> AccessType {
+    switch k {
+    case .write?: .write
+    case .exec?: .exec
+    default: .read
+    }
+  }
+
+  func executeWalk(_ s: WalkStmt) throws {
+    let r = try regime(s.regime)
+    let va = try integer(s.va)
+    let result = performAccess(
+      r, va: va, access: accessType(s.access), trace: s.trace, useTLB: !s.noTLB)
+    sink.emit(
+      .walk(
+        WalkEvent(
+          label: r.rawValue, cpu: machine.currentCPU, result: result, trace: s.trace, range: s.range
+        )))
+  }
+
+  func executeAT(_ s: ATStmt) throws {
+    let va = try integer(s.va)
+    guard let op = MMU.ATOperation(rawValue: s.operation.rawValue) else {
+      throw Diagnostic.error("unknown AT operation", at: s.range)
+    }
+    if op.el2 || op.bothStages, machine.cpu.el < 2 {
+      throw Diagnostic.error(
+        "at \(op.rawValue) is only available at EL2 (the CPU is at EL\(machine.cpu.el))",
+        at: s.range,
+        hint: "`set el 2` first")
+    }
+    let (result, access) = machine.addressTranslate(op, va: va, cpu: machine.cpu)
+    sink.emit(.at(ATEvent(operation: op, va: va, result: result, access: access, range: s.range)))
+  }
+
+  func executeTranslate(_ s: TranslateStmt) throws {
+    var sp = try space(s.space, range: s.range)
+    let va = try integer(s.va)
+    if s.granule != nil || s.vaBits != nil {
+      // Walk the same tables as if the registers had another shape.
+      let g = try s.granule.map { try granule($0) } ?? sp.granule
+      let bits =
+        try s.vaBits.map { try smallInt($0, "va_bits", in: 16...52) } ?? sp.geometry.inputBits
+      let geometry =
+        sp.regime == .stage2
+        ? Geometry.kvmStage2(granule: g, ipaBits: bits, ds: sp.geometry.ds)
+        : Geometry.stage1(granule: g, inputBits: bits, ds: sp.geometry.ds)
+      sp = AddressSpace(
+        name: sp.name, regime: sp.regime, geometry: geometry, root: sp.root, pool: sp.pool,
+        via: sp.via, outputBits: sp.outputBits, paMax: sp.paMax, upper: sp.upper)
+    }
+    let w = sp.softwareWalk(va, memory: machine.memory, trace: true)
+    let result = AccessResult(status: .notUsed, walk: w)
+    sink.emit(
+      .walk(
+        WalkEvent(
+          label: "space \(sp.name)", cpu: machine.currentCPU, result: result, trace: true,
+          range: s.range)))
+  }
+
+  func executeExplain(_ s: ExplainStmt) throws {
+    let va = try integer(s.va)
+    let r = try regime(s.regime)
+    let setup = try registerGeometry(r, address: va, range: s.range)
+    let ctx = context(r, cpu: machine.cpu)
+    let upper: Bool? = ctx.regime.hasTwoRanges ? va & bit(55) != 0 : nil
+    let base: String
+    switch ctx.regime {
+    case .el10: base = upper == true ? "TTBR1_EL1" : "TTBR0_EL1"
+    case .el20: base = upper == true ? "TTBR1_EL2" : "TTBR0_EL2"
+    case .el2: base = "TTBR0_EL2"
+    case .stage2: base = "VTTBR_EL2"
+    }
+    sink.emit(
+      .explain(
+        ExplainEvent(
+          va: va, label: r.rawValue, geometry: setup.geometry, upper: upper, baseRegister: base,
+          range: s.range)))
+  }
+}

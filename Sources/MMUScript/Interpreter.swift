@@ -1,0 +1,255 @@
+import MMU
+import MMUSyntax
+
+/// Limits and paths of a run, set from the command line or with `set`.
+public struct InterpreterOptions: Sendable {
+  /// Statements (and loop iterations) a run may execute before it stops with an error.
+  public var maxSteps = 50_000_000
+  /// Nested procedure calls.
+  public var maxCallDepth = 200
+  /// Where `import` looks, in order: the stdlib folder, $MMUSH_PATH, -I folders.
+  public var modulePaths: [String] = []
+  /// Folders beyond the current directory that scripts may write into.
+  public var allowWrite: [String] = []
+  /// Stop at the first failed assertion.
+  public var stopOnFailure = false
+  /// Entries a listing (`mem read count`, `dump`) may produce.
+  public var maxOutputItems = 1_000_000
+  public init() {}
+}
+
+/// Thrown to end a run early after `--stop-on-failure`.
+public struct StopRun: Error {}
+
+/// How a block ended.
+enum Flow {
+  case normal
+  case returned(Value)
+}
+
+/// The interpreter: a switch over the AST, driving the machine model and emitting events.
+public final class Interpreter {
+  public private(set) var machine: Machine
+  public let sink: EventSink
+  public var options: InterpreterOptions
+  public var formatter = ValueFormatter()
+  /// Scopes, innermost last; scope 0 holds globals.
+  var scopes: [[String: Value]] = [[:]]
+  var procs: [String: ProcStmt] = [:]
+  /// Every source file loaded, by name, so diagnostics can show their lines.
+  public internal(set) var sources: [String: SourceFile] = [:]
+  var steps = 0
+  var callDepth = 0
+  var importedModules: Set<String> = []
+  /// Files being executed, innermost last: `include` is relative to the last one, and a file
+  /// already on the stack is a cycle.
+  var fileStack: [String] = []
+  /// The space `map`, `unmap`, `protect`, `dump` use when none is named.
+  public var currentSpace: String?
+  public private(set) var passed = 0
+  public private(set) var failed = 0
+  /// Open `expect warning` blocks collect warnings here instead of printing them.
+  var warningCaptures: [[String]] = []
+  /// Polled between statements; returning true stops the run (the REPL's Ctrl-C).
+  public var shouldInterrupt: () -> Bool = { false }
+
+  public init(options: InterpreterOptions = InterpreterOptions(), sink: EventSink) {
+    self.options = options
+    self.sink = sink
+    self.machine = Machine()
+  }
+
+  public var variables: [String] { scopes.flatMap { $0.keys }.sorted() }
+  public var procedureNames: [String] { procs.keys.sorted() }
+
+  /// `reset`: a fresh machine; variables and procedures are kept.
+  public func resetMachine() {
+    machine = Machine()
+    currentSpace = nil
+  }
+
+  /// Parses and runs a whole file. Diagnostics propagate; a failed assertion does not.
+  public func run(_ file: SourceFile) throws {
+    sources[file.name] = file
+    let stmts: [Stmt]
+    do { stmts = try parse(file) } catch { throw error }
+    fileStack.append(file.name)
+    defer { fileStack.removeLast() }
+    _ = try execute(stmts)
+  }
+
+  /// Registers a source without running it (the REPL's lines).
+  public func register(_ file: SourceFile) { sources[file.name] = file }
+
+  // MARK: Blocks and scopes
+
+  func execute(_ stmts: [Stmt]) throws -> Flow {
+    for s in stmts {
+      if case .returned(let v) = try execute(s) { return .returned(v) }
+    }
+    return .normal
+  }
+
+  func executeScoped(_ stmts: [Stmt]) throws -> Flow {
+    scopes.append([:])
+    defer { scopes.removeLast() }
+    return try execute(stmts)
+  }
+
+  func step(_ range: SourceRange) throws {
+    steps += 1
+    if steps > options.maxSteps {
+      throw Diagnostic.error(
+        "step limit of \(options.maxSteps) statements reached", at: range,
+        hint: "raise it with --max-steps N or `set max_steps N`")
+    }
+    if steps & 0x3ff == 0 && shouldInterrupt() {
+      throw Diagnostic.error("interrupted", at: range)
+    }
+  }
+
+  func lookupVariable(_ name: String) -> Value? {
+    for scope in scopes.reversed() { if let v = scope[name] { return v } }
+    return nil
+  }
+
+  func assignVariable(_ name: Name, _ value: Value) throws {
+    for i in scopes.indices.reversed() where scopes[i][name.text] != nil {
+      scopes[i][name.text] = value
+      return
+    }
+    throw Diagnostic.error(
+      "assignment to undeclared variable '\(name.text)'", at: name.range,
+      hint: "declare it first with `let \(name.text) = …`")
+  }
+
+  // MARK: Statements
+
+  func execute(_ stmt: Stmt) throws -> Flow {
+    try step(stmt.range)
+    switch stmt {
+    case .let(let s):
+      if machine.space(named: s.name.text) != nil {
+        throw Diagnostic.error("'\(s.name.text)' is already a space", at: s.name.range)
+      }
+      if scopes[scopes.count - 1][s.name.text] != nil {
+        throw Diagnostic.error(
+          "'\(s.name.text)' is already declared in this scope", at: s.name.range)
+      }
+      scopes[scopes.count - 1][s.name.text] = try evaluate(s.value)
+    case .assign(let s):
+      try assignVariable(s.name, try evaluate(s.value))
+    case .proc(let s):
+      if Builtins.names.contains(s.name.text) {
+        throw Diagnostic.error("'\(s.name.text)' is a built-in function", at: s.name.range)
+      }
+      procs[s.name.text] = s
+    case .call(let s):
+      _ = try call(s.callee, s.arguments, range: s.range)
+    case .return(let s):
+      return .returned(try s.value.map(evaluate) ?? .none)
+    case .if(let s):
+      for b in s.branches where try truth(evaluate(b.condition), b.condition.range) {
+        return try executeScoped(b.body)
+      }
+      if let e = s.elseBody { return try executeScoped(e) }
+    case .for(let s):
+      return try executeFor(s)
+    case .import(let s):
+      try importModule(s)
+    case .include(let s):
+      try include(s)
+    case .print(let s):
+      sink.emit(.print(try s.values.map(evaluate), range: s.range))
+    case .echo(let s):
+      let text = try s.value.map { formatter.format(try evaluate($0)) } ?? ""
+      sink.emit(.echo(text, range: s.range))
+    case .reset:
+      resetMachine()
+    default:
+      try executeMachine(stmt)
+    }
+    return .normal
+  }
+
+  func executeFor(_ s: ForStmt) throws -> Flow {
+    let from = try integer(s.from)
+    let to = try integer(s.to)
+    let stepValue = try s.step.map { try integer($0) } ?? 1
+    guard stepValue > 0 else {
+      throw Diagnostic.error("a for loop's step must be positive", at: s.step?.range ?? s.range)
+    }
+    var i = from
+    while s.inclusive ? i <= to : i < to {
+      try step(s.range)
+      scopes.append([s.variable.text: .int(i, .hex)])
+      let flow: Flow
+      do {
+        flow = try execute(s.body)
+        scopes.removeLast()
+      } catch {
+        scopes.removeLast()
+        throw error
+      }
+      if case .returned = flow { return flow }
+      let (next, o) = i.addingReportingOverflow(stepValue)
+      if o { break }
+      i = next
+    }
+    return .normal
+  }
+
+  // MARK: Procedures
+
+  func call(_ callee: Name, _ arguments: [Expr], range: SourceRange) throws -> Value {
+    if let p = procs[callee.text] {
+      guard arguments.count == p.parameters.count else {
+        throw Diagnostic.error(
+          "'\(callee.text)' takes \(p.parameters.count) argument\(p.parameters.count == 1 ? "" : "s"), not \(arguments.count)",
+          at: range)
+      }
+      let values = try arguments.map(evaluate)
+      guard callDepth < options.maxCallDepth else {
+        throw Diagnostic.error(
+          "recursion deeper than \(options.maxCallDepth) calls in '\(callee.text)'", at: range)
+      }
+      callDepth += 1
+      // A procedure sees globals and its parameters, not its caller's locals.
+      let saved = scopes
+      scopes = [scopes[0], Dictionary(uniqueKeysWithValues: zip(p.parameters.map(\.text), values))]
+      defer {
+        let globals = scopes[0]
+        scopes = saved
+        scopes[0] = globals
+        callDepth -= 1
+      }
+      if case .returned(let v) = try execute(p.body) { return v }
+      return .none
+    }
+    if Builtins.names.contains(callee.text) {
+      return try Builtins.call(callee.text, arguments, range: range, in: self)
+    }
+    let hint = closestMatch(callee.text, in: Array(procs.keys) + Builtins.names).map {
+      "did you mean '\($0)'?"
+    }
+    throw Diagnostic.error("unknown procedure '\(callee.text)'", at: callee.range, hint: hint)
+  }
+
+  // MARK: Diagnostics and results
+
+  /// Emits a warning (or hands it to an open `expect warning`).
+  func warn(_ message: String, at range: SourceRange, model: ModelWarning? = nil) {
+    if !warningCaptures.isEmpty {
+      warningCaptures[warningCaptures.count - 1].append(message)
+      return
+    }
+    sink.emit(
+      .warning(Diagnostic(severity: .warning, message: message, range: range), model: model))
+  }
+
+  func record(_ e: AssertionEvent) throws {
+    if e.passed { passed += 1 } else { failed += 1 }
+    sink.emit(.assertion(e))
+    if !e.passed && options.stopOnFailure { throw StopRun() }
+  }
+}

@@ -1,0 +1,83 @@
+import MMU
+import MMUSyntax
+
+extension Interpreter {
+  /// What a regime word means on CPU `c` (language.md): `el1`/`el0` are EL1&0 (then stage 2
+  /// when HCR_EL2.VM=1), `el2` is EL2 or EL2&0, `s1` is EL1&0 stage 1 alone, `s2` stage 2.
+  func context(_ r: MMUSyntax.Regime, cpu c: CPU) -> AccessContext {
+    switch r {
+    case .el0: return c.context(el: 0)
+    case .el1: return c.context(el: 1)
+    case .el2: return c.context(el: 2)
+    case .s1: return AccessContext(regime: .el10)
+    case .s2: return AccessContext(regime: .stage2)
+    }
+  }
+
+  /// The regime word for the current CPU's exception level.
+  func defaultRegime(_ c: CPU) -> MMUSyntax.Regime {
+    switch c.el {
+    case 0: .el0
+    case 2: .el2
+    default: .el1
+    }
+  }
+
+  /// Evaluates an optional REGIME operand (a regime word, or a variable holding one).
+  func regime(_ e: Expr?) throws -> MMUSyntax.Regime {
+    guard let e else { return defaultRegime(machine.cpu) }
+    let v = try evaluate(e)
+    guard case .regime(let r) = v else {
+      throw typeError(v, "a regime (el0 el1 el2 s1 s2)", e.range)
+    }
+    return r
+  }
+
+  /// The geometry the registers give a regime for `address`'s half (EPD ignored: geometry
+  /// is what the TCR describes, even with walks disabled).
+  func registerGeometry(_ r: MMUSyntax.Regime, address: UInt64 = 0, range: SourceRange) throws
+    -> StageSetup
+  {
+    var regs = machine.cpu.registers
+    regs[.tcr_el1] &= ~(bit(7) | bit(23) | bit(55) | bit(56))
+    regs[.tcr_el2] &= regs.e2h ? ~(bit(7) | bit(23)) : ~0
+    let ctx = context(r, cpu: machine.cpu)
+    let result: Result<StageSetup, Fault>
+    if ctx.regime == .stage2 {
+      result = TranslationSetup.stage2(regs, ipa: 0, access: .read)
+    } else {
+      // Probe the half `address` selects, with an address that is always in range.
+      let upper = ctx.regime.hasTwoRanges && address & bit(55) != 0
+      result = TranslationSetup.stage1(regs, regime: ctx.regime, va: upper ? ~0 : 0, access: .read)
+    }
+    switch result {
+    case .success(let s): return s
+    case .failure(let f):
+      throw Diagnostic.error(
+        "the registers of \(r.rawValue) describe no valid walk (\(f))", at: range)
+    }
+  }
+
+  /// A SPACE operand (a space value or a name), or the current space.
+  func space(_ e: Expr?, range: SourceRange) throws -> AddressSpace {
+    guard let e else {
+      guard let name = currentSpace, let s = machine.space(named: name) else {
+        throw Diagnostic.error(
+          "no space to use: name one, or create one with `space NAME`", at: range)
+      }
+      return s
+    }
+    let v = try evaluate(e)
+    switch v {
+    case .space(let n), .string(let n):
+      guard let s = machine.space(named: n) else {
+        throw Diagnostic.error(
+          "unknown space '\(n)'", at: e.range,
+          hint: closestMatch(n, in: machine.spaceOrder).map { "did you mean '\($0)'?" })
+      }
+      return s
+    default:
+      throw typeError(v, "a space", e.range)
+    }
+  }
+}

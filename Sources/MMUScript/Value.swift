@@ -1,0 +1,79 @@
+import MMU
+import MMUSyntax
+
+/// How an integer prints: addresses and raw values in hex, levels and counts in decimal
+/// (signed, so level -1 prints as -1).
+public enum IntegerStyle: Sendable, Equatable {
+  case hex, decimal
+}
+
+/// A walk's outcome as a script value: the record `walk()` returns.
+public struct WalkRecord: Sendable, Equatable {
+  public var access: AccessResult
+  public var outcome: WalkOutcome { access.outcome }
+}
+
+/// A value of the language.
+public enum Value: Sendable, Equatable {
+  case int(UInt64, IntegerStyle)
+  case bool(Bool)
+  case string(String)
+  /// A named address space.
+  case space(String)
+  case regime(MMUSyntax.Regime)
+  case walk(WalkRecord)
+  /// What a procedure without `return` gives.
+  case none
+
+  public static func hex(_ v: UInt64) -> Value { .int(v, .hex) }
+  public static func dec(_ v: Int) -> Value { .int(UInt64(truncatingIfNeeded: v), .decimal) }
+
+  public var typeName: String {
+    switch self {
+    case .int: "integer"
+    case .bool: "boolean"
+    case .string: "string"
+    case .space: "space"
+    case .regime: "regime"
+    case .walk: "walk record"
+    case .none: "nothing"
+    }
+  }
+}
+
+/// Formats values the way `print` and `str()` show them.
+public struct ValueFormatter: Sendable {
+  /// Group hex digits by four with `_` (0xffff_8000_0000_0000).
+  public var hexGrouping = true
+  public init(hexGrouping: Bool = true) { self.hexGrouping = hexGrouping }
+
+  public func hex(_ v: UInt64) -> String {
+    let digits = String(v, radix: 16)
+    guard hexGrouping, digits.count > 4 else { return "0x" + digits }
+    var groups: [Substring] = []
+    var end = digits.endIndex
+    while end > digits.startIndex {
+      let start = digits.index(end, offsetBy: -4, limitedBy: digits.startIndex) ?? digits.startIndex
+      groups.insert(digits[start..<end], at: 0)
+      end = start
+    }
+    return "0x" + groups.joined(separator: "_")
+  }
+
+  public func format(_ v: Value) -> String {
+    switch v {
+    case .int(let x, .hex): return hex(x)
+    case .int(let x, .decimal): return String(Int64(bitPattern: x))
+    case .bool(let b): return b ? "true" : "false"
+    case .string(let s): return s
+    case .space(let n): return n
+    case .regime(let r): return r.rawValue
+    case .walk(let w):
+      switch w.outcome {
+      case .translated(let t): return "walk(pa \(hex(t.pa)), level \(t.level))"
+      case .faulted(let f): return "walk(\(f))"
+      }
+    case .none: return "none"
+    }
+  }
+}

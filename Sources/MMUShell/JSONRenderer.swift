@@ -1,0 +1,281 @@
+import MMU
+import MMUScript
+import MMUSyntax
+
+/// A JSON object under construction; keys keep their insertion order so output is stable.
+struct JSONObject {
+  var parts: [String] = []
+  mutating func add(_ key: String, _ value: String) {
+    parts.append("\(JSONObject.quote(key)):\(value)")
+  }
+  mutating func string(_ key: String, _ v: String) { add(key, JSONObject.quote(v)) }
+  mutating func hex(_ key: String, _ v: UInt64) { string(key, "0x" + String(v, radix: 16)) }
+  mutating func int(_ key: String, _ v: Int) { add(key, String(v)) }
+  mutating func bool(_ key: String, _ v: Bool) { add(key, v ? "true" : "false") }
+  mutating func object(_ key: String, _ o: JSONObject) { add(key, o.text) }
+  mutating func array(_ key: String, _ items: [String]) {
+    add(key, "[" + items.joined(separator: ",") + "]")
+  }
+  var text: String { "{" + parts.joined(separator: ",") + "}" }
+
+  static func quote(_ s: String) -> String {
+    var out = "\""
+    for u in s.unicodeScalars {
+      switch u {
+      case "\"": out += "\\\""
+      case "\\": out += "\\\\"
+      case "\n": out += "\\n"
+      case "\t": out += "\\t"
+      case "\r": out += "\\r"
+      default:
+        if u.value < 0x20 {
+          out += "\\u" + String(u.value, radix: 16).leftPadded(4, "0")
+        } else {
+          out.unicodeScalars.append(u)
+        }
+      }
+    }
+    return out + "\""
+  }
+}
+
+/// Renders each event as one JSON object per line (schema: docs/json.md). Integers that are
+/// addresses or raw values are hex strings; levels and counts are numbers.
+public final class JSONRenderer: EventSink {
+  let out: TextOutput
+  var formatter = ValueFormatter(hexGrouping: false)
+
+  public init(output: TextOutput) { self.out = output }
+
+  func emitObject(_ o: JSONObject) { out.write(o.text + "\n") }
+
+  func location(_ r: SourceRange) -> JSONObject {
+    var o = JSONObject()
+    o.string("file", r.start.file)
+    o.int("line", r.start.line)
+    o.int("column", r.start.column)
+    return o
+  }
+
+  func base(_ type: String, _ r: SourceRange) -> JSONObject {
+    var o = JSONObject()
+    o.string("type", type)
+    o.object("location", location(r))
+    return o
+  }
+
+  func value(_ v: Value) -> String {
+    switch v {
+    case .int(let x, .hex): return JSONObject.quote("0x" + String(x, radix: 16))
+    case .int(let x, .decimal): return String(Int64(bitPattern: x))
+    case .bool(let b): return b ? "true" : "false"
+    default: return JSONObject.quote(formatter.format(v))
+    }
+  }
+
+  func fault(_ f: Fault) -> JSONObject {
+    var o = JSONObject()
+    o.string("kind", f.kind.rawValue)
+    o.int("level", f.level)
+    o.int("stage", f.stage)
+    o.bool("s1ptw", f.s1ptw)
+    if let ipa = f.ipa { o.hex("ipa", ipa) }
+    o.hex("fsc", f.statusCode)
+    return o
+  }
+
+  func translation(_ t: Translation) -> JSONObject {
+    var o = JSONObject()
+    o.hex("pa", t.pa)
+    if let ipa = t.ipa { o.hex("ipa", ipa) }
+    o.int("level", t.level)
+    o.hex("size", UInt64(1) << UInt64(t.blockBits))
+    o.hex("descriptor", t.descriptor)
+    if let l = t.stage2Level { o.int("s2_level", l) }
+    if let d = t.stage2Descriptor { o.hex("s2_descriptor", d) }
+    o.hex("attr", UInt64(t.attributes.mair))
+    o.string("memory", MemoryAttributes.describe(t.attributes.mair))
+    o.string("shareability", t.attributes.shareability.description)
+    o.string("permissions", t.permissions.description)
+    o.bool("global", t.global)
+    return o
+  }
+
+  func outcome(_ w: WalkOutcome) -> (String, JSONObject) {
+    switch w {
+    case .translated(let t): return ("translation", translation(t))
+    case .faulted(let f): return ("fault", fault(f))
+    }
+  }
+
+  func steps(_ s: [WalkStep]) -> [String] {
+    s.map { st in
+      var o = JSONObject()
+      o.int("stage", st.stage)
+      o.int("level", st.level)
+      o.int("index", st.index)
+      o.hex("table", st.tableAddress)
+      o.hex("entry", st.entryAddress)
+      o.hex("entry_pa", st.entryPA)
+      o.hex("descriptor", st.descriptor)
+      o.string("kind", st.kind.rawValue)
+      if !st.stage2Steps.isEmpty { o.array("s2_steps", steps(st.stage2Steps)) }
+      return o.text
+    }
+  }
+
+  public func emit(_ event: ScriptEvent) {
+    switch event {
+    case .print(let values, let r):
+      var o = base("print", r)
+      o.array("values", values.map(value))
+      o.string("text", values.map(ValueFormatter().format).joined(separator: " "))
+      emitObject(o)
+    case .echo(let s, let r):
+      var o = base("echo", r)
+      o.string("text", s)
+      emitObject(o)
+    case .walk(let w):
+      var o = base("walk", w.range)
+      o.string("regime", w.label)
+      o.int("cpu", w.cpu)
+      o.hex("va", w.result.walk.inputAddress)
+      o.string("access", w.result.walk.access.description)
+      o.string("tlb", w.result.tlb.name)
+      let (k, v) = outcome(w.result.outcome)
+      o.object(k, v)
+      if case .stale(let current) = w.result.tlb {
+        let (k2, v2) = outcome(current)
+        o.object("tables_" + k2, v2)
+      }
+      o.int("accesses", w.result.walk.accesses)
+      if w.trace { o.array("steps", steps(w.result.walk.steps)) }
+      emitObject(o)
+    case .at(let a):
+      var o = base("at", a.range)
+      o.string("op", a.operation.rawValue)
+      o.hex("va", a.va)
+      switch a.result {
+      case .par(let p): o.hex("par", p)
+      case .exceptionToEL2(let f):
+        o.string("par", "unchanged")
+        o.object("exception", fault(f))
+      }
+      emitObject(o)
+    case .assertion(let a):
+      var o = base("assert", a.range)
+      o.bool("passed", a.passed)
+      o.string("what", a.what)
+      if let e = a.expected { o.string("expected", e) }
+      if let g = a.actual { o.string("actual", g) }
+      if let m = a.message { o.string("message", m) }
+      emitObject(o)
+    case .warning(let d, let m):
+      var o = base("diagnostic", d.range)
+      o.string("severity", d.severity.rawValue)
+      o.string("message", d.message)
+      if let m {
+        o.string("kind", m.kind.rawValue)
+        if let old = m.oldDescriptor { o.hex("old", old) }
+        if let new = m.newDescriptor { o.hex("new", new) }
+        if let pa = m.entryPA { o.hex("entry_pa", pa) }
+      }
+      emitObject(o)
+    case .memRead(let address, let values, let r):
+      var o = base("mem", r)
+      o.hex("address", address)
+      o.array("values", values.map { JSONObject.quote("0x" + String($0, radix: 16)) })
+      emitObject(o)
+    case .decode(let d):
+      var o = base("decode", d.range)
+      o.hex("value", d.value)
+      o.int("level", d.level)
+      o.string(
+        "kind",
+        Descriptor(d.value).kind(level: d.level, granule: d.granule, ds: d.ds, paMax: d.paMax)
+          .rawValue)
+      emitObject(o)
+    case .show(let s):
+      var o = base("show", s.range)
+      switch s.topic {
+      case .tlb(let cpu, let entries):
+        o.string("topic", "tlb")
+        o.int("cpu", cpu)
+        o.array(
+          "entries",
+          entries.map { e in
+            var x = JSONObject()
+            x.string("regime", "\(e.regime)")
+            if let v = e.vmid { x.int("vmid", Int(v)) }
+            if let a = e.asid { x.int("asid", Int(a)) }
+            x.bool("global", e.asid == nil)
+            x.hex("input", e.inputBase)
+            x.hex("size", UInt64(1) << UInt64(e.sizeBits))
+            x.hex("pa", e.translation.pa & ~lowMask(e.sizeBits))
+            x.bool("combined", e.combined)
+            return x.text
+          })
+      default:
+        let text = StringOutput()
+        TextRenderer(output: text).emit(event)
+        o.string("text", text.text)
+      }
+      emitObject(o)
+    case .dump(let d):
+      for row in d.rows {
+        var o = base("dump_row", d.range)
+        o.string("space", d.space)
+        o.hex("start", row.start)
+        o.hex("end", row.last &+ 1)
+        o.int("level", row.level)
+        o.hex("output", row.outputStart)
+        o.hex("descriptor", row.descriptor)
+        o.int("entries", row.count)
+        emitObject(o)
+      }
+    case .explain, .layout, .graph, .tlb:
+      // The views' JSON: their text form inside one object until each gets its own schema.
+      var o = base(kind(event), range(event))
+      let text = StringOutput()
+      TextRenderer(output: text).emit(event)
+      o.string("text", text.text)
+      emitObject(o)
+    }
+  }
+
+  func kind(_ e: ScriptEvent) -> String {
+    switch e {
+    case .explain: "explain"
+    case .layout: "layout"
+    case .graph: "graph"
+    default: "tlb"
+    }
+  }
+
+  func range(_ e: ScriptEvent) -> SourceRange {
+    switch e {
+    case .explain(let x): x.range
+    case .layout(let x): x.range
+    case .graph(let x): x.range
+    case .tlb(let x): x.range
+    default: SourceRange(at: SourceLocation(file: "", line: 0, column: 0, offset: 0))
+    }
+  }
+
+  /// A diagnostic that stopped the run.
+  public func diagnostic(_ d: Diagnostic) {
+    var o = base("diagnostic", d.range)
+    o.string("severity", d.severity.rawValue)
+    o.string("message", d.message)
+    if let h = d.hint { o.string("hint", h) }
+    emitObject(o)
+  }
+
+  public func summary(passed: Int, failed: Int) {
+    var o = JSONObject()
+    o.string("type", "summary")
+    o.int("passed", passed)
+    o.int("failed", failed)
+    emitObject(o)
+  }
+}

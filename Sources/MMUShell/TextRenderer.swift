@@ -1,0 +1,160 @@
+import MMU
+import MMUScript
+import MMUSyntax
+
+/// Renders events as readable text: aligned, hex addresses, one result per statement.
+public final class TextRenderer: EventSink {
+  let out: TextOutput
+  public var formatter: ValueFormatter
+  public var style: Style
+  /// Suppresses results (not failures, warnings or errors): `--quiet`.
+  public var quiet = false
+  /// Looks up a source file for diagnostic excerpts.
+  public var source: (String) -> SourceFile? = { _ in nil }
+
+  public init(
+    output: TextOutput, formatter: ValueFormatter = ValueFormatter(),
+    style: Style = Style(enabled: false)
+  ) {
+    self.out = output
+    self.formatter = formatter
+    self.style = style
+  }
+
+  func line(_ s: String) { out.write(s + "\n") }
+  var text: DescriptorText { DescriptorText(f: formatter) }
+  func hex(_ v: UInt64) -> String { formatter.hex(v) }
+
+  public func emit(_ event: ScriptEvent) {
+    switch event {
+    case .assertion(let a):
+      if !a.passed { line(assertionFailure(a)) }
+      return
+    case .warning(let d, _):
+      line(style.warning(diagnosticText(d)))
+      return
+    default: break
+    }
+    if quiet { return }
+    switch event {
+    case .print(let values, _): line(values.map(formatter.format).joined(separator: " "))
+    case .echo(let s, _): line(s)
+    case .walk(let w): renderWalk(w)
+    case .at(let a): renderAT(a)
+    case .memRead(let address, let values, _):
+      for (i, v) in values.enumerated() {
+        line("\(hex(address &+ UInt64(i) &* 8)): \(hex(v))")
+      }
+    case .decode(let d): text.fields(d).forEach(line)
+    case .show(let s): ShowText(r: self).render(s)
+    case .explain(let e): ViewText(r: self).explain(e)
+    case .dump(let d): ViewText(r: self).dump(d)
+    case .layout(let l): ViewText(r: self).layout(l)
+    case .graph(let g):
+      line(
+        "graph of '\(g.space)' (\(g.tables) table\(g.tables == 1 ? "" : "s")) written to \(g.path)")
+      if let note = g.note { line(style.warning("note: " + note)) }
+    case .tlb(let t): line(t.what)
+    case .assertion, .warning: break
+    }
+  }
+
+  /// A diagnostic with its source excerpt when the file is known.
+  public func diagnosticText(_ d: Diagnostic) -> String {
+    if let f = source(d.range.start.file) { return render(d, source: f) }
+    return d.description + (d.hint.map { "\nhint: " + $0 } ?? "")
+  }
+
+  func assertionFailure(_ a: AssertionEvent) -> String {
+    var s = "\(a.range.start): \(style.error("assertion failed")): \(a.what)"
+    if let e = a.expected, let got = a.actual { s += ": expected \(e), got \(got)" }
+    if let m = a.message { s += " — \(m)" }
+    return s
+  }
+
+  // MARK: Walks
+
+  func faultText(_ f: Fault) -> String {
+    var s = "\(f.kind) fault, level \(f.level), stage \(f.stage)"
+    if f.s1ptw { s += ", on a stage-1 table walk" }
+    if f.stage == 2, let ipa = f.ipa { s += ", IPA \(hex(ipa))" }
+    return s
+  }
+
+  func translationText(_ t: Translation) -> String {
+    var parts = ["pa \(hex(t.pa))"]
+    if let ipa = t.ipa { parts.append("ipa \(hex(ipa))") }
+    parts.append(
+      "level \(t.level) \(sizeText(UInt64(1) << UInt64(t.blockBits))) \(t.level == 3 ? "page" : "block")"
+    )
+    parts.append(
+      MemoryAttributes.describe(t.attributes.mair) + " " + t.attributes.shareability.description)
+    parts.append(t.permissions.description)
+    if !t.global { parts.append("nG") }
+    return parts.joined(separator: "  ")
+  }
+
+  func outcomeText(_ o: WalkOutcome) -> String {
+    switch o {
+    case .translated(let t): return translationText(t)
+    case .faulted(let f): return faultText(f)
+    }
+  }
+
+  func renderWalk(_ w: WalkEvent) {
+    let r = w.result
+    if w.trace { traceLines(r.walk.steps, indent: "  ").forEach(line) }
+    var s =
+      "walk \(w.label) \(hex(r.walk.inputAddress)) \(r.walk.access): \(outcomeText(r.outcome))"
+    switch r.tlb {
+    case .notUsed: break
+    case .stale(let current):
+      s += "  [tlb stale: the tables now give \(outcomeText(current))]"
+    case .conflict(let n): s += "  [tlb conflict: \(n) entries match]"
+    default: s += "  [tlb \(r.tlb.name)]"
+    }
+    line(s)
+  }
+
+  func traceLines(_ steps: [WalkStep], indent: String) -> [String] {
+    var lines: [String] = []
+    for st in steps {
+      if !st.stage2Steps.isEmpty {
+        lines.append(
+          indent + style.dim("stage 2 for the table entry at IPA \(hex(st.entryAddress)):"))
+        lines += traceLines(st.stage2Steps, indent: indent + "    ")
+      }
+      let lvl = "s\(st.stage) L\(st.level)".padding(6)
+      let idx = "[\(st.index)]".leftPadded(7)
+      let entry =
+        st.entryAddress == st.entryPA
+        ? hex(st.entryPA) : "\(hex(st.entryAddress)) (pa \(hex(st.entryPA)))"
+      // Geometry for the meaning: the granule is recoverable from the step's table level
+      // only with the walk's setup, so the summary shows type and address bits alone.
+      lines.append(indent + "\(lvl)\(idx)  \(entry)  \(hex(st.descriptor))  \(st.kind)")
+    }
+    return lines
+  }
+
+  // MARK: AT
+
+  func renderAT(_ a: ATEvent) {
+    switch a.result {
+    case .par(let par):
+      var s = "at \(a.operation.rawValue) \(hex(a.va)): PAR_EL1 = \(hex(par))"
+      if par & 1 == 0 {
+        let sh = ["non-shareable", "reserved", "outer", "inner"][Int(bitField(par, 8, 7))]
+        s +=
+          "  (PA \(hex(par & bitMask(51, 12))), ATTR \(hex(bitField(par, 63, 56))) \(MemoryAttributes.describe(UInt8(bitField(par, 63, 56)))), SH \(sh), NS \(bitField(par, 9, 9)))"
+      } else {
+        s +=
+          "  (F=1, FST \(hex(bitField(par, 6, 1))) \(a.access.outcome.fault.map(faultText) ?? ""), PTW \(bitField(par, 8, 8)), S \(bitField(par, 9, 9)))"
+      }
+      line(s)
+    case .exceptionToEL2(let f):
+      line(
+        "at \(a.operation.rawValue) \(hex(a.va)): no PAR update; the access takes a Data Abort to EL2 (\(faultText(f)))"
+      )
+    }
+  }
+}
