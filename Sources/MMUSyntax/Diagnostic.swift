@@ -97,20 +97,26 @@ public func render(_ diagnostic: Diagnostic, source: SourceFile) -> String {
 ///
 /// Distance is optimal-string-alignment (a swap of two neighbours costs 1, so `wlak` finds
 /// `walk`), ignoring case. A candidate qualifies within `max(1, min(3, word.count / 3))` edits,
-/// so short words only match near-misses. Ties go to the earlier candidate, which keeps hints
+/// so short words only match near-misses. Among equally distant candidates the one sharing a
+/// longer prefix wins, then the one closer in length, then the earlier one, which keeps hints
 /// deterministic. Very long words (over 64 scalars) get no hint, bounding the cost.
 public func closestMatch(_ word: String, in candidates: some Sequence<String>) -> String? {
   let target = Array(word.lowercased().unicodeScalars)
   guard !target.isEmpty, target.count <= 64 else { return nil }
   let limit = max(1, min(3, target.count / 3))
-  var best: (candidate: String, distance: Int)?
+  // Ranked by distance, then by a longer common prefix (typos tend to come late in a word:
+  // `vmale1` is `vmalle1`, not `vaale1`), then by closeness in length (`rwz` is `rwx`, not `rw`).
+  var best: (candidate: String, rank: (Int, Int, Int))?
   for candidate in candidates {
     let other = Array(candidate.lowercased().unicodeScalars)
-    guard other.count <= 64, abs(other.count - target.count) <= limit else { continue }
+    let lengthDifference = abs(other.count - target.count)
+    guard other.count <= 64, lengthDifference <= limit else { continue }
     let distance = editDistance(target, other)
-    if distance <= limit, distance < (best?.distance ?? Int.max) {
-      best = (candidate, distance)
-    }
+    guard distance <= limit else { continue }
+    let prefix = zip(target, other).prefix { $0 == $1 }.count
+    let rank = (distance, -prefix, lengthDifference)
+    if let best, best.rank <= rank { continue }
+    best = (candidate, rank)
   }
   return best?.candidate
 }
