@@ -279,10 +279,7 @@ struct Lexer {
         "unexpected '..'", at: SourceRange(start: start, length: 2),
         hint: "a range is written 'A ..< B' or 'A ... B'")
     }
-    for length in [3, 2, 1] {
-      guard offset + length <= bytes.count else { continue }
-      let text = String(decoding: bytes[offset..<(offset + length)], as: UTF8.self)
-      guard let symbol = Symbol(rawValue: text) else { continue }
+    if let (symbol, length) = symbolHere() {
       for _ in 0..<length { advanceASCII() }
       switch symbol {
       case .leftParen: parenDepth += 1
@@ -298,6 +295,49 @@ struct Lexer {
     throw .error(
       "unexpected character '\(UTF8Scanner.describe(scalar))'",
       at: SourceRange(start: start, length: 1))
+  }
+}
+
+extension Lexer {
+  /// The operator at the current offset, longest match first, and its length in bytes.
+  func symbolHere() -> (Symbol, Int)? {
+    guard let first = byte() else { return nil }
+    let second = byte(at: 1)
+    func pair(_ next: Character, _ long: Symbol, _ short: Symbol?) -> (Symbol, Int)? {
+      if second == next.asciiValue { return (long, 2) }
+      return short.map { ($0, 1) }
+    }
+    switch Character(Unicode.Scalar(first)) {
+    case "*": return (.star, 1)
+    case "/": return (.slash, 1)
+    case "%": return (.percent, 1)
+    case "+": return (.plus, 1)
+    case "-": return pair(">", .arrow, .minus)
+    case "<":
+      if second == UInt8(ascii: "<") { return (.shiftLeft, 2) }
+      return pair("=", .lessEqual, .less)
+    case ">":
+      if second == UInt8(ascii: ">") { return (.shiftRight, 2) }
+      return pair("=", .greaterEqual, .greater)
+    case "&": return pair("&", .ampersandAmpersand, .ampersand)
+    case "|": return pair("|", .pipePipe, .pipe)
+    case "^": return (.caret, 1)
+    case "=": return pair("=", .equalEqual, .equal)
+    case "!": return pair("=", .bangEqual, .bang)
+    case "~": return (.tilde, 1)
+    case "(": return (.leftParen, 1)
+    case ")": return (.rightParen, 1)
+    case "{": return (.leftBrace, 1)
+    case "}": return (.rightBrace, 1)
+    case ",": return (.comma, 1)
+    case ";": return (.semicolon, 1)
+    case ".":
+      guard second == UInt8(ascii: ".") else { return (.dot, 1) }
+      if byte(at: 2) == UInt8(ascii: "<") { return (.halfOpenRange, 3) }
+      if byte(at: 2) == UInt8(ascii: ".") { return (.closedRange, 3) }
+      return nil
+    default: return nil
+    }
   }
 }
 

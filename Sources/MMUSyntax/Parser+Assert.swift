@@ -95,7 +95,8 @@ extension Parser {
       default:
         throw .error(
           "unknown fault detail '\(text)'", at: current.range,
-          hint: didYouMean(text, in: FaultKind.allCases.map(\.rawValue) + ["level", "stage", "s1ptw"]))
+          hint: didYouMean(
+            text, in: FaultKind.allCases.map(\.rawValue) + ["level", "stage", "s1ptw"]))
       }
     }
     return .faults(kind: kind, level: level, stage: stage, s1ptw: s1ptw)
@@ -117,6 +118,7 @@ extension Parser {
     let text =
       isSymbol(.leftBrace) ? nil : try parseOperand("a message or '{' after 'expect \(severity)'")
     let body = try parseBlock("expect")
-    return .expect(ExpectStmt(severity: severity, text: text, body: body, range: range(from: start)))
+    return .expect(
+      ExpectStmt(severity: severity, text: text, body: body, range: range(from: start)))
   }
 }

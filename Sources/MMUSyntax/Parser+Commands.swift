@@ -159,7 +159,9 @@ extension Parser {
   mutating func parseSpace() throws(Diagnostic) -> Stmt {
     let start = advance()
     let name = try expectName("a space name after 'space'")
-    let options = ["regime", "ttbr0", "ttbr1", "granule", "va_bits", "ipa_bits", "pool", "via", "at"]
+    let options = [
+      "regime", "ttbr0", "ttbr1", "granule", "va_bits", "ipa_bits", "pool", "via", "at",
+    ]
     var space = SpaceStmt(name: name, range: name.range)
     var sawRegime = false
     while !atTerminator {
@@ -179,7 +181,9 @@ extension Parser {
         advance()
       case "granule": space.granule = try optionOperand(space.granule)
       case "va_bits", "ipa_bits":
-        if (text == "va_bits" && space.ipaBits != nil) || (text == "ipa_bits" && space.vaBits != nil) {
+        if (text == "va_bits" && space.ipaBits != nil)
+          || (text == "ipa_bits" && space.vaBits != nil)
+        {
           throw .error("only one of 'va_bits' and 'ipa_bits' may be given", at: option.range)
         }
         if text == "va_bits" {

@@ -55,7 +55,8 @@ enum UTF8Scanner {
 
   /// How a scalar is shown inside a message: itself when printable, else `U+XXXX`.
   static func describe(_ scalar: Unicode.Scalar) -> String {
-    if scalar.value < 0x20 || scalar.value == 0x7F || (scalar.value >= 0x80 && scalar.value < 0xA0) {
+    if scalar.value < 0x20 || scalar.value == 0x7F || (scalar.value >= 0x80 && scalar.value < 0xA0)
+    {
       let hex = String(scalar.value, radix: 16, uppercase: true)
       return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
     }

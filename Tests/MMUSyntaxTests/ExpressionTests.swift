@@ -43,7 +43,8 @@ struct ExpressionTests {
     #expect(sx(try expression("el2")) == "%el2")
     #expect(sx(try expression("s1")) == "%s1")
     #expect(sx(try expression("tcr_el1.t0sz")) == "(. tcr_el1 t0sz)")
-    #expect(sx(try expression("walk(el1, va, \"write\").pa")) == #"(. (call walk %el1 va "write") pa)"#)
+    #expect(
+      sx(try expression("walk(el1, va, \"write\").pa")) == #"(. (call walk %el1 va "write") pa)"#)
     #expect(sx(try expression("f()")) == "(call f)")
     #expect(sx(try expression("max(a,\n  b)")) == "(call max a b)")
     #expect(sx(try expression("bits(x, 47, 39) + 1")) == "(+ (call bits x 47 39) 1)")
@@ -88,7 +89,9 @@ struct ExpressionTests {
 
   @Test("precedence table is the documented order")
   func precedenceOrder() {
-    let order: [BinaryOperator] = [.or, .and, .equal, .bitOr, .bitXor, .bitAnd, .shiftLeft, .add, .multiply]
+    let order: [BinaryOperator] = [
+      .or, .and, .equal, .bitOr, .bitXor, .bitAnd, .shiftLeft, .add, .multiply,
+    ]
     let levels = order.map(\.precedence)
     #expect(levels == levels.sorted())
     #expect(Set(levels).count == levels.count)

@@ -22,7 +22,8 @@ struct LanguageStatementTests {
   }
 
   @Test func procedure() throws {
-    let s = try parsed("proc page(va, size) {\n  map va -> va size size\n  return va\n}", as: ProcStmt.self)
+    let s = try parsed(
+      "proc page(va, size) {\n  map va -> va size size\n  return va\n}", as: ProcStmt.self)
     #expect(s.name.text == "page")
     #expect(s.parameters.map(\.text) == ["va", "size"])
     #expect(s.body.count == 2)

@@ -5,37 +5,38 @@ import Testing
 @Suite("Lexer")
 struct LexerTests {
   static let integerTable: [(String, UInt64)] = [
-      ("4096", 4096),
-      ("0", 0),
-      ("007", 7),
-      ("1_000_000", 1_000_000),
-      ("0xffff_8000_0000_0000", 0xffff_8000_0000_0000),
-      ("0XAbCd", 0xabcd),
-      ("0x_10", 0x10),
-      ("0b1010", 10),
-      ("0B1111_0000", 0xf0),
-      ("0o17", 15),
-      ("0O777", 511),
-      ("4k", 4096),
-      ("4K", 4096),
-      ("16k", 16384),
-      ("64K", 65536),
-      ("2M", 2 << 20),
-      ("2m", 2 << 20),
-      ("1G", 1 << 30),
-      ("512G", 512 << 30),
-      ("1t", 1 << 40),
-      ("3P", 3 << 50),
-      ("0x10M", 16 << 20),
-      ("0x1g", 1 << 30),
-      ("0b1K", 1024),
-      ("0k", 0),
-      ("16383P", 16383 << 50),
-      ("18446744073709551615", UInt64.max),
-      ("0xffff_ffff_ffff_ffff", UInt64.max),
-    ]
+    ("4096", 4096),
+    ("0", 0),
+    ("007", 7),
+    ("1_000_000", 1_000_000),
+    ("0xffff_8000_0000_0000", 0xffff_8000_0000_0000),
+    ("0XAbCd", 0xabcd),
+    ("0x_10", 0x10),
+    ("0b1010", 10),
+    ("0B1111_0000", 0xf0),
+    ("0o17", 15),
+    ("0O777", 511),
+    ("4k", 4096),
+    ("4K", 4096),
+    ("16k", 16384),
+    ("64K", 65536),
+    ("2M", 2 << 20),
+    ("2m", 2 << 20),
+    ("1G", 1 << 30),
+    ("512G", 512 << 30),
+    ("1t", 1 << 40),
+    ("3P", 3 << 50),
+    ("0x10M", 16 << 20),
+    ("0x1g", 1 << 30),
+    ("0b1K", 1024),
+    ("0k", 0),
+    ("16383P", 16383 << 50),
+    ("18446744073709551615", UInt64.max),
+    ("0xffff_ffff_ffff_ffff", UInt64.max),
+  ]
 
-  @Test("integer literals in every base, with separators and size suffixes", arguments: integerTable)
+  @Test(
+    "integer literals in every base, with separators and size suffixes", arguments: integerTable)
   func integers(text: String, value: UInt64) throws {
     #expect(try kinds(text) == [.integer(value)])
   }
@@ -108,7 +109,9 @@ struct LexerTests {
   @Test("operators take the longest match")
   func operators() throws {
     let text = "* / % + - << >> & ^ | < <= > >= == != && || ! ~ ( ) { } , . = -> ..< ... ;"
-    let expected = text.split(separator: " ").map { Token.Kind.symbol(Symbol(rawValue: String($0))!) }
+    let expected = text.split(separator: " ").map {
+      Token.Kind.symbol(Symbol(rawValue: String($0))!)
+    }
     #expect(try kinds(text) == expected)
     #expect(
       try kinds("a<<=b") == [
@@ -165,7 +168,9 @@ struct LexerTests {
   @Test("locations count Unicode scalars, not bytes")
   func scalarColumns() throws {
     let tokens = try tokenize(source("echo \"é→\" x\n  walk(y) (z)", name: "loc.mmu"))
-    #expect(tokens[0].range.start == MMUSyntax.SourceLocation(file: "loc.mmu", line: 1, column: 1, offset: 0))
+    #expect(
+      tokens[0].range.start
+        == MMUSyntax.SourceLocation(file: "loc.mmu", line: 1, column: 1, offset: 0))
     #expect(span(tokens[1].range) == "1:6-1:10")
     #expect(span(tokens[2].range) == "1:11-1:12")
     #expect(tokens[2].range.start.offset == 13)
@@ -211,7 +216,8 @@ struct LexerTests {
   func maximalSubparts() {
     let samples: [[UInt8]] = [
       [0xE2, 0x82, 0x41], [0xF0, 0x9F, 0x98], [0xED, 0xA0, 0x80], [0xC0, 0xAF], [0x80, 0x80],
-      [0xF4, 0x90, 0x80, 0x80], [0xE0, 0x80, 0x80], Array("ok é ✓ 😀".utf8), [0xF0, 0x9F, 0x98, 0x80],
+      [0xF4, 0x90, 0x80, 0x80], [0xE0, 0x80, 0x80], Array("ok é ✓ 😀".utf8),
+      [0xF0, 0x9F, 0x98, 0x80],
     ]
     for bytes in samples {
       var count = 0

@@ -120,7 +120,9 @@ struct MachineStatementTests {
     }
     if case .word(let w) = words.first { #expect(w.text == "on") } else { Issue.record("word") }
 
-    guard case .knob(_, let mixed, let forRegime) = try setting("set fault_level start 1 << 4 x for el2")
+    guard
+      case .knob(_, let mixed, let forRegime) = try setting(
+        "set fault_level start 1 << 4 x for el2")
     else {
       Issue.record("mixed")
       return
@@ -216,8 +218,10 @@ struct MachineStatementTests {
       default: return "\(attribute.kind)"
       }
     }
-    #expect(rest == ["attr 3", "sh outer", "ng", "noaf", "contig", "pages", "level (- 1)", "force"])
-    let level = try #require(all.attributes.first { if case .level = $0.kind { true } else { false } })
+    #expect(
+      rest == ["attr 3", "sh outer", "ng", "noaf", "contig", "pages", "level (- 1)", "force"])
+    let level = try #require(
+      all.attributes.first { if case .level = $0.kind { true } else { false } })
     #expect(span(level.range) == "1:129-1:137")
   }
 
@@ -259,14 +263,16 @@ struct MachineStatementTests {
   }
 
   @Test func translate() throws {
-    let t = try parsed("translate kern 0xffff_0000_0000_1000 va_bits 39 granule 16k", as: TranslateStmt.self)
+    let t = try parsed(
+      "translate kern 0xffff_0000_0000_1000 va_bits 39 granule 16k", as: TranslateStmt.self)
     #expect(sx(t.space) == "kern" && sx(t.va) == "0xffff_0000_0000_1000")
     #expect(sx(t.vaBits) == "39" && sx(t.granule) == "0x4000")
   }
 
   @Test func memory() throws {
     let w = try parsed("mem write 0x8000 + 8 = 0x0040_0000_0000_0703 size 4", as: MemWriteStmt.self)
-    #expect(sx(w.address) == "(+ 0x8000 8)" && sx(w.value) == "0x40_0000_0000_0703" && sx(w.size) == "4")
+    #expect(
+      sx(w.address) == "(+ 0x8000 8)" && sx(w.value) == "0x40_0000_0000_0703" && sx(w.size) == "4")
     #expect(try parsed("mem write p = v", as: MemWriteStmt.self).size == nil)
     let r = try parsed("mem read 0x8000 count 4", as: MemReadStmt.self)
     #expect(sx(r.address) == "0x8000" && sx(r.count) == "4")
@@ -279,7 +285,8 @@ struct MachineStatementTests {
 
   @Test("decode: options in any order, and a negative level")
   func decode() throws {
-    let d = try parsed("decode 0x0060_0000_4000_0741 level 2 regime s2 granule 4k", as: DecodeStmt.self)
+    let d = try parsed(
+      "decode 0x0060_0000_4000_0741 level 2 regime s2 granule 4k", as: DecodeStmt.self)
     #expect(sx(d.value) == "0x60_0000_4000_0741" && sx(d.level) == "2" && d.regime == .s2)
     #expect(sx(d.granule) == "0x1000")
     let n = try parsed("decode desc granule 4k level -1 regime vhe", as: DecodeStmt.self)

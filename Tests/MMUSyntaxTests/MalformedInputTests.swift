@@ -30,12 +30,15 @@ struct MalformedInputTests {
     Case(input: "print @", expected: "1:7: unexpected character '@'"),
     Case(input: "x = 1\u{0}", expected: "1:6: NUL byte in source"),
     Case(
-      input: "print 1 \\ 2", expected: "1:9: unexpected '\\'; a line continuation must end its line"),
+      input: "print 1 \\ 2", expected: "1:9: unexpected '\\'; a line continuation must end its line"
+    ),
     Case(input: "for i in 0 .. 4 { }", expected: "1:12: unexpected '..'"),
     // Blocks, parentheses, structure
-    Case(input: "if x {\n  print 1\n", expected: "1:6: unterminated block: '{' has no matching '}'"),
     Case(
-      input: "proc f() {\n  if x {\n  }\n", expected: "1:10: unterminated block: '{' has no matching '}'"),
+      input: "if x {\n  print 1\n", expected: "1:6: unterminated block: '{' has no matching '}'"),
+    Case(
+      input: "proc f() {\n  if x {\n  }\n",
+      expected: "1:10: unterminated block: '{' has no matching '}'"),
     Case(input: "print (1 + 2", expected: "1:7: unterminated '(': no matching ')'"),
     Case(input: "print f(1,\n 2", expected: "1:8: unterminated '(': no matching ')'"),
     Case(input: "}", expected: "1:1: unexpected '}' with no open block"),
@@ -46,7 +49,8 @@ struct MalformedInputTests {
     Case(input: "print 1 2", expected: "1:9: expected end of statement, found '2'"),
     Case(input: "layout el1 el2", expected: "1:12: expected end of statement, found 'el2'"),
     Case(
-      input: "wlak el1 0x1000", expected: "1:1: unknown command 'wlak'", hint: "did you mean 'walk'?"),
+      input: "wlak el1 0x1000", expected: "1:1: unknown command 'wlak'",
+      hint: "did you mean 'walk'?"),
     Case(
       input: "x.y = 3", expected: "1:1: unknown command 'x'",
       hint: "a register field is written with 'set x.y = …'"),
@@ -59,7 +63,8 @@ struct MalformedInputTests {
     Case(input: "print 1 + }", expected: "1:11: expected an expression, found '}'"),
     Case(input: "print a.", expected: "1:9: expected a field name after '.', found end of file"),
     Case(
-      input: "print f(1 2)", expected: "1:11: expected ',' or ')' in the arguments of 'f', found '2'"
+      input: "print f(1 2)",
+      expected: "1:11: expected ',' or ')' in the arguments of 'f', found '2'"
     ),
     Case(input: "print (1 2)", expected: "1:10: expected ')' to close '(', found '2'"),
     Case(input: "assert a < b < c", expected: "1:14: comparison operators cannot be chained"),
@@ -74,7 +79,8 @@ struct MalformedInputTests {
       hint: "'el1' is a reserved word"),
     Case(input: "proc f(a, a) { }", expected: "1:11: duplicate parameter 'a'"),
     Case(
-      input: "proc f(a b) { }", expected: "1:10: expected ',' or ')' in the parameters of 'f', found 'b'"
+      input: "proc f(a b) { }",
+      expected: "1:10: expected ',' or ')' in the parameters of 'f', found 'b'"
     ),
     Case(input: "proc (a) { }", expected: "1:6: expected a procedure name after 'proc', found '('"),
     Case(input: "proc f { }", expected: "1:8: expected '(' after 'proc f', found '{'"),
@@ -85,31 +91,39 @@ struct MalformedInputTests {
     Case(
       input: "for i in 0 ..< 4 print i",
       expected: "1:18: expected '{' to start the body of 'for', found 'print'"),
-    Case(input: "if x print 1", expected: "1:6: expected '{' to start the body of 'if', found 'print'"),
+    Case(
+      input: "if x print 1", expected: "1:6: expected '{' to start the body of 'if', found 'print'"),
     Case(input: "if x {\n}\nelse if {\n}", expected: "3:9: expected an expression, found '{'"),
     Case(
       input: "import linux",
       expected: "1:8: expected a module name in quotes after 'import', found 'linux'"),
     Case(
-      input: "include", expected: "1:8: expected a file name in quotes after 'include', found end of file"
+      input: "include",
+      expected: "1:8: expected a file name in quotes after 'include', found end of file"
     ),
     // set
     Case(
-      input: "set", expected: "1:4: expected a setting or register name after 'set', found end of file"),
+      input: "set",
+      expected: "1:4: expected a setting or register name after 'set', found end of file"),
     Case(
       input: "set granule",
-      expected: "1:12: expected a granule size (4k, 16k or 64k) after 'set granule', found end of file"),
-    Case(input: "set pa_bits 48 for el1", expected: "1:16: 'set pa_bits' does not take 'for REGIME'"),
-    Case(input: "set vhe", expected: "1:8: expected 'on' or 'off' after 'set vhe', found end of file"),
+      expected:
+        "1:12: expected a granule size (4k, 16k or 64k) after 'set granule', found end of file"),
     Case(
-      input: "set tcr_el1.t0sz 16", expected: "1:18: expected '=' after 'set tcr_el1.t0sz', found '16'"),
+      input: "set pa_bits 48 for el1", expected: "1:16: 'set pa_bits' does not take 'for REGIME'"),
+    Case(
+      input: "set vhe", expected: "1:8: expected 'on' or 'off' after 'set vhe', found end of file"),
+    Case(
+      input: "set tcr_el1.t0sz 16",
+      expected: "1:18: expected '=' after 'set tcr_el1.t0sz', found '16'"),
     Case(
       input: "set table_pool 0x1000",
       expected: "1:22: expected 'size' after the address in 'set table_pool', found end of file"),
     Case(
       input: "set feature",
       expected: "1:12: expected a feature name after 'set feature', found end of file"),
-    Case(input: "set lpa2 on for", expected: "1:16: expected a regime after 'for', found end of file"),
+    Case(
+      input: "set lpa2 on for", expected: "1:16: expected a regime after 'for', found end of file"),
     // machine
     Case(input: "cpus", expected: "1:5: expected a CPU count after 'cpus', found end of file"),
     Case(
@@ -122,7 +136,9 @@ struct MalformedInputTests {
     Case(
       input: "show everything", expected: "1:6: unknown 'show' target 'everything'",
       hint: "expected regs, machine, spaces, cpus or tlb"),
-    Case(input: "show regz", expected: "1:6: unknown 'show' target 'regz'", hint: "did you mean 'regs'?"),
+    Case(
+      input: "show regz", expected: "1:6: unknown 'show' target 'regz'",
+      hint: "did you mean 'regs'?"),
     // spaces and mapping
     Case(input: "space", expected: "1:6: expected a space name after 'space', found end of file"),
     Case(
@@ -132,7 +148,8 @@ struct MalformedInputTests {
     Case(
       input: "space k va_bits 48 ipa_bits 40",
       expected: "1:20: only one of 'va_bits' and 'ipa_bits' may be given"),
-    Case(input: "space k ttbr0 ttbr1", expected: "1:15: only one of 'ttbr0' and 'ttbr1' may be given"),
+    Case(
+      input: "space k ttbr0 ttbr1", expected: "1:15: only one of 'ttbr0' and 'ttbr1' may be given"),
     Case(input: "space k granule 4k granule 16k", expected: "1:20: duplicate option 'granule'"),
     Case(input: "space k foo", expected: "1:9: unknown option 'foo' for 'space'"),
     Case(
@@ -175,16 +192,19 @@ struct MalformedInputTests {
         "1:8: 'switch' cannot write 'ttbr0_el3'; expected ttbr0_el1, ttbr1_el1, ttbr0_el2, ttbr1_el2 or vttbr_el2",
       hint: "did you mean 'ttbr0_el1'?"),
     Case(
-      input: "switch ttbr0_el1", expected: "1:17: expected a space after 'ttbr0_el1', found end of file"
+      input: "switch ttbr0_el1",
+      expected: "1:17: expected a space after 'ttbr0_el1', found end of file"
     ),
     Case(
       input: "switch ttbr0_el1 k asid 1 asid 2", expected: "1:27: duplicate option 'asid'"),
     Case(
       input: "translate kern",
-      expected: "1:15: expected a virtual address after the space in 'translate', found end of file"),
+      expected: "1:15: expected a virtual address after the space in 'translate', found end of file"
+    ),
     // memory
     Case(
-      input: "mem write 0x1000 5", expected: "1:18: expected '=' after the address in 'mem write', found '5'"
+      input: "mem write 0x1000 5",
+      expected: "1:18: expected '=' after the address in 'mem write', found '5'"
     ),
     Case(
       input: "mem copy 0 1", expected: "1:5: unknown 'mem' operation 'copy'",
@@ -195,36 +215,44 @@ struct MalformedInputTests {
     Case(input: "mem write 0 = 1 size 8 size 4", expected: "1:24: duplicate option 'size'"),
     Case(input: "decode 0 level 1 level 2", expected: "1:18: duplicate option 'level'"),
     // translating and TLB maintenance
-    Case(input: "walk", expected: "1:5: expected a virtual address after 'walk', found end of file"),
+    Case(
+      input: "walk", expected: "1:5: expected a virtual address after 'walk', found end of file"),
     Case(
       input: "walk el1 0x1000 rread", expected: "1:17: unknown option 'rread' for 'walk'",
       hint: "did you mean 'read'?"),
-    Case(input: "walk va read write", expected: "1:14: conflicting access kinds 'read' and 'write'"),
+    Case(
+      input: "walk va read write", expected: "1:14: conflicting access kinds 'read' and 'write'"),
     Case(input: "walk el1 0x1000 trace trace", expected: "1:23: duplicate option 'trace'"),
     Case(
       input: "at s1e3r 0x1000", expected: "1:4: unknown AT operation 's1e3r'",
       hint: "did you mean 's1e1r'?"),
     Case(
-      input: "at s1e1r", expected: "1:9: expected a virtual address after 'at s1e1r', found end of file"),
-    Case(input: "explain", expected: "1:8: expected a virtual address after 'explain', found end of file"),
+      input: "at s1e1r",
+      expected: "1:9: expected a virtual address after 'at s1e1r', found end of file"),
+    Case(
+      input: "explain",
+      expected: "1:8: expected a virtual address after 'explain', found end of file"),
     Case(input: "tlbi", expected: "1:5: expected a TLBI operation after 'tlbi', found end of file"),
     Case(
       input: "tlbi vmale1", expected: "1:6: unknown TLBI operation 'vmale1'",
       hint: "did you mean 'vmalle1'?"),
     Case(
-      input: "tlbi vae1 0x1000 asid", expected: "1:22: expected a value after 'asid', found end of file"),
+      input: "tlbi vae1 0x1000 asid",
+      expected: "1:22: expected a value after 'asid', found end of file"),
     Case(
       input: "tlbi vae1 0x1000 asd 1", expected: "1:18: unknown option 'asd' for 'tlbi'",
       hint: "did you mean 'asid'?"),
     Case(
-      input: "dsb ishh", expected: "1:5: unknown barrier domain 'ishh'", hint: "did you mean 'ish'?"),
+      input: "dsb ishh", expected: "1:5: unknown barrier domain 'ishh'", hint: "did you mean 'ish'?"
+    ),
     Case(input: "dsb 3", expected: "1:5: expected a barrier domain after 'dsb', found '3'"),
     Case(
       input: "tlb flush", expected: "1:5: unknown 'tlb' operation 'flush'",
       hint: "expected 'show' or 'fill'"),
     Case(
       input: "tlb fill el1",
-      expected: "1:13: expected a virtual address after the regime in 'tlb fill', found end of file"),
+      expected: "1:13: expected a virtual address after the regime in 'tlb fill', found end of file"
+    ),
     // checking
     Case(input: "assert", expected: "1:7: expected a condition after 'assert', found end of file"),
     Case(input: "assert x, ", expected: "1:11: expected a message after ',', found end of file"),
@@ -242,7 +270,8 @@ struct MalformedInputTests {
       input: "assert walk va read allows write",
       expected: "1:21: 'allows' names the access after it; remove 'read' before it"),
     Case(
-      input: "assert walk va allows rw", expected: "1:23: unknown access 'rw'; expected read, write or exec"
+      input: "assert walk va allows rw",
+      expected: "1:23: unknown access 'rw'; expected read, write or exec"
     ),
     Case(
       input: "assert tlb hits va",
@@ -292,7 +321,9 @@ struct MalformedInputTests {
     ]
     for (bytes, expected) in cases {
       let diagnostic = try #require(diagnose(bytes: bytes))
-      #expect("\(diagnostic.range.start.line):\(diagnostic.range.start.column): \(diagnostic.message)" == expected)
+      #expect(
+        "\(diagnostic.range.start.line):\(diagnostic.range.start.column): \(diagnostic.message)"
+          == expected)
     }
   }
 
@@ -308,7 +339,10 @@ struct MalformedInputTests {
       (String(repeating: "if 1 {\n", count: 300), "201:6"),
       ("print " + String(repeating: "1 + ", count: 5000) + "1", "1:805"),
       ("print a" + String(repeating: ".b", count: 5000), "1:406"),
-      (String(repeating: "if 1 {\n", count: 150) + "print " + String(repeating: "(", count: 100), "151:57"),
+      (
+        String(repeating: "if 1 {\n", count: 150) + "print " + String(repeating: "(", count: 100),
+        "151:57"
+      ),
     ]
     for (input, position) in cases {
       let diagnostic = try #require(diagnose(input))
@@ -320,10 +354,13 @@ struct MalformedInputTests {
 
   @Test("nesting up to the limit parses")
   func nestingWithinLimit() throws {
-    let expr = try expression(String(repeating: "(", count: 199) + "1" + String(repeating: ")", count: 199))
+    let expr = try expression(
+      String(repeating: "(", count: 199) + "1" + String(repeating: ")", count: 199))
     #expect(sx(expr).hasPrefix("(paren (paren"))
     let chain = try expression(String(repeating: "1 + ", count: 150) + "1")
     #expect(chain.description.count == 150 * 4 + 1)
-    #expect(try program(String(repeating: "if 1 {\n", count: 100) + String(repeating: "}\n", count: 100)).count == 1)
+    #expect(
+      try program(String(repeating: "if 1 {\n", count: 100) + String(repeating: "}\n", count: 100))
+        .count == 1)
   }
 }

@@ -10,7 +10,8 @@ struct TranslationStatementTests {
     #expect(sx(w.regime) == "%el1" && sx(w.va) == "0xffff_0000_0000_1000")
     #expect(w.access == .write && w.trace && w.noTLB)
     let bare = try parsed("walk va", as: WalkStmt.self)
-    #expect(bare.regime == nil && sx(bare.va) == "va" && bare.access == nil && !bare.trace && !bare.noTLB)
+    #expect(
+      bare.regime == nil && sx(bare.va) == "va" && bare.access == nil && !bare.trace && !bare.noTLB)
     let reordered = try parsed("walk s2 ipa notlb exec", as: WalkStmt.self)
     #expect(sx(reordered.regime) == "%s2" && reordered.access == .exec && reordered.noTLB)
     // A regime held in a variable: two operands, so the first is the regime.
@@ -100,7 +101,8 @@ struct TranslationStatementTests {
       let (f, _) = try walkAssertion("assert walk va faults \(fault.rawValue)")
       #expect(f.expectation == .faults(kind: fault, level: nil, stage: nil, s1ptw: false))
     }
-    let (p, message) = try walkAssertion(#"assert walk va faults s1ptw stage 2 translation level -1, "ptw""#)
+    let (p, message) = try walkAssertion(
+      #"assert walk va faults s1ptw stage 2 translation level -1, "ptw""#)
     guard case .faults(.translation, let l, let s, true) = p.expectation else {
       Issue.record("s1ptw")
       return
@@ -155,7 +157,8 @@ struct TranslationStatementTests {
   }
 
   @Test func expect() throws {
-    let w = try parsed("expect warning \"break-before-make\" {\n  map 0 -> 0 size 4k force\n}", as: ExpectStmt.self)
+    let w = try parsed(
+      "expect warning \"break-before-make\" {\n  map 0 -> 0 size 4k force\n}", as: ExpectStmt.self)
     #expect(w.severity == .warning && sx(w.text) == #""break-before-make""# && w.body.count == 1)
     let e = try parsed("expect error { map 0 -> 0 size 4k }", as: ExpectStmt.self)
     #expect(e.severity == .error && e.text == nil && e.body.count == 1)
@@ -173,7 +176,9 @@ struct TranslationStatementTests {
     #expect(window.target == nil && sx(window.window?.va) == "0xffff_0000_0000_0000")
     #expect(sx(window.window?.size) == "0x4000_0000")
     let both = try parsed("dump kern base size 2M", as: DumpStmt.self)
-    #expect(sx(both.target) == "kern" && sx(both.window?.va) == "base" && sx(both.window?.size) == "0x20_0000")
+    #expect(
+      sx(both.target) == "kern" && sx(both.window?.va) == "base"
+        && sx(both.window?.size) == "0x20_0000")
   }
 
   @Test func layoutAndGraph() throws {
