@@ -1,24 +1,49 @@
-/// One processing element: its exception level, system registers and TLB.
+/// One processing element: its exception level, system registers, TLB, and the TLB
+/// maintenance it has issued that no DSB has completed yet.
 public final class CPU {
   public let index: Int
-  public var registers = RegisterFile()
+  /// Writing a register never touches the TLB (§9.1: the TLB caches what the registers
+  /// selected when it was filled). A write that changes anything but PAR_EL1 starts a new
+  /// register generation, which tells a TLB hit whether its entry can still be trusted
+  /// without walking the tables again to compare.
+  public var registers = RegisterFile() {
+    didSet {
+      if !Self.sameTranslationRegisters(oldValue, registers) { registerGeneration &+= 1 }
+    }
+  }
   /// The current exception level, 0...2.
   public var el = 1
-  public var online = true
-  public var tlb = TLB()
+  /// Online CPUs take part in broadcast TLB maintenance; an offline CPU holds nothing.
+  public internal(set) var online = true
+  public let tlb = TLB()
+  /// TLBIs this CPU issued that no DSB has completed (oldest first).
+  public internal(set) var pendingTLBIs: [PendingTLBI] = []
+
+  /// Bumped on every register change that can change a translation.
+  public private(set) var registerGeneration: UInt64 = 0
+  /// Counts TLB invalidations completed into this CPU's TLB (any, and all-levels ones), and
+  /// resets; the break-before-make check compares them across a descriptor's invalid step.
+  var invalidations = 0
+  var allLevelInvalidations = 0
 
   public init(index: Int) { self.index = index }
 
-  /// Back to the reset state: default registers, EL1, an empty TLB (as a CPU brought online).
+  /// Back to the reset state: default registers, EL1, an empty TLB, nothing pending (as a CPU
+  /// brought online).
   public func reset(features: Features? = nil) {
-    registers = RegisterFile()
+    var r = RegisterFile()
     if let features {
-      registers[.id_aa64mmfr0_el1] = features.mmfr0
-      registers[.id_aa64mmfr1_el1] = features.mmfr1
-      registers[.id_aa64mmfr2_el1] = features.mmfr2
+      r[.id_aa64mmfr0_el1] = features.mmfr0
+      r[.id_aa64mmfr1_el1] = features.mmfr1
+      r[.id_aa64mmfr2_el1] = features.mmfr2
     }
+    registers = r
+    registerGeneration &+= 1
     el = 1
-    tlb = TLB()
+    tlb.removeAll()
+    pendingTLBIs = []
+    invalidations &+= 1
+    allLevelInvalidations &+= 1
   }
 
   /// The regime and stage-2 use of an access at `el` (§2.3): EL2 is EL2&0 with E2H, EL0 joins
@@ -32,5 +57,11 @@ public final class CPU {
     default:
       return AccessContext(regime: .el10, unprivileged: el == 0, stage2: r.stage2Enabled)
     }
+  }
+
+  /// Whether two register files translate alike: every register but PAR_EL1 equal.
+  static func sameTranslationRegisters(_ a: RegisterFile, _ b: RegisterFile) -> Bool {
+    for r in SystemRegister.allCases where r != .par_el1 && a[r] != b[r] { return false }
+    return true
   }
 }

@@ -1,7 +1,8 @@
 /// Switches of the model itself (not of the architecture): policies the architecture leaves
 /// open, and checks that help users.
 public struct ModelOptions: Sendable, Equatable {
-  /// Also cache translations the tables allowed that no access asked for (speculation).
+  /// Also cache translations the tables allowed that no access asked for (speculation):
+  /// `Machine.speculateTranslations` fills them.
   public var tlbSpeculative = false
   /// Warn when a walk follows a TLBI that no DSB completed.
   public var strictBarriers = false
@@ -10,14 +11,43 @@ public struct ModelOptions: Sendable, Equatable {
   public init() {}
 }
 
-/// What an access got: the TLB's answer, the table walk (when one was made), and the outcome
-/// the access sees.
+/// What an access got: the TLB's answer, the table walk, and the outcome the access sees.
 public struct AccessResult: Sendable, Equatable {
   public var tlb: TLBStatus
-  /// The walk of the tables (always made, to compare with a hit; `steps` when traced).
+  /// The translation table walk. On a miss: the walk this access made (starting below the
+  /// start level when `walkCacheUsed` is not empty). On a hit, stale hit or conflict: what the
+  /// tables say now, walked only to compare (no fills, no AF/dirty updates; `steps` when
+  /// traced), or, for an untraced hit whose descriptors and registers are provably unchanged
+  /// since the fill, the cached outcome with no steps and no accesses.
   public var walk: WalkResult
   /// What the access gets: from the TLB on a hit, from the walk on a miss.
   public var outcome: WalkOutcome
+  /// Descriptor reads the access itself made: 0 on a hit.
+  public var accesses = 0
+  /// The entry that answered a hit or stale hit.
+  public var entry: TLBEntry?
+  /// The entries that matched together, for a conflict.
+  public var conflicting: [TLBEntry] = []
+  /// Walk-cache entries the walk of a miss started from.
+  public var walkCacheUsed: [WalkCacheEntry] = []
+  /// Missing-barrier warnings (with `strictBarriers`).
+  public var warnings: [ModelWarning] = []
+
+  /// `accesses` defaults to the walk's (a result made for a walk without any TLB).
+  init(
+    tlb: TLBStatus, walk: WalkResult, outcome: WalkOutcome, accesses: Int? = nil,
+    entry: TLBEntry? = nil, conflicting: [TLBEntry] = [], walkCacheUsed: [WalkCacheEntry] = [],
+    warnings: [ModelWarning] = []
+  ) {
+    self.tlb = tlb
+    self.walk = walk
+    self.outcome = outcome
+    self.accesses = accesses ?? walk.accesses
+    self.entry = entry
+    self.conflicting = conflicting
+    self.walkCacheUsed = walkCacheUsed
+    self.warnings = warnings
+  }
 }
 
 /// The machine: CPUs, sparse physical memory, named address spaces and the default pool.
@@ -30,6 +60,8 @@ public final class Machine {
   public internal(set) var spaces: [String: AddressSpace] = [:]
   public internal(set) var spaceOrder: [String] = []
   public var defaultPool: TablePool
+  /// Descriptors made invalid by raw writes, awaiting their TLBI (break-before-make check).
+  var breaks: [UInt64: BreakRecord] = [:]
 
   public static let defaultPoolBase: UInt64 = 0xe000_0000
   public static let defaultPoolSize: UInt64 = 512 << 20
@@ -42,13 +74,37 @@ public final class Machine {
 
   public var cpu: CPU { cpus[currentCPU] }
 
-  /// Adds CPUs up to `count`, each in the reset state.
+  /// CPU `index`, or nil when there is no such CPU.
+  public func cpu(at index: Int) -> CPU? { cpus.indices.contains(index) ? cpus[index] : nil }
+
+  /// The CPUs that take part in broadcast maintenance, in index order.
+  public var onlineCPUs: [CPU] { cpus.filter(\.online) }
+
+  /// Adds CPUs up to `count`, each in the reset state with an empty TLB.
   public func addCPUs(upTo count: Int) {
     while cpus.count < count {
       let c = CPU(index: cpus.count)
       c.reset(features: cpus[0].registers.features)
       cpus.append(c)
     }
+  }
+
+  /// `cpu N offline` / `cpu N online`. Going offline drops the CPU's TLB and the maintenance
+  /// it had not completed; coming online resets it (default registers, EL1, an empty TLB), as
+  /// a CPU brought up by PSCI starts. Onlining an online CPU changes nothing. Returns false
+  /// when there is no such CPU.
+  @discardableResult
+  public func setOnline(_ index: Int, _ online: Bool) -> Bool {
+    guard let c = cpu(at: index) else { return false }
+    guard c.online != online else { return true }
+    if online {
+      c.reset(features: cpu.registers.features)
+    } else {
+      c.tlb.removeAll()
+      c.pendingTLBIs = []
+    }
+    c.online = online
+    return true
   }
 
   public func addSpace(_ s: AddressSpace) {
@@ -77,79 +133,175 @@ public final class Machine {
     case .el20: (tcr, t0, t1) = (r[.tcr_el2], r[.ttbr0_el2], r[.ttbr1_el2])
     default: return 0
     }
-    let a = bitField(tcr & bit(22) != 0 ? t1 : t0, 63, 48)
-    return tcr & bit(36) != 0 && r.features.asid16 ? a : a & 0xff
+    return Self.asidWidth(bitField(tcr & bit(22) != 0 ? t1 : t0, 63, 48), tcr: tcr, r.features)
   }
 
-  /// An access by CPU `c`: the TLB first, then the tables, filling the TLB on a miss.
+  /// An ASID as TCR.AS says it is compared: 16 bits with AS=1 and 16-bit ASIDs, else 8.
+  static func asidWidth(_ a: UInt64, tcr: UInt64, _ f: Features) -> UInt64 {
+    tcr & bit(36) != 0 && f.asid16 ? a & 0xffff : a & 0xff
+  }
+
+  // MARK: Accesses
+
+  /// An access by CPU `c`: the TLB first, then the tables (through the walk caches), filling
+  /// the TLB on a miss as hardware does. `useTLB: false` walks the tables alone and fills
+  /// nothing (`walk notlb`).
   public func access(
     cpu c: CPU, context: AccessContext, address: UInt64, access: AccessType,
     trace: Bool = false, useTLB: Bool = true
   ) -> AccessResult {
+    guard useTLB else { return uncached(c, context, address, access, trace: trace) }
+    return cachedAccess(c, context, address, access, trace: trace, mode: .access)
+  }
+
+  /// What an access would get, changing nothing: no fills, no hardware updates, no entry
+  /// dropped (`assert tlb`).
+  public func probe(
+    cpu c: CPU, context: AccessContext, address: UInt64, access: AccessType = .read,
+    trace: Bool = false
+  ) -> AccessResult {
+    cachedAccess(c, context, address, access, trace: trace, mode: .probe)
+  }
+
+  /// `tlb fill`: always walks (through the walk caches) and inserts what the walk found, even
+  /// when entries for the address exist (an entry of another size then conflicts with it).
+  public func fillTLB(
+    cpu c: CPU, context: AccessContext, address: UInt64, access: AccessType = .read,
+    trace: Bool = false
+  ) -> AccessResult {
+    cachedAccess(c, context, address, access, trace: trace, mode: .fill)
+  }
+
+  /// A walk of the tables alone.
+  func uncached(
+    _ c: CPU, _ context: AccessContext, _ address: UInt64, _ access: AccessType, trace: Bool
+  ) -> AccessResult {
     let walk = Walker.walk(
       memory: memory, registers: c.registers, context: context, address: address,
       access: access, trace: trace)
-    guard useTLB else { return AccessResult(tlb: .notUsed, walk: walk, outcome: walk.outcome) }
-    let vmid: UInt64? = context.regime == .el10 || context.regime == .stage2 ? vmid(c) : nil
-    let asid = asid(c, regime: context.regime)
-    let found = c.tlb.matches(regime: context.regime, vmid: vmid, asid: asid, address: address)
-      .filter { $0.combined == context.stage2 || context.regime == .stage2 }
-    if found.count > 1 {
-      let f = Fault(.tlbConflict, level: 0, write: access == .write)
-      return AccessResult(tlb: .conflict(entries: found.count), walk: walk, outcome: .faulted(f))
-    }
-    if let e = found.first {
-      let cached = cachedOutcome(e, address: address, access: access, context: context)
-      let status: TLBStatus =
-        sameTranslation(cached, walk.outcome) ? .hit : .stale(current: walk.outcome)
-      return AccessResult(tlb: status, walk: walk, outcome: cached)
-    }
-    if case .translated(let t) = walk.outcome {
-      c.tlb.insert(entry(for: t, context: context, vmid: vmid, asid: asid))
-    }
-    return AccessResult(tlb: .miss, walk: walk, outcome: walk.outcome)
+    return AccessResult(
+      tlb: .notUsed, walk: walk, outcome: walk.outcome, accesses: walk.accesses)
   }
 
-  /// The TLB entry a successful translation fills.
-  public func entry(for t: Translation, context: AccessContext, vmid: UInt64?, asid: UInt64)
-    -> TLBEntry
-  {
-    let bits = t.mappingBits
-    return TLBEntry(
-      regime: context.regime, vmid: vmid, asid: t.global ? nil : asid,
-      inputBase: t.inputAddress & ~lowMask(bits), sizeBits: bits,
-      combined: context.stage2, translation: t)
+  enum AccessMode { case access, probe, fill, speculate }
+
+  func cachedAccess(
+    _ c: CPU, _ context: AccessContext, _ address: UInt64, _ access: AccessType, trace: Bool,
+    mode: AccessMode
+  ) -> AccessResult {
+    guard let tags = lookupTags(c, context, address, access) else {
+      // MMU off, or an EL0 access E0PD denies whatever the TLB holds: no TLB is involved.
+      let walk = Walker.walk(
+        memory: memory, registers: c.registers, context: context, address: address,
+        access: access, trace: trace)
+      return AccessResult(
+        tlb: .notUsed, walk: walk, outcome: walk.outcome, accesses: walk.accesses)
+    }
+    let warnings = options.strictBarriers ? barrierWarnings(c) : []
+    if mode == .access || mode == .probe {
+      let m = c.tlb.lookup(
+        regime: context.regime, stage: tags.stage, vmid: tags.vmid, asid: tags.asid,
+        address: tags.key)
+      if m.count > 1 {
+        return conflict(c, context, address, access, tags, trace: trace, warnings: warnings)
+      }
+      if m.count == 1, let e = c.tlb.entry(m.first) {
+        let cached = cachedOutcome(e, address: address, access: access, context: context)
+        if !needsDirtyUpdate(e, cached) {
+          return hit(
+            c, e, cached, context, address, access, trace: trace, warnings: warnings)
+        }
+        // A write to a writable-clean (DBM) entry: hardware walks again to set the dirty
+        // state, so the read-only entry does not answer.
+        if mode == .access { c.tlb.removeEntries { $0 == e } }
+      }
+    }
+    return miss(c, context, address, access, tags, trace: trace, mode: mode, warnings: warnings)
   }
 
-  /// What a cached entry gives an access: its translation at this address, or a Permission
-  /// fault from the cached rights (permission faults can come from TLB entries).
-  func cachedOutcome(_ e: TLBEntry, address: UInt64, access: AccessType, context: AccessContext)
-    -> WalkOutcome
-  {
-    var t = e.translation
-    let offset = address & lowMask(e.sizeBits)
-    t.pa = (t.pa & ~lowMask(e.sizeBits)) | offset
-    if let ipa = t.ipa { t.ipa = (ipa & ~lowMask(t.blockBits)) | (address & lowMask(t.blockBits)) }
-    t.inputAddress = address
-    let unpriv = context.unprivileged && (context.regime.hasTwoRanges || context.regime == .stage2)
-    if let p1 = t.stage1Permissions, !p1.allows(access, unprivileged: unpriv) {
-      return .faulted(Fault(.permission, level: t.level, stage: 1, write: access == .write))
+  func hit(
+    _ c: CPU, _ e: TLBEntry, _ cached: WalkOutcome, _ context: AccessContext, _ address: UInt64,
+    _ access: AccessType, trace: Bool, warnings: [ModelWarning]
+  ) -> AccessResult {
+    if !trace && isCurrent(e, c) {
+      let walk = WalkResult(
+        inputAddress: address, access: access, outcome: cached, steps: [], accesses: 0)
+      return AccessResult(
+        tlb: .hit, walk: walk, outcome: cached, accesses: 0, entry: e, warnings: warnings)
     }
-    if let p2 = t.stage2Permissions, !p2.allows(access, unprivileged: context.unprivileged) {
-      return .faulted(
-        Fault(
-          .permission, level: t.stage2Level ?? t.level, stage: 2, ipa: t.ipa ?? address,
-          write: access == .write))
-    }
-    return .translated(t)
+    let now = compareWalk(c, context, address, access, trace: trace)
+    let status: TLBStatus =
+      sameTranslation(cached, now.outcome) ? .hit : .stale(current: now.outcome)
+    return AccessResult(
+      tlb: status, walk: now, outcome: cached, accesses: 0, entry: e, warnings: warnings)
   }
 
-  func sameTranslation(_ a: WalkOutcome, _ b: WalkOutcome) -> Bool {
-    switch (a, b) {
-    case (.translated(let x), .translated(let y)):
-      return x.pa == y.pa && x.attributes == y.attributes && x.permissions == y.permissions
-    case (.faulted(let x), .faulted(let y)): return x == y
-    default: return false
+  func conflict(
+    _ c: CPU, _ context: AccessContext, _ address: UInt64, _ access: AccessType,
+    _ tags: LookupTags, trace: Bool, warnings: [ModelWarning]
+  ) -> AccessResult {
+    let found = c.tlb.matching(
+      regime: context.regime, stage: tags.stage, vmid: tags.vmid, asid: tags.asid,
+      address: tags.key)
+    let s2 = context.regime == .stage2
+    let f = Fault(
+      .tlbConflict, level: 0, stage: s2 ? 2 : 1, ipa: s2 ? address : nil,
+      write: access == .write)
+    return AccessResult(
+      tlb: .conflict(entries: found.count),
+      walk: compareWalk(c, context, address, access, trace: trace), outcome: .faulted(f),
+      accesses: 0, conflicting: found, warnings: warnings)
+  }
+
+  func miss(
+    _ c: CPU, _ context: AccessContext, _ address: UInt64, _ access: AccessType,
+    _ tags: LookupTags, trace: Bool, mode: AccessMode, warnings: [ModelWarning]
+  ) -> AccessResult {
+    let fills = mode != .probe
+    var w = Walker(memory: memory, registers: c.registers, trace: trace)
+    w.cache = WalkCacheHook(
+      tlb: c.tlb, vmid: vmid(c), asid: asid(c, regime: context.regime),
+      stamp: c.registerGeneration, speculative: mode == .speculate, fills: fills)
+    w.hardwareUpdates = mode == .access || mode == .fill
+    var steps: [WalkStep] = []
+    let outcome = w.translate(context, address, access, steps: &steps)
+    let walk = WalkResult(
+      inputAddress: address, access: access, outcome: outcome, steps: steps,
+      accesses: w.accesses)
+    var r = AccessResult(
+      tlb: .miss, walk: walk, outcome: outcome, accesses: w.accesses,
+      walkCacheUsed: w.walkCacheUsed, warnings: warnings)
+    if !w.conflicts.isEmpty {
+      r.tlb = .conflict(entries: w.conflicts.count)
+      r.conflicting = w.conflicts
+      return r
     }
+    // Stage-2 regime walks filled their stage-2 entry in the walker.
+    if fills, context.regime != .stage2, case .translated(let t) = outcome {
+      // Speculation keeps what is cached: an old translation may stay beside a new one.
+      c.tlb.insert(
+        makeEntry(
+          t, context: context, tags: tags, granule: w.stage1Granule, path: w.path,
+          stamp: c.registerGeneration, speculative: mode == .speculate),
+        replace: mode != .speculate)
+    }
+    if w.usedCache {
+      let now = compareWalk(c, context, address, access, trace: false)
+      if !sameTranslation(outcome, now.outcome) { r.tlb = .stale(current: now.outcome) }
+    }
+    return r
+  }
+
+  /// A walk of the tables alone that changes nothing: what the tables say now.
+  func compareWalk(
+    _ c: CPU, _ context: AccessContext, _ address: UInt64, _ access: AccessType, trace: Bool
+  ) -> WalkResult {
+    var w = Walker(memory: memory, registers: c.registers, trace: trace)
+    w.hardwareUpdates = false
+    var steps: [WalkStep] = []
+    let outcome = w.translate(context, address, access, steps: &steps)
+    return WalkResult(
+      inputAddress: address, access: access, outcome: outcome, steps: steps,
+      accesses: w.accesses)
   }
 }

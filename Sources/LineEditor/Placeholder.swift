@@ -1,1 +1,0 @@
-// LineEditor: GNU readline wrapper (see the REPL issue).

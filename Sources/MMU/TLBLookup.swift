@@ -1,0 +1,126 @@
+/// The tags and address an access looks the TLB up with.
+struct LookupTags {
+  var stage: TLBEntryStage
+  var vmid: UInt64?
+  var asid: UInt64
+  /// The input address as entries are keyed: with TBI in force, the top byte is replaced by a
+  /// copy of bit 55 so tagged pointers share entries.
+  var key: UInt64
+}
+
+extension Machine {
+  /// The tags of an access of `context` on `c`, or nil when no TLB is involved: the regime's
+  /// MMU is off, or an EL0 access E0PD denies (E0PD faults whatever the TLB holds).
+  func lookupTags(_ c: CPU, _ ctx: AccessContext, _ address: UInt64, _ access: AccessType)
+    -> LookupTags?
+  {
+    let r = c.registers
+    switch ctx.regime {
+    case .stage2:
+      return LookupTags(stage: .stage2, vmid: vmid(c), asid: 0, key: address)
+    case .el10, .el20:
+      let el10 = ctx.regime == .el10
+      guard r[el10 ? .sctlr_el1 : .sctlr_el2] & 1 != 0 else { return nil }
+      let tcr = r[el10 ? .tcr_el1 : .tcr_el2]
+      let upper = address & bit(55) != 0
+      if ctx.unprivileged && tcr & bit(upper ? 56 : 55) != 0 && r.features.e0pd { return nil }
+      let tbi =
+        tcr & bit(upper ? 38 : 37) != 0 && !(access == .exec && tcr & bit(upper ? 52 : 51) != 0)
+      return LookupTags(
+        stage: el10 && ctx.stage2 ? .combined : .stage1, vmid: el10 ? vmid(c) : nil,
+        asid: asid(c, regime: ctx.regime), key: tbi ? canonicalVA(address) : address)
+    case .el2:
+      guard r[.sctlr_el2] & 1 != 0 else { return nil }
+      let tcr = r[.tcr_el2]
+      let tbi = tcr & bit(20) != 0 && !(access == .exec && tcr & bit(29) != 0)
+      return LookupTags(
+        stage: .stage1, vmid: nil, asid: 0, key: tbi ? canonicalVA(address) : address)
+    }
+  }
+
+  /// The entry a successful translation fills: tagged with the VMID (EL1&0), the ASID when
+  /// not global, at the size of the smaller stage's leaf (§9.1).
+  func makeEntry(
+    _ t: Translation, context: AccessContext, tags: LookupTags, granule: Granule,
+    path: [UInt64], stamp: UInt64, speculative: Bool
+  ) -> TLBEntry {
+    let bits = t.mappingBits
+    return TLBEntry(
+      regime: context.regime, stage: tags.stage, vmid: tags.vmid,
+      asid: t.global ? nil : tags.asid, inputBase: tags.key & ~lowMask(bits), sizeBits: bits,
+      granule: granule, translation: t, speculative: speculative, path: path, stamp: stamp,
+      leaf: nil)
+  }
+
+  /// What a cached entry gives an access: its translation at this address, or a Permission
+  /// fault from the cached rights (permission faults can come from TLB entries, §9.1).
+  func cachedOutcome(_ e: TLBEntry, address: UInt64, access: AccessType, context: AccessContext)
+    -> WalkOutcome
+  {
+    var t = e.translation
+    let offset = address & lowMask(e.sizeBits)
+    t.pa = (t.pa & ~lowMask(e.sizeBits)) | offset
+    if let ipa = t.ipa { t.ipa = (ipa & ~lowMask(t.blockBits)) | (address & lowMask(t.blockBits)) }
+    t.inputAddress = address
+    let unpriv = context.unprivileged && (context.regime.hasTwoRanges || context.regime == .stage2)
+    if let p1 = t.stage1Permissions, !p1.allows(access, unprivileged: unpriv) {
+      return .faulted(Fault(.permission, level: t.level, stage: 1, write: access == .write))
+    }
+    if let p2 = t.stage2Permissions, !p2.allows(access, unprivileged: context.unprivileged) {
+      return .faulted(
+        Fault(
+          .permission, level: t.stage2Level ?? t.level, stage: 2, ipa: t.ipa ?? address,
+          write: access == .write))
+    }
+    return .translated(t)
+  }
+
+  /// A write permission fault from an entry whose leaf has DBM set: with hardware dirty state
+  /// the access walks again rather than fault on the writable-clean entry (§5.5).
+  func needsDirtyUpdate(_ e: TLBEntry, _ cached: WalkOutcome) -> Bool {
+    guard case .faulted(let f) = cached, f.kind == .permission, f.write else { return false }
+    let s2 = e.translation.stage2Descriptor ?? 0
+    return (e.translation.descriptor | s2) & bit(51) != 0
+  }
+
+  /// Whether an entry provably agrees with the tables: the registers have not changed since it
+  /// was filled and every descriptor it was built from still holds the value read. A walk
+  /// now would read the same descriptors and give the same answer.
+  func isCurrent(_ e: TLBEntry, _ c: CPU) -> Bool {
+    guard e.stamp == c.registerGeneration else { return false }
+    let p = e.path
+    var i = 0
+    while i + 1 < p.count {
+      if memory.read64(p[i]) != p[i + 1] { return false }
+      i += 2
+    }
+    return true
+  }
+
+  /// Whether a cached answer and the tables' answer agree: same PA, attributes and rights, or
+  /// the same fault.
+  func sameTranslation(_ a: WalkOutcome, _ b: WalkOutcome) -> Bool {
+    switch (a, b) {
+    case (.translated(let x), .translated(let y)):
+      return x.pa == y.pa && x.attributes == y.attributes && x.permissions == y.permissions
+    case (.faulted(let x), .faulted(let y)): return x == y
+    default: return false
+    }
+  }
+
+  /// With `strictBarriers`: TLBIs that could still be pending for an access on `c` (its own,
+  /// and broadcast ones of other CPUs).
+  func barrierWarnings(_ c: CPU) -> [ModelWarning] {
+    var out: [ModelWarning] = []
+    for other in cpus where other.online {
+      for p in other.pendingTLBIs where other === c || p.domain != .local {
+        out.append(
+          ModelWarning(
+            .missingBarrier,
+            "tlbi \(p.operation.name) on cpu\(other.index) has not been completed by a DSB: "
+              + "the entries it removes still answer"))
+      }
+    }
+    return out
+  }
+}

@@ -1,0 +1,174 @@
+/// A TLBI issued and not yet completed: its scope was fixed when it executed.
+public struct PendingTLBI: Sendable, Equatable {
+  public var operation: TLBIOperation
+  public var scope: TLBIScope
+  /// The issuing CPU's index.
+  public var issuer: Int
+  /// Where it reaches: the issuer alone, or every online CPU (IS/OS forms, or a local EL1
+  /// operation upgraded by HCR_EL2.FB).
+  public var domain: TLBIOperation.Domain
+}
+
+/// The entries an invalidation touched on one CPU, sorted.
+public struct TLBIEffect: Sendable, Equatable {
+  public var cpu: Int
+  public var entries: [TLBEntry]
+  public var walkEntries: [WalkCacheEntry]
+}
+
+/// What `tlbi` did: nothing yet, architecturally. It is pending until a DSB completes it;
+/// `inScope` previews what it would remove from each CPU it reaches if completed now.
+public struct TLBIReport: Sendable, Equatable {
+  public var tlbi: PendingTLBI
+  /// The CPUs it reaches, by index.
+  public var targets: [Int]
+  public var inScope: [TLBIEffect]
+  /// A local EL1 operation made broadcast by HCR_EL2.FB.
+  public var upgradedByFB: Bool
+  /// An E1 operation executed at EL2 with HCR_EL2.{E2H,TGE}={1,1}: applied to EL2&0.
+  public var appliedToEL20: Bool
+}
+
+/// One TLBI a DSB completed, and what it removed from each CPU.
+public struct TLBICompletion: Sendable, Equatable {
+  public var tlbi: PendingTLBI
+  public var removed: [TLBIEffect]
+}
+
+/// The DSB options of `dsb` (bare `dsb` is `sy`).
+public enum BarrierDomain: String, Sendable, CaseIterable {
+  case sy, st, ld, ish, ishst, ishld, osh, oshst, oshld, nsh, nshst, nshld
+
+  public init?(name: String) {
+    let n = name.lowercased()
+    if n.isEmpty {
+      self = .sy
+      return
+    }
+    guard let d = BarrierDomain(rawValue: n) else { return nil }
+    self = d
+  }
+
+  /// Only a DSB that waits for both loads and stores completes TLB maintenance: the `st`
+  /// and `ld` forms complete nothing.
+  public var completesTLBI: Bool {
+    switch self {
+    case .sy, .ish, .osh, .nsh: true
+    default: false
+    }
+  }
+
+  /// The widest maintenance it completes: `nsh` the issuer's local operations, `ish` also
+  /// Inner Shareable broadcasts, `osh` and `sy` Outer Shareable ones too.
+  public var reach: TLBIOperation.Domain {
+    switch self {
+    case .nsh, .nshst, .nshld: .local
+    case .ish, .ishst, .ishld: .inner
+    default: .outer
+    }
+  }
+}
+
+/// What a DSB did.
+public struct BarrierReport: Sendable, Equatable {
+  public var domain: BarrierDomain
+  /// The issuing CPU's TLBIs it completed, oldest first.
+  public var completed: [TLBICompletion] = []
+  /// The issuing CPU's TLBIs still pending after it.
+  public var stillPending: [PendingTLBI] = []
+  /// With `strictBarriers`: a DSB that left TLBIs pending.
+  public var warnings: [ModelWarning] = []
+}
+
+extension Machine {
+  /// Executes TLBI `op` on `c` (§9.2). The operand is an address (VA, or IPA for the stage-2
+  /// operations; with `size` for range operations) with an optional ASID (default: the
+  /// issuer's current one) and TTL `level` hint, or the raw register `xt` decoded as §9.3
+  /// says. Nothing is removed now: the operation completes at a later DSB of sufficient scope
+  /// on `c`, and until then the old entries still answer.
+  @discardableResult
+  public func tlbi(
+    _ op: TLBIOperation, address: UInt64? = nil, asid: UInt64? = nil, level: Int? = nil,
+    size: UInt64? = nil, xt: UInt64? = nil, cpu c: CPU
+  ) throws(TLBIError) -> TLBIReport {
+    guard c.online else { throw .cpuOffline(c.index) }
+    let (scope, toEL20) = try resolveTLBI(
+      op, address: address, asid: asid, level: level, size: size, xt: xt, cpu: c)
+    // HCR_EL2.FB: local EL1 operations at EL1 are broadcast to the Inner Shareable domain.
+    let fb =
+      op.domain == .local && op.requiredEL == 1 && c.el == 1
+      && c.registers[.hcr_el2] & bit(9) != 0
+    let p = PendingTLBI(
+      operation: op, scope: scope, issuer: c.index, domain: fb ? .inner : op.domain)
+    c.pendingTLBIs.append(p)
+    let reached = targets(of: p)
+    let preview = reached.map { t in
+      TLBIEffect(
+        cpu: t.index, entries: t.tlb.entries.filter { scope.matches($0) },
+        walkEntries: t.tlb.walkEntries.filter { scope.matches($0) })
+    }
+    return TLBIReport(
+      tlbi: p, targets: reached.map(\.index), inScope: preview, upgradedByFB: fb,
+      appliedToEL20: toEL20)
+  }
+
+  /// Executes DSB `domain` on `c`: completes `c`'s pending TLBIs the barrier reaches (local
+  /// ones for any full DSB, IS ones for `ish`/`osh`/`sy`, OS ones for `osh`/`sy`), removing
+  /// their entries from the issuer's TLB or, for broadcasts, from every online CPU's.
+  @discardableResult
+  public func dsb(_ domain: BarrierDomain = .sy, cpu c: CPU) -> BarrierReport {
+    var report = BarrierReport(domain: domain)
+    var keep: [PendingTLBI] = []
+    for p in c.pendingTLBIs {
+      if domain.completesTLBI && p.domain <= domain.reach {
+        report.completed.append(complete(p))
+      } else {
+        keep.append(p)
+      }
+    }
+    c.pendingTLBIs = keep
+    report.stillPending = keep
+    if options.strictBarriers && !keep.isEmpty {
+      let why =
+        domain.completesTLBI
+        ? "reaches only \(domain.reach == .local ? "this CPU" : "the Inner Shareable domain")"
+        : "waits only for \(domain.rawValue.hasSuffix("st") ? "stores" : "loads")"
+      report.warnings = keep.map {
+        ModelWarning(
+          .missingBarrier,
+          "dsb \(domain.rawValue) does not complete tlbi \($0.operation.name): it \(why)")
+      }
+    }
+    return report
+  }
+
+  /// Executes ISB on `c`. Context synchronization: in the model a register write takes
+  /// effect at once (as if an ISB followed it), so this changes nothing; with
+  /// `strictBarriers` it warns that an ISB does not complete pending TLBIs.
+  public func isb(cpu c: CPU) -> [ModelWarning] {
+    guard options.strictBarriers else { return [] }
+    return c.pendingTLBIs.map {
+      ModelWarning(
+        .missingBarrier,
+        "isb does not complete tlbi \($0.operation.name): a DSB must come before it")
+    }
+  }
+
+  /// The CPUs a TLBI reaches: its issuer, or every online CPU.
+  func targets(of p: PendingTLBI) -> [CPU] {
+    if p.domain == .local { return cpu(at: p.issuer).map { $0.online ? [$0] : [] } ?? [] }
+    return onlineCPUs
+  }
+
+  /// Performs a TLBI on every CPU it reaches.
+  func complete(_ p: PendingTLBI) -> TLBICompletion {
+    let removed = targets(of: p).map { t in
+      let entries = t.tlb.removeEntries { p.scope.matches($0) }
+      let walks = t.tlb.removeWalkEntries { p.scope.matches($0) }
+      t.invalidations &+= 1
+      if !p.scope.lastLevelOnly { t.allLevelInvalidations &+= 1 }
+      return TLBIEffect(cpu: t.index, entries: entries, walkEntries: walks)
+    }
+    return TLBICompletion(tlbi: p, removed: removed)
+  }
+}

@@ -1,0 +1,111 @@
+/// What a walk needs to consult and fill a CPU's TLB: the TLB and the tags current on that
+/// CPU. The walker holds one only for walks made by accesses (and `tlb fill`, speculation);
+/// `notlb` walks, software walks and comparison walks have none.
+struct WalkCacheHook {
+  let tlb: TLB
+  /// VTTBR_EL2.VMID: tags EL1&0 and stage-2 entries.
+  let vmid: UInt64
+  /// The ASID of the stage-1 regime walked (TTBR per TCR.A1, 8 or 16 bits per TCR.AS).
+  let asid: UInt64
+  /// The CPU's register generation, stamped on every entry filled.
+  let stamp: UInt64
+  let speculative: Bool
+  /// False for a probe: entries are used but nothing is inserted.
+  let fills: Bool
+
+  /// The tags an entry of `regime` carries (§9.1): VMID for EL1&0 and stage 2, the ASID for
+  /// the stage-1 walk caches of two-range regimes.
+  func tags(_ regime: Regime) -> (vmid: UInt64?, asid: UInt64?) {
+    switch regime {
+    case .el10: (vmid, asid)
+    case .el20: (nil, asid)
+    case .el2: (nil, nil)
+    case .stage2: (vmid, nil)
+    }
+  }
+}
+
+/// A stage-1 VA as TLB entries hold it: VA[55:0] sign-extended from bit 55, so that a tagged
+/// (TBI) address and its untagged form share entries. Only for addresses that passed the
+/// walk's range checks, which leave bits [63:56] a copy of bit 55 unless TBI applies.
+@inline(__always)
+func canonicalVA(_ va: UInt64) -> UInt64 {
+  va & bit(55) != 0 ? va | ~lowMask(56) : va & lowMask(56)
+}
+
+extension Walker {
+  /// The input address as entries of `regime` are keyed.
+  @inline(__always)
+  static func tlbKey(_ input: UInt64, regime: Regime) -> UInt64 {
+    regime.isStage2 ? input : canonicalVA(input)
+  }
+
+  /// The deepest cached table pointer for this walk, if any.
+  func startingPoint(_ hook: WalkCacheHook, _ setup: StageSetup, input: UInt64, nested: Bool)
+    -> WalkCacheEntry?
+  {
+    let t = hook.tags(setup.regime)
+    return hook.tlb.lookupWalk(
+      regime: setup.regime, nested: nested, vmid: t.vmid, asid: t.asid,
+      address: Self.tlbKey(input, regime: setup.regime), geometry: setup.geometry)
+  }
+
+  /// Records a valid table descriptor just read at `level`.
+  func fillWalkCache(
+    _ hook: WalkCacheHook, _ setup: StageSetup, input: UInt64, nested: Bool, level: Int,
+    next: UInt64, entryPA: UInt64, descriptor: UInt64, tableAttrs: UInt64, from start: Int
+  ) {
+    guard hook.fills else { return }
+    let t = hook.tags(setup.regime)
+    let shift = setup.geometry.levelShift(level)
+    let first = min(max(start, 0), path.count)
+    hook.tlb.insertWalk(
+      WalkCacheEntry(
+        regime: setup.regime, vmid: t.vmid, asid: t.asid, nested: nested, level: level,
+        inputBase: Self.tlbKey(input, regime: setup.regime) & ~lowMask(shift), sizeBits: shift,
+        granule: setup.geometry.granule, nextTable: next, entryPA: entryPA,
+        descriptor: descriptor, speculative: hook.speculative, tableAttributes: tableAttrs,
+        path: Array(path[first...]), stamp: hook.stamp), replace: !hook.speculative)
+  }
+
+  /// Stage 2 of `ipa` from a stage-2 entry (an IPA to PA entry of the current VMID), or nil on
+  /// a miss. Two matching entries are a TLB conflict abort at stage 2.
+  mutating func cachedStage2(
+    _ hook: WalkCacheHook, ipa: UInt64, access: AccessType, unprivileged: Bool, s1ptw: Bool
+  ) -> Result<StageLeaf, Fault>? {
+    let m = hook.tlb.lookup(
+      regime: .stage2, stage: .stage2, vmid: hook.vmid, asid: 0, address: ipa)
+    guard m.count > 0 else { return nil }
+    let write = access == .write
+    if m.count > 1 {
+      conflicts = hook.tlb.matching(
+        regime: .stage2, stage: .stage2, vmid: hook.vmid, asid: 0, address: ipa)
+      return .failure(Fault(.tlbConflict, level: 0, stage: 2, s1ptw: s1ptw, ipa: ipa, write: write))
+    }
+    guard let e = hook.tlb.entry(m.first), var leaf = e.leaf else { return nil }
+    usedCache = true
+    path.append(contentsOf: e.path)
+    leaf.output = (leaf.output & ~lowMask(leaf.blockBits)) | (ipa & lowMask(leaf.blockBits))
+    // Permission faults can come from cached entries (§9.1); a table fetch needs only read,
+    // which the caller checks.
+    if !s1ptw && !leaf.permissions.allows(access, unprivileged: unprivileged) {
+      return .failure(Fault(.permission, level: leaf.level, stage: 2, ipa: ipa, write: write))
+    }
+    return .success(leaf)
+  }
+
+  /// Records the stage-2 leaf a stage-2 walk of `ipa` found.
+  func fillStage2(
+    _ hook: WalkCacheHook, ipa: UInt64, leaf: StageLeaf, granule: Granule, from start: Int
+  ) {
+    guard hook.fills else { return }
+    let first = min(max(start, 0), path.count)
+    hook.tlb.insert(
+      TLBEntry(
+        regime: .stage2, stage: .stage2, vmid: hook.vmid, asid: nil,
+        inputBase: ipa & ~lowMask(leaf.blockBits), sizeBits: leaf.blockBits, granule: granule,
+        translation: translation(from: leaf, input: ipa, regime: .stage2),
+        speculative: hook.speculative, path: Array(path[first...]), stamp: hook.stamp,
+        leaf: leaf), replace: !hook.speculative)
+  }
+}
