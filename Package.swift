@@ -36,6 +36,6 @@ let package = Package(
     .testTarget(name: "MMUTests", dependencies: ["MMU"]),
     .testTarget(name: "MMUSyntaxTests", dependencies: ["MMUSyntax"]),
     .testTarget(name: "MMUScriptTests", dependencies: ["MMUScript", "MMUShell"]),
-    .testTarget(name: "MMUShellTests", dependencies: ["MMUShell"]),
+    .testTarget(name: "MMUShellTests", dependencies: ["MMUShell"], exclude: ["Golden"]),
   ]
 )

@@ -16,7 +16,7 @@ extension Interpreter {
     case .tlb(let state, let r, let vaExpr):
       let reg = try regime(r)
       let va = try integer(vaExpr)
-      let a = performAccess(reg, va: va, access: .read, trace: false, useTLB: true)
+      let a = probeAccess(reg, va: va)
       let actual = a.tlb.name
       var detail = actual
       if case .stale(let current) = a.tlb {

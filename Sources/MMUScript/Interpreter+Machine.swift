@@ -58,14 +58,10 @@ extension Interpreter {
       guard n != machine.currentCPU else {
         throw Diagnostic.error("cannot take the current CPU offline", at: s.index.range)
       }
-      machine.cpus[n].online = false
+      _ = machine.setOnline(n, false)
     case .online:
-      let c = machine.cpus[n]
-      if !c.online {
-        // Hotplug: the CPU comes up in the reset state with an empty TLB.
-        c.reset(features: machine.cpus[0].registers.features)
-        c.online = true
-      }
+      // Hotplug: the CPU comes up in the reset state with an empty TLB.
+      _ = machine.setOnline(n, true)
     }
   }
 

@@ -13,12 +13,12 @@ extension Interpreter {
       throw Diagnostic.error(
         "\(formatter.hex(value)) does not fit in \(size) bytes", at: s.value.range)
     }
-    let old = machine.memory.read64(pa & ~7)
-    do { try machine.memory.write(pa, value, size: size) } catch {
-      throw Diagnostic.error(describe(error), at: s.range)
+    if pa >= PhysicalMemory.addressLimit || pa % UInt64(size) != 0 {
+      throw Diagnostic.error(
+        describe(pa >= PhysicalMemory.addressLimit ? MemoryError.outOfRange(address: pa) : .badAccess(address: pa, size: size)),
+        at: s.address.range)
     }
-    let new = machine.memory.read64(pa & ~7)
-    for w in descriptorWriteWarnings(pa: pa & ~7, old: old, new: new) { warnModel(w, at: s.range) }
+    try writeMemory(pa, value, size: size, range: s.range)
   }
 
   func executeMemRead(_ s: MemReadStmt) throws {

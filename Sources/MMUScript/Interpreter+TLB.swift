@@ -2,45 +2,62 @@ import MMU
 import MMUSyntax
 
 extension Interpreter {
-  // The TLB maintenance statements. The model's full TLB (walk caches, deferred completion
-  // at DSB, broadcast) lands with the TLB work; until then a TLBI completes at once on the
-  // CPUs it reaches.
-
+  /// `tlbi OP [ADDR] [asid N] [level N] [xt EXPR]`: issued now, completed by a later DSB.
   func executeTLBI(_ s: TLBIStmt) throws {
-    let op = s.operation
+    guard let op = MMU.TLBIOperation(name: s.operation.rawValue) else {
+      throw Diagnostic.error("unknown TLBI operation '\(s.operation.rawValue)'", at: s.range)
+    }
     let address = try s.address.map { try integer($0) }
-    let targets = op.isBroadcast ? machine.cpus.filter(\.online) : [machine.cpu]
-    let vmid = machine.vmid(machine.cpu)
-    for c in targets {
-      switch op {
-      case .vmalle1, .vmalle1is, .vmalls12e1, .vmalls12e1is:
-        c.tlb.invalidate {
-          $0.regime == .el10 || ($0.regime == .stage2 && op.rawValue.hasPrefix("vmalls12"))
-            ? $0.vmid == vmid : false
-        }
-      case .alle1, .alle1is:
-        c.tlb.invalidate { $0.regime == .el10 || $0.regime == .stage2 }
-      case .alle2, .alle2is:
-        c.tlb.invalidate { $0.regime == .el2 || $0.regime == .el20 }
-      default:
-        if let address {
-          c.tlb.invalidate { $0.covers(address) }
-        } else {
-          c.tlb.removeAll()
-        }
-      }
+    let asid = try s.asid.map { try integer($0) }
+    if let asid, asid > 0xffff, let e = s.asid {
+      throw Diagnostic.error("ASID \(formatter.hex(asid)) does not fit 16 bits", at: e.range)
+    }
+    let level = try s.level.map { try smallInt($0, "level", in: -1...3) }
+    let xt = try s.xt.map { try integer($0) }
+    do {
+      try machine.tlbi(op, address: address, asid: asid, level: level, xt: xt, cpu: machine.cpu)
+    } catch {
+      throw Diagnostic.error(describe(error), at: s.range)
     }
   }
 
-  func executeDSB(_ s: DSBStmt) throws {}
-  func executeISB(_ s: ISBStmt) throws {}
+  func describe(_ e: TLBIError) -> String {
+    switch e {
+    case .missingAddress(let op): return "tlbi \(op.name) needs an address (or xt)"
+    case .unexpectedAddress(let op): return "tlbi \(op.name) takes no address"
+    case .xtWithOtherOperands: return "xt gives the whole operand: no address, asid or level with it"
+    case .asidNotUsed(let op): return "tlbi \(op.name) ignores the ASID; drop `asid`"
+    case .badLevel(let op, let l): return "tlbi \(op.name) cannot take a level \(l) hint"
+    case .badSize(let op): return "tlbi \(op.name): only range operations take a size"
+    case .undefinedAtEL(let op, let el): return "tlbi \(op.name) is UNDEFINED at EL\(el)"
+    case .cpuOffline(let n): return "cpu\(n) is offline"
+    }
+  }
+
+  func executeDSB(_ s: DSBStmt) throws {
+    guard let d = MMU.BarrierDomain(rawValue: s.domain.rawValue) else {
+      throw Diagnostic.error("unknown barrier option '\(s.domain.rawValue)'", at: s.range)
+    }
+    machine.dsb(d, cpu: machine.cpu).warnings.forEach { warnModel($0, at: s.range) }
+  }
+
+  func executeISB(_ s: ISBStmt) throws {
+    machine.isb(cpu: machine.cpu).forEach { warnModel($0, at: s.range) }
+  }
 
   func executeTLBFill(_ s: TLBFillStmt) throws {
     let r = try regime(s.regime)
     let va = try integer(s.va)
-    _ = performAccess(r, va: va, access: .read, trace: false, useTLB: true)
+    let a = machine.fillTLB(cpu: machine.cpu, context: context(r, cpu: machine.cpu), address: va)
+    a.warnings.forEach { warnModel($0, at: s.range) }
   }
 
-  /// Break-before-make findings for a raw descriptor write (wired to the TLB model's tracker).
-  func descriptorWriteWarnings(pa: UInt64, old: UInt64, new: UInt64) -> [ModelWarning] { [] }
+  /// Break-before-make findings for a raw descriptor write are made by `Machine.writeMemory`.
+  func writeMemory(_ pa: UInt64, _ value: UInt64, size: Int, range: SourceRange) throws {
+    do {
+      for w in try machine.writeMemory(pa, value, size: size) { warnModel(w, at: range) }
+    } catch {
+      throw Diagnostic.error(describe(error), at: range)
+    }
+  }
 }

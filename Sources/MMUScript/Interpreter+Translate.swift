@@ -11,6 +11,11 @@ extension Interpreter {
       trace: trace, useTLB: useTLB)
   }
 
+  /// What an access would get, changing nothing (`assert tlb`).
+  func probeAccess(_ r: MMUSyntax.Regime, va: UInt64) -> AccessResult {
+    machine.probe(cpu: machine.cpu, context: context(r, cpu: machine.cpu), address: va)
+  }
+
   func accessType(_ k: AccessKind?) -> AccessType {
     switch k {
     case .write?: .write
@@ -68,26 +73,6 @@ extension Interpreter {
       .walk(
         WalkEvent(
           label: "space \(sp.name)", cpu: machine.currentCPU, result: result, trace: true,
-          range: s.range)))
-  }
-
-  func executeExplain(_ s: ExplainStmt) throws {
-    let va = try integer(s.va)
-    let r = try regime(s.regime)
-    let setup = try registerGeometry(r, address: va, range: s.range)
-    let ctx = context(r, cpu: machine.cpu)
-    let upper: Bool? = ctx.regime.hasTwoRanges ? va & bit(55) != 0 : nil
-    let base: String
-    switch ctx.regime {
-    case .el10: base = upper == true ? "TTBR1_EL1" : "TTBR0_EL1"
-    case .el20: base = upper == true ? "TTBR1_EL2" : "TTBR0_EL2"
-    case .el2: base = "TTBR0_EL2"
-    case .stage2: base = "VTTBR_EL2"
-    }
-    sink.emit(
-      .explain(
-        ExplainEvent(
-          va: va, label: r.rawValue, geometry: setup.geometry, upper: upper, baseRegister: base,
           range: s.range)))
   }
 }

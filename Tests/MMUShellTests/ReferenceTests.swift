@@ -1,0 +1,52 @@
+import Foundation
+import MMUScript
+import MMUShell
+import MMUSyntax
+import Testing
+
+/// The examples in docs/reference.md run: each ```mmu block in a fresh machine, with no
+/// error and no failed assertion.
+@Suite("Reference examples")
+struct ReferenceTests {
+  struct Example: CustomTestStringConvertible, Sendable {
+    var line: Int
+    var text: String
+    var testDescription: String { "reference.md:\(line)" }
+  }
+
+  static let examples: [Example] = {
+    guard let doc = try? String(contentsOfFile: Support.root + "/docs/reference.md", encoding: .utf8) else {
+      return []
+    }
+    var out: [Example] = []
+    var current: [String]?
+    var start = 0
+    for (i, line) in doc.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+      if current == nil, line == "```mmu" {
+        current = []
+        start = i + 2
+      } else if current != nil, line == "```" {
+        out.append(Example(line: start, text: current!.joined(separator: "\n")))
+        current = nil
+      } else if current != nil {
+        current!.append(String(line))
+      }
+    }
+    return out
+  }()
+
+  @Test func theReferenceHasExamples() { #expect(Self.examples.count >= 15) }
+
+  @Test(arguments: examples)
+  func exampleRuns(_ e: Example) {
+    var options = RunOptions()
+    options.interpreter.modulePaths = [Support.root + "/stdlib"]
+    let out = StringOutput()
+    let err = StringOutput()
+    let runner = Runner(options: options, output: out, errors: err)
+    // Line numbers in diagnostics point into the document.
+    let padded = String(repeating: "\n", count: e.line - 1) + e.text
+    let status = runner.runAll([SourceFile(name: "docs/reference.md", text: padded)])
+    #expect(status == 0, "\(err.text)\(out.text)")
+  }
+}
