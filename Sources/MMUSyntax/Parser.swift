@@ -2,6 +2,20 @@
 ///
 /// A plain recursive-descent parser over the whole token array. It stops at the first error:
 /// a script with a syntax error is not run, so one precise diagnostic beats a cascade.
+///
+/// Where language.md is silent, the grammar decides:
+/// - A call is a name *immediately* followed by `(`. So `walk(el1, va)` is a call and
+///   `walk (va)` the command; `print(x)` is a call to a procedure named `print`.
+/// - A command word starts a command only at the start of a statement and not before `=`
+///   (`walk = 3` assigns). Reserved: `let proc if else for return true false` and the regime
+///   words; `in` and `step` are contextual.
+/// - Operands are expressions down to `|` (no comparisons). An optional leading SPACE or
+///   REGIME is the first operand when a second follows; `map s -1 -> …` is a subtraction, so
+///   write `map s (-1) -> …`.
+/// - Options follow their command in any order, each at most once.
+/// - Comparisons do not chain. Strings may span lines. `0755` is decimal.
+/// - `tlb show` parses as `show tlb`; a bare `dsb` as `dsb sy`; `on`/`off` as `true`/`false`.
+/// - Any `assert` form may end with `, MESSAGE`; `assert tlb WORD …` is always the TLB form.
 public func parse(_ file: SourceFile) throws(Diagnostic) -> [Stmt] {
   var parser = try Parser(file: file)
   return try parser.parseProgram()
