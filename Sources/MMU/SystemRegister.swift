@@ -10,8 +10,14 @@ public enum SystemRegister: Int, Sendable, CaseIterable, CustomStringConvertible
   case par_el1
   case id_aa64mmfr0_el1, id_aa64mmfr1_el1, id_aa64mmfr2_el1
 
-  public var name: String { String(describing: self) }
+  /// The register's name as scripts write it (`tcr_el1`).
+  public var name: String { Self.names[rawValue] }
   public var description: String { name }
+  static let names = [
+    "tcr_el1", "tcr_el2", "vtcr_el2", "ttbr0_el1", "ttbr1_el1", "ttbr0_el2", "ttbr1_el2",
+    "vttbr_el2", "mair_el1", "mair_el2", "sctlr_el1", "sctlr_el2", "hcr_el2", "par_el1",
+    "id_aa64mmfr0_el1", "id_aa64mmfr1_el1", "id_aa64mmfr2_el1",
+  ]
 
   public init?(name: String) {
     guard let r = SystemRegister.allCases.first(where: { $0.name == name.lowercased() }) else {

@@ -34,3 +34,13 @@ struct SmokeTests {
     #expect(u.outcome.fault == Fault(.translation, level: 2))
   }
 }
+
+@Suite("Register names")
+struct RegisterNameTests {
+  @Test func everyRegisterHasItsOwnName() {
+    // One name per case, in case order: a name table out of step would misname registers.
+    #expect(SystemRegister.allCases.map(\.name) == SystemRegister.names)
+    #expect(SystemRegister(name: "VTCR_EL2") == .vtcr_el2)
+    #expect("\(SystemRegister.ttbr1_el1)" == "ttbr1_el1")
+  }
+}
