@@ -201,6 +201,22 @@ public final class TLB {
     return out
   }
 
+  /// Whether an entry was built from a descriptor in the 4K page of `pa` (a table page).
+  func holdsDescriptor(inPageOf pa: UInt64) -> Bool {
+    let page = pa & ~0xfff
+    func scan(_ p: [UInt64]) -> Bool {
+      var i = 0
+      while i + 1 < p.count {
+        if p[i] & ~0xfff == page { return true }
+        i += 2
+      }
+      return false
+    }
+    for e in leaves.slots { if let e, scan(e.path) { return true } }
+    for w in walks.slots { if let w, scan(w.path) { return true } }
+    return false
+  }
+
   // MARK: Order
 
   /// nil (global, or untagged) sorts first.

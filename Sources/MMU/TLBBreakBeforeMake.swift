@@ -16,8 +16,8 @@ extension Machine {
   /// translations the tables allow are cached first (they may have been fetched at any time),
   /// and with `options.bbmCheck` the change is checked for break-before-make (§9.4).
   ///
-  /// Table memory is: the default pool, the pools of spaces whose tables are at PAs, and any
-  /// descriptor a TLB entry of an online CPU was built from. A change from one valid value
+  /// Table memory is: the default pool, the pools of spaces whose tables are at PAs, and the
+  /// 4K pages holding a descriptor a TLB entry of an online CPU was built from. A change from one valid value
   /// to another that moves the output (or next-table) address, changes block/table, memory
   /// type, shareability or the contiguous bit, or clears nG, is reported at once. A valid
   /// value written where a raw write left an invalid one is reported unless, since then, a
@@ -44,7 +44,7 @@ extension Machine {
     for name in spaceOrder {
       if let s = spaces[name], s.via == nil, s.pool.contains(pa) { return true }
     }
-    return cpus.contains { $0.online && !$0.tlb.cachedDescriptors(at: pa).isEmpty }
+    return cpus.contains { $0.online && $0.tlb.holdsDescriptor(inPageOf: pa) }
   }
 
   func checkBreakBeforeMake(at pa: UInt64, old: UInt64, new: UInt64) -> [ModelWarning] {

@@ -41,12 +41,28 @@ enum TLBFix {
     return m
   }
 
-  static let el1 = AccessContext(regime: .el10)
-
-  static func read(_ m: Machine, _ va: UInt64 = va, cpu: Int = 0, _ ctx: AccessContext = el1)
-    -> AccessResult
+  /// Maps one 4K page `va` -> `pa` in fresh tables L0..L3 at root, root+4K, +8K, +12K.
+  static func tables(_ m: Machine, root: UInt64, va: UInt64, pa: UInt64, ng: Bool = false)
+    throws
   {
-    m.access(cpu: m.cpus[cpu], context: ctx, address: va, access: .read)
+    let i0 = (va >> 39) & 511
+    let i1 = (va >> 30) & 511
+    let i2 = (va >> 21) & 511
+    let i3 = (va >> 12) & 511
+    try m.memory.write64(root + i0 * 8, table(root + 0x1000))
+    try m.memory.write64(root + 0x1000 + i1 * 8, table(root + 0x2000))
+    try m.memory.write64(root + 0x2000 + i2 * 8, table(root + 0x3000))
+    try m.memory.write64(root + 0x3000 + i3 * 8, page(pa, ng: ng))
+  }
+
+  static let el1 = AccessContext(regime: .el10)
+  static let el2 = AccessContext(regime: .el2)
+  static let nested = AccessContext(regime: .el10, stage2: true)
+
+  static func read(
+    _ m: Machine, _ va: UInt64 = va, cpu: Int = 0, context: AccessContext = el1
+  ) -> AccessResult {
+    m.access(cpu: m.cpus[cpu], context: context, address: va, access: .read)
   }
 
   /// Issues `op` and completes it with `dsb sy` on the same CPU.
