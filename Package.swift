@@ -18,7 +18,9 @@ let package = Package(
     // The .mmu language's syntax: tokens with source ranges, parser, AST, diagnostics.
     .target(name: "MMUSyntax"),
     // The interpreter over the model: statements, builtins, modules, typed results.
-    .target(name: "MMUScript", dependencies: ["MMU", "MMUSyntax"]),
+    .target(name: "MMUScript", dependencies: ["MMU", "MMUSyntax", "CSupport"]),
+    // A few C library calls Swift's Glibc module does not export (thread stack bounds).
+    .target(name: "CSupport"),
     // Rendering of results (text, JSON, DOT) and the batch runner, shared by mmush and tests.
     .target(name: "MMUShell", dependencies: ["MMU", "MMUSyntax", "MMUScript"]),
     .systemLibrary(

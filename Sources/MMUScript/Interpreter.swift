@@ -50,6 +50,8 @@ public final class Interpreter {
   public private(set) var failed = 0
   /// Open `expect warning` blocks collect warnings here instead of printing them.
   var warningCaptures: [[String]] = []
+  /// The stack left on the thread that runs the script (checked on every call and block).
+  var stackGuard = StackGuard()
   /// Polled between statements; returning true stops the run (the REPL's Ctrl-C).
   public var shouldInterrupt: () -> Bool = { false }
 
@@ -70,6 +72,7 @@ public final class Interpreter {
 
   /// Parses and runs a whole file. Diagnostics propagate; a failed assertion does not.
   public func run(_ file: SourceFile) throws {
+    if fileStack.isEmpty { stackGuard = StackGuard() }
     sources[file.name] = file
     let stmts: [Stmt]
     do { stmts = try parse(file) } catch { throw error }
@@ -91,6 +94,7 @@ public final class Interpreter {
   }
 
   func executeScoped(_ stmts: [Stmt]) throws -> Flow {
+    try checkStack(stmts.first?.range)
     scopes.append([:])
     defer { scopes.removeLast() }
     return try execute(stmts)
@@ -209,6 +213,7 @@ public final class Interpreter {
           at: range)
       }
       let values = try arguments.map(evaluate)
+      try checkStack(range)
       guard callDepth < options.maxCallDepth else {
         throw Diagnostic.error(
           "recursion deeper than \(options.maxCallDepth) calls in '\(callee.text)'", at: range)
@@ -233,6 +238,15 @@ public final class Interpreter {
       "did you mean '\($0)'?"
     }
     throw Diagnostic.error("unknown procedure '\(callee.text)'", at: callee.range, hint: hint)
+  }
+
+  /// Stops recursion that would run out of stack, with a diagnostic at the statement.
+  func checkStack(_ range: SourceRange?) throws {
+    guard stackGuard.hasRoom() else {
+      throw Diagnostic.error(
+        "nesting too deep: the interpreter's stack is exhausted (\(callDepth) calls deep)",
+        at: range ?? SourceRange(at: SourceLocation(file: fileStack.last ?? "", line: 0, column: 0, offset: 0)))
+    }
   }
 
   // MARK: Diagnostics and results

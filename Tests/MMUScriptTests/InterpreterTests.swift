@@ -63,8 +63,12 @@ struct InterpreterTests {
     let h = Harness()
     #expect(h.run("proc f(n) { if n == 0 { return 1 }\n return n * f(n - 1) }\nprint dec(f(10))") == nil)
     #expect(h.printed == ["3628800"])
+    // Bounded by the call limit, or sooner by the stack left on this (test) thread: either
+    // way a diagnostic at the call, never a crash.
     let d = h.run("proc loop(n) { return loop(n + 1) }\nloop(0)")
-    #expect(d?.message.hasPrefix("recursion deeper than 200 calls") == true)
+    let m = d?.message ?? ""
+    #expect(m.hasPrefix("recursion deeper than 200 calls") || m.hasPrefix("nesting too deep"))
+    #expect(d?.range.start.line == 1)
   }
 
   @Test func forLoopsWithStepAndInclusiveRanges() {

@@ -73,6 +73,13 @@ struct EndToEndTests {
     #expect(r.stderr.contains("error: step limit of 1000 statements reached"))
   }
 
+  @Test func endlessRecursionIsADiagnostic() throws {
+    // On the main thread's 8 MiB stack the call limit (200) is reached first.
+    let r = try Support.run(["-c", "proc f(n) { return f(n + 1) }\nf(0)"])
+    #expect(r.status == 2)
+    #expect(r.stderr.contains("error: recursion deeper than 200 calls in 'f'"))
+  }
+
   @Test func missingFileIsAUsageError() throws {
     let r = try Support.run(["/nonexistent/x.mmu"])
     #expect(r.status == 2)

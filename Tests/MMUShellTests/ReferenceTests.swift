@@ -35,7 +35,7 @@ struct ReferenceTests {
     return out
   }()
 
-  @Test func theReferenceHasExamples() { #expect(Self.examples.count >= 15) }
+  @Test func theReferenceHasExamples() { #expect(Self.examples.count >= 12) }
 
   @Test(arguments: examples)
   func exampleRuns(_ e: Example) {
