@@ -100,11 +100,21 @@ enum Builtins {
       try arity(1...1)
       return .string(human(try int(0)))
     case "walk":
-      try arity(2...3)
+      try arity(2...4)
       let r = try it.regime(args[0])
       let va = try int(1)
       var access = AccessType.read
-      if args.count == 3 {
+      // A fourth argument "notlb" walks the tables alone, as `walk … notlb` does.
+      var useTLB = true
+      if args.count == 4 {
+        switch try it.string(args[3]) {
+        case "notlb": useTLB = false
+        case "tlb": useTLB = true
+        case let other:
+          throw Diagnostic.error("the fourth argument is \"notlb\" or \"tlb\", not \"\(other)\"", at: args[3].range)
+        }
+      }
+      if args.count >= 3 {
         switch try it.string(args[2]) {
         case "read": access = .read
         case "write": access = .write
@@ -115,7 +125,8 @@ enum Builtins {
         }
       }
       return .walk(
-        WalkRecord(access: it.performAccess(r, va: va, access: access, trace: false, useTLB: true)))
+        WalkRecord(
+          access: it.performAccess(r, va: va, access: access, trace: false, useTLB: useTLB)))
     case "pa":
       try arity(2...2)
       let r = try it.regime(args[0])
