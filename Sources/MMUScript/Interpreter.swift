@@ -72,7 +72,17 @@ public final class Interpreter {
 
   /// Parses and runs a whole file. Diagnostics propagate; a failed assertion does not.
   public func run(_ file: SourceFile) throws {
-    if fileStack.isEmpty { stackGuard = StackGuard() }
+    guard fileStack.isEmpty else { return try runHere(file) }
+    // The outermost run moves to a large stack; see LargeStack.
+    var failure: Error?
+    LargeStack.run {
+      self.stackGuard = StackGuard()
+      do { try self.runHere(file) } catch { failure = error }
+    }
+    if let failure { throw failure }
+  }
+
+  func runHere(_ file: SourceFile) throws {
     sources[file.name] = file
     let stmts: [Stmt]
     do { stmts = try parse(file) } catch { throw error }
