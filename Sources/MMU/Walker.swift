@@ -22,13 +22,21 @@ public struct Walker {
   public private(set) var accesses = 0
   /// When set, stage 2 is this space walked by software rather than VTTBR_EL2/VTCR_EL2.
   public var stage2Space: AddressSpace?
-  /// The TLB this walk consults and fills (walk-cache and stage-2 entries), and what the
-  /// walk learns about it; nil walks the tables alone, which keeps the path free of any TLB
-  /// work.
-  var session: WalkSession?
+  /// The TLB this walk consults and fills (walk-cache and stage-2 entries); nil walks the
+  /// tables alone, which keeps the path free of any TLB work.
+  var cache: WalkCacheHook?
   /// Whether Access-flag and dirty-state updates are written back (§5.5). Walks made only to
   /// compare with a TLB entry change nothing.
   var hardwareUpdates = true
+  /// With a cache: the descriptor reads the result depends on, as (PA, value) pairs, those
+  /// of the walk-cache and stage-2 entries used included.
+  var path: [UInt64] = []
+  /// Walk-cache entries the walk started from.
+  var walkCacheUsed: [WalkCacheEntry] = []
+  /// A walk-cache or stage-2 entry answered part of the walk: the outcome may be stale.
+  var usedCache = false
+  /// Stage-2 entries that matched one IPA together (the walk took a TLB conflict abort).
+  var conflicts: [TLBEntry] = []
   /// The granule of the stage-1 leaf, when there was one.
   var stage1Granule: Granule = .k4
   /// A walk's total descriptor reads are bounded; a table loop is impossible with levels
@@ -177,9 +185,9 @@ public struct Walker {
         space.softwareSetup(), input: ipa, access: access, unprivileged: unprivileged,
         nested: false, s1ptw: s1ptw, steps: &steps)
     }
-    if let session,
+    if let hook = cache,
       let cached = cachedStage2(
-        session, ipa: ipa, access: access, unprivileged: unprivileged, s1ptw: s1ptw)
+        hook, ipa: ipa, access: access, unprivileged: unprivileged, s1ptw: s1ptw)
     {
       return cached
     }
@@ -188,12 +196,12 @@ public struct Walker {
       f.s1ptw = s1ptw
       return .failure(f)
     case .success(let setup):
-      let start = session?.path.count ?? 0
+      let start = path.count
       let result = walkTables(
         setup, input: ipa, access: access, unprivileged: unprivileged, nested: false,
         s1ptw: s1ptw, steps: &steps)
-      if let session, case .success(let leaf) = result {
-        fillStage2(session, ipa: ipa, leaf: leaf, granule: setup.geometry.granule, from: start)
+      if let hook = cache, case .success(let leaf) = result {
+        fillStage2(hook, ipa: ipa, leaf: leaf, granule: setup.geometry.granule, from: start)
       }
       return result
     }
@@ -220,15 +228,15 @@ public struct Walker {
     var table = setup.tableBase
     // Table attributes gathered on the path (bits [63:59] ORed): PXN, XN, APTable[0..1], NS.
     var tableAttrs: UInt64 = 0
-    let pathStart = session?.path.count ?? 0
-    if let session, let w = startingPoint(session, setup, input: input, nested: nested) {
+    let pathStart = path.count
+    if let hook = cache, let w = startingPoint(hook, setup, input: input, nested: nested) {
       // A cached table pointer: the walk starts below it, as the walk cache allows (§9.1).
       level = w.level + 1
       table = w.nextTable
       tableAttrs = w.tableAttributes
-      session.path.append(contentsOf: w.path)
-      session.walkCacheUsed.append(w)
-      session.usedCache = true
+      path.append(contentsOf: w.path)
+      walkCacheUsed.append(w)
+      usedCache = true
     }
     while true {
       let index = g.index(input, level: level)
@@ -261,9 +269,9 @@ public struct Walker {
       }
       let descriptor = memory.read64(entryPA)
       accesses &+= 1
-      if let session {
-        session.path.append(entryPA)
-        session.path.append(descriptor)
+      if cache != nil {
+        path.append(entryPA)
+        path.append(descriptor)
       }
       let d = Descriptor(descriptor)
       let kind = d.kind(level: level, granule: granule, ds: g.ds, paMax: setup.paMax)
@@ -285,10 +293,10 @@ public struct Walker {
       }
       if kind == .table {
         tableAttrs |= descriptor >> 59
-        if let session {
+        if let hook = cache {
           // Table descriptors are cached even if the walk later faults deeper (§9.1).
           fillWalkCache(
-            session, setup, input: input, nested: nested, level: level, next: address,
+            hook, setup, input: input, nested: nested, level: level, next: address,
             entryPA: entryPA, descriptor: descriptor, tableAttrs: tableAttrs, from: pathStart)
         }
         table = address
@@ -346,9 +354,7 @@ public struct Walker {
             Fault(.permission, level: s2.level, stage: 2, s1ptw: true, ipa: entry, write: true))
         }
         try? memory.write64(entryPA, newDescriptor)
-        if let session, !session.path.isEmpty {
-          session.path[session.path.count - 1] = newDescriptor
-        }
+        if cache != nil { path[path.count - 1] = newDescriptor }
       }
       if !isStage2 { stage1Granule = granule }
       return .success(leaf)
