@@ -35,12 +35,13 @@ struct ReferenceTests {
     return out
   }()
 
-  @Test func theReferenceHasExamples() { #expect(Self.examples.count >= 12) }
+  @Test func theReferenceHasExamples() { #expect(Self.examples.count >= 14) }
 
   @Test(arguments: examples)
   func exampleRuns(_ e: Example) {
     var options = RunOptions()
     options.interpreter.modulePaths = [Support.root + "/stdlib"]
+    options.interpreter.allowWrite = ["/tmp"]
     let out = StringOutput()
     let err = StringOutput()
     let runner = Runner(options: options, output: out, errors: err)
