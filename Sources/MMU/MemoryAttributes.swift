@@ -123,10 +123,17 @@ public struct MemoryAttributes: Sendable, Equatable, CustomStringConvertible {
       case 0b101:
         return s1.isDevice ? s1 : MemoryAttributes(mair: 0x44, shareability: .outer)
       case 0b110:
-        let cacheable = !s1.isDevice && s1.mair != 0x44
-        return MemoryAttributes(mair: cacheable ? s1.mair : 0xff, shareability: sh)
+        // Forced Normal Write-Back (§6.4). Stage-1 Device gives WB RWA; otherwise each
+        // nibble on its own: NC (or the UNPREDICTABLE 0b0000) becomes WB RWA, and a cacheable
+        // one keeps its allocation/transient hints with Write-Through turned into Write-Back
+        // (0b00RW → 0b01RW, 0b10RW → 0b11RW), as QEMU's force_cacheattr_nibble_wb does.
+        if s1.isDevice { return MemoryAttributes(mair: 0xff, shareability: sh) }
+        func wb(_ n: UInt8) -> UInt8 { n == 0 || n == 0b0100 ? 0xf : n | 0b0100 }
+        return MemoryAttributes(
+          mair: wb(s1.mair >> 4) << 4 | wb(s1.mair & 0xf), shareability: sh)
       case 0b111:
-        return s1
+        // Stage-1 memory type; shareability still combines with stage 2's (§6.3).
+        return MemoryAttributes(mair: s1.mair, shareability: sh)
       default:  // 0b100 is reserved: taken as Normal NC
         return MemoryAttributes(mair: 0x44, shareability: .outer)
       }
