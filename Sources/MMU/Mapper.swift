@@ -195,11 +195,11 @@ public struct Mapper {
               va: max(e.inputAddress, va), level: e.level, descriptor: e.descriptor)
           }
           if !fits {
-            needed +=
-              1
-              + tablesForEmpty(
-                level: e.level, base: e.inputAddress, lo: va, hi: last, va: va, pa: pa,
-                policy: policy)
+            // Splitting the block takes the table tablesForEmpty counts first (its children
+            // are the block's copies, split again where they do not fit).
+            needed += tablesForEmpty(
+              level: e.level, base: e.inputAddress, lo: va, hi: last, va: va, pa: pa,
+              policy: policy)
           }
         } else if !fits && e.level < 3 {
           needed += tablesForEmpty(
@@ -244,11 +244,7 @@ public struct Mapper {
   public func unmap(va: UInt64, size: UInt64, free: Bool = false) throws(MapError) -> MapReport {
     let last = try checkRange(va, size: size)
     var report = MapReport()
-    // Splitting needs at most two tables per level (the two edges).
-    let available = Int(space.pool.bytesFree / space.tableBytes)
-    guard available >= 2 * geometry.levels else {
-      throw .poolExhausted(needed: 2 * geometry.levels, available: available)
-    }
+    try checkSplitTables(va: va, last: last)
     try run {
       try space.visit(from: va, through: last, memory: memory) { phase, e in
         switch phase {
@@ -289,10 +285,7 @@ public struct Mapper {
   {
     let last = try checkRange(va, size: size)
     var report = MapReport()
-    let available = Int(space.pool.bytesFree / space.tableBytes)
-    guard available >= 2 * geometry.levels else {
-      throw .poolExhausted(needed: 2 * geometry.levels, available: available)
-    }
+    try checkSplitTables(va: va, last: last)
     try run {
       try space.visit(from: va, through: last, memory: memory) { phase, e in
         guard phase == .leaf, e.kind.isLeaf else { return }
@@ -314,6 +307,36 @@ public struct Mapper {
   }
 
   // MARK: Pieces
+
+  /// Throws `poolExhausted` unless the pool holds the tables that splitting the blocks
+  /// straddling the edges of [va, last] takes; an unmap or protect that splits nothing needs
+  /// no free table (so a full pool can still be unmapped).
+  func checkSplitTables(va: UInt64, last: UInt64) throws(MapError) {
+    var needed = 0
+    try run {
+      try space.visit(from: va, through: last, memory: memory) { phase, e in
+        guard phase == .leaf, e.kind.isLeaf, e.inputAddress < va || e.lastAddress > last
+        else { return }
+        needed += splitTables(level: e.level, base: e.inputAddress, va: va, last: last)
+      }
+    }
+    let available = Int(space.pool.bytesFree / space.tableBytes)
+    guard needed <= available else { throw .poolExhausted(needed: needed, available: available) }
+  }
+
+  /// Tables that splitting the block at `level` covering `base` takes: one, plus those of
+  /// each child an edge of [va, last] still cuts.
+  func splitTables(level: Int, base: UInt64, va: UInt64, last: UInt64) -> Int {
+    let child = level + 1
+    guard child < 3 else { return 1 }
+    let size = geometry.blockSize(child)
+    let end = base &+ (geometry.blockSize(level) &- 1)
+    var cut = Set<UInt64>()
+    for edge in [va, last &+ 1] where edge > base && edge <= end && edge & (size - 1) != 0 {
+      cut.insert(edge & ~(size - 1))
+    }
+    return 1 + cut.reduce(0) { $0 + splitTables(level: child, base: $1, va: va, last: last) }
+  }
 
   func leafDescriptor(level: Int, output: UInt64, bits: UInt64) -> UInt64 {
     let type: UInt64 = level == 3 ? 0b11 : 0b01
