@@ -32,19 +32,24 @@ extension AddressSpace {
   /// Visits every entry that maps any address in [first, last], descending into tables.
   /// After a `leaf` callback the entry is read again: if the callback made it a table (the
   /// mapper allocating one, or splitting a block) the visit descends into it.
+  ///
+  /// With `skipInvalid`, invalid entries get no callback: a read-only visit (a dump, a graph)
+  /// then costs the entries that are valid plus a scan of the table pages that exist, and an
+  /// unbacked page of a big table (64K, or 16 concatenated stage-2 tables) is skipped whole.
   public func visit(
-    from first: UInt64, through last: UInt64, memory: PhysicalMemory,
+    from first: UInt64, through last: UInt64, memory: PhysicalMemory, skipInvalid: Bool = false,
     _ body: (VisitPhase, VisitedEntry) throws -> Void
   ) throws {
     let regionBase: UInt64 = (upper ?? false) ? ~lowMask(geometry.inputBits) : 0
     try visitTable(
       level: geometry.startLevel, table: root, regionBase: regionBase, first: first, last: last,
-      memory: memory, body)
+      memory: memory, skipInvalid: skipInvalid, body)
   }
 
   private func visitTable(
     level: Int, table: UInt64, regionBase: UInt64, first: UInt64, last: UInt64,
-    memory: PhysicalMemory, _ body: (VisitPhase, VisitedEntry) throws -> Void
+    memory: PhysicalMemory, skipInvalid: Bool,
+    _ body: (VisitPhase, VisitedEntry) throws -> Void
   ) throws {
     let shift = geometry.levelShift(level)
     let entries = geometry.entries(atLevel: level)
@@ -57,9 +62,20 @@ extension AddressSpace {
     }
     let firstIndex = Int((lo &- regionBase) >> UInt64(shift))
     let lastIndex = Int((hi &- regionBase) >> UInt64(shift))
-    for index in firstIndex...lastIndex {
+    var index = firstIndex - 1
+    while index < lastIndex {
+      index += 1
       let entryAddress = table &+ UInt64(index) &* 8
       let entryPA = tablePA &+ UInt64(index) &* 8
+      if skipInvalid {
+        // Unwritten memory reads as zero: a page with no storage holds only invalid entries.
+        guard let page = memory.pagePointer(entryPA) else {
+          index += Int((UInt64(PhysicalMemory.pageSize) &- (entryPA & 0xfff)) / 8) - 1
+          continue
+        }
+        let raw = page.load(fromByteOffset: Int(entryPA & 0xff8), as: UInt64.self)
+        if UInt64(littleEndian: raw) & 1 == 0 { continue }
+      }
       let input = regionBase &+ (UInt64(index) << UInt64(shift))
       func entry() -> VisitedEntry {
         let raw = memory.read64(entryPA)
@@ -83,7 +99,7 @@ extension AddressSpace {
         granule: granule, ds: geometry.ds, outputBits: 52)
       try visitTable(
         level: level + 1, table: child, regionBase: input, first: first, last: last,
-        memory: memory, body)
+        memory: memory, skipInvalid: skipInvalid, body)
       try body(.tablePost, entry())
     }
   }

@@ -280,7 +280,7 @@ public struct Walker {
           WalkStep(
             stage: stageNumber, level: level, index: index, tableAddress: table,
             entryAddress: entry, entryPA: entryPA, descriptor: descriptor, kind: kind,
-            stage2Steps: s2Steps))
+            stage2Steps: s2Steps, decoding: StepDecoding(setup)))
       }
       // Invalid, or a block where no block is allowed (incl. 0b01 at level 3).
       guard kind != .invalid && kind != .reserved else {

@@ -1,0 +1,253 @@
+/// A run of leaf entries that Linux's ptdump would print as one line: consecutive entries at
+/// one level, of one kind, with the same attribute bits under the same table attributes, whose
+/// output addresses follow each other. Data only; the views format it.
+public struct LeafRun: Sendable, Equatable {
+  /// First input address (VA, or IPA for stage 2) and last, inclusive.
+  public var first: UInt64
+  public var last: UInt64
+  public var level: Int
+  /// `.block` or `.page`.
+  public var kind: DescriptorKind
+  /// log2 of the size one entry maps.
+  public var entryBits: Int
+  /// Entries in the run.
+  public var count: Int
+  /// The output address of `first` (a PA, or an IPA for stage 1 under stage 2).
+  public var output: UInt64
+  /// The first entry's descriptor (the others differ only in their address field).
+  public var descriptor: UInt64
+  /// Bits [63:59] of the table descriptors above, ORed as the walker gathers them: bit 0
+  /// PXNTable, 1 UXNTable/XNTable, 2 APTable[0], 3 APTable[1], 4 NSTable.
+  public var tableAttributes: UInt64
+  /// What the entry grants, table attributes included (unless HPD): stage-1 rights for a
+  /// stage-1 space, stage-2 rights (S2AP, XN) for a stage-2 one.
+  public var permissions: Permissions
+  /// MAIR-format memory type (stage 1: MAIR[AttrIndx]; stage 2: MemAttr converted, FWB=0)
+  /// and the shareability (from the descriptor, or TCR/VTCR SH when DS=1).
+  public var attributes: MemoryAttributes
+  /// nG clear (always true outside two-range regimes).
+  public var global: Bool
+  public var contiguous: Bool
+  public var accessFlag: Bool
+
+  /// Bytes the run maps.
+  public var size: UInt64 { last &- first &+ 1 }
+  public var entrySize: UInt64 { 1 << UInt64(entryBits) }
+
+  /// The descriptor bits that hold an output or table address for a granule and format.
+  public static func addressMask(granule: Granule, ds: Bool) -> UInt64 {
+    Descriptor(0).withAddress(lowMask(52), granule: granule, ds: ds).raw
+  }
+
+  /// Whether `next` continues this run: adjacent input, same level, kind, attributes and
+  /// table attributes, and an output address that follows on.
+  public func continues(with next: LeafRun, addressMask: UInt64) -> Bool {
+    level == next.level && kind == next.kind && last &+ 1 == next.first
+      && descriptor & ~addressMask == next.descriptor & ~addressMask
+      && tableAttributes == next.tableAttributes && permissions == next.permissions
+      && attributes == next.attributes && output &+ size == next.output
+  }
+
+  /// Appends `next` (which must continue this run).
+  public mutating func extend(with next: LeafRun) {
+    last = next.last
+    count += next.count
+  }
+}
+
+/// One translation table found by a scan, with the leaves it holds coalesced into runs.
+public struct TableNode: Sendable, Equatable {
+  public var level: Int
+  /// The table's address in the tables' address space (an IPA for a `via` space).
+  public var address: UInt64
+  /// Where it lives in physical memory.
+  public var pa: UInt64
+  /// The input addresses the table covers (the whole region, not only what is mapped).
+  public var first: UInt64
+  public var last: UInt64
+  /// Position of the parent in `TableScan.tables` and the parent's entry index pointing
+  /// here; nil for the start table.
+  public var parent: Int?
+  public var parentIndex: Int?
+  /// The parent's table descriptor (nil for the start table).
+  public var descriptor: UInt64?
+  /// Valid entries: tables, blocks and pages.
+  public var validEntries: Int
+  /// Positions of the child tables in `TableScan.tables`, in address order.
+  public var children: [Int]
+  /// The leaves of this table, coalesced within it.
+  public var runs: [LeafRun]
+  /// Entries holding a block encoding where the level allows none (treated as invalid).
+  public var reservedEntries: Int
+}
+
+/// What a read-only scan of a space's tables found.
+public struct TableScan: Sendable, Equatable {
+  /// Every table visited, parents before children; `tables[0]` is the start table.
+  public var tables: [TableNode]
+  /// All leaves in input-address order, coalesced across table boundaries (ptdump rows).
+  public var runs: [LeafRun]
+  /// Tables plus valid entries read: what the scan cost.
+  public var visited: Int
+
+  public init(tables: [TableNode] = [], runs: [LeafRun] = [], visited: Int = 0) {
+    self.tables = tables
+    self.runs = runs
+    self.visited = visited
+  }
+}
+
+/// Why a scan stopped.
+public enum TableScanError: Error, Equatable, Sendable {
+  /// A table address the `via` stage-2 space does not map.
+  case unmappedTable(address: UInt64)
+  /// More tables and valid entries than the limit (a listing that big is a bug, or tables
+  /// that point at each other).
+  case limitReached(Int)
+}
+
+extension AddressSpace {
+  /// A view of the tables a TTBR/VTTBR points at, as the registers describe them (the
+  /// geometry, root and output size of `setup`), so that `dump REGIME` reads the same
+  /// tables a walk would. `via` is the stage 2 that maps the tables' IPAs, if any.
+  public static func registerView(
+    name: String, setup: StageSetup, via: AddressSpace? = nil
+  ) -> AddressSpace {
+    AddressSpace(
+      name: name, regime: setup.regime, geometry: setup.geometry, root: setup.tableBase,
+      pool: TablePool(base: 0, size: 0), via: via, outputBits: setup.outputBits,
+      paMax: setup.paMax, upper: setup.regime.hasTwoRanges ? setup.upperRange : nil)
+  }
+
+  /// The leaves mapping any address in [first, last], as ptdump rows. Cost follows the
+  /// valid entries and the table pages that exist, never the size of the range.
+  public func leafRuns(
+    from first: UInt64, through last: UInt64, memory: PhysicalMemory, setup: StageSetup,
+    limit: Int = 1_000_000
+  ) throws(TableScanError) -> [LeafRun] {
+    try scan(
+      from: first, through: last, memory: memory, setup: setup, limit: limit, keepTables: false
+    ).runs
+  }
+
+  /// Scans the tables under [first, last]: every table (when `keepTables`), and the leaves
+  /// with the rights and memory attributes the walker would derive from them under `setup`
+  /// (its MAIR, HPD, WXN, shareability from TCR with DS, XNX).
+  public func scan(
+    from first: UInt64, through last: UInt64, memory: PhysicalMemory, setup: StageSetup,
+    limit: Int = 1_000_000, keepTables: Bool = true
+  ) throws(TableScanError) -> TableScan {
+    let g = geometry
+    let mask = LeafRun.addressMask(granule: g.granule, ds: g.ds)
+    let stage2 = regime.isStage2
+    let walker = Walker(memory: memory, registers: RegisterFile())
+    let span = lowMask(g.inputBits)
+    let regionBase: UInt64 = (upper ?? false) ? ~span : 0
+    var result = TableScan(tables: [], runs: [], visited: 1)
+    // The table at each level on the current path (index into `tables`), and the table
+    // attributes gathered above it; levels -1...3 map to 0...4.
+    var open: [Int] = Array(repeating: -1, count: 6)
+    var attrs: [UInt64] = Array(repeating: 0, count: 6)
+    let rootPA = tablePA(root, memory: memory)
+    guard let rootPA else { throw .unmappedTable(address: root) }
+    if keepTables {
+      result.tables.append(
+        TableNode(
+          level: g.startLevel, address: root, pa: rootPA, first: regionBase,
+          last: regionBase | span, parent: nil, parentIndex: nil, descriptor: nil,
+          validEntries: 0, children: [], runs: [], reservedEntries: 0))
+      open[g.startLevel + 1] = 0
+    }
+    do {
+      try visit(from: first, through: last, memory: memory, skipInvalid: true) { phase, e in
+        guard phase != .tablePost else { return }
+        result.visited += 1
+        guard result.visited <= limit else { throw TableScanError.limitReached(limit) }
+        let slot = e.level + 1
+        let parent = open[slot]
+        if keepTables && parent >= 0 {
+          if e.kind == .reserved {
+            result.tables[parent].reservedEntries += 1
+          } else {
+            result.tables[parent].validEntries += 1
+          }
+        }
+        switch phase {
+        case .tablePre:
+          // Table attributes exist at stage 1 only (stage 2 ignores bits [63:59]).
+          attrs[slot + 1] = stage2 ? 0 : attrs[slot] | (e.descriptor >> 59)
+          guard keepTables else { return }
+          let d = Descriptor(e.descriptor)
+          let next = d.address(granule: g.granule, ds: g.ds, outputBits: 52)
+          let node = TableNode(
+            level: e.level + 1, address: next, pa: tablePA(next, memory: memory) ?? next,
+            first: e.inputAddress, last: e.lastAddress, parent: parent,
+            parentIndex: entryIndex(e, level: e.level), descriptor: e.descriptor,
+            validEntries: 0, children: [], runs: [], reservedEntries: 0)
+          result.tables.append(node)
+          let position = result.tables.count - 1
+          if parent >= 0 { result.tables[parent].children.append(position) }
+          open[slot + 1] = position
+        case .leaf:
+          guard e.kind.isLeaf else { return }
+          let run = leafRun(e, tableAttributes: attrs[slot], setup: setup, walker: walker)
+          if let lastRun = result.runs.last, lastRun.continues(with: run, addressMask: mask) {
+            result.runs[result.runs.count - 1].extend(with: run)
+          } else {
+            result.runs.append(run)
+          }
+          guard keepTables && parent >= 0 else { return }
+          if let lastRun = result.tables[parent].runs.last,
+            lastRun.continues(with: run, addressMask: mask)
+          {
+            let n = result.tables[parent].runs.count - 1
+            result.tables[parent].runs[n].extend(with: run)
+          } else {
+            result.tables[parent].runs.append(run)
+          }
+        case .tablePost: return
+        }
+      }
+    } catch let e as TableScanError {
+      throw e
+    } catch VisitError.unmappedTable(let a) {
+      throw .unmappedTable(address: a)
+    } catch {
+      throw .unmappedTable(address: root)
+    }
+    return result
+  }
+
+  /// The index of a visited entry within its table (across concatenated start tables).
+  func entryIndex(_ e: VisitedEntry, level: Int) -> Int {
+    let g = geometry
+    let bits = level == g.startLevel ? g.startIndexBits : g.granule.stride
+    let shift = g.levelShift(level)
+    return Int(truncatingIfNeeded: (e.inputAddress >> UInt64(shift)) & lowMask(bits))
+  }
+
+  /// One leaf entry as a run of one, with what the walker would derive from it.
+  func leafRun(
+    _ e: VisitedEntry, tableAttributes: UInt64, setup: StageSetup, walker: Walker
+  ) -> LeafRun {
+    let g = geometry
+    let d = Descriptor(e.descriptor)
+    let output = d.address(granule: g.granule, ds: g.ds, outputBits: 52, level: e.level)
+    let permissions: Permissions
+    let mair: UInt8
+    if regime.isStage2 {
+      permissions = .stage2(s2ap: d.s2ap, xn: d.s2xn, xnx: setup.xnx)
+      mair = MemoryAttributes.stage2MAIR(memAttr: d.memAttr)
+    } else {
+      permissions = walker.stage1Permissions(d, tableAttrs: tableAttributes, setup: setup)
+      mair = UInt8(truncatingIfNeeded: setup.mair >> UInt64(8 * d.attrIndx))
+    }
+    let sh = Shareability(rawValue: g.ds ? setup.tcrShareability & 3 : d.sh) ?? .none
+    return LeafRun(
+      first: e.inputAddress, last: e.lastAddress, level: e.level, kind: e.kind,
+      entryBits: e.shift, count: 1, output: output, descriptor: e.descriptor,
+      tableAttributes: tableAttributes, permissions: permissions,
+      attributes: MemoryAttributes(mair: mair, shareability: sh),
+      global: !(regime.hasTwoRanges && d.nG), contiguous: d.contiguous, accessFlag: d.af)
+  }
+}
