@@ -1,53 +1,124 @@
 import MMU
 import MMUSyntax
 
-/// The leaves of a space coalesced into runs, as Linux's ptdump prints them: consecutive
-/// entries at one level with the same attributes and contiguous output addresses become one
-/// row. The visit reads only tables that exist, so cost follows what is mapped.
-enum DumpBuilder {
-  static func rows(
-    space: AddressSpace, memory: PhysicalMemory, first: UInt64, last: UInt64, limit: Int
-  )
-    throws -> [DumpRow]
-  {
-    let g = space.granule
-    let ds = space.geometry.ds
-    let addressBits = Descriptor(0).withAddress(lowMask(52), granule: g, ds: ds).raw
-    var rows: [DumpRow] = []
-    var entries = 0
-    do {
-      try space.visit(from: first, through: last, memory: memory) { phase, e in
-        guard phase == .leaf, e.kind.isLeaf else { return }
-        entries += 1
-        guard entries <= limit else {
-          throw Diagnostic.error(
-            "dump stopped after \(limit) entries",
-            at: SourceRange(at: SourceLocation(file: "", line: 0, column: 0, offset: 0)))
-        }
-        let d = Descriptor(e.descriptor)
-        let out = d.address(granule: g, ds: ds, outputBits: 52, level: e.level)
-        let attrs = e.descriptor & ~addressBits
-        if var r = rows.last, r.level == e.level, r.last &+ 1 == e.inputAddress,
-          r.descriptor & ~addressBits == attrs,
-          r.outputStart &+ (r.last &- r.start &+ 1) == out
-        {
-          r.last = e.lastAddress
-          r.count += 1
-          rows[rows.count - 1] = r
-        } else {
-          rows.append(
-            DumpRow(
-              start: e.inputAddress, last: e.lastAddress, level: e.level, pageSize: e.size,
-              outputStart: out, descriptor: e.descriptor, count: 1))
-        }
-      }
-    } catch let d as Diagnostic {
-      throw d
-    } catch {
-      throw Diagnostic.error(
-        "dump failed: \(error)",
-        at: SourceRange(at: SourceLocation(file: "", line: 0, column: 0, offset: 0)))
+/// The tables a view reads: a space, or what a base register points at now, with the
+/// setup (MAIR, HPD, WXN, shareability) the walker would read them under.
+struct TableRoot {
+  /// `TTBR0_EL1`… (for a space: the register of its half).
+  var name: String
+  var regime: MMU.Regime
+  /// The whole input range of this half.
+  var first: UInt64
+  var last: UInt64
+  /// nil when the registers describe no walk (`problem` says why).
+  var view: AddressSpace?
+  var setup: StageSetup?
+  var space: String?
+  var via: String?
+  var problem: String?
+}
+
+extension Interpreter {
+  /// The base register of a regime's half.
+  func baseRegister(_ regime: MMU.Regime, upper: Bool) -> String {
+    switch regime {
+    case .el10: upper ? "TTBR1_EL1" : "TTBR0_EL1"
+    case .el20: upper ? "TTBR1_EL2" : "TTBR0_EL2"
+    case .el2: "TTBR0_EL2"
+    case .stage2: "VTTBR_EL2"
     }
-    return rows
+  }
+
+  /// A space as a table root: its own geometry and root, read with the current CPU's MAIR
+  /// for its regime.
+  func tableRoot(space sp: AddressSpace) -> TableRoot {
+    var setup = sp.softwareSetup()
+    setup.mair = mair(for: sp)
+    let upper = sp.upper ?? false
+    let r = sp.inputRange(upper: upper)
+    return TableRoot(
+      name: baseRegister(sp.regime, upper: upper), regime: sp.regime, first: r.lowerBound,
+      last: r.upperBound, view: sp, setup: setup, space: sp.name, via: sp.via?.name,
+      problem: nil)
+  }
+
+  /// The tables each base register of a regime points at now, lower half first: the
+  /// geometry from TCR/VTCR, the root from TTBR/VTTBR, and for EL1&0 with stage 2 enabled
+  /// the stage 2 of VTTBR_EL2/VTCR_EL2 translating the table IPAs.
+  func tableRoots(regime r: MMUSyntax.Regime, range: SourceRange) -> [TableRoot] {
+    let ctx = context(r, cpu: machine.cpu)
+    var s2view: AddressSpace?
+    var s2problem: String?
+    if ctx.stage2 {
+      do {
+        let s2 = try registerGeometry(.s2, range: range)
+        s2view = AddressSpace.registerView(name: "VTTBR_EL2", setup: s2)
+      } catch let d as Diagnostic {
+        s2problem = "stage 2: " + d.message
+      } catch {
+        s2problem = "stage 2: \(error)"
+      }
+    }
+    let halves: [Bool] = ctx.regime.hasTwoRanges ? [false, true] : [false]
+    var roots: [TableRoot] = []
+    for upper in halves {
+      let name = baseRegister(ctx.regime, upper: upper)
+      do {
+        let setup = try registerGeometry(r, address: upper ? ~0 : 0, range: range)
+        let span = lowMask(setup.geometry.inputBits)
+        var root = TableRoot(
+          name: name, regime: ctx.regime, first: upper ? ~span : 0, last: upper ? ~0 : span,
+          view: nil, setup: setup, space: nil, via: nil, problem: nil)
+        if let s2problem {
+          root.problem = s2problem
+        } else {
+          root.view = AddressSpace.registerView(name: name, setup: setup, via: s2view)
+          root.via = s2view?.name
+        }
+        root.space = machine.spaceOrder.first { n in
+          guard let sp = machine.space(named: n) else { return false }
+          return sp.regime == ctx.regime && sp.root == setup.tableBase
+            && (sp.upper ?? upper) == upper && (sp.via != nil) == (s2view != nil)
+        }
+        roots.append(root)
+      } catch let d as Diagnostic {
+        roots.append(
+          TableRoot(
+            name: name, regime: ctx.regime, first: 0, last: 0, view: nil, setup: nil,
+            space: nil, via: nil, problem: d.message))
+      } catch {
+        roots.append(
+          TableRoot(
+            name: name, regime: ctx.regime, first: 0, last: 0, view: nil, setup: nil,
+            space: nil, via: nil, problem: "\(error)"))
+      }
+    }
+    return roots
+  }
+
+  /// Scans a root's tables in [first, last]; a scan error becomes a diagnostic.
+  func scan(_ root: TableRoot, first: UInt64, last: UInt64, tables: Bool, range: SourceRange)
+    throws -> TableScan
+  {
+    guard let view = root.view, let setup = root.setup else {
+      return TableScan(tables: [], runs: [], visited: 0)
+    }
+    do {
+      return try view.scan(
+        from: first, through: last, memory: machine.memory, setup: setup,
+        limit: options.maxOutputItems, keepTables: tables)
+    } catch {
+      switch error {
+      case .limitReached(let n):
+        throw Diagnostic.error(
+          "the tables of \(root.space.map { "'\($0)'" } ?? root.name) hold more than \(n) tables and entries: stopped",
+          at: range,
+          hint: "dump a window: `dump SPACE VA size SIZE`")
+      case .unmappedTable(let a):
+        throw Diagnostic.error(
+          "a stage-1 table at IPA \(formatter.hex(a)) is not mapped by stage 2 (\(root.via ?? "via"))",
+          at: range)
+      }
+    }
   }
 }

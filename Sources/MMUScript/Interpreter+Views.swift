@@ -2,91 +2,208 @@ import MMU
 import MMUSyntax
 
 extension Interpreter {
+  // MARK: dump
+
   func executeDump(_ s: DumpStmt) throws {
-    var sp: AddressSpace
-    if let t = s.target, case .regime = try evaluate(t) {
-      throw Diagnostic.error("dump of a regime: name the space its TTBR points at", at: t.range)
+    // The target: a regime word (the tables its base registers point at now), a space, or
+    // by default the current space, else the current EL's regime.
+    var regimeWord: MMUSyntax.Regime?
+    var sp: AddressSpace?
+    if let t = s.target {
+      if case .regime(let r) = try evaluate(t) {
+        regimeWord = r
+      } else {
+        sp = try space(t, range: s.range)
+      }
+    } else if currentSpace != nil {
+      sp = try space(nil, range: s.range)
+    } else {
+      regimeWord = defaultRegime(machine.cpu)
     }
-    sp = try space(s.target, range: s.range)
-    var first: UInt64
-    var last: UInt64
-    let upper = sp.upper ?? false
-    let r = sp.inputRange(upper: upper)
-    (first, last) = (r.lowerBound, r.upperBound)
+    var window: ClosedRange<UInt64>?
     if let w = s.window {
-      first = try integer(w.va)
+      let first = try integer(w.va)
       let size = try integer(w.size)
       guard size > 0 else { throw Diagnostic.error("the size is zero", at: w.size.range) }
       let (l, o) = first.addingReportingOverflow(size - 1)
-      last = o ? UInt64.max : l
+      window = first...(o ? UInt64.max : l)
     }
-    let rows = try DumpBuilder.rows(
-      space: sp, memory: machine.memory, first: first, last: last, limit: options.maxOutputItems)
+    let roots: [TableRoot]
+    let target: String
+    if let sp {
+      roots = [tableRoot(space: sp)]
+      target = "space \(sp.name)"
+    } else {
+      let r = regimeWord ?? defaultRegime(machine.cpu)
+      roots = tableRoots(regime: r, range: s.range)
+      target = r.rawValue
+    }
+    var sections: [DumpSection] = []
+    for root in roots {
+      guard let setup = root.setup else {
+        sections.append(
+          DumpSection(
+            name: root.name, regime: root.regime,
+            geometry: Geometry.stage1(granule: .k4, inputBits: 48),
+            root: 0, first: 0, last: 0, space: nil, via: nil, outputIsIPA: false, runs: [],
+            problem: root.problem))
+        continue
+      }
+      var first = root.first
+      var last = root.last
+      if let window {
+        // Only the halves the window touches.
+        guard window.lowerBound <= root.last && window.upperBound >= root.first else { continue }
+        first = max(first, window.lowerBound)
+        last = min(last, window.upperBound)
+      }
+      var section = DumpSection(
+        name: root.name, regime: root.regime, geometry: setup.geometry,
+        root: root.view?.root ?? setup.tableBase, first: first, last: last, space: root.space,
+        via: root.via, outputIsIPA: root.via != nil, runs: [], problem: root.problem)
+      if root.problem == nil {
+        section.runs = try scan(root, first: first, last: last, tables: false, range: s.range).runs
+      }
+      sections.append(section)
+    }
+    if let window, sections.isEmpty {
+      throw Diagnostic.error(
+        "\(formatter.hex(window.lowerBound)) is outside every range of \(target)", at: s.range)
+    }
     sink.emit(
-      .dump(
-        DumpEvent(
-          space: sp.name, regime: sp.regime, geometry: sp.geometry, upper: sp.upper, rows: rows,
-          range: s.range)))
+      .dump(DumpEvent(target: target, cpu: machine.currentCPU, sections: sections, range: s.range)))
   }
+
+  // MARK: layout
 
   func executeLayout(_ s: LayoutStmt) throws {
     let r = try regime(s.regime)
     let ctx = context(r, cpu: machine.cpu)
-    var ranges: [(name: String, first: UInt64, last: UInt64, geometry: Geometry?)] = []
-    if ctx.regime.hasTwoRanges {
-      let lo = try? registerGeometry(r, address: 0, range: s.range)
-      let hi = try? registerGeometry(r, address: ~0, range: s.range)
-      if let lo { ranges.append(("TTBR0", 0, lowMask(lo.geometry.inputBits), lo.geometry)) }
-      if let hi {
-        ranges.append(("TTBR1", ~lowMask(hi.geometry.inputBits), UInt64.max, hi.geometry))
+    var regions: [LayoutRegion] = []
+    var next: UInt64 = 0
+    var reachedTop = false
+    for root in tableRoots(regime: r, range: s.range) {
+      guard let setup = root.setup else {
+        regions.append(
+          LayoutRegion(
+            kind: .range, name: root.name, first: 0, last: 0, geometry: nil, root: nil,
+            space: nil, extents: [], problem: root.problem))
+        continue
       }
-    } else {
-      let g = try registerGeometry(r, range: s.range)
-      ranges.append(
-        (ctx.regime == .stage2 ? "VTTBR" : "TTBR0", 0, lowMask(g.geometry.inputBits), g.geometry))
+      if root.first > next {
+        regions.append(hole(next, root.first - 1))
+      }
+      var region = LayoutRegion(
+        kind: .range, name: root.name, first: root.first, last: root.last,
+        geometry: setup.geometry, root: root.view?.root ?? setup.tableBase, space: root.space,
+        extents: [], problem: root.problem)
+      if root.problem == nil {
+        let runs = try scan(root, first: root.first, last: root.last, tables: false, range: s.range)
+          .runs
+        region.extents = extents(runs)
+      }
+      regions.append(region)
+      if root.last == UInt64.max { reachedTop = true } else { next = root.last + 1 }
     }
-    var mapped: [(space: String, first: UInt64, last: UInt64)] = []
-    for name in machine.spaceOrder {
-      guard let sp = machine.space(named: name), sp.regime == ctx.regime else { continue }
-      let range = sp.inputRange(upper: sp.upper ?? false)
-      let rows = try DumpBuilder.rows(
-        space: sp, memory: machine.memory, first: range.lowerBound, last: range.upperBound,
-        limit: options.maxOutputItems)
-      // Merge adjacent rows into extents.
-      var cur: (UInt64, UInt64)?
-      for row in rows {
-        if let c = cur, c.1 &+ 1 == row.start {
-          cur = (c.0, row.last)
-        } else {
-          if let c = cur { mapped.append((name, c.0, c.1)) }
-          cur = (row.start, row.last)
-        }
-      }
-      if let c = cur { mapped.append((name, c.0, c.1)) }
+    if !reachedTop && regions.contains(where: { $0.geometry != nil }) {
+      regions.append(hole(next, UInt64.max))
     }
     sink.emit(
-      .layout(LayoutEvent(label: r.rawValue, ranges: ranges, mapped: mapped, range: s.range)))
+      .layout(
+        LayoutEvent(
+          label: r.rawValue, regime: ctx.regime, cpu: machine.currentCPU, regions: regions,
+          range: s.range)))
   }
+
+  func hole(_ first: UInt64, _ last: UInt64) -> LayoutRegion {
+    LayoutRegion(
+      kind: .hole, name: "hole", first: first, last: last, geometry: nil, root: nil, space: nil,
+      extents: [], problem: nil)
+  }
+
+  /// Adjacent runs merged into extents, counting leaves per level and kind.
+  func extents(_ runs: [LeafRun]) -> [LayoutExtent] {
+    var out: [LayoutExtent] = []
+    for run in runs {
+      if var e = out.last, e.last &+ 1 == run.first, e.last != UInt64.max {
+        e.last = run.last
+        if let i = e.leaves.firstIndex(where: { $0.level == run.level && $0.kind == run.kind }) {
+          e.leaves[i].count += run.count
+        } else {
+          e.leaves.append(LeafCount(level: run.level, kind: run.kind, count: run.count))
+        }
+        out[out.count - 1] = e
+      } else {
+        out.append(
+          LayoutExtent(
+            first: run.first, last: run.last,
+            leaves: [LeafCount(level: run.level, kind: run.kind, count: run.count)]))
+      }
+    }
+    for i in out.indices {
+      out[i].leaves.sort { ($0.level, $0.kind.rawValue) < ($1.level, $1.kind.rawValue) }
+    }
+    return out
+  }
+
+  // MARK: graph
 
   func executeGraph(_ s: GraphStmt) throws {
     let sp = try space(s.space, range: s.range)
     let path = try string(s.file)
     let target = try PathPolicy(allowed: options.allowWrite).check(path, range: s.file.range)
-    let (dot, tables) = try GraphBuilder.dot(
-      space: sp, memory: machine.memory, formatter: formatter, limit: options.maxOutputItems)
-    var note: String?
+    let format: String
+    if target.hasSuffix(".dot") || target.hasSuffix(".gv") {
+      format = "dot"
+    } else if target.hasSuffix(".svg") {
+      format = "svg"
+    } else if target.hasSuffix(".png") {
+      format = "png"
+    } else {
+      throw Diagnostic.error("graph writes .dot, .gv, .svg or .png files", at: s.file.range)
+    }
+    let root = tableRoot(space: sp)
+    let scan = try scan(root, first: root.first, last: root.last, tables: true, range: s.range)
+    let graph = GraphBuilder.dot(space: sp, scan: scan, formatter: formatter)
+    var event = GraphEvent(
+      space: sp.name, path: path, format: format, dotPath: nil, rendered: false,
+      tables: scan.tables.count, tableGroups: graph.groups, leafRuns: graph.runs, note: nil,
+      range: s.range)
     do {
-      if target.hasSuffix(".dot") || target.hasSuffix(".gv") {
-        try FileIO.writeBytes(target, Array(dot.utf8))
-      } else if target.hasSuffix(".svg") || target.hasSuffix(".png") {
-        note = try GraphBuilder.render(dot: dot, to: target)
+      if format == "dot" {
+        try FileIO.writeBytes(target, Array(graph.text.utf8))
       } else {
-        throw Diagnostic.error("graph writes .dot, .gv, .svg or .png files", at: s.file.range)
+        let source = String(target.dropLast(4)) + ".dot"
+        try FileIO.writeBytes(source, Array(graph.text.utf8))
+        event.dotPath = String(path.dropLast(4)) + ".dot"
+        switch try GraphBuilder.render(
+          source: source, to: target, format: format, dot: GraphBuilder.findDot())
+        {
+        case .rendered: event.rendered = true
+        case .dotMissing:
+          event.note =
+            "Graphviz 'dot' is not installed: wrote the source to \(event.dotPath ?? source) but no \(format) (install graphviz, e.g. apt-get install graphviz)"
+        }
       }
     } catch let e as FileIO.Failure {
       throw Diagnostic.error(e.message, at: s.file.range)
     }
+    sink.emit(.graph(event))
+  }
+
+  // MARK: explain
+
+  func executeExplain(_ s: ExplainStmt) throws {
+    let va = try integer(s.va)
+    let r = try regime(s.regime)
+    let setup = try registerGeometry(r, address: va, range: s.range)
+    let ctx = context(r, cpu: machine.cpu)
+    let breakdown = setup.geometry.breakdown(va, twoRanges: ctx.regime.hasTwoRanges)
     sink.emit(
-      .graph(GraphEvent(space: sp.name, path: path, tables: tables, note: note, range: s.range)))
+      .explain(
+        ExplainEvent(
+          label: r.rawValue, regime: ctx.regime, breakdown: breakdown,
+          baseRegister: baseRegister(ctx.regime, upper: breakdown.upper),
+          tableBase: setup.tableBase, range: s.range)))
   }
 }

@@ -101,52 +101,110 @@ public struct CPUSummary: Sendable {
   public var tlbEntries: Int
 }
 
-/// `explain VA [for REGIME]`: the fields of a VA for a geometry.
+/// `explain VA [for REGIME]`: the fields of a VA as the regime's registers read it now.
 public struct ExplainEvent: Sendable {
-  public var va: UInt64
+  /// The regime word as written (`el1`…).
   public var label: String
-  public var geometry: Geometry
-  /// Two-range regimes: whether bit 55 selected TTBR1; nil for one-range regimes.
-  public var upper: Bool?
-  /// The register the walk starts from.
+  public var regime: MMU.Regime
+  /// The fields, and whether the top bits are in range.
+  public var breakdown: AddressBreakdown
+  /// The register the walk starts from (`TTBR1_EL1`, `VTTBR_EL2`…).
   public var baseRegister: String
+  /// The start table's address that register gives.
+  public var tableBase: UInt64
+  public var range: SourceRange
+
+  public var va: UInt64 { breakdown.address }
+  public var geometry: Geometry { breakdown.geometry }
+}
+
+/// One half (or the one range) of a dump: the tables under one base register or space.
+public struct DumpSection: Sendable {
+  /// `TTBR1_EL1`, `VTTBR_EL2`… for a regime; the base register of the space's half for a space.
+  public var name: String
+  public var regime: MMU.Regime
+  public var geometry: Geometry
+  /// The start table (an IPA when `outputIsIPA`/`via`).
+  public var root: UInt64
+  /// The input range dumped: the half, clipped to the window asked for.
+  public var first: UInt64
+  public var last: UInt64
+  /// The space whose root this is, if any.
+  public var space: String?
+  /// The stage 2 the tables' own addresses go through (a space name, or `VTTBR_EL2`).
+  public var via: String?
+  /// Stage 1 under stage 2: the outputs are IPAs.
+  public var outputIsIPA: Bool
+  public var runs: [LeafRun]
+  /// Why nothing could be read (the registers describe no walk, a table IPA is unmapped).
+  public var problem: String?
+}
+
+/// `dump [SPACE|REGIME] [VA size SIZE]`: ptdump-style rows, one section per half.
+public struct DumpEvent: Sendable {
+  /// `space NAME` or the regime word.
+  public var target: String
+  public var cpu: Int
+  public var sections: [DumpSection]
   public var range: SourceRange
 }
 
-/// One coalesced row of a dump: a run of entries with the same attributes and contiguous
-/// output addresses.
-public struct DumpRow: Sendable, Equatable {
-  public var start: UInt64
-  /// Inclusive.
-  public var last: UInt64
+/// Leaves of one level and kind in a layout extent.
+public struct LeafCount: Sendable, Equatable {
   public var level: Int
-  public var pageSize: UInt64
-  public var outputStart: UInt64
-  public var descriptor: UInt64
+  public var kind: DescriptorKind
   public var count: Int
 }
 
-public struct DumpEvent: Sendable {
-  public var space: String
-  public var regime: MMU.Regime
-  public var geometry: Geometry
-  public var upper: Bool?
-  public var rows: [DumpRow]
-  public var range: SourceRange
+/// A mapped stretch of a layout: adjacent leaf runs, whatever their attributes.
+public struct LayoutExtent: Sendable, Equatable {
+  public var first: UInt64
+  public var last: UInt64
+  public var leaves: [LeafCount]
 }
 
+/// One region of a regime's VA map: a range a base register translates, or a hole between
+/// or above the ranges (every access there faults before any descriptor is read).
+public struct LayoutRegion: Sendable {
+  public enum Kind: String, Sendable { case range, hole }
+  public var kind: Kind
+  /// `TTBR0_EL1`…, or `hole`.
+  public var name: String
+  public var first: UInt64
+  public var last: UInt64
+  public var geometry: Geometry?
+  public var root: UInt64?
+  public var space: String?
+  public var extents: [LayoutExtent]
+  public var problem: String?
+}
+
+/// `layout [REGIME]`: the VA map of a regime as its registers describe it now.
 public struct LayoutEvent: Sendable {
   public var label: String
-  /// (name, first, last) per VA range the regime has, with the geometry walking it.
-  public var ranges: [(name: String, first: UInt64, last: UInt64, geometry: Geometry?)]
-  public var mapped: [(space: String, first: UInt64, last: UInt64)]
+  public var regime: MMU.Regime
+  public var cpu: Int
+  public var regions: [LayoutRegion]
   public var range: SourceRange
 }
 
+/// `graph [SPACE] FILE`: what was written.
 public struct GraphEvent: Sendable {
   public var space: String
+  /// The file asked for.
   public var path: String
+  /// `dot`, `svg` or `png`.
+  public var format: String
+  /// Where the Graphviz source went when it is not `path` (beside an image).
+  public var dotPath: String?
+  /// An image was asked for and `dot` made it.
+  public var rendered: Bool
   public var tables: Int
+  /// Nodes standing for several sibling tables of leaves.
+  public var tableGroups: Int
+  /// Leaf-run nodes.
+  public var leafRuns: Int
+  /// Why the image is missing (Graphviz not installed).
   public var note: String?
   public var range: SourceRange
 }

@@ -5,24 +5,40 @@ import MMUScript
 struct DescriptorText {
   let f: ValueFormatter
 
-  /// One line: what the entry is and where it points.
+  /// One line: what the entry is and where it points, read as the walk read it.
   func summary(
-    _ raw: UInt64, kind: DescriptorKind, level: Int, granule: Granule, ds: Bool,
-    format: DescriptorFormat
+    _ raw: UInt64, kind: DescriptorKind, level: Int, decoding c: StepDecoding,
+    outputIsIPA: Bool = false
   ) -> String {
     let d = Descriptor(raw)
+    let format = c.format
+    let to = outputIsIPA ? "ipa " : ""
     switch kind {
     case .invalid: return "invalid"
-    case .reserved: return "reserved encoding (invalid at level \(level))"
+    case .reserved:
+      return level == 3
+        ? "reserved: 0b01 at level 3 is invalid"
+        : "reserved: no block at level \(level) (\(c.granule)\(c.ds ? ", DS" : "")), invalid"
     case .table:
-      var s = "table -> \(f.hex(d.address(granule: granule, ds: ds, outputBits: 52)))"
+      var s =
+        "table -> \(to)\(f.hex(d.address(granule: c.granule, ds: c.ds, outputBits: c.outputBits)))"
       let t = tableAttributes(d, format: format)
       if !t.isEmpty { s += "  " + t.joined(separator: " ") }
       return s
     case .block, .page:
-      let out = d.address(granule: granule, ds: ds, outputBits: 52, level: level)
-      return "\(kind) -> \(f.hex(out))  "
-        + leafAttributes(d, format: format, ds: ds).joined(separator: " ")
+      let out = d.address(granule: c.granule, ds: c.ds, outputBits: c.outputBits, level: level)
+      let size = sizeText(UInt64(1) << UInt64(c.granule.levelShift(level)))
+      var attrs = leafAttributes(d, format: format, ds: c.ds)
+      if format != .stage2, !attrs.isEmpty {
+        let mair = UInt8(truncatingIfNeeded: c.mair >> UInt64(8 * d.attrIndx))
+        attrs[0] += "(\(MemoryAttributes.describe(mair)))"
+      }
+      if c.ds {
+        attrs.append(
+          "SH=\(["non", "reserved", "outer", "inner"][Int(c.tcrShareability & 3)])(TCR)")
+      }
+      if d.af { attrs.append("AF") }
+      return "\(kind) \(size) -> \(to)\(f.hex(out))  " + attrs.joined(separator: " ")
     }
   }
 
@@ -159,5 +175,9 @@ extension String {
   }
   func leftPadded(_ width: Int, _ c: Character = " ") -> String {
     count >= width ? self : String(repeating: c, count: width - count) + self
+  }
+  /// Exactly `width` characters when shorter (no extra space, unlike `padding`).
+  func rightPadded(_ width: Int) -> String {
+    count >= width ? self : self + String(repeating: " ", count: width - count)
   }
 }

@@ -12,6 +12,7 @@ struct JSONObject {
   mutating func hex(_ key: String, _ v: UInt64) { string(key, "0x" + String(v, radix: 16)) }
   mutating func int(_ key: String, _ v: Int) { add(key, String(v)) }
   mutating func bool(_ key: String, _ v: Bool) { add(key, v ? "true" : "false") }
+  mutating func null(_ key: String) { add(key, "null") }
   mutating func object(_ key: String, _ o: JSONObject) { add(key, o.text) }
   mutating func array(_ key: String, _ items: [String]) {
     add(key, "[" + items.joined(separator: ",") + "]")
@@ -119,6 +120,19 @@ public final class JSONRenderer: EventSink {
       o.hex("entry_pa", st.entryPA)
       o.hex("descriptor", st.descriptor)
       o.string("kind", st.kind.rawValue)
+      if let c = st.decoding {
+        let d = Descriptor(st.descriptor)
+        switch st.kind {
+        case .table:
+          o.hex("next", d.address(granule: c.granule, ds: c.ds, outputBits: c.outputBits))
+        case .block, .page:
+          o.hex(
+            "output",
+            d.address(granule: c.granule, ds: c.ds, outputBits: c.outputBits, level: st.level))
+          o.hex("size", UInt64(1) << UInt64(c.granule.levelShift(st.level)))
+        case .invalid, .reserved: break
+        }
+      }
       if !st.stage2Steps.isEmpty { o.array("s2_steps", steps(st.stage2Steps)) }
       return o.text
     }
@@ -158,7 +172,7 @@ public final class JSONRenderer: EventSink {
       switch a.result {
       case .par(let p): o.hex("par", p)
       case .exceptionToEL2(let f):
-        o.string("par", "unchanged")
+        o.null("par")
         o.object("exception", fault(f))
       }
       emitObject(o)
@@ -186,79 +200,16 @@ public final class JSONRenderer: EventSink {
       o.hex("address", address)
       o.array("values", values.map { JSONObject.quote("0x" + String($0, radix: 16)) })
       emitObject(o)
-    case .decode(let d):
-      var o = base("decode", d.range)
-      o.hex("value", d.value)
-      o.int("level", d.level)
-      o.string(
-        "kind",
-        Descriptor(d.value).kind(level: d.level, granule: d.granule, ds: d.ds, paMax: d.paMax)
-          .rawValue)
+    case .decode(let d): emitObject(decodeObject(d))
+    case .show(let s): emitObject(showObject(s))
+    case .dump(let d): dumpObjects(d).forEach(emitObject)
+    case .explain(let e): emitObject(explainObject(e))
+    case .layout(let l): emitObject(layoutObject(l))
+    case .graph(let g): emitObject(graphObject(g))
+    case .tlb(let t):
+      var o = base("tlb", t.range)
+      o.string("text", t.what)
       emitObject(o)
-    case .show(let s):
-      var o = base("show", s.range)
-      switch s.topic {
-      case .tlb(let cpu, let entries):
-        o.string("topic", "tlb")
-        o.int("cpu", cpu)
-        o.array(
-          "entries",
-          entries.map { e in
-            var x = JSONObject()
-            x.string("regime", "\(e.regime)")
-            if let v = e.vmid { x.int("vmid", Int(v)) }
-            if let a = e.asid { x.int("asid", Int(a)) }
-            x.bool("global", e.asid == nil)
-            x.hex("input", e.inputBase)
-            x.hex("size", UInt64(1) << UInt64(e.sizeBits))
-            x.hex("pa", e.translation.pa & ~lowMask(e.sizeBits))
-            x.bool("combined", e.combined)
-            return x.text
-          })
-      default:
-        let text = StringOutput()
-        TextRenderer(output: text).emit(event)
-        o.string("text", text.text)
-      }
-      emitObject(o)
-    case .dump(let d):
-      for row in d.rows {
-        var o = base("dump_row", d.range)
-        o.string("space", d.space)
-        o.hex("start", row.start)
-        o.hex("end", row.last &+ 1)
-        o.int("level", row.level)
-        o.hex("output", row.outputStart)
-        o.hex("descriptor", row.descriptor)
-        o.int("entries", row.count)
-        emitObject(o)
-      }
-    case .explain, .layout, .graph, .tlb:
-      // The views' JSON: their text form inside one object until each gets its own schema.
-      var o = base(kind(event), range(event))
-      let text = StringOutput()
-      TextRenderer(output: text).emit(event)
-      o.string("text", text.text)
-      emitObject(o)
-    }
-  }
-
-  func kind(_ e: ScriptEvent) -> String {
-    switch e {
-    case .explain: "explain"
-    case .layout: "layout"
-    case .graph: "graph"
-    default: "tlb"
-    }
-  }
-
-  func range(_ e: ScriptEvent) -> SourceRange {
-    switch e {
-    case .explain(let x): x.range
-    case .layout(let x): x.range
-    case .graph(let x): x.range
-    case .tlb(let x): x.range
-    default: SourceRange(at: SourceLocation(file: "", line: 0, column: 0, offset: 0))
     }
   }
 

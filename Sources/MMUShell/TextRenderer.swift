@@ -11,6 +11,8 @@ public final class TextRenderer: EventSink {
   public var quiet = false
   /// Looks up a source file for diagnostic excerpts.
   public var source: (String) -> SourceFile? = { _ in nil }
+  /// Columns available, when the output is a terminal; nil lays views out in full.
+  public var width: Int?
 
   public init(
     output: TextOutput, formatter: ValueFormatter = ValueFormatter(),
@@ -19,6 +21,7 @@ public final class TextRenderer: EventSink {
     self.out = output
     self.formatter = formatter
     self.style = style
+    self.width = Terminal.columns(of: output)
   }
 
   func line(_ s: String) { out.write(s + "\n") }
@@ -47,13 +50,10 @@ public final class TextRenderer: EventSink {
       }
     case .decode(let d): text.fields(d).forEach(line)
     case .show(let s): ShowText(r: self).render(s)
-    case .explain(let e): ViewText(r: self).explain(e)
+    case .explain(let e): ExplainText(r: self).render(e)
     case .dump(let d): ViewText(r: self).dump(d)
     case .layout(let l): ViewText(r: self).layout(l)
-    case .graph(let g):
-      line(
-        "graph of '\(g.space)' (\(g.tables) table\(g.tables == 1 ? "" : "s")) written to \(g.path)")
-      if let note = g.note { line(style.warning("note: " + note)) }
+    case .graph(let g): ViewText(r: self).graph(g)
     case .tlb(let t): line(t.what)
     case .assertion, .warning: break
     }
@@ -103,7 +103,7 @@ public final class TextRenderer: EventSink {
 
   func renderWalk(_ w: WalkEvent) {
     let r = w.result
-    if w.trace { traceLines(r.walk.steps, indent: "  ").forEach(line) }
+    if w.trace { TraceText(r: self).lines(r.walk, outcome: r.walk.outcome).forEach(line) }
     var s =
       "walk \(w.label) \(hex(r.walk.inputAddress)) \(r.walk.access): \(outcomeText(r.outcome))"
     switch r.tlb {
@@ -114,26 +114,6 @@ public final class TextRenderer: EventSink {
     default: s += "  [tlb \(r.tlb.name)]"
     }
     line(s)
-  }
-
-  func traceLines(_ steps: [WalkStep], indent: String) -> [String] {
-    var lines: [String] = []
-    for st in steps {
-      if !st.stage2Steps.isEmpty {
-        lines.append(
-          indent + style.dim("stage 2 for the table entry at IPA \(hex(st.entryAddress)):"))
-        lines += traceLines(st.stage2Steps, indent: indent + "    ")
-      }
-      let lvl = "s\(st.stage) L\(st.level)".padding(6)
-      let idx = "[\(st.index)]".leftPadded(7)
-      let entry =
-        st.entryAddress == st.entryPA
-        ? hex(st.entryPA) : "\(hex(st.entryAddress)) (pa \(hex(st.entryPA)))"
-      // Geometry for the meaning: the granule is recoverable from the step's table level
-      // only with the walk's setup, so the summary shows type and address bits alone.
-      lines.append(indent + "\(lvl)\(idx)  \(entry)  \(hex(st.descriptor))  \(st.kind)")
-    }
-    return lines
   }
 
   // MARK: AT

@@ -1,60 +1,205 @@
 import MMU
 import MMUScript
 
-/// `explain`, `dump` and `layout` as text.
+/// `dump`, `layout` and `graph` as text (`explain` is in ExplainText.swift).
 struct ViewText {
   let r: TextRenderer
+  var f: ValueFormatter { r.formatter }
   func line(_ s: String) { r.line(s) }
 
-  func explain(_ e: ExplainEvent) {
-    let g = e.geometry
-    line("explain \(r.hex(e.va)) for \(e.label): \(g)")
-    if let u = e.upper {
-      line(
-        "  bit 55 = \(u ? 1 : 0): \(e.baseRegister); bits [63:\(g.inputBits)] must all be \(u ? 1 : 0)"
-      )
-    } else {
-      line("  \(e.baseRegister); bits [63:\(g.inputBits)] must be 0")
+  /// An address zero-padded to `digits` hex digits (grouped as the formatter groups).
+  func hex(_ v: UInt64, digits: Int) -> String {
+    let d = String(v, radix: 16).leftPadded(digits, "0")
+    guard f.hexGrouping, d.count > 4 else { return "0x" + d }
+    var groups: [Substring] = []
+    var end = d.endIndex
+    while end > d.startIndex {
+      let start = d.index(end, offsetBy: -4, limitedBy: d.startIndex) ?? d.startIndex
+      groups.insert(d[start..<end], at: 0)
+      end = start
     }
-    for level in g.startLevel...3 {
-      let (hi, lo) = g.indexBits(level)
-      let idx = g.index(e.va, level: level)
-      line("  level \(level)".padding(11) + "bits [\(hi):\(lo)]".padding(14) + "index \(idx)")
-    }
-    line(
-      "  offset".padding(11) + "bits [\(g.granule.bits - 1):0]".padding(14)
-        + r.hex(e.va & lowMask(g.granule.bits)))
+    return "0x" + groups.joined(separator: "_")
   }
 
+  /// Hex digits needed for addresses up to `last`.
+  static func digits(_ last: UInt64) -> Int {
+    max(1, (64 - last.leadingZeroBitCount + 3) / 4)
+  }
+
+  /// The exclusive end of a range that ends at `last` (2^64 when `last` is the top).
+  func end(_ last: UInt64, digits: Int) -> String {
+    last == .max
+      ? (f.hexGrouping ? "0x1_0000_0000_0000_0000" : "0x10000000000000000")
+      : hex(last &+ 1, digits: digits)
+  }
+
+  func geometryText(_ g: Geometry) -> String { g.description }
+
+  // MARK: dump
+
+  /// ptdump's layout: `start-end  size  level kind  -> output  rights  memory  sh  flags`, one
+  /// line per run, columns aligned across the whole dump. When a terminal is too narrow the
+  /// attributes go on a continuation line.
   func dump(_ d: DumpEvent) {
-    line(
-      "dump of '\(d.space)' (\(d.regime)\(d.upper.map { $0 ? " ttbr1" : " ttbr0" } ?? ""), \(d.geometry))"
-    )
-    if d.rows.isEmpty { line("  (nothing mapped)") }
-    let fmt: DescriptorFormat = DescriptorFormat(regime: d.regime)
-    for row in d.rows {
-      let size = row.last &- row.start &+ 1
-      let kind = row.level == 3 ? "page" : "block"
-      let attrs = DescriptorText(f: r.formatter).leafAttributes(
-        Descriptor(row.descriptor), format: fmt, ds: d.geometry.ds
-      ).joined(separator: " ")
+    let regime = d.sections.first.map { ": \($0.regime)" } ?? ""
+    line("dump \(d.target) on cpu\(d.cpu)\(regime)")
+    let widest = d.sections.map(\.last).max() ?? 0
+    let digits = ViewText.digits(widest)
+    var table: [[String]] = []
+    var owner: [Int] = []
+    for (i, s) in d.sections.enumerated() {
+      for run in s.runs {
+        table.append(row(run, section: s, digits: digits))
+        owner.append(i)
+      }
+    }
+    var widths = [Int](repeating: 0, count: 8)
+    for cells in table {
+      for (i, c) in cells.enumerated() { widths[i] = max(widths[i], c.count) }
+    }
+    func render(_ cells: [String]) -> [String] {
+      let head =
+        cells[0] + "  " + cells[1].leftPadded(widths[1]) + "  " + cells[2].rightPadded(widths[2])
+      let tail = (3..<8).map { cells[$0].rightPadded(widths[$0]) }.joined(separator: "  ")
+        .trailingSpacesRemoved
+      // A narrow terminal: the output and attributes go on a continuation line.
+      if let w = r.width, head.count + 2 + tail.count > w {
+        return [head.trailingSpacesRemoved, "    " + tail]
+      }
+      return [head + "  " + tail]
+    }
+    var k = 0
+    var leaves: [String: Int] = [:]
+    var total: UInt64 = 0
+    for (i, s) in d.sections.enumerated() {
+      marker(s, digits: digits).forEach(line)
+      if let p = s.problem {
+        line("  no walk: \(p)")
+        continue
+      }
+      if s.runs.isEmpty { line("  (no valid entries)") }
+      while k < table.count && owner[k] == i {
+        render(table[k]).forEach(line)
+        k += 1
+      }
+      for run in s.runs {
+        leaves["L\(run.level) \(run.kind)", default: 0] += run.count
+        total &+= run.size
+      }
+    }
+    if !leaves.isEmpty {
+      let parts = leaves.sorted { $0.key < $1.key }.map {
+        "\($0.value) \($0.key)\($0.value == 1 ? "" : "s")"
+      }
       line(
-        "  \(r.hex(row.start))-\(r.hex(row.last &+ 1))  \(sizeText(size).leftPadded(6))  L\(row.level) \(kind)\(row.count > 1 ? "s" : "")"
-          .padding(0) + "  -> \(r.hex(row.outputStart))  \(attrs)")
+        "\(table.count) row\(table.count == 1 ? "" : "s"): \(parts.joined(separator: ", ")), \(ViewWords.size(total)) mapped"
+      )
     }
   }
 
+  /// `---[ TTBR1_EL1 0xffff_0000_0000_0000-…: 4K granule, … root 0x… (space 'k') ]---`; on a
+  /// narrow terminal the geometry and root follow on their own line.
+  func marker(_ s: DumpSection, digits: Int) -> [String] {
+    if s.problem != nil && s.last == 0 && s.first == 0 && s.runs.isEmpty {
+      return ["---[ \(s.name) ]---"]
+    }
+    let range = "\(s.name) \(hex(s.first, digits: digits))-\(end(s.last, digits: digits))"
+    var about = "\(ViewWords.geometry(s.geometry, regime: s.regime)), root \(f.hex(s.root))"
+    if let sp = s.space { about += " (space '\(sp)')" }
+    if let v = s.via { about += ", tables via \(v)" }
+    let full = "---[ \(range): \(about) ]---"
+    if let w = r.width, full.count > w { return ["---[ \(range) ]---", "    " + about] }
+    return [full]
+  }
+
+  func row(_ run: LeafRun, section s: DumpSection, digits: Int) -> [String] {
+    let rights = ViewWords.rights(run.permissions, regime: s.regime)
+    return [
+      "\(hex(run.first, digits: digits))-\(end(run.last, digits: digits))",
+      ViewWords.size(run.size),
+      ViewWords.leaves(level: run.level, kind: run.kind, count: run.count),
+      "-> \(s.outputIsIPA ? "ipa " : "")\(f.hex(run.output))",
+      rights,
+      MemoryAttributes.describe(run.attributes.mair),
+      ViewWords.shareability(run.attributes.shareability),
+      ViewWords.flags(run, regime: s.regime).joined(separator: " "),
+    ]
+  }
+
+  // MARK: layout
+
+  /// memory.rst's table: start, end (inclusive), size, use; the mapped extents and the gaps
+  /// between them indented under their range.
   func layout(_ l: LayoutEvent) {
-    line("layout of \(l.label)")
-    for range in l.ranges {
-      line(
-        "  \(range.name): \(r.hex(range.first))-\(r.hex(range.last))  \(sizeText(range.last &- range.first &+ 1))  \(range.geometry.map { "\($0)" } ?? "")"
-      )
+    line("layout \(l.label) on cpu\(l.cpu): \(l.regime)")
+    let widest = l.regions.map(\.last).max() ?? 0
+    let digits = ViewText.digits(widest)
+    var rows: [(String, String, String, String)] = []
+    func add(_ first: UInt64, _ last: UInt64, _ use: String) {
+      rows.append(
+        (
+          hex(first, digits: digits), hex(last, digits: digits), ViewWords.size(last &- first &+ 1),
+          use
+        ))
     }
-    for m in l.mapped {
-      line(
-        "    \(m.space): \(r.hex(m.first))-\(r.hex(m.last &+ 1))  \(sizeText(m.last &- m.first &+ 1)) mapped"
-      )
+    var problems: [String] = []
+    var notes: [String] = []
+    for region in l.regions {
+      switch region.kind {
+      case .hole:
+        add(region.first, region.last, "hole (translation fault, level 0)")
+      case .range:
+        guard let g = region.geometry else {
+          problems.append("\(region.name): no walk: \(region.problem ?? "?")")
+          continue
+        }
+        var use = region.name
+        if let sp = region.space { use += " (space '\(sp)')" }
+        add(region.first, region.last, use)
+        notes.append(
+          "\(region.name): \(ViewWords.geometry(g, regime: l.regime)), root \(f.hex(region.root ?? 0))"
+        )
+        if let p = region.problem {
+          rows.append(("", "", "", "  not read: \(p)"))
+          continue
+        }
+        var next: UInt64? = region.first
+        for e in region.extents {
+          if let n = next, e.first > n { add(n, e.first - 1, "  unmapped") }
+          let what = e.leaves.map {
+            ViewWords.leaves(level: $0.level, kind: $0.kind, count: $0.count)
+          }
+          add(e.first, e.last, "  mapped: " + what.joined(separator: ", "))
+          next = e.last == .max ? nil : e.last + 1
+        }
+        if let n = next, n <= region.last { add(n, region.last, "  unmapped") }
+      }
     }
+    let w0 = max(rows.map(\.0.count).max() ?? 0, 5)
+    let w2 = max(rows.map(\.2.count).max() ?? 0, 4)
+    line(
+      "  " + "start".rightPadded(w0) + "  " + "end".rightPadded(w0) + "  " + "size".leftPadded(w2)
+        + "  use")
+    for (a, b, c, d) in rows {
+      line("  " + a.rightPadded(w0) + "  " + b.rightPadded(w0) + "  " + c.leftPadded(w2) + "  " + d)
+    }
+    (notes + problems).forEach { line("  " + $0) }
+  }
+
+  // MARK: graph
+
+  func graph(_ g: GraphEvent) {
+    let what =
+      "\(g.tables) table\(g.tables == 1 ? "" : "s"), \(g.leafRuns) leaf run\(g.leafRuns == 1 ? "" : "s")"
+      + (g.tableGroups > 0
+        ? ", \(g.tableGroups) group\(g.tableGroups == 1 ? "" : "s") of tables" : "")
+    if g.format == "dot" {
+      line("graph of '\(g.space)' (\(what)) written to \(g.path)")
+    } else if g.rendered {
+      line("graph of '\(g.space)' (\(what)) written to \(g.path) (source \(g.dotPath ?? "?"))")
+    } else {
+      line("graph of '\(g.space)' (\(what)): source written to \(g.dotPath ?? "?"), no \(g.format)")
+    }
+    if let note = g.note { line(r.style.warning("note: " + note)) }
   }
 }
