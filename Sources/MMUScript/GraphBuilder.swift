@@ -252,7 +252,7 @@ enum GraphBuilder {
     guard let dotPath = dot else { return .dotMissing }
     let args = [dotPath, "-T\(format)", "-o", target, source]
     var cargs = args.map { strdup($0) } + [nil]
-    defer { cargs.forEach { free($0) } }
+    defer { for c in cargs { free(c) } }
     var pid: pid_t = 0
     let rc = posix_spawn(&pid, dotPath, nil, nil, &cargs, environ)
     guard rc == 0 else {

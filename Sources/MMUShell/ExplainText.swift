@@ -32,7 +32,7 @@ struct ExplainText {
     } else {
       drawing.forEach(line)
     }
-    notes(e).forEach { line("  " + $0) }
+    for n in notes(e) { line("  " + n) }
   }
 
   /// The label at the end of a field's arrow.

@@ -103,7 +103,10 @@ public final class TextRenderer: EventSink {
 
   func renderWalk(_ w: WalkEvent) {
     let r = w.result
-    if w.trace { TraceText(r: self).lines(r.walk, outcome: r.walk.outcome).forEach(line) }
+    if w.trace {
+      TraceText(r: self).lines(r.walk, outcome: r.walk.outcome, walkCache: r.walkCacheUsed)
+        .forEach(line)
+    }
     var s =
       "walk \(w.label) \(hex(r.walk.inputAddress)) \(r.walk.access): \(outcomeText(r.outcome))"
     switch r.tlb {

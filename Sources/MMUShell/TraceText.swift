@@ -20,8 +20,19 @@ struct TraceText {
     var heading: String?
   }
 
-  func lines(_ walk: WalkResult, outcome: WalkOutcome) -> [String] {
+  func lines(_ walk: WalkResult, outcome: WalkOutcome, walkCache: [WalkCacheEntry] = [])
+    -> [String]
+  {
     var rows: [Row] = []
+    // A walk that started below the start level: which cached table entry it started from.
+    for w in walkCache {
+      rows.append(
+        Row(
+          depth: 0, cells: [],
+          heading:
+            "from the walk cache: \(w.regime == .stage2 ? "s2" : "s1") L\(w.level) entry at \(f.hex(w.entryPA)) = \(Self.raw(w.descriptor, f)), table -> \(f.hex(w.nextTable))"
+        ))
+    }
     let nested = walk.steps.contains { !$0.stage2Steps.isEmpty || $0.entryAddress != $0.entryPA }
     var sawStage1 = false
     var labelled = false
@@ -82,11 +93,11 @@ struct TraceText {
 
   /// The cells of one step: stage and level, index, entry address(es), raw, meaning.
   func cells(_ st: WalkStep, nested: Bool) -> [String] {
-    let where_ =
+    let location =
       nested || st.entryAddress != st.entryPA
       ? "ipa \(f.hex(st.entryAddress))  pa \(f.hex(st.entryPA))" : f.hex(st.entryPA)
     return [
-      "s\(st.stage) L\(st.level)", "[\(st.index)]", where_, Self.raw(st.descriptor, f),
+      "s\(st.stage) L\(st.level)", "[\(st.index)]", location, Self.raw(st.descriptor, f),
       meaning(st),
     ]
   }

@@ -183,7 +183,7 @@ struct ViewText {
     for (a, b, c, d) in rows {
       line("  " + a.rightPadded(w0) + "  " + b.rightPadded(w0) + "  " + c.leftPadded(w2) + "  " + d)
     }
-    (notes + problems).forEach { line("  " + $0) }
+    for n in notes + problems { line("  " + n) }
   }
 
   // MARK: graph
