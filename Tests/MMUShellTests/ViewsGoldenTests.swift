@@ -1,0 +1,27 @@
+import Foundation
+import Testing
+
+/// The text of dump, layout, explain and walk traces, pinned for the geometries that differ
+/// most: 4K/48, 16K/47, 64K/52 (LVA+LPA), 4K/52 with LPA2 (level -1), and a 16K stage 2 with a
+/// 40-bit IPA (16 concatenated L2 tables) under which a guest's stage 1 is walked.
+@Suite("Views golden text")
+struct ViewsGoldenTests {
+  static let scripts = ["4k-48", "16k-47", "64k-52", "lpa2-4k-52", "s2-16k-40"]
+
+  @Test(arguments: scripts)
+  func golden(_ name: String) throws {
+    let path = ViewsSupport.goldenDirectory + "/\(name).mmu"
+    let source = try #require(ViewsSupport.read(path), "missing \(path)")
+    let r = ViewsSupport.run(source, name: "\(name).mmu")
+    #expect(r.status == 0, "\(name).mmu exited \(r.status): \(r.err)")
+    #expect(r.err.isEmpty, "\(r.err)")
+    ViewsSupport.expectGolden("\(name).txt", r.out)
+  }
+
+  @Test("the same script renders the same bytes twice")
+  func deterministic() throws {
+    let path = ViewsSupport.goldenDirectory + "/s2-16k-40.mmu"
+    let source = try #require(ViewsSupport.read(path))
+    #expect(ViewsSupport.run(source).out == ViewsSupport.run(source).out)
+  }
+}

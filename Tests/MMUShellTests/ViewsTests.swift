@@ -1,0 +1,175 @@
+import Foundation
+import MMU
+import MMUShell
+import MMUSyntax
+import Testing
+
+@testable import MMUScript
+
+/// `graph`, terminal widths, and the cost of reading big tables.
+@Suite("Views", .serialized)
+struct ViewsTests {
+  static func temporaryDirectory() throws -> String {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "mmush-views-\(UUID().uuidString)"
+    ).path
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    return dir
+  }
+
+  static let dotInstalled = GraphBuilder.findDot() != nil
+
+  /// 1 GiB of 4K pages: 512 L3 tables, which the graph draws as one group.
+  static let gigabyte = """
+    space u regime el1 ttbr0
+    map u 0x4000_0000 -> 0x8000_0000 size 1G pages
+    map u 0x8000_0000 -> 0x1_0000_0000 size 64K pages ro user
+    """
+
+  @Test("graph writes Graphviz source that groups sibling leaf tables")
+  func dotSource() throws {
+    let dir = try Self.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let r = ViewsSupport.run(Self.gigabyte + "\ngraph u \"\(dir)/u.dot\"\n", allowWrite: [dir])
+    #expect(r.status == 0, "\(r.err)")
+    #expect(r.out.contains("graph of 'u' (517 tables, 2 leaf runs, 1 group of tables)"))
+    let dot = try #require(ViewsSupport.read(dir + "/u.dot"))
+    #expect(dot.hasPrefix("digraph \"u\" {"))
+    #expect(dot.contains("512 L3 tables"))
+    #expect(dot.contains("1G: L3 262144 pages -> 0x8000_0000"))
+    // Readable: a few dozen lines, not one per table.
+    #expect(dot.split(separator: "\n").count < 40)
+  }
+
+  @Test("graph runs dot for an .svg", .enabled(if: ViewsTests.dotInstalled))
+  func svg() throws {
+    let dir = try Self.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let r = ViewsSupport.run(Self.gigabyte + "\ngraph u \"\(dir)/u.svg\"\n", allowWrite: [dir])
+    #expect(r.status == 0, "\(r.err)")
+    #expect(r.out.contains("written to \(dir)/u.svg (source \(dir)/u.dot)"), "\(r.out)")
+    let svg = try #require(ViewsSupport.read(dir + "/u.svg"), "no SVG was made")
+    #expect(svg.contains("<svg"))
+    #expect(svg.contains("512 L3 tables"))
+  }
+
+  @Test("without Graphviz, graph writes the source and says so")
+  func dotMissing() throws {
+    // The lookup honours MMUSH_DOT first; a path that is not an executable means "missing",
+    // whatever PATH holds.
+    #expect(
+      GraphBuilder.findDot(environment: { $0 == "MMUSH_DOT" ? "/nonexistent/dot" : nil }) == nil)
+    let dir = try Self.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    setenv("MMUSH_DOT", "/nonexistent/dot", 1)
+    defer { unsetenv("MMUSH_DOT") }
+    let r = ViewsSupport.run(Self.gigabyte + "\ngraph u \"\(dir)/u.svg\"\n", allowWrite: [dir])
+    #expect(r.status == 0, "\(r.err)")
+    #expect(r.out.contains("source written to \(dir)/u.dot, no svg"), "\(r.out)")
+    #expect(
+      r.out.contains("note: Graphviz 'dot' is not installed: wrote the source to \(dir)/u.dot"))
+    #expect(FileManager.default.fileExists(atPath: dir + "/u.dot"))
+    #expect(!FileManager.default.fileExists(atPath: dir + "/u.svg"))
+    let j = ViewsSupport.run(
+      Self.gigabyte + "\ngraph u \"\(dir)/v.png\"\n", json: true, allowWrite: [dir])
+    #expect(j.out.contains("\"rendered\":false"))
+    #expect(j.out.contains("\"note\":\"Graphviz 'dot' is not installed"))
+  }
+
+  static let kernel = """
+    space k regime el1 ttbr1
+    map k 0xffff_0000_0000_0000 -> 0x4000_0000 size 1G
+    map k 0xffff_8000_8000_0000 -> 0x4100_0000 size 64K pages rx
+    map k 0xffff_8000_8001_0000 -> 0x0900_0000 size 4K device user ng contig
+    switch ttbr1_el1 k
+    """
+
+  @Test("a narrow terminal gets the dump's attributes on a continuation line")
+  func narrowDump() throws {
+    let wide = try ViewsSupport.runText(Self.kernel + "\ndump el1\n", width: nil)
+    let narrow = try ViewsSupport.runText(Self.kernel + "\ndump el1\n", width: 80)
+    #expect(wide.split(separator: "\n").contains { $0.count > 80 })
+    for l in narrow.split(separator: "\n") { #expect(l.count <= 80, "\(l)") }
+    // The same rows and words, only wrapped.
+    #expect(narrow.split(separator: "\n").count > wide.split(separator: "\n").count)
+    #expect(narrow.contains("    -> 0x4100_0000  el0 --- el1 r-x  normal-wb"))
+  }
+
+  @Test("a narrow terminal gets explain as a list")
+  func narrowExplain() throws {
+    let source = Self.kernel + "\nexplain 0xffff_8000_8000_1234 for el1\n"
+    let wide = try ViewsSupport.runText(source, width: 200)
+    let narrow = try ViewsSupport.runText(source, width: 72)
+    #expect(wide.contains("+----------------+---------+"))
+    #expect(!narrow.contains("+---"))
+    #expect(narrow.contains("  [47:39] L0 index 256 (0x100), entry 0xe000_0800"))
+    for l in narrow.split(separator: "\n") { #expect(l.count <= 72, "\(l)") }
+  }
+
+  @Test("a walk that starts from the walk cache says which entry it started from")
+  func walkCacheLine() throws {
+    let out = try ViewsSupport.runText(
+      Self.kernel
+        + "\nwalk el1 0xffff_8000_8000_0010\nwalk el1 0xffff_8000_8000_1010 trace\n", width: nil)
+    let lines = out.split(separator: "\n")
+    let first = try #require(lines.firstIndex { $0.contains("from the walk cache: s1 L2 entry") })
+    // Then the one read the walk made itself: the L3 entry.
+    #expect(lines[first + 1].hasPrefix("  s1 L3 [1]"), "\(out)")
+  }
+
+  @Test("no colour codes when the output is not a terminal")
+  func noColour() throws {
+    let out = try ViewsSupport.runText(
+      Self.kernel + "\nset stage2 on\nwalk el1 0xffff_8000_8000_0010 trace\n", width: nil)
+    #expect(!out.contains("\u{1b}["))
+  }
+
+  @Test("a dump costs the valid entries, not the size of big tables")
+  func dumpCost() throws {
+    // 64K/52: a 1024-entry L1 and 8192-entry L2/L3 tables; one page mapped.
+    let out = StringOutput()
+    let interpreter = Interpreter(sink: TextRenderer(output: out))
+    try interpreter.run(
+      SourceFile(
+        name: "cost.mmu",
+        bytes: Array(
+          """
+          set granule 64k
+          set va_bits 52
+          space k regime el1 ttbr1
+          map k 0xffff_ffff_ffff_0000 -> 0x4000_0000 size 64K
+          set ipa_bits 40 granule 16k
+          space g regime s2
+          map g 0xff_ffff_c000 -> 0x5000_0000 size 16K
+          """.utf8)))
+    let m = interpreter.machine
+    for name in ["k", "g"] {
+      let sp = try #require(m.space(named: name))
+      let r = sp.inputRange(upper: sp.upper ?? false)
+      let scan = try sp.scan(
+        from: r.lowerBound, through: r.upperBound, memory: m.memory, setup: sp.softwareSetup())
+      // The start table, the tables below it, and one valid entry per level: nothing else is
+      // visited, however many invalid entries the tables hold.
+      #expect(scan.visited == sp.geometry.levels + 1, "\(name)")
+      #expect(scan.tables.count == sp.geometry.levels)
+      #expect(scan.runs.count == 1)
+      #expect(scan.runs.first?.last == r.upperBound)
+    }
+  }
+
+  @Test("a dump of tables that point at each other stops at the limit")
+  func dumpLimit() throws {
+    var options = InterpreterOptions()
+    options.maxOutputItems = 10_000
+    let out = StringOutput()
+    let interpreter = Interpreter(options: options, sink: TextRenderer(output: out))
+    // Every entry of the root table points at the root itself (at every level): 512^4 paths.
+    var script = "space k regime el1 ttbr0\n"
+    script += "let root = 0xe000_0000\n"
+    script += "for i in 0 ..< 512 { mem write root + i * 8 = root | 3 }\n"
+    script += "dump k\n"
+    #expect(throws: Diagnostic.self) {
+      try interpreter.run(SourceFile(name: "loop.mmu", bytes: Array(script.utf8)))
+    }
+  }
+}
