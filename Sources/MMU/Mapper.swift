@@ -106,7 +106,6 @@ public struct Mapper {
         throw .outputTooLarge(pa: o2 ? pa : lastPA, outputBits: space.outputBits)
       }
     }
-    if space.regime.hasTwoRanges && space.upper == nil { space.upper = half }
     return lastVA
   }
 
@@ -183,6 +182,13 @@ public struct Mapper {
       throw .attribute(error)
     }
 
+    // A two-range space serves the half its first successful map chose; the visit needs it
+    // now, and a refused map leaves the space undecided again.
+    let decidesHalf = space.regime.hasTwoRanges && space.upper == nil
+    if decidesHalf { space.upper = space.half(of: va) }
+    var succeeded = false
+    defer { if decidesHalf && !succeeded { space.upper = nil } }
+
     // Plan: find conflicts and count the tables needed, writing nothing.
     var needed = 0
     try run {
@@ -234,6 +240,7 @@ public struct Mapper {
         }
       }
     }
+    succeeded = true
     return report
   }
 

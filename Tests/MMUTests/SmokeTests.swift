@@ -48,3 +48,25 @@ struct RegisterNameTests {
     #expect("\(SystemRegister.ttbr1_el1)" == "ttbr1_el1")
   }
 }
+
+@Suite("Mapper: the half of a two-range space")
+struct MapperHalfTests {
+  @Test func aRefusedFirstMapLeavesTheHalfUndecided() throws {
+    let m = Machine()
+    let s = try m.createSpace(SpaceRequest(name: "u"), cpu: m.cpu)
+    let mapper = Mapper(space: s, memory: m.memory, mair: RegisterDefaults.mair)
+    // A misaligned PA is refused before anything is written: the space stays undecided.
+    #expect(throws: MapError.self) {
+      try mapper.map(va: 0xffff_8000_0000_0000, pa: 0x123, size: 4096, attributes: MapAttributes())
+    }
+    #expect(s.upper == nil)
+    // An upper-half map counts its tables in the upper half (3 below the L0 root: L1, L2, L3).
+    let r = try mapper.map(
+      va: 0xffff_8000_0000_0000, pa: 0x4000_0000, size: 4096, attributes: MapAttributes())
+    #expect(r.tablesAllocated == 3)
+    #expect(s.upper == true)
+    #expect(throws: MapError.wrongHalf(address: 0x1000, spaceIsUpper: true)) {
+      try mapper.map(va: 0x1000, pa: 0x4000_1000, size: 4096, attributes: MapAttributes())
+    }
+  }
+}
