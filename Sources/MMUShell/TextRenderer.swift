@@ -11,8 +11,17 @@ public final class TextRenderer: EventSink {
   public var quiet = false
   /// Looks up a source file for diagnostic excerpts.
   public var source: (String) -> SourceFile? = { _ in nil }
-  /// Columns available, when the output is a terminal; nil lays views out in full.
-  public var width: Int?
+  /// Columns available, when the output is a terminal (measured at each view, so a resized
+  /// REPL window is followed); nil lays views out in full. Setting it fixes the width.
+  public var width: Int? {
+    get { fixedWidth ?? (measuresTerminal ? Terminal.columns(of: out) : nil) }
+    set {
+      fixedWidth = newValue
+      measuresTerminal = false
+    }
+  }
+  var fixedWidth: Int?
+  var measuresTerminal = true
 
   public init(
     output: TextOutput, formatter: ValueFormatter = ValueFormatter(),
@@ -21,7 +30,6 @@ public final class TextRenderer: EventSink {
     self.out = output
     self.formatter = formatter
     self.style = style
-    self.width = Terminal.columns(of: output)
   }
 
   func line(_ s: String) { out.write(s + "\n") }

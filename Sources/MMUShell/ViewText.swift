@@ -45,6 +45,7 @@ struct ViewText {
     line("dump \(d.target) on cpu\(d.cpu)\(regime)")
     let widest = d.sections.map(\.last).max() ?? 0
     let digits = ViewText.digits(widest)
+    let width = r.width
     var table: [[String]] = []
     var owner: [Int] = []
     for (i, s) in d.sections.enumerated() {
@@ -63,7 +64,7 @@ struct ViewText {
       let tail = (3..<8).map { cells[$0].rightPadded(widths[$0]) }.joined(separator: "  ")
         .trailingSpacesRemoved
       // A narrow terminal: the output and attributes go on a continuation line.
-      if let w = r.width, head.count + 2 + tail.count > w {
+      if let w = width, head.count + 2 + tail.count > w {
         return [head.trailingSpacesRemoved, "    " + tail]
       }
       return [head + "  " + tail]
@@ -72,7 +73,7 @@ struct ViewText {
     var leaves: [String: Int] = [:]
     var total: UInt64 = 0
     for (i, s) in d.sections.enumerated() {
-      marker(s, digits: digits).forEach(line)
+      for l in marker(s, digits: digits, width: width) { line(l) }
       if let p = s.problem {
         line("  no walk: \(p)")
         continue
@@ -99,7 +100,7 @@ struct ViewText {
 
   /// `---[ TTBR1_EL1 0xffff_0000_0000_0000-…: 4K granule, … root 0x… (space 'k') ]---`; on a
   /// narrow terminal the geometry and root follow on their own line.
-  func marker(_ s: DumpSection, digits: Int) -> [String] {
+  func marker(_ s: DumpSection, digits: Int, width: Int?) -> [String] {
     if s.problem != nil && s.last == 0 && s.first == 0 && s.runs.isEmpty {
       return ["---[ \(s.name) ]---"]
     }
@@ -108,7 +109,7 @@ struct ViewText {
     if let sp = s.space { about += " (space '\(sp)')" }
     if let v = s.via { about += ", tables via \(v)" }
     let full = "---[ \(range): \(about) ]---"
-    if let w = r.width, full.count > w { return ["---[ \(range) ]---", "    " + about] }
+    if let w = width, full.count > w { return ["---[ \(range) ]---", "    " + about] }
     return [full]
   }
 
