@@ -48,23 +48,30 @@ public final class Runner {
     }
   }
 
+  /// The diagnostic that stopped the last `run`, nil when it completed (the REPL's `:save`
+  /// keeps the statements before it).
+  public private(set) var lastFailure: Diagnostic?
+
   /// Runs one source; returns false when a diagnostic stopped it (already reported).
   @discardableResult
   public func run(_ file: SourceFile) -> Bool {
     text?.formatter = interpreter.formatter
+    lastFailure = nil
     do {
       try interpreter.run(file)
       return true
     } catch let d as Diagnostic {
+      lastFailure = d
       report(d)
       return false
     } catch is StopRun {
       return true
     } catch {
-      report(
-        Diagnostic.error(
-          "\(error)",
-          at: SourceRange(at: SourceLocation(file: file.name, line: 1, column: 1, offset: 0))))
+      let d = Diagnostic.error(
+        "\(error)",
+        at: SourceRange(at: SourceLocation(file: file.name, line: 1, column: 1, offset: 0)))
+      lastFailure = d
+      report(d)
       return false
     }
   }
