@@ -1,0 +1,67 @@
+import Foundation
+import MMUShell
+import Testing
+
+/// The REPL's help table: complete, consistent, and every example runs.
+@Suite("REPL help")
+struct REPLHelpTests {
+  /// Every example of every topic, labelled for the test report.
+  static let examples: [(topic: String, script: String)] = REPLHelp.topics.flatMap { t in
+    t.examples.map { (t.name, $0) }
+  }
+
+  @Test func everyStatementHasATopic() {
+    for word in REPLCompleter.statementWords where word != "else" && word != "return" {
+      #expect(REPLHelp.topic(named: word) != nil, "no help for \(word)")
+    }
+    for command in REPLCompleter.replCommands {
+      #expect(REPLHelp.topic(named: command) != nil, "no help for \(command)")
+    }
+  }
+
+  @Test func overviewListsEveryTopicOnce() {
+    let listed = REPLHelp.groups.flatMap(\.names)
+    #expect(Set(listed).count == listed.count)
+    #expect(Set(listed) == Set(REPLHelp.topics.map(\.name)))
+    let overview = REPLHelp.overview()
+    for t in REPLHelp.topics {
+      #expect(overview.contains("  \(t.name)  "), "\(t.name)")
+      #expect(!t.summary.contains("\n"), "\(t.name): the summary is one line")
+    }
+  }
+
+  @Test func topicText() throws {
+    let map = try #require(REPLHelp.topic(named: "map"))
+    let text = REPLHelp.text(for: map)
+    #expect(text.contains("Syntax:"))
+    #expect(text.contains("map [SPACE] VA -> PA size SIZE [ATTRS]"))
+    #expect(text.contains("ATTRS:"))
+    #expect(text.contains("Example:"))
+    #expect(REPLHelp.topic(named: "save")?.name == ":save")
+    #expect(REPLHelp.topic(named: ":save")?.name == ":save")
+    #expect(REPLHelp.topic(named: "reset")?.name == "reset")
+    #expect(REPLHelp.topic(named: "trans")?.name == "translate")
+    #expect(REPLHelp.topic(named: "nosuch") == nil)
+    #expect(REPLHelp.unknown("wlak").contains("did you mean 'walk'?"))
+  }
+
+  @Test func languageTopicsHaveExamples() {
+    for t in REPLHelp.topics where !t.isREPLCommand && t.name != "include" {
+      #expect(!t.examples.isEmpty, "\(t.name) has no example")
+    }
+  }
+
+  /// Each example, run by the real binary on a fresh machine in an empty folder, gives no
+  /// diagnostic and no failed assertion.
+  @Test(arguments: examples.indices)
+  func exampleRuns(_ index: Int) throws {
+    let (topic, script) = Self.examples[index]
+    let folder = FileManager.default.temporaryDirectory
+      .appendingPathComponent("mmush-help-\(getpid())-\(index)").path
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let r = try Support.run(["-c", script], directory: folder)
+    #expect(r.status == 0, "help \(topic): exit \(r.status)\n\(script)\n\(r.stderr)\(r.stdout)")
+    #expect(!r.stderr.contains("error"), "help \(topic):\n\(script)\n\(r.stderr)")
+  }
+}
