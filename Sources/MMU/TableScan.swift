@@ -190,20 +190,32 @@ extension AddressSpace {
           open[slot + 1] = position
         case .leaf:
           guard e.kind.isLeaf else { return }
-          let run = leafRun(e, tableAttributes: attrs[slot], setup: setup, walker: walker)
-          if let lastRun = result.runs.last, lastRun.continues(with: run, addressMask: mask) {
-            result.runs[result.runs.count - 1].extend(with: run)
+          // Rights and memory type follow from the attribute bits and the table attributes
+          // alone: an entry that continues a run with the same bits joins it without
+          // deriving them again (a 1 GiB map of pages is one comparison per entry).
+          let output = Descriptor(e.descriptor).address(
+            granule: g.granule, ds: g.ds, outputBits: 52, level: e.level)
+          func joins(_ r: LeafRun) -> Bool {
+            r.level == e.level && r.kind == e.kind && r.last &+ 1 == e.inputAddress
+              && r.descriptor & ~mask == e.descriptor & ~mask
+              && r.tableAttributes == attrs[slot] && r.output &+ r.size == output
+          }
+          var run: LeafRun?
+          if let lastRun = result.runs.last, joins(lastRun) {
+            result.runs[result.runs.count - 1].last = e.lastAddress
+            result.runs[result.runs.count - 1].count += 1
           } else {
-            result.runs.append(run)
+            run = leafRun(e, tableAttributes: attrs[slot], setup: setup, walker: walker)
+            result.runs.append(run!)
           }
           guard keepTables && parent >= 0 else { return }
-          if let lastRun = result.tables[parent].runs.last,
-            lastRun.continues(with: run, addressMask: mask)
-          {
+          if let lastRun = result.tables[parent].runs.last, joins(lastRun) {
             let n = result.tables[parent].runs.count - 1
-            result.tables[parent].runs[n].extend(with: run)
+            result.tables[parent].runs[n].last = e.lastAddress
+            result.tables[parent].runs[n].count += 1
           } else {
-            result.tables[parent].runs.append(run)
+            result.tables[parent].runs.append(
+              run ?? leafRun(e, tableAttributes: attrs[slot], setup: setup, walker: walker))
           }
         case .tablePost: return
         }
