@@ -6,7 +6,7 @@ public final class CPU {
   /// selected when it was filled). A write that changes anything but PAR_EL1 starts a new
   /// register generation, which tells a TLB hit whether its entry can still be trusted
   /// without walking the tables again to compare.
-  public var registers = RegisterFile() {
+  @exclusivity(unchecked) public var registers = RegisterFile() {
     didSet {
       if !Self.sameTranslationRegisters(oldValue, registers) { registerGeneration &+= 1 }
     }
@@ -20,7 +20,18 @@ public final class CPU {
   public internal(set) var pendingTLBIs: [PendingTLBI] = []
 
   /// Bumped on every register change that can change a translation.
-  public private(set) var registerGeneration: UInt64 = 0
+  @exclusivity(unchecked) public private(set) var registerGeneration: UInt64 = 0
+  /// What TLB lookups need from the registers, recomputed once per register generation.
+  @exclusivity(unchecked) private var controlsCache: TLBControls?
+
+  /// The register-derived tags and switches of TLB lookups, for the current registers.
+  var tlbControls: TLBControls {
+    if let c = controlsCache, c.generation == registerGeneration { return c }
+    let c = TLBControls(registers, generation: registerGeneration)
+    controlsCache = c
+    return c
+  }
+
   /// Counts TLB invalidations completed into this CPU's TLB (any, and all-levels ones), and
   /// resets; the break-before-make check compares them across a descriptor's invalid step.
   var invalidations = 0

@@ -19,19 +19,79 @@ public struct AccessResult: Sendable, Equatable {
   /// tables say now, walked only to compare (no fills, no AF/dirty updates; `steps` when
   /// traced), or, for an untraced hit whose descriptors and registers are provably unchanged
   /// since the fill, the cached outcome with no steps and no accesses.
-  public var walk: WalkResult
+  public var walk: WalkResult {
+    get {
+      WalkResult(
+        inputAddress: address, access: accessType, outcome: walkOutcome?.outcome ?? outcome,
+        steps: walkSteps, accesses: walkAccesses)
+    }
+    set {
+      address = newValue.inputAddress
+      accessType = newValue.access
+      walkSteps = newValue.steps
+      walkAccesses = newValue.accesses
+      walkOutcome = newValue.outcome == outcome ? nil : OutcomeBox(newValue.outcome)
+    }
+  }
+  // The walk, in pieces: its outcome is boxed only when it differs from `outcome` (a stale
+  // hit, a conflict), so a hit or a miss stays small to copy and allocates nothing.
+  private var address: UInt64
+  private var accessType: AccessType
+  private var walkSteps: [WalkStep]
+  private var walkAccesses: Int
+  private var walkOutcome: OutcomeBox?
+  private final class OutcomeBox: Sendable, Equatable {
+    let outcome: WalkOutcome
+    init(_ o: WalkOutcome) { outcome = o }
+    static func == (a: OutcomeBox, b: OutcomeBox) -> Bool { a.outcome == b.outcome }
+  }
   /// What the access gets: from the TLB on a hit, from the walk on a miss.
-  public var outcome: WalkOutcome
+  public var outcome: WalkOutcome {
+    didSet {
+      if walkOutcome == nil && oldValue != outcome { walkOutcome = OutcomeBox(oldValue) }
+    }
+  }
   /// Descriptor reads the access itself made: 0 on a hit.
   public var accesses = 0
   /// The entry that answered a hit or stale hit.
   public var entry: TLBEntry?
+  /// The rarely non-empty parts, boxed so a hit stays small to copy.
+  private var details: Details?
+
+  private final class Details: Sendable, Equatable {
+    let conflicting: [TLBEntry]
+    let walkCacheUsed: [WalkCacheEntry]
+    let warnings: [ModelWarning]
+    init(_ c: [TLBEntry], _ w: [WalkCacheEntry], _ m: [ModelWarning]) {
+      conflicting = c
+      walkCacheUsed = w
+      warnings = m
+    }
+    static func == (a: Details, b: Details) -> Bool {
+      a.conflicting == b.conflicting && a.walkCacheUsed == b.walkCacheUsed
+        && a.warnings == b.warnings
+    }
+  }
+
   /// The entries that matched together, for a conflict.
-  public var conflicting: [TLBEntry] = []
+  public var conflicting: [TLBEntry] {
+    get { details?.conflicting ?? [] }
+    set { setDetails(newValue, walkCacheUsed, warnings) }
+  }
   /// Walk-cache entries the walk of a miss started from.
-  public var walkCacheUsed: [WalkCacheEntry] = []
+  public var walkCacheUsed: [WalkCacheEntry] {
+    get { details?.walkCacheUsed ?? [] }
+    set { setDetails(conflicting, newValue, warnings) }
+  }
   /// Missing-barrier warnings (with `strictBarriers`).
-  public var warnings: [ModelWarning] = []
+  public var warnings: [ModelWarning] {
+    get { details?.warnings ?? [] }
+    set { setDetails(conflicting, walkCacheUsed, newValue) }
+  }
+
+  private mutating func setDetails(_ c: [TLBEntry], _ w: [WalkCacheEntry], _ m: [ModelWarning]) {
+    details = c.isEmpty && w.isEmpty && m.isEmpty ? nil : Details(c, w, m)
+  }
 
   /// `accesses` defaults to the walk's (a result made for a walk without any TLB).
   init(
@@ -40,22 +100,50 @@ public struct AccessResult: Sendable, Equatable {
     warnings: [ModelWarning] = []
   ) {
     self.tlb = tlb
-    self.walk = walk
+    address = walk.inputAddress
+    accessType = walk.access
+    walkSteps = walk.steps
+    walkAccesses = walk.accesses
+    walkOutcome = walk.outcome == outcome ? nil : OutcomeBox(walk.outcome)
     self.outcome = outcome
     self.accesses = accesses ?? walk.accesses
     self.entry = entry
-    self.conflicting = conflicting
-    self.walkCacheUsed = walkCacheUsed
-    self.warnings = warnings
+    setDetails(conflicting, walkCacheUsed, warnings)
+  }
+
+  /// A hit that made no walk: `walk` is the cached outcome with no steps and no accesses.
+  @inline(__always)
+  init(
+    hit entry: TLBEntry, address: UInt64, access: AccessType, outcome: WalkOutcome,
+    warnings: [ModelWarning]
+  ) {
+    tlb = .hit
+    self.address = address
+    accessType = access
+    walkSteps = []
+    walkAccesses = 0
+    walkOutcome = nil
+    self.outcome = outcome
+    accesses = 0
+    self.entry = entry
+    details = warnings.isEmpty ? nil : Details([], [], warnings)
+  }
+
+  public static func == (a: AccessResult, b: AccessResult) -> Bool {
+    a.tlb == b.tlb && a.walk == b.walk && a.outcome == b.outcome && a.accesses == b.accesses
+      && a.entry == b.entry && a.details == b.details
   }
 }
 
 /// The machine: CPUs, sparse physical memory, named address spaces and the default pool.
+///
+/// The model runs on one thread; the properties every access reads opt out of dynamic
+/// exclusivity checks (no method here mutates them while calling out).
 public final class Machine {
   public let memory: PhysicalMemory
-  public private(set) var cpus: [CPU]
-  public var currentCPU = 0
-  public var options = ModelOptions()
+  @exclusivity(unchecked) public private(set) var cpus: [CPU]
+  @exclusivity(unchecked) public var currentCPU = 0
+  @exclusivity(unchecked) public var options = ModelOptions()
   /// Spaces by name, and their creation order (for deterministic listings).
   public internal(set) var spaces: [String: AddressSpace] = [:]
   public internal(set) var spaceOrder: [String] = []
@@ -116,15 +204,17 @@ public final class Machine {
 
   /// The VMID current for EL1&0 and stage-2 entries: VTTBR_EL2.VMID (8 bits unless VTCR.VS
   /// with 16-bit VMIDs).
-  public func vmid(_ c: CPU) -> UInt64 {
-    let r = c.registers
+  public func vmid(_ c: CPU) -> UInt64 { Self.vmid(c.registers) }
+
+  static func vmid(_ r: RegisterFile) -> UInt64 {
     let v = bitField(r[.vttbr_el2], 63, 48)
     return r[.vtcr_el2] & bit(19) != 0 && r.features.vmid16 ? v : v & 0xff
   }
 
   /// The ASID a lookup in `regime` uses (TCR.A1 selects the TTBR; TCR.AS 8 or 16 bits).
-  public func asid(_ c: CPU, regime: Regime) -> UInt64 {
-    let r = c.registers
+  public func asid(_ c: CPU, regime: Regime) -> UInt64 { Self.asid(c.registers, regime: regime) }
+
+  static func asid(_ r: RegisterFile, regime: Regime) -> UInt64 {
     let tcr: UInt64
     let t0: UInt64
     let t1: UInt64
@@ -151,7 +241,33 @@ public final class Machine {
     trace: Bool = false, useTLB: Bool = true
   ) -> AccessResult {
     guard useTLB else { return uncached(c, context, address, access, trace: trace) }
-    return cachedAccess(c, context, address, access, trace: trace, mode: .access)
+    if trace { return cachedAccess(c, context, address, access, trace: true, mode: .access) }
+    return quickAccess(c, context, address, access)
+  }
+
+  /// The common case, kept short: exactly one entry matches and it provably agrees with the
+  /// tables, so no walk is made. Anything else goes the long way.
+  @inline(__always)
+  func quickAccess(_ c: CPU, _ context: AccessContext, _ address: UInt64, _ access: AccessType)
+    -> AccessResult
+  {
+    guard let tags = lookupTags(c, context, address, access) else {
+      return cachedAccess(c, context, address, access, trace: false, mode: .access)
+    }
+    let tlb = c.tlb
+    let m = tlb.lookup(
+      regime: context.regime, stage: tags.stage, vmid: tags.vmid, asid: tags.asid,
+      address: tags.key)
+    guard m.count == 1, let e = tlb.entry(m.first), isCurrent(e, c) else {
+      return cachedAccess(c, context, address, access, trace: false, mode: .access)
+    }
+    let cached = cachedOutcome(e, address: address, access: access, context: context)
+    guard !needsDirtyUpdate(e, cached) else {
+      return cachedAccess(c, context, address, access, trace: false, mode: .access)
+    }
+    return AccessResult(
+      hit: e, address: address, access: access, outcome: cached,
+      warnings: options.strictBarriers ? barrierWarnings(c) : [])
   }
 
   /// What an access would get, changing nothing: no fills, no hardware updates, no entry
@@ -259,9 +375,10 @@ public final class Machine {
   ) -> AccessResult {
     let fills = mode != .probe
     var w = Walker(memory: memory, registers: c.registers, trace: trace)
-    w.cache = WalkCacheHook(
+    let session = WalkSession(
       tlb: c.tlb, vmid: vmid(c), asid: asid(c, regime: context.regime),
       stamp: c.registerGeneration, speculative: mode == .speculate, fills: fills)
+    w.session = session
     w.hardwareUpdates = mode == .access || mode == .fill
     var steps: [WalkStep] = []
     let outcome = w.translate(context, address, access, steps: &steps)
@@ -270,10 +387,10 @@ public final class Machine {
       accesses: w.accesses)
     var r = AccessResult(
       tlb: .miss, walk: walk, outcome: outcome, accesses: w.accesses,
-      walkCacheUsed: w.walkCacheUsed, warnings: warnings)
-    if !w.conflicts.isEmpty {
-      r.tlb = .conflict(entries: w.conflicts.count)
-      r.conflicting = w.conflicts
+      walkCacheUsed: session.walkCacheUsed, warnings: warnings)
+    if !session.conflicts.isEmpty {
+      r.tlb = .conflict(entries: session.conflicts.count)
+      r.conflicting = session.conflicts
       return r
     }
     // Stage-2 regime walks filled their stage-2 entry in the walker.
@@ -281,11 +398,11 @@ public final class Machine {
       // Speculation keeps what is cached: an old translation may stay beside a new one.
       c.tlb.insert(
         makeEntry(
-          t, context: context, tags: tags, granule: w.stage1Granule, path: w.path,
+          t, context: context, tags: tags, granule: w.stage1Granule, path: session.path,
           stamp: c.registerGeneration, speculative: mode == .speculate),
         replace: mode != .speculate)
     }
-    if w.usedCache {
+    if session.usedCache {
       let now = compareWalk(c, context, address, access, trace: false)
       if !sameTranslation(outcome, now.outcome) { r.tlb = .stale(current: now.outcome) }
     }

@@ -4,13 +4,17 @@
 ///
 /// It only stores and finds; what fills it (an access's walk, `tlb fill`, speculation) and
 /// what empties it (TLBIs completed by a DSB, a CPU going offline) live in `Machine`.
+///
+/// The model runs on one thread and no TLB method calls out while it mutates (predicates
+/// are evaluated before anything is removed), so the stored properties opt out of dynamic
+/// exclusivity checks, which would otherwise dominate a TLB hit.
 public final class TLB {
-  var leaves = TLBStore<TLBEntry>()
-  var walks = TLBStore<WalkCacheEntry>()
+  @exclusivity(unchecked) var leaves = TLBStore<TLBEntry>()
+  @exclusivity(unchecked) var walks = TLBStore<WalkCacheEntry>()
   /// Bit n set: some leaf entry covers 2^n bytes (only these sizes are probed).
-  private(set) var leafSizes: UInt64 = 0
+  @exclusivity(unchecked) private(set) var leafSizes: UInt64 = 0
   /// Bit (level + 1) set: some walk-cache entry is at that level.
-  private(set) var walkLevels: UInt64 = 0
+  @exclusivity(unchecked) private(set) var walkLevels: UInt64 = 0
 
   public init() {}
 
@@ -34,35 +38,47 @@ public final class TLB {
 
   // MARK: Keys
 
+  /// Leaf tags: regime [1:0], stage [3:2], size [10:4], VMID+1 [27:11] (0: none).
   @inline(__always)
-  static func leafKey(
-    regime: Regime, stage: TLBEntryStage, vmid: UInt64?, sizeBits: Int, base: UInt64
-  ) -> UInt64 {
-    let tags =
-      UInt64(truncatingIfNeeded: regime.rawValue) << 8 | UInt64(truncatingIfNeeded: stage.rawValue)
-      << 12 | UInt64(truncatingIfNeeded: sizeBits & 63) | (vmid.map { ($0 &+ 1) << 16 } ?? 0)
-    return TLBStore<TLBEntry>.mix(base ^ TLBStore<TLBEntry>.mix(tags))
+  static func leafTag(regime: Regime, stage: TLBEntryStage, vmid: UInt64?, sizeBits: Int)
+    -> UInt64
+  {
+    UInt64(truncatingIfNeeded: regime.rawValue & 3)
+      | UInt64(truncatingIfNeeded: stage.rawValue & 3) << 2
+      | UInt64(truncatingIfNeeded: sizeBits & 127) << 4
+      | (vmid.map { (($0 & 0xffff) &+ 1) << 11 } ?? 0)
   }
 
+  static func key(_ e: TLBEntry) -> TLBSlotKey {
+    TLBSlotKey(
+      tag: leafTag(regime: e.regime, stage: e.stage, vmid: e.vmid, sizeBits: e.sizeBits),
+      base: e.inputBase, asid: e.asid ?? TLBStore<TLBEntry>.noASID)
+  }
+
+  /// Walk-cache tags: regime [1:0], nested [2], level+1 [5:3], size [12:6], granule bits
+  /// [17:13], VMID+1 [34:18].
   @inline(__always)
-  static func walkKey(
-    regime: Regime, nested: Bool, vmid: UInt64?, asid: UInt64?, level: Int, base: UInt64
+  static func walkTag(
+    regime: Regime, nested: Bool, vmid: UInt64?, level: Int, sizeBits: Int, granule: Granule
   ) -> UInt64 {
-    let tags =
-      UInt64(truncatingIfNeeded: regime.rawValue) << 8 | (nested ? 1 << 12 : 0)
-      | UInt64(truncatingIfNeeded: (level + 1) & 7) | (vmid.map { ($0 &+ 1) << 16 } ?? 0)
-      ^ (asid.map { ($0 &+ 1) << 40 } ?? 0)
-    return TLBStore<WalkCacheEntry>.mix(base ^ TLBStore<WalkCacheEntry>.mix(tags))
+    UInt64(truncatingIfNeeded: regime.rawValue & 3) | (nested ? 4 : 0)
+      | UInt64(truncatingIfNeeded: (level + 1) & 7) << 3
+      | UInt64(truncatingIfNeeded: sizeBits & 127) << 6
+      | UInt64(truncatingIfNeeded: granule.bits & 31) << 13
+      | (vmid.map { (($0 & 0xffff) &+ 1) << 18 } ?? 0)
+  }
+
+  static func key(_ w: WalkCacheEntry) -> TLBSlotKey {
+    TLBSlotKey(
+      tag: walkTag(
+        regime: w.regime, nested: w.nested, vmid: w.vmid, level: w.level, sizeBits: w.sizeBits,
+        granule: w.granule),
+      base: w.inputBase, asid: w.asid ?? TLBStore<WalkCacheEntry>.noASID)
   }
 
   // MARK: Leaf entries
 
-  /// The result of a leaf lookup: how many entries matched, and the first two.
-  struct LeafMatches {
-    var count = 0
-    var first: Int32 = -1
-    var second: Int32 = -1
-  }
+  typealias LeafMatches = TLBStore<TLBEntry>.Matches
 
   /// Entries matching an access's tags that cover `address`: same regime and stage, same
   /// VMID (nil for EL2 regimes), and global or of the current ASID.
@@ -74,24 +90,16 @@ public final class TLB {
     while sizes != 0 {
       let s = sizes.trailingZeroBitCount
       sizes &= sizes &- 1
-      let base = address & ~lowMask(s)
-      let key = Self.leafKey(regime: regime, stage: stage, vmid: vmid, sizeBits: s, base: base)
-      var i = leaves.head(key)
-      while i >= 0 {
-        if leaves.key(i) == key, let e = leaves.element(i), e.inputBase == base,
-          e.sizeBits == s, e.regime == regime, e.stage == stage, e.vmid == vmid,
-          e.asid == nil || e.asid == asid
-        {
-          if m.count == 0 { m.first = i } else if m.count == 1 { m.second = i }
-          m.count += 1
-        }
-        i = leaves.next(i)
-      }
+      leaves.find(
+        tag: Self.leafTag(regime: regime, stage: stage, vmid: vmid, sizeBits: s),
+        base: address & ~lowMask(s), asid: asid, globals: true, into: &m)
     }
     return m
   }
 
-  func entry(_ slot: Int32) -> TLBEntry? { leaves.element(slot) }
+  func entry(_ slot: Int32) -> TLBEntry? {
+    slot >= 0 && Int(slot) < leaves.slots.count ? leaves.slots[Int(slot)] : nil
+  }
 
   /// Every entry an access with these tags would match at `address`, sorted.
   public func matching(
@@ -107,19 +115,14 @@ public final class TLB {
   /// false, keeping that one). An entry of another size covering the same address is kept:
   /// the two then conflict, as in hardware.
   public func insert(_ e: TLBEntry, replace: Bool = true) {
-    let key = Self.leafKey(
-      regime: e.regime, stage: e.stage, vmid: e.vmid, sizeBits: e.sizeBits, base: e.inputBase)
-    leaves.insert(e, key: key, replace: replace) {
-      $0.inputBase == e.inputBase && $0.sizeBits == e.sizeBits && $0.regime == e.regime
-        && $0.stage == e.stage && $0.vmid == e.vmid && $0.asid == e.asid
-    }
+    leaves.insert(e, key: Self.key(e), replace: replace)
     leafSizes |= bit(e.sizeBits)
   }
 
   /// Removes the leaf entries `predicate` selects and returns them, sorted.
   @discardableResult
   public func removeEntries(where predicate: (TLBEntry) -> Bool) -> [TLBEntry] {
-    let removed = leaves.remove(where: predicate)
+    let removed = leaves.remove(slots: leaves.slots(where: predicate))
     if !removed.isEmpty { leafSizes = leaves.elements.reduce(0) { $0 | bit($1.sizeBits) } }
     return removed.sorted(by: Self.ordered)
   }
@@ -141,23 +144,18 @@ public final class TLB {
     geometry g: Geometry
   ) -> WalkCacheEntry? {
     guard walkLevels != 0 else { return nil }
+    let asidKey = asid ?? TLBStore<WalkCacheEntry>.noASID
     var level = 2
     while level >= g.startLevel {
       if walkLevels & bit(level + 1) != 0 {
         let shift = g.levelShift(level)
-        let base = address & ~lowMask(shift)
-        let key = Self.walkKey(
-          regime: regime, nested: nested, vmid: vmid, asid: asid, level: level, base: base)
-        var i = walks.head(key)
-        while i >= 0 {
-          if walks.key(i) == key, let w = walks.element(i), w.inputBase == base,
-            w.level == level, w.sizeBits == shift, w.granule == g.granule, w.regime == regime,
-            w.nested == nested, w.vmid == vmid, w.asid == asid
-          {
-            return w
-          }
-          i = walks.next(i)
-        }
+        var m = TLBStore<WalkCacheEntry>.Matches()
+        walks.find(
+          tag: Self.walkTag(
+            regime: regime, nested: nested, vmid: vmid, level: level, sizeBits: shift,
+            granule: g.granule),
+          base: address & ~lowMask(shift), asid: asidKey, globals: false, into: &m)
+        if m.count > 0, let w = walks.element(m.first) { return w }
       }
       level -= 1
     }
@@ -167,20 +165,14 @@ public final class TLB {
   /// Adds a walk-cache entry, replacing one with identical tags, level and address unless
   /// `replace` is false.
   public func insertWalk(_ w: WalkCacheEntry, replace: Bool = true) {
-    let key = Self.walkKey(
-      regime: w.regime, nested: w.nested, vmid: w.vmid, asid: w.asid, level: w.level,
-      base: w.inputBase)
-    walks.insert(w, key: key, replace: replace) {
-      $0.inputBase == w.inputBase && $0.level == w.level && $0.regime == w.regime
-        && $0.nested == w.nested && $0.vmid == w.vmid && $0.asid == w.asid
-    }
+    walks.insert(w, key: Self.key(w), replace: replace)
     walkLevels |= bit(w.level + 1)
   }
 
   /// Removes the walk-cache entries `predicate` selects and returns them, sorted.
   @discardableResult
   public func removeWalkEntries(where predicate: (WalkCacheEntry) -> Bool) -> [WalkCacheEntry] {
-    let removed = walks.remove(where: predicate)
+    let removed = walks.remove(slots: walks.slots(where: predicate))
     if !removed.isEmpty { walkLevels = walks.elements.reduce(0) { $0 | bit($1.level + 1) } }
     return removed.sorted(by: Self.ordered)
   }

@@ -36,18 +36,49 @@ public struct TLBEntry: Sendable, Equatable {
   public var sizeBits: Int
   /// The granule of the stage whose leaf level `level` is (for TTL hints).
   public var granule: Granule
-  /// The translation as walked when the entry was filled.
-  public var translation: Translation
   /// Filled by `Machine.speculateTranslations` rather than by an access or `tlb fill`.
   public var speculative: Bool
+  /// What the entry holds, shared by its copies (entries never change once filled).
+  let payload: Payload
 
+  final class Payload: Sendable {
+    let translation: Translation
+    let path: [UInt64]
+    let stamp: UInt64
+    let leaf: StageLeaf?
+    init(translation: Translation, path: [UInt64], stamp: UInt64, leaf: StageLeaf?) {
+      self.translation = translation
+      self.path = path
+      self.stamp = stamp
+      self.leaf = leaf
+    }
+  }
+
+  init(
+    regime: Regime, stage: TLBEntryStage, vmid: UInt64?, asid: UInt64?, inputBase: UInt64,
+    sizeBits: Int, granule: Granule, translation: Translation, speculative: Bool,
+    path: [UInt64], stamp: UInt64, leaf: StageLeaf?
+  ) {
+    self.regime = regime
+    self.stage = stage
+    self.vmid = vmid
+    self.asid = asid
+    self.inputBase = inputBase
+    self.sizeBits = sizeBits
+    self.granule = granule
+    self.speculative = speculative
+    payload = Payload(translation: translation, path: path, stamp: stamp, leaf: leaf)
+  }
+
+  /// The translation as walked when the entry was filled.
+  public var translation: Translation { payload.translation }
   /// The descriptor reads the entry was built from, as (PA, value) pairs: the entry provably
   /// agrees with the tables while every pair still holds and the registers are unchanged.
-  var path: [UInt64]
+  var path: [UInt64] { payload.path }
   /// The filling CPU's register generation.
-  var stamp: UInt64
+  var stamp: UInt64 { payload.stamp }
   /// For stage-2 entries: the leaf as the walker uses it when a stage-2 lookup hits.
-  var leaf: StageLeaf?
+  var leaf: StageLeaf? { payload.leaf }
 
   /// The leaf level: stage 1's for stage-1 and combined entries, stage 2's for stage-2 ones.
   public var level: Int { translation.level }
@@ -59,6 +90,15 @@ public struct TLBEntry: Sendable, Equatable {
 
   public func covers(_ address: UInt64) -> Bool {
     address & ~lowMask(sizeBits) == inputBase
+  }
+
+  public static func == (a: TLBEntry, b: TLBEntry) -> Bool {
+    a.regime == b.regime && a.stage == b.stage && a.vmid == b.vmid && a.asid == b.asid
+      && a.inputBase == b.inputBase && a.sizeBits == b.sizeBits && a.granule == b.granule
+      && a.speculative == b.speculative
+      && (a.payload === b.payload
+        || (a.translation == b.translation && a.path == b.path && a.stamp == b.stamp
+          && a.leaf == b.leaf))
   }
 }
 
@@ -106,7 +146,7 @@ public enum TLBStatus: Sendable, Equatable {
   /// The answer came from cached state that disagrees with what the tables now say: a TLB
   /// entry, or on a miss a walk-cache or stage-2 entry the walk used. `current` is the
   /// tables' answer.
-  case stale(current: WalkOutcome)
+  indirect case stale(current: WalkOutcome)
   /// More than one entry matched: the access takes a TLB conflict abort.
   case conflict(entries: Int)
 

@@ -1,3 +1,29 @@
+/// What TLB lookups read from a CPU's registers: the VMID and ASIDs (§9.1), whether each
+/// regime's MMU is on, the TCRs (TBI, E0PD). Derived once per register generation.
+struct TLBControls {
+  var generation: UInt64
+  var vmid: UInt64
+  var asidEL10: UInt64
+  var asidEL20: UInt64
+  var mmuEL1: Bool
+  var mmuEL2: Bool
+  var tcrEL1: UInt64
+  var tcrEL2: UInt64
+  var e0pd: Bool
+
+  init(_ r: RegisterFile, generation: UInt64) {
+    self.generation = generation
+    vmid = Machine.vmid(r)
+    asidEL10 = Machine.asid(r, regime: .el10)
+    asidEL20 = Machine.asid(r, regime: .el20)
+    mmuEL1 = r[.sctlr_el1] & 1 != 0
+    mmuEL2 = r[.sctlr_el2] & 1 != 0
+    tcrEL1 = r[.tcr_el1]
+    tcrEL2 = r[.tcr_el2]
+    e0pd = r.features.e0pd
+  }
+}
+
 /// The tags and address an access looks the TLB up with.
 struct LookupTags {
   var stage: TLBEntryStage
@@ -14,24 +40,24 @@ extension Machine {
   func lookupTags(_ c: CPU, _ ctx: AccessContext, _ address: UInt64, _ access: AccessType)
     -> LookupTags?
   {
-    let r = c.registers
+    let k = c.tlbControls
     switch ctx.regime {
     case .stage2:
-      return LookupTags(stage: .stage2, vmid: vmid(c), asid: 0, key: address)
+      return LookupTags(stage: .stage2, vmid: k.vmid, asid: 0, key: address)
     case .el10, .el20:
       let el10 = ctx.regime == .el10
-      guard r[el10 ? .sctlr_el1 : .sctlr_el2] & 1 != 0 else { return nil }
-      let tcr = r[el10 ? .tcr_el1 : .tcr_el2]
+      guard el10 ? k.mmuEL1 : k.mmuEL2 else { return nil }
+      let tcr = el10 ? k.tcrEL1 : k.tcrEL2
       let upper = address & bit(55) != 0
-      if ctx.unprivileged && tcr & bit(upper ? 56 : 55) != 0 && r.features.e0pd { return nil }
+      if ctx.unprivileged && k.e0pd && tcr & bit(upper ? 56 : 55) != 0 { return nil }
       let tbi =
         tcr & bit(upper ? 38 : 37) != 0 && !(access == .exec && tcr & bit(upper ? 52 : 51) != 0)
       return LookupTags(
-        stage: el10 && ctx.stage2 ? .combined : .stage1, vmid: el10 ? vmid(c) : nil,
-        asid: asid(c, regime: ctx.regime), key: tbi ? canonicalVA(address) : address)
+        stage: el10 && ctx.stage2 ? .combined : .stage1, vmid: el10 ? k.vmid : nil,
+        asid: el10 ? k.asidEL10 : k.asidEL20, key: tbi ? canonicalVA(address) : address)
     case .el2:
-      guard r[.sctlr_el2] & 1 != 0 else { return nil }
-      let tcr = r[.tcr_el2]
+      guard k.mmuEL2 else { return nil }
+      let tcr = k.tcrEL2
       let tbi = tcr & bit(20) != 0 && !(access == .exec && tcr & bit(29) != 0)
       return LookupTags(
         stage: .stage1, vmid: nil, asid: 0, key: tbi ? canonicalVA(address) : address)

@@ -1,11 +1,22 @@
-/// Hash storage for TLB entries: elements in stable slots, found by a 64-bit key through
-/// chained buckets. Several elements may share a key (entries that differ only in ASID, or
-/// two entries for the same page, which is a conflict), so a lookup walks the key's chain and
-/// compares the elements themselves. Cost grows with what is cached, never with address
-/// space size; removal by a predicate scans every slot (TLBIs are rare, lookups are not).
+/// The exact identity of a stored entry: its tags packed in one word, its input base, and its
+/// ASID (`TLBStore.noASID` for a global entry or an untagged one). Matching compares these
+/// integers only, so a lookup touches no reference-counted storage.
+struct TLBSlotKey: Equatable {
+  var tag: UInt64
+  var base: UInt64
+  var asid: UInt64
+}
+
+/// Hash storage for TLB entries: elements in stable slots, found through chained buckets by a
+/// hash of (tag, base). Several elements may share one (entries that differ only in ASID), so
+/// a lookup walks the chain and compares exact keys. Cost grows with what is cached, never
+/// with address space size; removal by a predicate scans every slot (TLBIs are rare, lookups
+/// are not).
 struct TLBStore<Element> {
+  static var noASID: UInt64 { .max }
+
   private(set) var slots: [Element?] = []
-  private var keys: [UInt64] = []
+  private var keys: [TLBSlotKey] = []
   private var nextInChain: [Int32] = []
   private var buckets: [Int32] = Array(repeating: -1, count: 64)
   private var freeSlots: [Int32] = []
@@ -22,28 +33,43 @@ struct TLBStore<Element> {
   }
 
   @inline(__always)
-  private func bucket(_ key: UInt64) -> Int {
-    Int(truncatingIfNeeded: key) & (buckets.count - 1)
+  private func bucket(tag: UInt64, base: UInt64) -> Int {
+    Int(truncatingIfNeeded: Self.mix(base ^ (tag &* 0xD6E8_FEB8_6659_FD93)))
+      & (buckets.count - 1)
   }
 
-  /// The first slot of the chain `key` hashes to, or -1.
   @inline(__always)
-  func head(_ key: UInt64) -> Int32 { buckets[bucket(key)] }
-  @inline(__always)
-  func next(_ slot: Int32) -> Int32 { nextInChain[Int(slot)] }
-  @inline(__always)
-  func key(_ slot: Int32) -> UInt64 { keys[Int(slot)] }
-  @inline(__always)
-  func element(_ slot: Int32) -> Element? { slots[Int(slot)] }
+  func element(_ slot: Int32) -> Element? {
+    slots.indices.contains(Int(slot)) ? slots[Int(slot)] : nil
+  }
 
-  /// Stores `e` under `key`, overwriting an element of that key that `same` selects (or,
-  /// with `replace` false, keeping that one).
-  mutating func insert(
-    _ e: Element, key: UInt64, replace: Bool = true, same: (Element) -> Bool
-  ) {
-    var i = head(key)
+  /// The result of a search: how many slots matched, and the first two.
+  struct Matches {
+    var count = 0
+    var first: Int32 = -1
+    var second: Int32 = -1
+  }
+
+  /// Slots whose key has this tag and base and this ASID, or no ASID when `globals`.
+  @inline(__always)
+  func find(tag: UInt64, base: UInt64, asid: UInt64, globals: Bool, into m: inout Matches) {
+    var i = buckets[bucket(tag: tag, base: base)]
     while i >= 0 {
-      if keys[Int(i)] == key, let old = slots[Int(i)], same(old) {
+      let k = keys[Int(i)]
+      if k.tag == tag && k.base == base && (k.asid == asid || (globals && k.asid == Self.noASID)) {
+        if m.count == 0 { m.first = i } else if m.count == 1 { m.second = i }
+        m.count += 1
+      }
+      i = nextInChain[Int(i)]
+    }
+  }
+
+  /// Stores `e` under `key`, overwriting an element with the same key (or, with `replace`
+  /// false, keeping that one).
+  mutating func insert(_ e: Element, key: TLBSlotKey, replace: Bool = true) {
+    var i = buckets[bucket(tag: key.tag, base: key.base)]
+    while i >= 0 {
+      if keys[Int(i)] == key {
         if replace { slots[Int(i)] = e }
         return
       }
@@ -61,17 +87,22 @@ struct TLBStore<Element> {
       keys.append(key)
       nextInChain.append(-1)
     }
-    let b = bucket(key)
+    let b = bucket(tag: key.tag, base: key.base)
     nextInChain[Int(slot)] = buckets[b]
     buckets[b] = slot
     count += 1
   }
 
-  /// Removes every element `predicate` selects, returning them in slot order.
-  mutating func remove(where predicate: (Element) -> Bool) -> [Element] {
+  /// The slots of the elements `predicate` selects, in slot order.
+  func slots(where predicate: (Element) -> Bool) -> [Int] {
+    slots.indices.filter { slots[$0].map(predicate) ?? false }
+  }
+
+  /// Removes the elements in `victims` (slots from `slots(where:)`), returning them.
+  mutating func remove(slots victims: [Int]) -> [Element] {
     var removed: [Element] = []
-    for i in slots.indices {
-      guard let e = slots[i], predicate(e) else { continue }
+    for i in victims where slots.indices.contains(i) {
+      guard let e = slots[i] else { continue }
       unlink(Int32(truncatingIfNeeded: i))
       slots[i] = nil
       freeSlots.append(Int32(truncatingIfNeeded: i))
@@ -87,7 +118,8 @@ struct TLBStore<Element> {
   var elements: [Element] { slots.compactMap { $0 } }
 
   private mutating func unlink(_ slot: Int32) {
-    let b = bucket(keys[Int(slot)])
+    let k = keys[Int(slot)]
+    let b = bucket(tag: k.tag, base: k.base)
     if buckets[b] == slot {
       buckets[b] = nextInChain[Int(slot)]
       return
@@ -106,7 +138,7 @@ struct TLBStore<Element> {
   private mutating func grow() {
     buckets = Array(repeating: -1, count: buckets.count * 2)
     for i in slots.indices where slots[i] != nil {
-      let b = bucket(keys[i])
+      let b = bucket(tag: keys[i].tag, base: keys[i].base)
       nextInChain[i] = buckets[b]
       buckets[b] = Int32(truncatingIfNeeded: i)
     }

@@ -1,7 +1,8 @@
-/// What a walk needs to consult and fill a CPU's TLB: the TLB and the tags current on that
-/// CPU. The walker holds one only for walks made by accesses (and `tlb fill`, speculation);
-/// `notlb` walks, software walks and comparison walks have none.
-struct WalkCacheHook {
+/// What a walk needs to consult and fill a CPU's TLB — the TLB and the tags current on that
+/// CPU — and what the walk learns on the way. Only walks made by accesses (and `tlb fill`,
+/// speculation, probes) have one; `notlb`, software and comparison walks do not, so their
+/// path carries no TLB state at all.
+final class WalkSession {
   let tlb: TLB
   /// VTTBR_EL2.VMID: tags EL1&0 and stage-2 entries.
   let vmid: UInt64
@@ -12,6 +13,24 @@ struct WalkCacheHook {
   let speculative: Bool
   /// False for a probe: entries are used but nothing is inserted.
   let fills: Bool
+  /// The descriptor reads the result depends on, as (PA, value) pairs, those of the
+  /// walk-cache and stage-2 entries used included.
+  var path: [UInt64] = []
+  /// Walk-cache entries the walk started from.
+  var walkCacheUsed: [WalkCacheEntry] = []
+  /// A walk-cache or stage-2 entry answered part of the walk: the outcome may be stale.
+  var usedCache = false
+  /// Stage-2 entries that matched one IPA together (the walk took a TLB conflict abort).
+  var conflicts: [TLBEntry] = []
+
+  init(tlb: TLB, vmid: UInt64, asid: UInt64, stamp: UInt64, speculative: Bool, fills: Bool) {
+    self.tlb = tlb
+    self.vmid = vmid
+    self.asid = asid
+    self.stamp = stamp
+    self.speculative = speculative
+    self.fills = fills
+  }
 
   /// The tags an entry of `regime` carries (§9.1): VMID for EL1&0 and stage 2, the ASID for
   /// the stage-1 walk caches of two-range regimes.
@@ -22,6 +41,11 @@ struct WalkCacheHook {
     case .el2: (nil, nil)
     case .stage2: (vmid, nil)
     }
+  }
+
+  /// The path from index `start` on.
+  func path(from start: Int) -> [UInt64] {
+    Array(path[min(max(start, 0), path.count)...])
   }
 }
 
@@ -41,50 +65,49 @@ extension Walker {
   }
 
   /// The deepest cached table pointer for this walk, if any.
-  func startingPoint(_ hook: WalkCacheHook, _ setup: StageSetup, input: UInt64, nested: Bool)
+  func startingPoint(_ s: WalkSession, _ setup: StageSetup, input: UInt64, nested: Bool)
     -> WalkCacheEntry?
   {
-    let t = hook.tags(setup.regime)
-    return hook.tlb.lookupWalk(
+    let t = s.tags(setup.regime)
+    return s.tlb.lookupWalk(
       regime: setup.regime, nested: nested, vmid: t.vmid, asid: t.asid,
       address: Self.tlbKey(input, regime: setup.regime), geometry: setup.geometry)
   }
 
   /// Records a valid table descriptor just read at `level`.
   func fillWalkCache(
-    _ hook: WalkCacheHook, _ setup: StageSetup, input: UInt64, nested: Bool, level: Int,
+    _ session: WalkSession, _ setup: StageSetup, input: UInt64, nested: Bool, level: Int,
     next: UInt64, entryPA: UInt64, descriptor: UInt64, tableAttrs: UInt64, from start: Int
   ) {
-    guard hook.fills else { return }
-    let t = hook.tags(setup.regime)
+    guard session.fills else { return }
+    let t = session.tags(setup.regime)
     let shift = setup.geometry.levelShift(level)
-    let first = min(max(start, 0), path.count)
-    hook.tlb.insertWalk(
+    session.tlb.insertWalk(
       WalkCacheEntry(
         regime: setup.regime, vmid: t.vmid, asid: t.asid, nested: nested, level: level,
         inputBase: Self.tlbKey(input, regime: setup.regime) & ~lowMask(shift), sizeBits: shift,
         granule: setup.geometry.granule, nextTable: next, entryPA: entryPA,
-        descriptor: descriptor, speculative: hook.speculative, tableAttributes: tableAttrs,
-        path: Array(path[first...]), stamp: hook.stamp), replace: !hook.speculative)
+        descriptor: descriptor, speculative: session.speculative, tableAttributes: tableAttrs,
+        path: session.path(from: start), stamp: session.stamp), replace: !session.speculative)
   }
 
   /// Stage 2 of `ipa` from a stage-2 entry (an IPA to PA entry of the current VMID), or nil on
   /// a miss. Two matching entries are a TLB conflict abort at stage 2.
-  mutating func cachedStage2(
-    _ hook: WalkCacheHook, ipa: UInt64, access: AccessType, unprivileged: Bool, s1ptw: Bool
+  func cachedStage2(
+    _ session: WalkSession, ipa: UInt64, access: AccessType, unprivileged: Bool, s1ptw: Bool
   ) -> Result<StageLeaf, Fault>? {
-    let m = hook.tlb.lookup(
-      regime: .stage2, stage: .stage2, vmid: hook.vmid, asid: 0, address: ipa)
+    let m = session.tlb.lookup(
+      regime: .stage2, stage: .stage2, vmid: session.vmid, asid: 0, address: ipa)
     guard m.count > 0 else { return nil }
     let write = access == .write
     if m.count > 1 {
-      conflicts = hook.tlb.matching(
-        regime: .stage2, stage: .stage2, vmid: hook.vmid, asid: 0, address: ipa)
+      session.conflicts = session.tlb.matching(
+        regime: .stage2, stage: .stage2, vmid: session.vmid, asid: 0, address: ipa)
       return .failure(Fault(.tlbConflict, level: 0, stage: 2, s1ptw: s1ptw, ipa: ipa, write: write))
     }
-    guard let e = hook.tlb.entry(m.first), var leaf = e.leaf else { return nil }
-    usedCache = true
-    path.append(contentsOf: e.path)
+    guard let e = session.tlb.entry(m.first), var leaf = e.leaf else { return nil }
+    session.usedCache = true
+    session.path.append(contentsOf: e.path)
     leaf.output = (leaf.output & ~lowMask(leaf.blockBits)) | (ipa & lowMask(leaf.blockBits))
     // Permission faults can come from cached entries (§9.1); a table fetch needs only read,
     // which the caller checks.
@@ -96,16 +119,15 @@ extension Walker {
 
   /// Records the stage-2 leaf a stage-2 walk of `ipa` found.
   func fillStage2(
-    _ hook: WalkCacheHook, ipa: UInt64, leaf: StageLeaf, granule: Granule, from start: Int
+    _ session: WalkSession, ipa: UInt64, leaf: StageLeaf, granule: Granule, from start: Int
   ) {
-    guard hook.fills else { return }
-    let first = min(max(start, 0), path.count)
-    hook.tlb.insert(
+    guard session.fills else { return }
+    session.tlb.insert(
       TLBEntry(
-        regime: .stage2, stage: .stage2, vmid: hook.vmid, asid: nil,
+        regime: .stage2, stage: .stage2, vmid: session.vmid, asid: nil,
         inputBase: ipa & ~lowMask(leaf.blockBits), sizeBits: leaf.blockBits, granule: granule,
         translation: translation(from: leaf, input: ipa, regime: .stage2),
-        speculative: hook.speculative, path: Array(path[first...]), stamp: hook.stamp,
-        leaf: leaf), replace: !hook.speculative)
+        speculative: session.speculative, path: session.path(from: start), stamp: session.stamp,
+        leaf: leaf), replace: !session.speculative)
   }
 }

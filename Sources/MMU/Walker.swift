@@ -22,21 +22,13 @@ public struct Walker {
   public private(set) var accesses = 0
   /// When set, stage 2 is this space walked by software rather than VTTBR_EL2/VTCR_EL2.
   public var stage2Space: AddressSpace?
-  /// The TLB this walk consults and fills (walk-cache and stage-2 entries); nil walks the
-  /// tables alone, which keeps the path free of any TLB work.
-  var cache: WalkCacheHook?
+  /// The TLB this walk consults and fills (walk-cache and stage-2 entries), and what the
+  /// walk learns about it; nil walks the tables alone, which keeps the path free of any TLB
+  /// work.
+  var session: WalkSession?
   /// Whether Access-flag and dirty-state updates are written back (§5.5). Walks made only to
   /// compare with a TLB entry change nothing.
   var hardwareUpdates = true
-  /// With a cache: the descriptor reads the result depends on, as (PA, value) pairs, those
-  /// of the walk-cache and stage-2 entries used included.
-  var path: [UInt64] = []
-  /// Walk-cache entries the walk started from.
-  var walkCacheUsed: [WalkCacheEntry] = []
-  /// A walk-cache or stage-2 entry answered part of the walk: the outcome may be stale.
-  var usedCache = false
-  /// Stage-2 entries that matched one IPA together (the walk took a TLB conflict abort).
-  var conflicts: [TLBEntry] = []
   /// The granule of the stage-1 leaf, when there was one.
   var stage1Granule: Granule = .k4
   /// A walk's total descriptor reads are bounded; a table loop is impossible with levels
@@ -185,9 +177,9 @@ public struct Walker {
         space.softwareSetup(), input: ipa, access: access, unprivileged: unprivileged,
         nested: false, s1ptw: s1ptw, steps: &steps)
     }
-    if let hook = cache,
+    if let session,
       let cached = cachedStage2(
-        hook, ipa: ipa, access: access, unprivileged: unprivileged, s1ptw: s1ptw)
+        session, ipa: ipa, access: access, unprivileged: unprivileged, s1ptw: s1ptw)
     {
       return cached
     }
@@ -196,12 +188,12 @@ public struct Walker {
       f.s1ptw = s1ptw
       return .failure(f)
     case .success(let setup):
-      let start = path.count
+      let start = session?.path.count ?? 0
       let result = walkTables(
         setup, input: ipa, access: access, unprivileged: unprivileged, nested: false,
         s1ptw: s1ptw, steps: &steps)
-      if let hook = cache, case .success(let leaf) = result {
-        fillStage2(hook, ipa: ipa, leaf: leaf, granule: setup.geometry.granule, from: start)
+      if let session, case .success(let leaf) = result {
+        fillStage2(session, ipa: ipa, leaf: leaf, granule: setup.geometry.granule, from: start)
       }
       return result
     }
@@ -228,15 +220,15 @@ public struct Walker {
     var table = setup.tableBase
     // Table attributes gathered on the path (bits [63:59] ORed): PXN, XN, APTable[0..1], NS.
     var tableAttrs: UInt64 = 0
-    let pathStart = path.count
-    if let hook = cache, let w = startingPoint(hook, setup, input: input, nested: nested) {
+    let pathStart = session?.path.count ?? 0
+    if let session, let w = startingPoint(session, setup, input: input, nested: nested) {
       // A cached table pointer: the walk starts below it, as the walk cache allows (§9.1).
       level = w.level + 1
       table = w.nextTable
       tableAttrs = w.tableAttributes
-      path.append(contentsOf: w.path)
-      walkCacheUsed.append(w)
-      usedCache = true
+      session.path.append(contentsOf: w.path)
+      session.walkCacheUsed.append(w)
+      session.usedCache = true
     }
     while true {
       let index = g.index(input, level: level)
@@ -269,9 +261,9 @@ public struct Walker {
       }
       let descriptor = memory.read64(entryPA)
       accesses &+= 1
-      if cache != nil {
-        path.append(entryPA)
-        path.append(descriptor)
+      if let session {
+        session.path.append(entryPA)
+        session.path.append(descriptor)
       }
       let d = Descriptor(descriptor)
       let kind = d.kind(level: level, granule: granule, ds: g.ds, paMax: setup.paMax)
@@ -293,10 +285,10 @@ public struct Walker {
       }
       if kind == .table {
         tableAttrs |= descriptor >> 59
-        if let hook = cache {
+        if let session {
           // Table descriptors are cached even if the walk later faults deeper (§9.1).
           fillWalkCache(
-            hook, setup, input: input, nested: nested, level: level, next: address,
+            session, setup, input: input, nested: nested, level: level, next: address,
             entryPA: entryPA, descriptor: descriptor, tableAttrs: tableAttrs, from: pathStart)
         }
         table = address
@@ -354,7 +346,9 @@ public struct Walker {
             Fault(.permission, level: s2.level, stage: 2, s1ptw: true, ipa: entry, write: true))
         }
         try? memory.write64(entryPA, newDescriptor)
-        if cache != nil { path[path.count - 1] = newDescriptor }
+        if let session, !session.path.isEmpty {
+          session.path[session.path.count - 1] = newDescriptor
+        }
       }
       if !isStage2 { stage1Granule = granule }
       return .success(leaf)
