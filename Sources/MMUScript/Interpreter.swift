@@ -33,8 +33,13 @@ public final class Interpreter {
   public let sink: EventSink
   public var options: InterpreterOptions
   public var formatter = ValueFormatter()
-  /// Scopes, innermost last; scope 0 holds globals.
-  var scopes: [[String: Value]] = [[:]]
+  /// Global variables: top-level `let`s of scripts and modules.
+  var globals: [String: Value] = [:]
+  /// Block-scoped variables, innermost last, and where each open block's variables begin.
+  /// With no block open, `let` declares a global. A flat array keeps lookups to a short scan
+  /// (names are compared, not hashed) and lets a loop reuse its storage every iteration.
+  var locals: [(name: String, value: Value)] = []
+  var blockStarts: [Int] = []
   var procs: [String: ProcStmt] = [:]
   /// Every source file loaded, by name, so diagnostics can show their lines.
   public internal(set) var sources: [String: SourceFile] = [:]
@@ -61,7 +66,7 @@ public final class Interpreter {
     self.machine = Machine()
   }
 
-  public var variables: [String] { scopes.flatMap { $0.keys }.sorted() }
+  public var variables: [String] { Array(Set(globals.keys).union(locals.map(\.name))).sorted() }
   public var procedureNames: [String] { procs.keys.sorted() }
 
   /// `reset`: a fresh machine; variables and procedures are kept.
@@ -105,8 +110,12 @@ public final class Interpreter {
 
   func executeScoped(_ stmts: [Stmt]) throws -> Flow {
     try checkStack(stmts.first?.range)
-    scopes.append([:])
-    defer { scopes.removeLast() }
+    let start = locals.count
+    blockStarts.append(start)
+    defer {
+      locals.removeSubrange(min(start, locals.count)...)
+      blockStarts.removeLast()
+    }
     return try execute(stmts)
   }
 
@@ -123,13 +132,25 @@ public final class Interpreter {
   }
 
   func lookupVariable(_ name: String) -> Value? {
-    for scope in scopes.reversed() { if let v = scope[name] { return v } }
-    return nil
+    var i = locals.count
+    while i > 0 {
+      i -= 1
+      if locals[i].name == name { return locals[i].value }
+    }
+    return globals[name]
   }
 
   func assignVariable(_ name: Name, _ value: Value) throws {
-    for i in scopes.indices.reversed() where scopes[i][name.text] != nil {
-      scopes[i][name.text] = value
+    var i = locals.count
+    while i > 0 {
+      i -= 1
+      if locals[i].name == name.text {
+        locals[i].value = value
+        return
+      }
+    }
+    if globals[name.text] != nil {
+      globals[name.text] = value
       return
     }
     throw Diagnostic.error(
@@ -143,14 +164,23 @@ public final class Interpreter {
     try step(stmt.range)
     switch stmt {
     case .let(let s):
-      if machine.space(named: s.name.text) != nil {
+      if !machine.spaces.isEmpty && machine.space(named: s.name.text) != nil {
         throw Diagnostic.error("'\(s.name.text)' is already a space", at: s.name.range)
       }
-      if scopes[scopes.count - 1][s.name.text] != nil {
-        throw Diagnostic.error(
-          "'\(s.name.text)' is already declared in this scope", at: s.name.range)
+      let value = try evaluate(s.value)
+      if let start = blockStarts.last {
+        for j in start..<locals.count where locals[j].name == s.name.text {
+          throw Diagnostic.error(
+            "'\(s.name.text)' is already declared in this scope", at: s.name.range)
+        }
+        locals.append((s.name.text, value))
+      } else {
+        if globals[s.name.text] != nil {
+          throw Diagnostic.error(
+            "'\(s.name.text)' is already declared in this scope", at: s.name.range)
+        }
+        globals[s.name.text] = value
       }
-      scopes[scopes.count - 1][s.name.text] = try evaluate(s.value)
     case .assign(let s):
       try assignVariable(s.name, try evaluate(s.value))
     case .proc(let s):
@@ -194,17 +224,24 @@ public final class Interpreter {
       throw Diagnostic.error("a for loop's step must be positive", at: s.step?.range ?? s.range)
     }
     var i = from
+    // One block for the whole loop: each iteration drops the body's variables and rebinds the
+    // loop variable in place, with no allocation.
+    let start = locals.count
+    blockStarts.append(start)
+    defer {
+      locals.removeSubrange(min(start, locals.count)...)
+      blockStarts.removeLast()
+    }
+    let name = s.variable.text
     while s.inclusive ? i <= to : i < to {
       try step(s.range)
-      scopes.append([s.variable.text: .int(i, .hex)])
-      let flow: Flow
-      do {
-        flow = try execute(s.body)
-        scopes.removeLast()
-      } catch {
-        scopes.removeLast()
-        throw error
+      if locals.count > start + 1 { locals.removeSubrange((start + 1)...) }
+      if locals.count == start + 1 {
+        locals[start].value = .int(i, .hex)
+      } else {
+        locals.append((name, .int(i, .hex)))
       }
+      let flow = try execute(s.body)
       if case .returned = flow { return flow }
       let (next, o) = i.addingReportingOverflow(stepValue)
       if o { break }
@@ -230,12 +267,13 @@ public final class Interpreter {
       }
       callDepth += 1
       // A procedure sees globals and its parameters, not its caller's locals.
-      let saved = scopes
-      scopes = [scopes[0], Dictionary(uniqueKeysWithValues: zip(p.parameters.map(\.text), values))]
+      let savedLocals = locals
+      let savedBlocks = blockStarts
+      locals = Array(zip(p.parameters.map(\.text), values))
+      blockStarts = [0]
       defer {
-        let globals = scopes[0]
-        scopes = saved
-        scopes[0] = globals
+        locals = savedLocals
+        blockStarts = savedBlocks
         callDepth -= 1
       }
       if case .returned(let v) = try execute(p.body) { return v }

@@ -58,12 +58,13 @@ extension Interpreter {
     fileStack.append(key)
     defer { fileStack.removeLast() }
     if globalScope {
-      let saved = scopes
-      scopes = [scopes[0]]
+      let savedLocals = locals
+      let savedBlocks = blockStarts
+      locals = []
+      blockStarts = []
       defer {
-        let globals = scopes[0]
-        scopes = saved
-        scopes[0] = globals
+        locals = savedLocals
+        blockStarts = savedBlocks
       }
       _ = try execute(stmts)
     } else {

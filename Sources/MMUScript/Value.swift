@@ -7,10 +7,13 @@ public enum IntegerStyle: Sendable, Equatable {
   case hex, decimal
 }
 
-/// A walk's outcome as a script value: the record `walk()` returns.
-public struct WalkRecord: Sendable, Equatable {
-  public var access: AccessResult
+/// A walk's outcome as a script value: the record `walk()` returns. A class, so that a
+/// `Value` stays a few words long (an access result is hundreds of bytes).
+public final class WalkRecord: Sendable, Equatable {
+  public let access: AccessResult
   public var outcome: WalkOutcome { access.outcome }
+  public init(access: AccessResult) { self.access = access }
+  public static func == (a: WalkRecord, b: WalkRecord) -> Bool { a === b || a.access == b.access }
 }
 
 /// A value of the language.

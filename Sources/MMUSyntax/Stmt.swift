@@ -5,7 +5,7 @@
 /// operand is. Operands are `Expr`s even where a script usually writes a literal (`granule
 /// 4k`, `level 2`, a REGIME), so that a `proc` in a module can pass them as parameters; the
 /// interpreter checks their values. Every payload carries the statement's range.
-public enum Stmt: Equatable, Sendable {
+public indirect enum Stmt: Equatable, Sendable {
   // Language
   case `let`(LetStmt)
   case assign(AssignStmt)
