@@ -173,7 +173,9 @@ extension Interpreter {
       if format == "dot" {
         try FileIO.writeBytes(target, Array(graph.text.utf8))
       } else {
-        let source = String(target.dropLast(4)) + ".dot"
+        // The source beside the image is checked too: it could be a symlink leading out.
+        let source = try PathPolicy(allowed: options.allowWrite).check(
+          String(path.dropLast(4)) + ".dot", range: s.file.range)
         try FileIO.writeBytes(source, Array(graph.text.utf8))
         event.dotPath = String(path.dropLast(4)) + ".dot"
         switch try GraphBuilder.render(
