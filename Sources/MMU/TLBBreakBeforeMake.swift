@@ -8,6 +8,8 @@ struct BreakRecord {
   /// A walk cache held the old value as a table descriptor: only an all-levels TLBI (not a
   /// last-level one) removes it.
   var table: Bool
+  /// The descriptor's level, when a TLB entry says it.
+  var level: Int?
 }
 
 extension Machine {
@@ -56,7 +58,7 @@ extension Machine {
       breaks[pa] = BreakRecord(
         old: old,
         counts: onlineCPUs.map { ($0.index, $0.invalidations, $0.allLevelInvalidations) },
-        table: table)
+        table: table, level: descriptorLevel(at: pa))
       return []
     case (true, true):
       breaks[pa] = nil
@@ -64,11 +66,11 @@ extension Machine {
       return [
         ModelWarning(
           .breakBeforeMake, "a live descriptor's \(why) changed without break-before-make",
-          entryPA: pa, old: old, new: new)
+          entryPA: pa, level: descriptorLevel(at: pa), old: old, new: new)
       ]
     case (false, true):
       if let record = breaks.removeValue(forKey: pa) {
-        guard let why = Self.breakBeforeMakeChange(record.old, new),
+        guard let why = Self.breakBeforeMakeChange(record.old, new, table: record.table),
           let cpu = unflushedCPU(record)
         else { return [] }
         let kind = record.table ? "an all-levels TLBI" : "a TLBI"
@@ -77,7 +79,7 @@ extension Machine {
             .breakBeforeMake,
             "a descriptor's \(why) changed after its invalid step, but \(kind) has not "
               + "completed on cpu\(cpu) since (a DSB completes it)",
-            entryPA: pa, old: record.old, new: new)
+            entryPA: pa, level: record.level, old: record.old, new: new)
         ]
       }
       for c in onlineCPUs {
@@ -88,7 +90,7 @@ extension Machine {
               .breakBeforeMake,
               "a descriptor's \(why) changed while cpu\(c.index)'s TLB still holds the old "
                 + "value: no TLBI since it was made invalid",
-              entryPA: pa, old: v, new: new)
+              entryPA: pa, level: descriptorLevel(at: pa), old: v, new: new)
           ]
         }
       }
@@ -96,6 +98,20 @@ extension Machine {
     case (false, false):
       return []
     }
+  }
+
+  /// The level of the descriptor at `pa`, as a TLB entry built from it says: a walk-cache
+  /// entry's own level, or the leaf level of a one-stage entry whose last read it was. nil
+  /// when no entry knows it (a raw write does not say).
+  func descriptorLevel(at pa: UInt64) -> Int? {
+    for c in onlineCPUs {
+      if let w = c.tlb.walks.elements.first(where: { $0.entryPA == pa }) { return w.level }
+      for e in c.tlb.leaves.elements where e.stage != .combined {
+        let p = e.path
+        if p.count >= 2 && p[p.count - 2] == pa { return e.level }
+      }
+    }
+    return nil
   }
 
   /// The first CPU online at the break that has had no (sufficient) TLBI since.
@@ -112,10 +128,13 @@ extension Machine {
   /// What about a change between two valid descriptors needs break-before-make (§9.4), or
   /// nil when it is a permission, AF, DBM or software-bit change. The level is unknown to a
   /// raw write, so fields are compared wherever any format keeps them.
-  public static func breakBeforeMakeChange(_ old: UInt64, _ new: UInt64) -> String? {
+  /// `table`: the old value is known to be a table descriptor.
+  public static func breakBeforeMakeChange(_ old: UInt64, _ new: UInt64, table: Bool = false)
+    -> String?
+  {
     let d = old ^ new
     if d & 3 != 0 { return "size (block and table)" }
-    if d & bitMask(49, 12) != 0 { return "output address" }
+    if d & bitMask(49, 12) != 0 { return table ? "next-level table address" : "output address" }
     if d & bitMask(9, 8) != 0 { return "shareability" }
     if d & bitMask(5, 2) != 0 { return "memory type" }
     if d & bit(52) != 0 { return "contiguous bit" }
