@@ -160,7 +160,8 @@ public final class Machine {
     defaultPool = TablePool(base: Self.defaultPoolBase, size: Self.defaultPoolSize)
   }
 
-  public var cpu: CPU { cpus[currentCPU] }
+  /// The current CPU (CPU 0 should `currentCPU` name none).
+  public var cpu: CPU { cpus.indices.contains(currentCPU) ? cpus[currentCPU] : cpus[0] }
 
   /// CPU `index`, or nil when there is no such CPU.
   public func cpu(at index: Int) -> CPU? { cpus.indices.contains(index) ? cpus[index] : nil }
