@@ -161,6 +161,36 @@ struct TLBIScopeTests {
     #expect(removedWalks == c.removedWalks, "\(c.why)")
   }
 
+  /// The same cases on two CPUs holding the same entries: the local form leaves CPU 1
+  /// alone; the IS form removes the same set from both once `dsb ish` completes it (§9.2).
+  @Test(arguments: cases)
+  func broadcast(_ c: Case) throws {
+    for form in ["", "is"] {
+      let m = Machine()
+      m.addCPUs(upTo: 2)
+      for cpu in m.cpus {
+        cpu.registers[.ttbr0_el1] = 1 << 48
+        cpu.registers[.ttbr0_el2] = 1 << 48
+        cpu.registers[.vttbr_el2] = 1 << 48
+        cpu.registers[.hcr_el2] = c.hcr
+        for (_, e) in Self.leaves() { cpu.tlb.insert(e) }
+        for (_, w) in Self.walks() { cpu.tlb.insertWalk(w) }
+      }
+      m.cpus[0].el = c.el
+      let op = try #require(TLBIOperation(name: c.op + form))
+      try m.tlbi(
+        op, address: c.address, asid: c.asid, level: c.level, size: c.size, xt: c.xt,
+        cpu: m.cpus[0])
+      m.dsb(.ish, cpu: m.cpus[0])
+      for cpu in m.cpus {
+        let left = cpu.tlb.entries
+        let removed = Set(Self.leaves().filter { !left.contains($0.1) }.map(\.0))
+        let expected = form == "is" || cpu.index == 0 ? c.removed : []
+        #expect(removed == expected, "\(op.name) on cpu\(cpu.index)")
+      }
+    }
+  }
+
   @Test func reportPreviewsAndCompletionLists() throws {
     let m = Machine()
     m.cpu.registers[.ttbr0_el1] = 1 << 48
