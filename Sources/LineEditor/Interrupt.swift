@@ -59,3 +59,25 @@ public enum Interrupt {
   /// Forgets a pending Ctrl-C.
   public static func clear() { pendingInterrupts.store(0, ordering: .relaxed) }
 }
+
+/// Set by the SIGWINCH handler while the editor waits for a key.
+private let windowResized = Atomic<Bool>(false)
+
+private func handleWindowChange(_ signal: Int32) {
+  windowResized.store(true, ordering: .relaxed)
+}
+
+/// Window-size changes, so that a line being edited is redrawn for the new width (readline
+/// watches SIGWINCH only while it handles a key, not while the editor waits in `poll`).
+enum WindowSize {
+  static func watch() {
+    var action = sigaction()
+    action.__sigaction_handler.sa_handler = handleWindowChange
+    sigemptyset(&action.sa_mask)
+    // Restart other calls (output while a statement runs); poll is interrupted regardless.
+    action.sa_flags = Int32(SA_RESTART)
+    sigaction(SIGWINCH, &action, nil)
+  }
+
+  static func takeChange() -> Bool { windowResized.exchange(false, ordering: .relaxed) }
+}

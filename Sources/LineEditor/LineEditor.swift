@@ -79,6 +79,7 @@ public final class LineEditor {
     rl_attempted_completion_function = attemptedCompletion
     // Ctrl-C is ours: readline must not turn it into a kill (see `readLine`).
     rl_catch_signals = 0
+    WindowSize.watch()
     using_history()
     stifle_history(Int32(clamping: self.historyLimit))
     if let historyPath, HistoryFile.prepare(historyPath) {
@@ -151,9 +152,13 @@ public final class LineEditor {
       var descriptor = pollfd(fd: fileno(stdin), events: Int16(POLLIN), revents: 0)
       let ready = poll(&descriptor, 1, -1)
       if ready < 0 {
-        if errno == EINTR { continue }  // Ctrl-C (checked above) or a window resize
-        rl_callback_handler_remove()
-        return .end
+        guard errno == EINTR else {
+          rl_callback_handler_remove()
+          return .end
+        }
+        // Ctrl-C is checked at the top of the loop; a resized window is redrawn now.
+        if WindowSize.takeChange() { rl_resize_terminal() }
+        continue
       }
       rl_callback_read_char()
     }
