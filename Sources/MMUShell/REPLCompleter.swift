@@ -257,8 +257,7 @@ public struct REPLCompleter: Sendable {
     options.filter { !args.contains($0) }
   }
 
-  // The candidates after `command args… `, by command.
-  // swift-format-ignore
+  /// The candidates after `command args… `, by command.
   func arguments(of command: String, _ args: [String]) -> [String] {
     let last = args.last
     switch command {
@@ -375,9 +374,7 @@ public struct REPLCompleter: Sendable {
     default: break
     }
     if args.count >= 2, args[args.count - 2] == "pool" { return ["size"] }
-    if args.count >= 2, args[args.count - 2] == "size" || last == "size" {
-      if last == "size" { return [] }
-    }
+    if last == "size" { return [] }
     var options = Self.unused(
       ["regime", "ttbr0", "ttbr1", "granule", "va_bits", "ipa_bits", "pool", "via", "at"], args)
     if args.contains("ttbr0") || args.contains("ttbr1") {
