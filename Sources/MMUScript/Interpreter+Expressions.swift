@@ -86,7 +86,8 @@ extension Interpreter {
     case "stage": return .dec(f?.stage ?? (t?.stage2Level != nil ? 2 : 1))
     case "s1ptw": return .bool(f?.s1ptw ?? false)
     case "tlb": return .string(w.access.tlb.name)
-    case "accesses": return .dec(w.access.walk.accesses)
+    // The reads this access made: 0 on a TLB hit (a hit's comparison walk does not count).
+    case "accesses": return .dec(w.access.accesses)
     case "attr": return .hex(UInt64(t?.attributes.mair ?? 0))
     case "size": return .hex(t.map { UInt64(1) << UInt64($0.mappingBits) } ?? 0)
     case "descriptor": return .hex(t?.descriptor ?? 0)

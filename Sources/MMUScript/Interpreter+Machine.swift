@@ -94,7 +94,7 @@ extension Interpreter {
     case .tlb(let cpuExpr):
       let n =
         try cpuExpr.map { try smallInt($0, "CPU", in: 0...(m.cpus.count - 1)) } ?? m.currentCPU
-      topic = .tlb(cpu: n, entries: m.cpus[n].tlb.entries)
+      topic = .tlb(tlbSnapshot(cpu: n))
     }
     sink.emit(.show(ShowEvent(topic: topic, range: s.range)))
   }

@@ -3,6 +3,7 @@ import MMUSyntax
 
 extension Interpreter {
   func executeSet(_ s: SetStmt) throws {
+    speculateBeforeTableChange()
     let c = machine.cpu
     switch s.setting {
     case .granule(let g, let r):

@@ -130,6 +130,7 @@ extension Interpreter {
   }
 
   func executeMap(_ s: MapStmt) throws {
+    speculateBeforeTableChange()
     let sp = try space(s.space, range: s.range)
     let va = try integer(s.va)
     let pa = try integer(s.pa)
@@ -154,6 +155,7 @@ extension Interpreter {
   }
 
   func executeUnmap(_ s: UnmapStmt) throws {
+    speculateBeforeTableChange()
     let sp = try space(s.space, range: s.range)
     let mapper = Mapper(space: sp, memory: machine.memory, mair: mair(for: sp))
     do {
@@ -165,6 +167,7 @@ extension Interpreter {
   }
 
   func executeProtect(_ s: ProtectStmt) throws {
+    speculateBeforeTableChange()
     let sp = try space(s.space, range: s.range)
     let change = try attributeChange(s.attributes, for: sp)
     let mapper = Mapper(space: sp, memory: machine.memory, mair: mair(for: sp))
@@ -187,6 +190,7 @@ extension Interpreter {
   }
 
   func executeSwitch(_ s: SwitchStmt) throws {
+    speculateBeforeTableChange()
     let sp = try space(s.space, range: s.range)
     let reg: SystemRegister
     switch s.register {

@@ -66,7 +66,7 @@ public struct ShowEvent: Sendable {
     case machine(MachineSummary)
     case spaces([SpaceSummary])
     case cpus([CPUSummary])
-    case tlb(cpu: Int, entries: [TLBEntry])
+    case tlb(TLBSnapshot)
   }
   public var topic: Topic
   public var range: SourceRange

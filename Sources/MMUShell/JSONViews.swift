@@ -259,12 +259,27 @@ extension JSONRenderer {
           x.int("tlb_entries", c.tlbEntries)
           return x.text
         })
-    case .tlb(let cpu, let entries):
+    case .tlb(let t):
       o.string("topic", "tlb")
-      o.int("cpu", cpu)
+      o.int("cpu", t.cpu)
+      o.array(
+        "walk_entries",
+        t.walkEntries.map { w in
+          var x = JSONObject()
+          x.string("regime", regimeName(w.regime))
+          if let v = w.vmid { x.int("vmid", Int(v)) }
+          if let a = w.asid { x.int("asid", Int(a)) }
+          x.int("level", w.level)
+          x.hex("input", w.inputBase)
+          x.hex("size", UInt64(1) << UInt64(min(w.sizeBits, 63)))
+          x.hex("next_table", w.nextTable)
+          x.bool("nested", w.nested)
+          return x.text
+        })
+      o.array("pending", t.pending.map { JSONObject.quote($0.operation.name) })
       o.array(
         "entries",
-        entries.map { e in
+        t.entries.map { e in
           var x = JSONObject()
           x.string("regime", regimeName(e.regime))
           if let v = e.vmid { x.int("vmid", Int(v)) }
@@ -274,6 +289,9 @@ extension JSONRenderer {
           x.hex("size", UInt64(1) << UInt64(min(e.sizeBits, 63)))
           x.hex("pa", e.translation.pa & ~lowMask(e.sizeBits))
           x.bool("combined", e.combined)
+          x.string("stage", "\(e.stage)")
+          x.int("level", e.level)
+          x.bool("speculative", e.speculative)
           return x.text
         })
     }

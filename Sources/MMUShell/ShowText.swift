@@ -46,18 +46,33 @@ struct ShowText {
           "  \(c.current ? "*" : " ")cpu\(c.index)  EL\(c.el)  \(c.online ? "online " : "offline")  \(c.tlbEntries) TLB entr\(c.tlbEntries == 1 ? "y" : "ies")"
         )
       }
-    case .tlb(let cpu, let entries):
-      line("cpu\(cpu) TLB: \(entries.count) entr\(entries.count == 1 ? "y" : "ies")")
+    case .tlb(let t):
+      let entries = t.entries
+      line("cpu\(t.cpu) TLB: \(entries.count) entr\(entries.count == 1 ? "y" : "ies"), \(t.walkEntries.count) walk-cache entr\(t.walkEntries.count == 1 ? "y" : "ies")")
       for e in entries {
         let tags = [
           "\(e.regime)".padding(8),
+          "\(e.stage)",
+          "L\(e.level)",
           e.vmid.map { "vmid \($0)" } ?? "",
           e.asid.map { "asid \($0)" } ?? "global",
-          e.combined ? "s1+s2" : "",
+          e.speculative ? "speculative" : "",
         ].filter { !$0.isEmpty }.joined(separator: " ")
         line(
           "  \(r.hex(e.inputBase)) \(sizeText(UInt64(1) << UInt64(e.sizeBits)).leftPadded(5)) -> \(r.hex(e.translation.pa & ~lowMask(e.sizeBits)))  \(tags)"
         )
+      }
+      for w in t.walkEntries {
+        let tags = [
+          "\(w.regime)".padding(8), w.nested ? "nested" : "",
+          w.vmid.map { "vmid \($0)" } ?? "", w.asid.map { "asid \($0)" } ?? "",
+        ].filter { !$0.isEmpty }.joined(separator: " ")
+        line(
+          "  walk \(r.hex(w.inputBase)) \(sizeText(UInt64(1) << UInt64(min(w.sizeBits, 63))).leftPadded(5)) L\(w.level) table -> \(r.hex(w.nextTable))  \(tags)"
+        )
+      }
+      for p in t.pending {
+        line("  pending tlbi \(p.operation.name) (issued by cpu\(p.issuer); completes at a DSB)")
       }
     }
   }
