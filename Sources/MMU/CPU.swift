@@ -41,8 +41,9 @@ public final class CPU {
 
   /// Back to the reset state: default registers, EL1, an empty TLB, nothing pending (as a CPU
   /// brought online).
-  public func reset(features: Features? = nil) {
+  public func reset(features: Features? = nil, implementation: ImplementationChoices? = nil) {
     var r = RegisterFile()
+    if let implementation { r.implementation = implementation }
     if let features {
       r[.id_aa64mmfr0_el1] = features.mmfr0
       r[.id_aa64mmfr1_el1] = features.mmfr1

@@ -173,7 +173,7 @@ public final class Machine {
   public func addCPUs(upTo count: Int) {
     while cpus.count < count {
       let c = CPU(index: cpus.count)
-      c.reset(features: cpus[0].registers.features)
+      c.reset(features: cpus[0].registers.features, implementation: cpus[0].registers.implementation)
       cpus.append(c)
     }
   }
@@ -187,7 +187,7 @@ public final class Machine {
     guard let c = cpu(at: index) else { return false }
     guard c.online != online else { return true }
     if online {
-      c.reset(features: cpu.registers.features)
+      c.reset(features: cpu.registers.features, implementation: cpu.registers.implementation)
     } else {
       c.tlb.removeAll()
       c.pendingTLBIs = []

@@ -110,7 +110,8 @@ public struct MemoryAttributes: Sendable, Equatable, CustomStringConvertible {
 
   /// Combines stage 1 and stage 2 (§6.3 with FWB=0, §6.4 with FWB=1).
   public static func combine(
-    stage1 s1: MemoryAttributes, stage2 memAttr: UInt64, s2Shareability: Shareability, fwb: Bool
+    stage1 s1: MemoryAttributes, stage2 memAttr: UInt64, s2Shareability: Shareability, fwb: Bool,
+    fwbForcesDevice: Bool = false
   ) -> MemoryAttributes {
     let sh = combineShareability(s1.shareability, s2Shareability)
     if fwb {
@@ -118,7 +119,8 @@ public struct MemoryAttributes: Sendable, Equatable, CustomStringConvertible {
       switch m {
       case 0b000, 0b001, 0b010, 0b011:
         let dev = UInt8(truncatingIfNeeded: (m & 3) << 2)
-        let t = s1.isDevice ? min(s1.mair, dev) : dev
+        // KVM combines with a stage-1 Device type (the more restrictive); QEMU forces stage 2's.
+        let t = s1.isDevice && !fwbForcesDevice ? min(s1.mair, dev) : dev
         return MemoryAttributes(mair: t, shareability: .outer)
       case 0b101:
         return s1.isDevice ? s1 : MemoryAttributes(mair: 0x44, shareability: .outer)

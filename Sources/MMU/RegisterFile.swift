@@ -1,6 +1,8 @@
 /// One CPU's system registers. Values are stored whole; fields are views on them.
 public struct RegisterFile: Sendable, Equatable {
   private var values: [UInt64]
+  /// Choices where the architecture or its sources leave the behaviour open.
+  public var implementation = ImplementationChoices()
 
   public init() {
     values = SystemRegister.allCases.map { RegisterDefaults.value($0) }

@@ -122,18 +122,24 @@ public enum TranslationSetup {
     }
     let ia = 64 - Int(tsz)
 
+    let geometry = Geometry.stage1(granule: granule, inputBits: ia, ds: ds)
+    let choices = regs.implementation
+    let setupLevel = choices.setupFaultAtStartLevel ? geometry.startLevel : 0
     // Every bit in [top:IA] must equal the range-select bit (two ranges) or be 0 (one range).
     let topBits = bitField(va, topBit, ia)
     let expected: UInt64 = upper ? lowMask(topBit - ia + 1) : 0
     guard topBits == expected else {
-      return .failure(Fault(.translation, level: 0, write: access == .write))
+      // KVM's AT emulation reports a non-VHE EL2 VA with bit 55 set as an Address size fault.
+      if regime == .el2 && va & bit(55) != 0 && choices.el2Bit55AddressSize {
+        return .failure(Fault(.addressSize, level: 0, write: access == .write))
+      }
+      return .failure(Fault(.translation, level: setupLevel, write: access == .write))
     }
     // EPDn: a TLB miss in this range faults without walking; E0PDn for unprivileged accesses.
     if twoRange && (epd || (unprivileged && e0pd && f.e0pd)) {
-      return .failure(Fault(.translation, level: 0, write: access == .write))
+      return .failure(Fault(.translation, level: setupLevel, write: access == .write))
     }
 
-    let geometry = Geometry.stage1(granule: granule, inputBits: ia, ds: ds)
     var oa = min(PhysicalAddressSize.bits(encoding: ipsField), f.paMax)
     if !ds && granule != .k64 { oa = min(oa, 48) }
     guard let base = tableBase(ttbr: ttbr, geometry: geometry, outputBits: oa) else {
@@ -167,7 +173,8 @@ public enum TranslationSetup {
       let start = Geometry.stage2StartLevel(
         granule: granule, sl0: bitField(vtcr, 7, 6), sl2: vtcr & bit(33) != 0, ds: ds,
         paMax: f.paMax, ttst: f.ttst),
-      Geometry.stage2InputRange(granule: granule, startLevel: start).contains(ia)
+      Geometry.stage2InputRange(granule: granule, startLevel: start).contains(ia),
+      !regs.implementation.rejectsStage2(granule: granule, startLevel: start, inputBits: ia)
     else { return fault(.translation) }
     // Stage 2 has no TBI: IPA bits [63:IA] must be zero.
     guard ipa >> UInt64(ia) == 0 else { return fault(.translation) }

@@ -122,7 +122,7 @@ public struct Walker {
       t.stage2Permissions = leaf.permissions
       t.attributes = MemoryAttributes.combine(
         stage1: s1Attributes, stage2: leaf.attribute, s2Shareability: leaf.shareability,
-        fwb: registers.fwb)
+        fwb: registers.fwb, fwbForcesDevice: registers.implementation.fwbForcesStage2Device)
       return .translated(t)
     }
   }

@@ -286,6 +286,7 @@ extension Interpreter {
       case .word(let w): return Expr(.identifier(w.text), range: w.range)
       }
     }
+    if try setImplementationChoice(name, args, range: range) { return }
     switch name.text {
     case "max_steps":
       let e = try one()
