@@ -25,7 +25,8 @@ extension Interpreter {
     switch e {
     case .missingAddress(let op): return "tlbi \(op.name) needs an address (or xt)"
     case .unexpectedAddress(let op): return "tlbi \(op.name) takes no address"
-    case .xtWithOtherOperands: return "xt gives the whole operand: no address, asid or level with it"
+    case .xtWithOtherOperands:
+      return "xt gives the whole operand: no address, asid or level with it"
     case .asidNotUsed(let op): return "tlbi \(op.name) ignores the ASID; drop `asid`"
     case .badLevel(let op, let l): return "tlbi \(op.name) cannot take a level \(l) hint"
     case .badSize(let op): return "tlbi \(op.name): only range operations take a size"
@@ -38,18 +39,18 @@ extension Interpreter {
     guard let d = MMU.BarrierDomain(rawValue: s.domain.rawValue) else {
       throw Diagnostic.error("unknown barrier option '\(s.domain.rawValue)'", at: s.range)
     }
-    machine.dsb(d, cpu: machine.cpu).warnings.forEach { warnModel($0, at: s.range) }
+    for w in machine.dsb(d, cpu: machine.cpu).warnings { warnModel(w, at: s.range) }
   }
 
   func executeISB(_ s: ISBStmt) throws {
-    machine.isb(cpu: machine.cpu).forEach { warnModel($0, at: s.range) }
+    for w in machine.isb(cpu: machine.cpu) { warnModel(w, at: s.range) }
   }
 
   func executeTLBFill(_ s: TLBFillStmt) throws {
     let r = try regime(s.regime)
     let va = try integer(s.va)
     let a = machine.fillTLB(cpu: machine.cpu, context: context(r, cpu: machine.cpu), address: va)
-    a.warnings.forEach { warnModel($0, at: s.range) }
+    for w in a.warnings { warnModel(w, at: s.range) }
   }
 
   /// Break-before-make findings for a raw descriptor write are made by `Machine.writeMemory`.

@@ -21,7 +21,8 @@ struct Harness {
     } catch let d as Diagnostic {
       return d
     } catch {
-      return Diagnostic.error("\(error)", at: SourceRange(at: SourceLocation(file: name, line: 0, column: 0, offset: 0)))
+      return Diagnostic.error(
+        "\(error)", at: SourceRange(at: SourceLocation(file: name, line: 0, column: 0, offset: 0)))
     }
   }
 

@@ -7,8 +7,12 @@ import Testing
 struct InterpreterTests {
   @Test func integersPrintInHexAndLevelsInDecimal() {
     let h = Harness()
-    #expect(h.run("print 4096, 4k, 2M, 0xffff_8000_0000_0000\nprint log2(4096), -1, dec(255)") == nil)
-    #expect(h.printed == ["0x1000 0x1000 0x20_0000 0xffff_8000_0000_0000", "12 0xffff_ffff_ffff_ffff 255"])
+    #expect(
+      h.run("print 4096, 4k, 2M, 0xffff_8000_0000_0000\nprint log2(4096), -1, dec(255)") == nil)
+    #expect(
+      h.printed == [
+        "0x1000 0x1000 0x20_0000 0xffff_8000_0000_0000", "12 0xffff_ffff_ffff_ffff 255",
+      ])
   }
 
   @Test func hexGroupingIsASetting() {
@@ -61,7 +65,8 @@ struct InterpreterTests {
 
   @Test func recursionComputesAndIsBounded() {
     let h = Harness()
-    #expect(h.run("proc f(n) { if n == 0 { return 1 }\n return n * f(n - 1) }\nprint dec(f(10))") == nil)
+    #expect(
+      h.run("proc f(n) { if n == 0 { return 1 }\n return n * f(n - 1) }\nprint dec(f(10))") == nil)
     #expect(h.printed == ["3628800"])
     // Bounded by the call limit, or sooner by the stack left on this (test) thread: either
     // way a diagnostic at the call, never a crash.
@@ -73,7 +78,10 @@ struct InterpreterTests {
 
   @Test func forLoopsWithStepAndInclusiveRanges() {
     let h = Harness()
-    #expect(h.run("let s = 0\nfor i in 0 ..< 10 step 3 { s = s + i }\nprint dec(s)\nfor i in 1 ... 3 { s = s + i }\nprint dec(s)") == nil)
+    #expect(
+      h.run(
+        "let s = 0\nfor i in 0 ..< 10 step 3 { s = s + i }\nprint dec(s)\nfor i in 1 ... 3 { s = s + i }\nprint dec(s)"
+      ) == nil)
     #expect(h.printed == ["18", "24"])
   }
 
@@ -89,13 +97,22 @@ struct InterpreterTests {
   @Test func aLoopToTheTopOfTheRangeEnds() {
     let h = Harness()
     // The last step would pass 2^64: the loop ends instead of wrapping around.
-    #expect(h.run("let n = 0\nfor i in 0xffff_ffff_ffff_fff0 ... 0xffff_ffff_ffff_ffff step 8 { n = n + 1 }\nprint dec(n)") == nil)
+    #expect(
+      h.run(
+        "let n = 0\nfor i in 0xffff_ffff_ffff_fff0 ... 0xffff_ffff_ffff_ffff step 8 { n = n + 1 }\nprint dec(n)"
+      ) == nil)
     #expect(h.printed == ["2"])
   }
 
   @Test(arguments: [
-    ("print 0xffff_ffff_ffff_ffff + 1", "integer overflow: 0xffff_ffff_ffff_ffff + 0x1 does not fit in 64 bits", 7),
-    ("print 0x1_0000_0000 * 0x1_0000_0000", "integer overflow: 0x1_0000_0000 * 0x1_0000_0000 does not fit in 64 bits", 7),
+    (
+      "print 0xffff_ffff_ffff_ffff + 1",
+      "integer overflow: 0xffff_ffff_ffff_ffff + 0x1 does not fit in 64 bits", 7
+    ),
+    (
+      "print 0x1_0000_0000 * 0x1_0000_0000",
+      "integer overflow: 0x1_0000_0000 * 0x1_0000_0000 does not fit in 64 bits", 7
+    ),
     ("print 1 << 64", "integer overflow: 0x1 << 0x40 does not fit in 64 bits", 7),
     ("print 3 << 63", "integer overflow: 0x3 << 0x3f does not fit in 64 bits", 7),
     ("print 1 - 2", "integer underflow: 0x1 - 0x2 is negative", 7),
@@ -111,13 +128,17 @@ struct InterpreterTests {
 
   @Test func stringsJoinWithPlus() {
     let h = Harness()
-    #expect(h.run("print \"va \" + 0x1000 + \" is \" + human(2M), lpad(\"x\", 3) + \"|\", rpad(\"ab\", 4) + \"|\"") == nil)
+    #expect(
+      h.run(
+        "print \"va \" + 0x1000 + \" is \" + human(2M), lpad(\"x\", 3) + \"|\", rpad(\"ab\", 4) + \"|\""
+      ) == nil)
     #expect(h.printed == ["va 0x1000 is 2M   x| ab  |"])
   }
 
   @Test func builtinsCompute() {
     let h = Harness()
-    let src = "print bit(12), mask(47, 12), bits(0xffff_8000_1234_5678, 47, 39), align_up(0x1001, 4k), align_down(0x1fff, 4k), is_aligned(0x2000, 8k), clz(0x8000_0000), min(3, 1, 2), max(3, 1, 2)"
+    let src =
+      "print bit(12), mask(47, 12), bits(0xffff_8000_1234_5678, 47, 39), align_up(0x1001, 4k), align_down(0x1fff, 4k), is_aligned(0x2000, 8k), clz(0x8000_0000), min(3, 1, 2), max(3, 1, 2)"
     #expect(h.run(src) == nil)
     #expect(h.printed == ["0x1000 0xffff_ffff_f000 0x100 0x2000 0x1000 true 32 0x1 0x3"])
   }
@@ -131,7 +152,10 @@ struct InterpreterTests {
 
   @Test func registersAndFieldsReadAndWrite() {
     let h = Harness()
-    #expect(h.run("set tcr_el1.t0sz = 25\nprint dec(tcr_el1.t0sz), va_bits(el1)\nset vtcr_el2.sl0 = 2\nprint vtcr_el2.sl0") == nil)
+    #expect(
+      h.run(
+        "set tcr_el1.t0sz = 25\nprint dec(tcr_el1.t0sz), va_bits(el1)\nset vtcr_el2.sl0 = 2\nprint vtcr_el2.sl0"
+      ) == nil)
     #expect(h.printed == ["25 39", "0x2"])
     let d = h.run("set tcr_el1.t0sz = 64")
     #expect(d?.message == "0x40 does not fit tcr_el1.t0sz (6 bits)")

@@ -25,7 +25,8 @@ struct EndToEndTests {
     let r = try Support.run((json ? ["--json"] : []) + [base + ".mmu"])
     let suffix = json ? ".json" : ""
     let actual = [
-      (suffix + ".out", r.stdout), (suffix + ".err", r.stderr), (suffix + ".status", "\(r.status)\n"),
+      (suffix + ".out", r.stdout), (suffix + ".err", r.stderr),
+      (suffix + ".status", "\(r.status)\n"),
     ]
     for (ext, text) in actual {
       let path = Support.root + "/" + base + ext

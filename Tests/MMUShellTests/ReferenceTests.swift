@@ -15,7 +15,9 @@ struct ReferenceTests {
   }
 
   static let examples: [Example] = {
-    guard let doc = try? String(contentsOfFile: Support.root + "/docs/reference.md", encoding: .utf8) else {
+    guard
+      let doc = try? String(contentsOfFile: Support.root + "/docs/reference.md", encoding: .utf8)
+    else {
       return []
     }
     var out: [Example] = []

@@ -28,7 +28,9 @@ enum Support {
   static func scripts(under folder: String) -> [String] {
     let base = root + "/" + folder
     guard let e = FileManager.default.enumerator(atPath: base) else { return [] }
-    return e.compactMap { $0 as? String }.filter { $0.hasSuffix(".mmu") }.sorted().map { folder + "/" + $0 }
+    return e.compactMap { $0 as? String }.filter { $0.hasSuffix(".mmu") }.sorted().map {
+      folder + "/" + $0
+    }
   }
 
   struct Result {
@@ -38,7 +40,10 @@ enum Support {
   }
 
   /// Runs the real binary with arguments and optional standard input, in `directory`.
-  static func run(_ arguments: [String], stdin: String? = nil, directory: String? = nil, environment: [String: String] = [:]) throws -> Result {
+  static func run(
+    _ arguments: [String], stdin: String? = nil, directory: String? = nil,
+    environment: [String: String] = [:]
+  ) throws -> Result {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: binary)
     p.arguments = arguments
@@ -65,13 +70,16 @@ enum Support {
   }
 
   /// Runs a script in-process (fast); returns the runner and what it printed.
-  static func runInProcess(path: String) -> (status: Int32, output: String, errors: String, runner: Runner) {
+  static func runInProcess(path: String) -> (
+    status: Int32, output: String, errors: String, runner: Runner
+  ) {
     var options = RunOptions()
     options.interpreter.modulePaths = [root + "/stdlib"]
     let out = StringOutput()
     let err = StringOutput()
     let runner = Runner(options: options, output: out, errors: err)
-    let bytes = (try? Data(contentsOf: URL(fileURLWithPath: root + "/" + path))).map { [UInt8]($0) } ?? []
+    let bytes =
+      (try? Data(contentsOf: URL(fileURLWithPath: root + "/" + path))).map { [UInt8]($0) } ?? []
     let status = runner.runAll([SourceFile(name: path, bytes: bytes)])
     return (status, out.text, err.text, runner)
   }

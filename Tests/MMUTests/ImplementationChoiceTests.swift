@@ -57,7 +57,9 @@ struct ImplementationChoiceTests {
     // Stage 1 Device-nGnRnE (0x00); stage 2 with FWB MemAttr 0b011 = Device-GRE (0x0c).
     let s1 = MemoryAttributes(mair: 0x00, shareability: .outer)
     // KVM: the more restrictive of the two Device types (§6.4, §6.3).
-    #expect(MemoryAttributes.combine(stage1: s1, stage2: 0b011, s2Shareability: .outer, fwb: true).mair == 0x00)
+    #expect(
+      MemoryAttributes.combine(stage1: s1, stage2: 0b011, s2Shareability: .outer, fwb: true).mair
+        == 0x00)
     // QEMU: the stage-2 type is forced.
     #expect(
       MemoryAttributes.combine(
