@@ -33,7 +33,7 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(
-      name: "mmush-bench", dependencies: ["MMU", "MMUScript", "MMUShell"],
+      name: "mmush-bench", dependencies: ["MMU", "MMUSyntax", "MMUScript", "MMUShell"],
       path: "Benchmarks/MMUBench"),
     .testTarget(name: "MMUTests", dependencies: ["MMU"]),
     .testTarget(name: "MMUSyntaxTests", dependencies: ["MMUSyntax"]),
