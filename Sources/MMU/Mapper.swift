@@ -51,6 +51,8 @@ public enum MapError: Error, Equatable, Sendable {
   case levelNotAllowed(level: Int, granule: Granule)
   case notAlignedForLevel(level: Int, blockSize: UInt64)
   case poolExhausted(needed: Int, available: Int)
+  /// The tables needed would pass the simulated memory budget (`PhysicalMemory.pageBudget`).
+  case memoryBudget(neededPages: Int, availablePages: Int)
   case attribute(AttributeError)
   case memory(MemoryError)
   case unmappedTable(address: UInt64)
@@ -140,6 +142,9 @@ public struct Mapper {
       (min(hi, base &+ ((UInt64(geometry.granule.entriesPerTable) << UInt64(shift)) &- 1)) &- base)
       >> UInt64(shift)
     var count = 1
+    // Children the range covers whole all need the same subtree (their output addresses share
+    // an alignment), so it is counted once: counting stays cheap for a map of 2^52 bytes.
+    var wholeChild: Int?
     var i = firstIndex
     while i <= lastIndex {
       let input = base &+ (i << UInt64(shift))
@@ -147,10 +152,16 @@ public struct Mapper {
         level: childLevel, inputAddress: input, entryAddress: 0, entryPA: 0, descriptor: 0,
         kind: .invalid, shift: shift)
       if !leafFits(e, va: lo, last: hi, pa: pa &+ (lo &- va), policy: policy) && childLevel < 3 {
-        count += tablesForEmpty(
-          level: childLevel, base: input, lo: lo, hi: hi, va: va, pa: pa, policy: policy)
+        let whole = input >= lo && input &+ (size &- 1) <= hi
+        if whole, let n = wholeChild {
+          count += n
+        } else {
+          let n = tablesForEmpty(
+            level: childLevel, base: input, lo: lo, hi: hi, va: va, pa: pa, policy: policy)
+          if whole { wholeChild = n }
+          count += n
+        }
       }
-      _ = size
       i += 1
     }
     return count
@@ -216,6 +227,7 @@ public struct Mapper {
     }
     let available = Int(space.pool.bytesFree / space.tableBytes)
     guard needed <= available else { throw .poolExhausted(needed: needed, available: available) }
+    try checkMemory(tables: needed)
 
     // Apply.
     var report = MapReport()
@@ -329,6 +341,17 @@ public struct Mapper {
     }
     let available = Int(space.pool.bytesFree / space.tableBytes)
     guard needed <= available else { throw .poolExhausted(needed: needed, available: available) }
+    try checkMemory(tables: needed)
+  }
+
+  /// Throws `memoryBudget` unless the simulated memory can hold `tables` more table pages.
+  func checkMemory(tables: Int) throws(MapError) {
+    let perTable = Int(space.tableBytes / UInt64(PhysicalMemory.pageSize))
+    let (pages, o) = tables.multipliedReportingOverflow(by: perTable)
+    let free = max(0, memory.pageBudget - memory.allocatedPages)
+    guard !o, pages <= free else {
+      throw .memoryBudget(neededPages: o ? Int.max : pages, availablePages: free)
+    }
   }
 
   /// Tables that splitting the block at `level` covering `base` takes: one, plus those of

@@ -93,6 +93,9 @@ extension Interpreter {
     case .poolExhausted(let needed, let available):
       return
         "the table pool is exhausted: this needs \(needed) more table page\(needed == 1 ? "" : "s"), \(available) free"
+    case .memoryBudget(let needed, let available):
+      return
+        "the memory budget is exhausted: this needs \(needed) more 4K pages for tables (\(ViewWords.size(UInt64(needed) &* 4096))), \(available) free (--max-memory raises the budget)"
     case .attribute(let a):
       switch a {
       case .noMAIREntry(let t, let mair):
@@ -115,7 +118,7 @@ extension Interpreter {
         "a \(size)-byte access at \(formatter.hex(a)) is not naturally aligned (or not 1, 2, 4 or 8 bytes)"
     case .budgetExceeded(let pages):
       return
-        "simulated memory budget of \(pages) pages (\(Builtins.human(UInt64(pages) * 4096))) exhausted"
+        "simulated memory budget of \(pages) pages (\(Builtins.human(UInt64(pages) &* 4096))) exhausted (--max-memory raises it)"
     case .file(let path, let reason): return "\(path): \(reason)"
     }
   }
