@@ -82,8 +82,23 @@ public final class PhysicalMemory {
     return fileRegions.isEmpty ? nil : filePage(pa)
   }
 
+  /// The file region holding `pa`. Regions are kept sorted by base and never overlap, so a
+  /// binary search finds it however many files a script loads.
   private func fileRegion(containing pa: UInt64) -> Int? {
-    fileRegions.firstIndex { pa >= $0.base && pa - $0.base < $0.length }
+    let i = fileRegionsStarting(before: pa &+ 1)
+    guard i > 0, pa - fileRegions[i - 1].base < fileRegions[i - 1].length else { return nil }
+    return i - 1
+  }
+
+  /// How many file regions start below `address` (those before it in sorted order).
+  private func fileRegionsStarting(before address: UInt64) -> Int {
+    var lo = 0
+    var hi = fileRegions.count
+    while lo < hi {
+      let mid = (lo + hi) / 2
+      if fileRegions[mid].base < address { lo = mid + 1 } else { hi = mid }
+    }
+    return lo
   }
 
   /// A page of a file mapping, entered into the hash on first touch.
@@ -275,7 +290,8 @@ public final class PhysicalMemory {
   @discardableResult
   public func mapFile(at pa: UInt64, path: String) throws(MemoryError) -> UInt64 {
     guard pa & 0xfff == 0 else { throw .badAccess(address: pa, size: Self.pageSize) }
-    let fd = open(path, O_RDONLY)
+    // Non-blocking: a FIFO's open would otherwise wait for a writer (it is refused below).
+    let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
     guard fd >= 0 else { throw .file(path: path, reason: String(cString: strerror(errno))) }
     defer { close(fd) }
     var st = stat()
@@ -290,17 +306,33 @@ public final class PhysicalMemory {
     let (end, o) = pa.addingReportingOverflow(size)
     guard !o, end <= Self.addressLimit else { throw .outOfRange(address: pa) }
     let length = (size + 0xfff) & ~0xfff
-    var a = pa
-    while a < pa + length {
-      if pagePointer(a) != nil {
+    // The last file starting below the end is the only one that can overlap.
+    let slot = fileRegionsStarting(before: pa + length)
+    if slot > 0, fileRegions[slot - 1].base + fileRegions[slot - 1].length > pa {
+      let r = fileRegions[slot - 1]
+      throw .file(
+        path: path, reason: "PA \(max(pa, r.base)) is already backed; load into unused memory")
+    }
+    // Pages already written in the range: looked up one by one, or, for a range larger than
+    // the page table (a huge sparse file), found by scanning the table, so the check costs
+    // no more than the memory in use.
+    let first = pa >> 12
+    let past = (pa + length) >> 12
+    if past - first <= UInt64(capacity) {
+      for pfn in first..<past where pagePointer(pfn << 12) != nil {
+        throw .file(
+          path: path, reason: "PA \(pfn << 12) is already backed; load into unused memory")
+      }
+    } else {
+      for i in 0..<capacity where keys[i] != 0 && keys[i] - 1 >= first && keys[i] - 1 < past {
+        let a = (keys[i] - 1) << 12
         throw .file(path: path, reason: "PA \(a) is already backed; load into unused memory")
       }
-      a += 0x1000
     }
     guard let host = mmap(nil, Int(length), PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0),
       host != MAP_FAILED
     else { throw .file(path: path, reason: String(cString: strerror(errno))) }
-    fileRegions.append((pa, length, host))
+    fileRegions.insert((pa, length, host), at: slot)
     return size
   }
 }
