@@ -1,3 +1,5 @@
+import CSupport
+
 #if canImport(Glibc)
   import Glibc
 #endif
@@ -15,6 +17,9 @@ enum LargeStack {
   }
 
   static func run(_ body: @escaping () -> Void) {
+    // Already on a stack this large (a fuzzer or server running many scripts on one big
+    // thread): run here, saving a thread and a 512 MiB reservation per run.
+    if stackLeft() >= bytes - (1 << 20) { return body() }
     var attr = pthread_attr_t()
     pthread_attr_init(&attr)
     defer { pthread_attr_destroy(&attr) }
@@ -34,5 +39,17 @@ enum LargeStack {
       return
     }
     pthread_join(thread, nil)
+  }
+
+  /// Bytes of stack left below the caller on the current thread (0 when unknown).
+  @inline(never)
+  static func stackLeft() -> Int {
+    var low: UnsafeMutableRawPointer?
+    var size = 0
+    guard mmush_stack_bounds(&low, &size) == 0, let low else { return 0 }
+    var marker: UInt8 = 0
+    let here = withUnsafeMutablePointer(to: &marker) { UInt(bitPattern: $0) }
+    let bottom = UInt(bitPattern: low)
+    return here > bottom ? Int(here - bottom) : 0
   }
 }
