@@ -11,14 +11,17 @@ enum FileIO {
 
   static func reason() -> String { String(cString: strerror(errno)) }
 
-  /// The file's bytes, refusing files larger than `limit`.
+  /// The largest script `mmush` runs, `include`s or `import`s.
+  static let scriptLimit = 64 << 20
+
+  /// The file's bytes, refusing files larger than `limit` and anything but a regular file.
+  /// The open does not block, so a FIFO planted where a script reads cannot hang the run.
   static func readBytes(_ path: String, limit: Int = 16 << 20) throws -> [UInt8] {
-    guard let f = fopen(path, "rb") else {
-      throw Failure(message: "cannot read \(path): \(reason())")
-    }
-    defer { fclose(f) }
+    let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+    guard fd >= 0 else { throw Failure(message: "cannot read \(path): \(reason())") }
+    defer { close(fd) }
     var st = stat()
-    guard fstat(fileno(f), &st) == 0 else {
+    guard fstat(fd, &st) == 0 else {
       throw Failure(message: "cannot read \(path): \(reason())")
     }
     guard (st.st_mode & S_IFMT) == S_IFREG else {
@@ -30,21 +33,57 @@ enum FileIO {
     var out: [UInt8] = []
     var buffer = [UInt8](repeating: 0, count: 65536)
     while true {
-      let n = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, 65536, f) }
-      if n > 0 { out.append(contentsOf: buffer[0..<n]) }
-      if n < 65536 { break }
+      let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, 65536) }
+      if n < 0 && errno == EINTR { continue }
+      guard n >= 0 else { throw Failure(message: "cannot read \(path): \(reason())") }
+      if n == 0 { break }
+      out.append(contentsOf: buffer[0..<n])
+      // A file in /proc says it is empty and is not: the size is checked as it is read.
       if out.count > limit { throw Failure(message: "\(path) is larger than \(limit >> 20) MiB") }
     }
     return out
   }
 
+  /// Writes a whole file. The path is one `PathPolicy` returned; this refuses anything the
+  /// policy could not see: a symlink at the last component (planted or swapped in since the
+  /// check), a FIFO or device (whose open could block), and a file with other hard links
+  /// (truncating it would change the file it is linked to, possibly outside the folder).
   static func writeBytes(_ path: String, _ bytes: [UInt8]) throws {
-    guard let f = fopen(path, "wb") else {
+    let fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0o644)
+    guard fd >= 0 else {
+      if errno == ELOOP {
+        throw Failure(message: "cannot write \(path): it is a symbolic link")
+      }
+      if errno == ENXIO {
+        throw Failure(message: "cannot write \(path): it is not a regular file (a FIFO)")
+      }
       throw Failure(message: "cannot write \(path): \(reason())")
     }
-    defer { fclose(f) }
-    let n = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, bytes.count, f) }
-    guard n == bytes.count else { throw Failure(message: "cannot write \(path): \(reason())") }
+    defer { close(fd) }
+    var st = stat()
+    guard fstat(fd, &st) == 0 else { throw Failure(message: "cannot write \(path): \(reason())") }
+    guard (st.st_mode & S_IFMT) == S_IFREG else {
+      throw Failure(message: "cannot write \(path): it is not a regular file")
+    }
+    guard st.st_nlink <= 1 else {
+      throw Failure(message: "cannot write \(path): it has other hard links")
+    }
+    guard ftruncate(fd, 0) == 0 else {
+      throw Failure(message: "cannot write \(path): \(reason())")
+    }
+    var done = 0
+    while done < bytes.count {
+      let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + done, bytes.count - done) }
+      if n < 0 && errno == EINTR { continue }
+      guard n > 0 else { throw Failure(message: "cannot write \(path): \(reason())") }
+      done += n
+    }
+  }
+
+  /// Whether `path` itself (not what it points to) is a symbolic link.
+  static func isSymlink(_ path: String) -> Bool {
+    var st = stat()
+    return lstat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFLNK
   }
 
   static func isDirectory(_ path: String) -> Bool {
@@ -60,7 +99,7 @@ enum FileIO {
   static func currentDirectory() -> String {
     var buf = [CChar](repeating: 0, count: 4096)
     guard getcwd(&buf, buf.count) != nil else { return "." }
-    return String(cString: buf)
+    return buf.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
   }
 
   /// The canonical absolute path (symlinks resolved), or nil if it does not exist.

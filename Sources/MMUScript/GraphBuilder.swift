@@ -230,12 +230,15 @@ enum GraphBuilder {
 
   /// Where `dot` is: $MMUSH_DOT when set (a path; one that is not an executable file means
   /// "not installed", which is how tests simulate a machine without Graphviz), else each
-  /// folder of $PATH, then the usual places.
+  /// absolute folder of $PATH, then the usual places. A relative $PATH entry (`.`) is
+  /// skipped: a script's folder could otherwise bring its own `dot` to run.
   static func findDot(environment: (String) -> String? = GraphBuilder.environment) -> String? {
     func executable(_ p: String) -> Bool { FileIO.isFile(p) && access(p, X_OK) == 0 }
     if let forced = environment("MMUSH_DOT") { return executable(forced) ? forced : nil }
     let folders =
-      (environment("PATH") ?? "").split(separator: ":").map(String.init)
+      (environment("PATH") ?? "").split(separator: ":").map(String.init).filter {
+        $0.hasPrefix("/")
+      }
       + ["/usr/bin", "/usr/local/bin", "/bin"]
     return folders.map { $0 + "/dot" }.first(where: executable)
   }

@@ -112,8 +112,8 @@ extension Interpreter {
     }
     let x = try evaluate(a)
     let y = try evaluate(b)
-    if op == .add, case .string(let s) = x { return .string(s + formatter.format(y)) }
-    if op == .add, case .string(let s) = y { return .string(formatter.format(x) + s) }
+    if op == .add, case .string(let s) = x { return try joined(s, formatter.format(y), range) }
+    if op == .add, case .string(let s) = y { return try joined(formatter.format(x), s, range) }
     if op == .equal || op == .notEqual {
       let same: Bool
       switch (x, y) {
@@ -186,6 +186,18 @@ extension Interpreter {
     default:
       throw Diagnostic.error("operator \(op.rawValue) is not supported here", at: range)
     }
+  }
+
+  /// `a + b` for strings, refusing to build one longer than `maxStringBytes` (doubling a
+  /// string in a loop would otherwise exhaust the host's memory in a few dozen steps).
+  func joined(_ a: String, _ b: String, _ range: SourceRange) throws -> Value {
+    let n = a.utf8.count + b.utf8.count
+    guard n <= InterpreterOptions.maxStringBytes else {
+      throw Diagnostic.error(
+        "string too long: \(n) bytes (the limit is \(InterpreterOptions.maxStringBytes >> 20) MiB)",
+        at: range)
+    }
+    return .string(a + b)
   }
 
   // MARK: Conversions

@@ -12,6 +12,10 @@ extension Interpreter {
     case .cpu(let s): try executeCPU(s)
     case .onCPU(let s):
       let n = try smallInt(s.index, "CPU", in: 0...(machine.cpus.count - 1))
+      guard machine.cpus[n].online else {
+        throw Diagnostic.error(
+          "cpu\(n) is offline", at: s.index.range, hint: "`cpu \(n) online` first")
+      }
       let saved = machine.currentCPU
       machine.currentCPU = n
       defer { machine.currentCPU = min(saved, machine.cpus.count - 1) }
@@ -89,11 +93,17 @@ extension Interpreter {
         m.cpus.map {
           CPUSummary(
             index: $0.index, el: $0.el, online: $0.online, current: $0.index == m.currentCPU,
-            tlbEntries: $0.tlb.entries.count)
+            tlbEntries: $0.tlb.count)
         })
     case .tlb(let cpuExpr):
       let n =
         try cpuExpr.map { try smallInt($0, "CPU", in: 0...(m.cpus.count - 1)) } ?? m.currentCPU
+      let listed = m.cpus[n].tlb.count + m.cpus[n].tlb.walkCount
+      guard listed <= options.maxOutputItems else {
+        throw Diagnostic.error(
+          "tlb show would list \(listed) entries, more than the output limit of \(options.maxOutputItems)",
+          at: s.range, hint: "raise it with --max-output N, or invalidate with tlbi and dsb")
+      }
       topic = .tlb(tlbSnapshot(cpu: n))
     }
     sink.emit(.show(ShowEvent(topic: topic, range: s.range)))

@@ -23,9 +23,10 @@ extension Interpreter {
 
   func executeMemRead(_ s: MemReadStmt) throws {
     let pa = try integer(s.address)
-    let count = try s.count.map { try smallInt($0, "count", in: 1...options.maxOutputItems) } ?? 1
+    let count =
+      try s.count.map { try smallInt($0, "count", in: 1...max(1, options.maxOutputItems)) } ?? 1
     var values: [UInt64] = []
-    values.reserveCapacity(count)
+    values.reserveCapacity(min(count, 1 << 16))
     for i in 0..<count {
       let (a, o) = pa.addingReportingOverflow(UInt64(i) * 8)
       guard !o else { throw Diagnostic.error("the range passes 2^64", at: s.range) }
@@ -60,7 +61,7 @@ extension Interpreter {
       throw Diagnostic.error("mem save writes at most 256M at a time", at: s.size.range)
     }
     let path = try string(s.file)
-    let target = try PathPolicy(allowed: options.allowWrite).check(path, range: s.file.range)
+    let target = try writePolicy.check(path, range: s.file.range)
     do {
       let bytes = try machine.memory.readBytes(pa, count: Int(size))
       try FileIO.writeBytes(target, bytes)

@@ -290,17 +290,28 @@ extension Interpreter {
     switch name.text {
     case "max_steps":
       let e = try one()
-      options.maxSteps = Int(min(try integer(e), UInt64(Int.max)))
+      options.maxSteps = try limit(e, name.text, ceiling: ceilings.maxSteps, flag: "--max-steps")
+    case "max_depth":
+      let e = try one()
+      options.maxCallDepth = try limit(
+        e, name.text, ceiling: ceilings.maxCallDepth, flag: "--max-depth", minimum: 0)
+    case "max_output":
+      let e = try one()
+      options.maxOutputItems = try limit(
+        e, name.text, ceiling: ceilings.maxOutputItems, flag: "--max-output")
     case "hex_grouping":
       formatter.hexGrouping = try onOff(try one())
-    case "memory_budget":
-      let bytes = try integer(try one())
-      machine.memory.pageBudget = Int(min(bytes / 4096, UInt64(Int.max)))
+    case "max_memory", "memory_budget":
+      let e = try one()
+      let pages = try limit(
+        e, name.text, ceiling: ceilings.memoryPages, flag: "--max-memory", unit: 4096)
+      options.maxMemory = UInt64(pages) * 4096
+      machine.memory.pageBudget = pages
     default:
       let knobs = [
         "granule", "va_bits", "pa_bits", "ipa_bits", "el", "lpa2", "vhe", "stage2", "table_pool",
-        "feature", "tlb_speculative", "strict_barriers", "bbm_check", "max_steps", "hex_grouping",
-        "memory_budget",
+        "feature", "tlb_speculative", "strict_barriers", "bbm_check", "max_steps", "max_depth",
+        "max_memory", "max_output", "hex_grouping", "memory_budget",
       ]
       let registerHint =
         SystemRegister(name: name.text) != nil ? "write `set \(name.text) = VALUE`" : nil
@@ -311,5 +322,25 @@ extension Interpreter {
             "did you mean '\($0)'?"
           })
     }
+  }
+
+  /// A limit a script sets: at least `minimum`, at most what the run started with (in units
+  /// of `unit`: `max_memory` is given in bytes and kept in pages).
+  func limit(
+    _ e: Expr, _ name: String, ceiling: Int, flag: String, minimum: Int = 1, unit: UInt64 = 1
+  ) throws -> Int {
+    let value = try integer(e)
+    let n = Int(min(value / unit, UInt64(Int.max)))
+    let shown = { (v: Int) in unit == 1 ? "\(v)" : Builtins.human(UInt64(v) &* unit) }
+    guard n >= minimum else {
+      throw Diagnostic.error(
+        "\(name) must be at least \(shown(minimum))", at: e.range)
+    }
+    guard n <= ceiling else {
+      throw Diagnostic.error(
+        "\(name) cannot be raised above \(shown(ceiling)), the limit this run was started with",
+        at: e.range, hint: "start mmush with \(flag) to allow more")
+    }
+    return n
   }
 }

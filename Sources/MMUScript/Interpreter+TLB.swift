@@ -14,12 +14,24 @@ extension Interpreter {
     }
     let level = try s.level.map { try smallInt($0, "level", in: -1...3) }
     let xt = try s.xt.map { try integer($0) }
+    guard machine.cpu.pendingTLBIs.count < Self.maxPendingTLBIs else {
+      throw Diagnostic.error(
+        "\(Self.maxPendingTLBIs) TLBIs are pending on cpu\(machine.currentCPU): the model keeps no more without a DSB",
+        at: s.range, hint: "complete them with `dsb`")
+    }
     do {
-      try machine.tlbi(op, address: address, asid: asid, level: level, xt: xt, cpu: machine.cpu)
+      let report = try machine.tlbi(
+        op, address: address, asid: asid, level: level, xt: xt, cpu: machine.cpu)
+      // Issuing scans the TLB of every CPU it reaches.
+      addWork(report.targets.count + tlbEntries / 8)
     } catch {
       throw Diagnostic.error(describe(error), at: s.range)
     }
   }
+
+  /// TLBIs one CPU may have issued that no DSB has completed (Linux issues at most 512 before
+  /// its DSB; a loop without one would otherwise slow every later access).
+  static let maxPendingTLBIs = 1024
 
   func describe(_ e: TLBIError) -> String {
     switch e {
@@ -39,7 +51,11 @@ extension Interpreter {
     guard let d = MMU.BarrierDomain(rawValue: s.domain.rawValue) else {
       throw Diagnostic.error("unknown barrier option '\(s.domain.rawValue)'", at: s.range)
     }
-    for w in machine.dsb(d, cpu: machine.cpu).warnings { warnModel(w, at: s.range) }
+    let entries = tlbEntries
+    let report = machine.dsb(d, cpu: machine.cpu)
+    // Each TLBI it completes scans the TLBs it reaches.
+    addWork(report.completed.count * (1 + entries / 8))
+    for w in report.warnings { warnModel(w, at: s.range) }
   }
 
   func executeISB(_ s: ISBStmt) throws {

@@ -151,7 +151,7 @@ extension Interpreter {
   func executeGraph(_ s: GraphStmt) throws {
     let sp = try space(s.space, range: s.range)
     let path = try string(s.file)
-    let target = try PathPolicy(allowed: options.allowWrite).check(path, range: s.file.range)
+    let target = try writePolicy.check(path, range: s.file.range)
     let format: String
     if target.hasSuffix(".dot") || target.hasSuffix(".gv") {
       format = "dot"
@@ -174,7 +174,7 @@ extension Interpreter {
         try FileIO.writeBytes(target, Array(graph.text.utf8))
       } else {
         // The source beside the image is checked too: it could be a symlink leading out.
-        let source = try PathPolicy(allowed: options.allowWrite).check(
+        let source = try writePolicy.check(
           String(path.dropLast(4)) + ".dot", range: s.file.range)
         try FileIO.writeBytes(source, Array(graph.text.utf8))
         event.dotPath = String(path.dropLast(4)) + ".dot"

@@ -2,20 +2,35 @@ import MMU
 import MMUSyntax
 
 /// Limits and paths of a run, set from the command line or with `set`.
+///
+/// The limits bound what any script can cost: statements executed, procedure nesting,
+/// simulated memory, and the entries one command lists. A script may lower them with `set`
+/// and raise them again up to the values the run started with (the command line's), never
+/// beyond: a stranger's script cannot lift the limits it is run under.
 public struct InterpreterOptions: Sendable {
   /// Statements (and loop iterations) a run may execute before it stops with an error.
   public var maxSteps = 50_000_000
   /// Nested procedure calls.
   public var maxCallDepth = 200
+  /// Bytes of simulated memory (table pages and written pages, 4K each) a run may allocate.
+  public var maxMemory: UInt64 = 1 << 30
   /// Where `import` looks, in order: the stdlib folder, $MMUSH_PATH, -I folders.
   public var modulePaths: [String] = []
   /// Folders beyond the current directory that scripts may write into.
   public var allowWrite: [String] = []
+  /// Refuse every file write (`mem save`, `graph`): the fuzzers run scripts this way.
+  public var forbidWrites = false
   /// Stop at the first failed assertion.
   public var stopOnFailure = false
   /// Entries a listing (`mem read count`, `dump`) may produce.
   public var maxOutputItems = 1_000_000
   public init() {}
+
+  /// `maxMemory` in 4K pages, the unit of `PhysicalMemory.pageBudget`.
+  public var memoryPages: Int { Int(min(maxMemory / 4096, UInt64(Int.max))) }
+
+  /// The longest string a script may build (`+`); literals are bounded by the script's size.
+  public static let maxStringBytes = 16 << 20
 }
 
 /// Thrown to end a run early after `--stop-on-failure`.
@@ -32,6 +47,8 @@ public final class Interpreter {
   public private(set) var machine: Machine
   public let sink: EventSink
   public var options: InterpreterOptions
+  /// The options the run started with: `set` may not raise a limit beyond them.
+  public let ceilings: InterpreterOptions
   public var formatter = ValueFormatter()
   /// Global variables: top-level `let`s of scripts and modules.
   var globals: [String: Value] = [:]
@@ -62,8 +79,9 @@ public final class Interpreter {
 
   public init(options: InterpreterOptions = InterpreterOptions(), sink: EventSink) {
     self.options = options
+    self.ceilings = options
     self.sink = sink
-    self.machine = Machine()
+    self.machine = Machine(memory: PhysicalMemory(pageBudget: options.memoryPages))
   }
 
   public var variables: [String] { Array(Set(globals.keys).union(locals.map(\.name))).sorted() }
@@ -71,7 +89,7 @@ public final class Interpreter {
 
   /// `reset`: a fresh machine; variables and procedures are kept.
   public func resetMachine() {
-    machine = Machine()
+    machine = Machine(memory: PhysicalMemory(pageBudget: options.memoryPages))
     currentSpace = nil
   }
 
@@ -124,11 +142,47 @@ public final class Interpreter {
     if steps > options.maxSteps {
       throw Diagnostic.error(
         "step limit of \(options.maxSteps) statements reached", at: range,
-        hint: "raise it with --max-steps N or `set max_steps N`")
+        hint: "raise it with --max-steps N")
     }
-    if steps & 0x3ff == 0 && shouldInterrupt() {
-      throw Diagnostic.error("interrupted", at: range)
+    if steps & 0x3ff == 0 {
+      if shouldInterrupt() { throw Diagnostic.error("interrupted", at: range) }
+      try checkTLBMemory(range)
     }
+  }
+
+  /// Counts work a statement did beyond a simple one against the step limit (a broadcast
+  /// TLBI scanning large TLBs, a speculation pass): checked at the next statement.
+  func addWork(_ units: Int) {
+    steps = steps > Int.max - units ? Int.max - 1 : steps + max(0, units)
+  }
+
+  /// Leaf and walk-cache entries in every CPU's TLB.
+  var tlbEntries: Int { machine.cpus.reduce(0) { $0 + $1.tlb.count + $1.tlb.walkCount } }
+
+  /// Host bytes one TLB or walk-cache entry is charged against the memory budget.
+  static let tlbEntryCost = 512
+
+  /// TLB entries live in host memory too: every walk may fill one, so a long loop of walks
+  /// over a large mapping is stopped (checked every 1024 steps) before its TLBs outgrow the
+  /// memory budget.
+  func checkTLBMemory(_ range: SourceRange) throws {
+    let entries = tlbEntries
+    let allowed = Int(min(options.maxMemory, UInt64(Int.max))) / Self.tlbEntryCost
+    guard entries > allowed else { return }
+    throw Diagnostic.error(
+      "the TLBs hold \(entries) entries, more than the memory budget allows (\(allowed))",
+      at: range, hint: "invalidate them with tlbi and dsb, or raise --max-memory")
+  }
+
+  /// Counts `n` statements' worth of work done inside one statement (parsing a file).
+  func charge(_ n: Int, _ range: SourceRange) throws {
+    steps += max(0, n - 1)
+    try step(range)
+  }
+
+  /// Where this run may write files.
+  var writePolicy: PathPolicy {
+    PathPolicy(allowed: options.allowWrite, forbidden: options.forbidWrites)
   }
 
   func lookupVariable(_ name: String) -> Value? {
@@ -263,7 +317,8 @@ public final class Interpreter {
       try checkStack(range)
       guard callDepth < options.maxCallDepth else {
         throw Diagnostic.error(
-          "recursion deeper than \(options.maxCallDepth) calls in '\(callee.text)'", at: range)
+          "recursion deeper than \(options.maxCallDepth) calls in '\(callee.text)'", at: range,
+          hint: "raise it with --max-depth N")
       }
       callDepth += 1
       // A procedure sees globals and its parameters, not its caller's locals.

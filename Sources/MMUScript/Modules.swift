@@ -49,9 +49,14 @@ extension Interpreter {
       throw Diagnostic.error("files nested more than 64 deep", at: range)
     }
     let bytes: [UInt8]
-    do { bytes = try FileIO.readBytes(path) } catch let e as FileIO.Failure {
+    do { bytes = try FileIO.readBytes(path, limit: FileIO.scriptLimit) } catch let e
+      as FileIO.Failure
+    {
       throw Diagnostic.error(e.message, at: range)
     }
+    // Reading and parsing costs steps too (a step per 16 bytes), so a loop that includes a
+    // large file over and over ends at the step limit instead of running for hours.
+    try charge(bytes.count / 16, range)
     let file = SourceFile(name: path, bytes: bytes)
     sources[path] = file
     let stmts = try parse(file)

@@ -14,7 +14,11 @@ extension Interpreter {
   /// at any time: cache them on every online CPU before the tables change.
   func speculateBeforeTableChange() {
     guard machine.options.tlbSpeculative else { return }
-    for c in machine.onlineCPUs { _ = machine.speculateTranslations(cpu: c) }
+    for c in machine.onlineCPUs {
+      _ = machine.speculateTranslations(cpu: c)
+      // A pass walks every leaf it reaches (bounded per range), each now in the TLB.
+      addWork(1 + min(c.tlb.count, 5 * Machine.speculationLeafLimit))
+    }
   }
 
   func tlbSnapshot(cpu n: Int) -> TLBSnapshot {

@@ -40,6 +40,19 @@ struct MMUSh: ParsableCommand {
   @Option(name: .customLong("max-steps"), help: "Statements a run may execute (default 50000000).")
   var maxSteps: Int?
 
+  @Option(name: .customLong("max-depth"), help: "Nested procedure calls (default 200).")
+  var maxDepth: Int?
+
+  @Option(
+    name: .customLong("max-memory"),
+    help: "Simulated memory a run may allocate, e.g. 64M or 4G (default 1G).")
+  var maxMemory: String?
+
+  @Option(
+    name: .customLong("max-output"),
+    help: "Entries one command may list: mem read count, dump rows (default 1000000).")
+  var maxOutput: Int?
+
   @Option(
     name: .customLong("allow-write"), help: "A folder scripts may also write into (repeatable).")
   var allowWrite: [String] = []
@@ -54,9 +67,42 @@ struct MMUSh: ParsableCommand {
     o.color = !noColor && getenv("NO_COLOR") == nil && isatty(STDOUT_FILENO) == 1 && !json
     o.interpreter.stopOnFailure = stopOnFailure
     if let maxSteps { o.interpreter.maxSteps = max(1, maxSteps) }
+    if let maxDepth { o.interpreter.maxCallDepth = maxDepth }
+    if let maxOutput { o.interpreter.maxOutputItems = maxOutput }
+    if let maxMemory, let bytes = Self.size(maxMemory) { o.interpreter.maxMemory = bytes }
     o.interpreter.allowWrite = allowWrite
     o.interpreter.modulePaths = Interpreter.defaultModulePaths(includes: includes)
     return o
+  }
+
+  mutating func validate() throws {
+    if let maxSteps, maxSteps < 1 { throw ValidationError("--max-steps must be at least 1") }
+    if let maxDepth, !(0...1_000_000).contains(maxDepth) {
+      throw ValidationError("--max-depth must be 0...1000000")
+    }
+    if let maxOutput, !(1...100_000_000).contains(maxOutput) {
+      throw ValidationError("--max-output must be 1...100000000")
+    }
+    if let maxMemory {
+      guard let bytes = Self.size(maxMemory), bytes >= 4096, bytes <= 1 << 52 else {
+        throw ValidationError(
+          "--max-memory takes a size from 4K to 4P, such as 65536, 64M or 4G (not '\(maxMemory)')")
+      }
+    }
+  }
+
+  /// A size as the language writes it: decimal or 0x hex, then an optional K M G T P.
+  static func size(_ text: String) -> UInt64? {
+    var digits = Substring(text.lowercased())
+    var shift: UInt64 = 0
+    if let last = digits.last, let i = ["k", "m", "g", "t", "p"].firstIndex(of: last) {
+      shift = UInt64(10 * (i + 1))
+      digits = digits.dropLast()
+    }
+    let value =
+      digits.hasPrefix("0x") ? UInt64(digits.dropFirst(2), radix: 16) : UInt64(digits, radix: 10)
+    guard let value, value <= (UInt64.max >> shift) else { return nil }
+    return value << shift
   }
 
   func run() throws {
@@ -64,34 +110,41 @@ struct MMUSh: ParsableCommand {
     if let command { files.append(SourceFile(name: "-c", text: command)) }
     for path in scripts {
       if path == "-" {
-        files.append(SourceFile(name: "<stdin>", bytes: readAll(stdin)))
+        files.append(SourceFile(name: "<stdin>", bytes: try readAll(stdin, name: "<stdin>")))
         continue
       }
       guard let f = fopen(path, "rb") else {
         FileHandleErr.write("mmush: cannot open \(path): \(String(cString: strerror(errno)))\n")
         throw ExitCode(2)
       }
-      files.append(SourceFile(name: path, bytes: readAll(f)))
-      fclose(f)
+      defer { fclose(f) }
+      files.append(SourceFile(name: path, bytes: try readAll(f, name: path)))
     }
     if files.isEmpty {
       if isatty(STDIN_FILENO) == 1 {
         let code = REPLDriver(options: runOptions()).run()
         throw ExitCode(code)
       }
-      files.append(SourceFile(name: "<stdin>", bytes: readAll(stdin)))
+      files.append(SourceFile(name: "<stdin>", bytes: try readAll(stdin, name: "<stdin>")))
     }
     let runner = Runner(options: runOptions())
     let status = runner.runAll(files)
     if status != 0 { throw ExitCode(status) }
   }
 
-  func readAll(_ f: UnsafeMutablePointer<FILE>) -> [UInt8] {
+  /// The whole stream, up to the 64 MiB a script may have: an endless input (`mmush - <
+  /// /dev/zero`) is a usage error, not a host out of memory.
+  func readAll(_ f: UnsafeMutablePointer<FILE>, name: String) throws -> [UInt8] {
+    let limit = 64 << 20
     var out: [UInt8] = []
     var buffer = [UInt8](repeating: 0, count: 65536)
     while true {
       let n = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, 65536, f) }
       if n > 0 { out.append(contentsOf: buffer[0..<n]) }
+      if out.count > limit {
+        FileHandleErr.write("mmush: \(name) is larger than \(limit >> 20) MiB\n")
+        throw ExitCode(2)
+      }
       if n < 65536 { break }
     }
     return out
