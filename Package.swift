@@ -32,6 +32,13 @@ let package = Package(
         "MMUShell", "LineEditor",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
+    // libFuzzer's LLVMFuzzerRunDriver, declared for the fuzz harness (a header, no code).
+    .target(name: "CFuzzerDriver"),
+    // The fuzz targets (Fuzz/run.sh builds them with -sanitize=fuzzer); a plain build makes
+    // a corpus replayer that the tests run over the seeds and every crash input kept.
+    .executableTarget(
+      name: "MMUFuzz", dependencies: ["MMU", "MMUSyntax", "MMUScript", "MMUShell", "CFuzzerDriver"]
+    ),
     .executableTarget(
       name: "mmush-bench", dependencies: ["MMU", "MMUSyntax", "MMUScript", "MMUShell"],
       path: "Benchmarks/MMUBench"),

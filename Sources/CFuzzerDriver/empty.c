@@ -1,0 +1,1 @@
+// CFuzzerDriver is a header: SwiftPM wants one source file per C target.
