@@ -2,6 +2,7 @@
 // `createSpace`, tables from `Mapper`, base registers from `switchTable`.
 
 import MMU
+
 #if canImport(Glibc)
   @preconcurrency import Glibc
 #endif
@@ -93,8 +94,10 @@ struct Stage1Fixture {
   var mapper: Mapper { Mapper(space: space, memory: machine.memory, mair: RegisterDefaults.mair) }
 
   @discardableResult
-  func map(va: UInt64, pa: UInt64, size: UInt64, policy: LeafPolicy = .pages,
-           attributes: MapAttributes = MapAttributes()) -> MapReport {
+  func map(
+    va: UInt64, pa: UInt64, size: UInt64, policy: LeafPolicy = .pages,
+    attributes: MapAttributes = MapAttributes()
+  ) -> MapReport {
     let m = mapper
     return must("map") { () throws(MapError) in
       try m.map(va: va, pa: pa, size: size, attributes: attributes, policy: policy)

@@ -90,7 +90,7 @@ struct RunConfig {
 /// operations it made; costs are divided by it and scaled by `scale` (1 for ns, 1e-3 for µs,
 /// 1e-6 for ms).
 func measure(
-  _ config: RunConfig, scale: Double = 1, prepare: () -> Void = {}, _ body: () -> Int
+  _ config: RunConfig, scale: Double = 1, prepare: () -> Void = {}, body: () -> Int
 ) -> (cpu: [Double], wall: [Double]) {
   for _ in 0..<config.warmup {
     prepare()
@@ -181,7 +181,9 @@ func printTable(_ results: [Measurement], header: [(String, String)]) {
     print("\(r.name): " + r.notes.map { "\($0.0) \($0.1)" }.joined(separator: "; "))
   }
   print("")
-  print("Times are \(results.contains { $0.clock == "wall" } ? "process CPU time per operation (startup: wall time per process)" : "process CPU time per operation"); min/median/max over batches.")
+  print(
+    "Times are \(results.contains { $0.clock == "wall" } ? "process CPU time per operation (startup: wall time per process)" : "process CPU time per operation"); min/median/max over batches."
+  )
 }
 
 func jsonString(_ s: String) -> String {
@@ -313,4 +315,31 @@ func procStatusKiB(_ field: String) -> Int {
     }
   }
   return 0
+}
+
+/// Runs `body` on a thread with a 1 GiB stack and waits for it. The interpreter then runs
+/// scripts on the calling thread (it moves to a 512 MiB stack of its own otherwise), so a
+/// timed script batch creates no thread and callgrind's --toggle-collect sees its work.
+func runOnLargeStack(_ body: @escaping @Sendable () -> Void) {
+  final class Job: @unchecked Sendable {
+    let body: @Sendable () -> Void
+    init(_ body: @escaping @Sendable () -> Void) { self.body = body }
+  }
+  var attr = pthread_attr_t()
+  pthread_attr_init(&attr)
+  defer { pthread_attr_destroy(&attr) }
+  pthread_attr_setstacksize(&attr, 1 << 30)
+  let job = Unmanaged.passRetained(Job(body))
+  var thread = pthread_t()
+  let rc = pthread_create(
+    &thread, &attr,
+    { raw in
+      Unmanaged<Job>.fromOpaque(raw!).takeRetainedValue().body()
+      return nil
+    }, job.toOpaque())
+  if rc == 0 {
+    pthread_join(thread, nil)
+  } else {
+    job.takeRetainedValue().body()
+  }
 }

@@ -1,13 +1,14 @@
 // The scenarios. Each sets up its machine (untimed), checks once that the operation does
 // what it should (a translation, a TLB hit, 24 reads for a nested walk...), then times it.
 
-#if canImport(Glibc)
-  @preconcurrency import Glibc
-#endif
 import MMU
 import MMUScript
 import MMUShell
 import MMUSyntax
+
+#if canImport(Glibc)
+  @preconcurrency import Glibc
+#endif
 
 struct Scenario: Sendable {
   let name: String
@@ -38,13 +39,15 @@ let scenarios: [Scenario] = [
     name: "map-unmap-1m", summary: "map then unmap (free) 4 GiB as 4K pages: 1,048,576 pages",
     run: mapUnmap),
   Scenario(
-    name: "memory-1m", summary: "peak RSS of a process mapping 4 GiB of 4K pages vs the tables' bytes",
+    name: "memory-1m",
+    summary: "peak RSS of a process mapping 4 GiB of 4K pages vs the tables' bytes",
     run: memoryPeak),
   Scenario(
     name: "map-linear-64g", summary: "64 GiB linear map with the largest blocks, then 1M walks",
     run: mapLinear64G),
   Scenario(
-    name: "dump-1g-4k", summary: "`dump` of 1 GiB of 4K pages plus scattered blocks (Runner, text discarded)",
+    name: "dump-1g-4k",
+    summary: "`dump` of 1 GiB of 4K pages plus scattered blocks (Runner, text discarded)",
     run: dump1G),
   Scenario(
     name: "script-loop", summary: "for i in 0 ..< 1000000 { let x = i * 4K + base }",
@@ -119,7 +122,8 @@ func walk4K48(_ config: RunConfig) -> Measurement {
   f.map(va: walkBase, pa: walkPA, size: mappedSize(config))
   let n = config.ops ?? million
   let vas = randomAddresses(base: walkBase, size: mappedSize(config), count: n)
-  let t = timeWalks("walk-4k-48", f.machine, Stage1Fixture.context, vas, tlb: false, config,
+  let t = timeWalks(
+    "walk-4k-48", f.machine, Stage1Fixture.context, vas, tlb: false, config,
     expectAccesses: 4)
   return walkMeasurement("walk-4k-48", t, ops: n, target: 90)
 }
@@ -145,7 +149,8 @@ func walkNested(_ config: RunConfig) -> Measurement {
   let f = NestedFixture(guestSize: mappedSize(config))
   let n = config.ops ?? million
   let vas = randomAddresses(base: NestedFixture.guestVA, size: mappedSize(config), count: n)
-  let t = timeWalks("walk-nested", f.machine, NestedFixture.context, vas, tlb: false, config,
+  let t = timeWalks(
+    "walk-nested", f.machine, NestedFixture.context, vas, tlb: false, config,
     expectAccesses: 24)
   var m = walkMeasurement("walk-nested", t, ops: n, target: 500)
   m.notes.append(("descriptor reads per walk", "24"))
@@ -161,7 +166,8 @@ func walk64K52(_ config: RunConfig) -> Measurement {
   f.map(va: highVA, pa: highPA, size: mappedSize(config))
   let n = config.ops ?? million
   let vas = randomAddresses(base: highVA, size: mappedSize(config), count: n, pageBits: 16)
-  let t = timeWalks("walk-64k-52", f.machine, Stage1Fixture.context, vas, tlb: false, config,
+  let t = timeWalks(
+    "walk-64k-52", f.machine, Stage1Fixture.context, vas, tlb: false, config,
     expectAccesses: 3)
   var m = walkMeasurement("walk-64k-52", t, ops: n, target: nil)
   m.notes.append(("levels", "3 (1..3), 52-bit PA in bits[15:12]"))
@@ -173,7 +179,8 @@ func walkLPA2(_ config: RunConfig) -> Measurement {
   f.map(va: highVA, pa: highPA, size: mappedSize(config))
   let n = config.ops ?? million
   let vas = randomAddresses(base: highVA, size: mappedSize(config), count: n)
-  let t = timeWalks("walk-lpa2", f.machine, Stage1Fixture.context, vas, tlb: false, config,
+  let t = timeWalks(
+    "walk-lpa2", f.machine, Stage1Fixture.context, vas, tlb: false, config,
     expectAccesses: 5)
   var m = walkMeasurement("walk-lpa2", t, ops: n, target: nil)
   m.notes.append(("levels", "5 (-1..3)"))
@@ -196,22 +203,25 @@ func mapUnmap(_ config: RunConfig) -> Measurement {
   var tables = 0
   var c = config
   if config.batches == RunConfig().batches { c.batches = 5 }
-  let t = measure(c, scale: 1e-6, prepare: { fixture = Stage1Fixture() }) {
-    let f = fixture!
-    let t0 = Clock.cpu()
-    let r = f.map(va: walkBase, pa: walkPA, size: size)
-    let t1 = Clock.cpu()
-    let u = must("unmap") { () throws(MapError) in
-      try f.mapper.unmap(va: walkBase, size: size, free: true)
-    }
-    let t2 = Clock.cpu()
-    mapTimes.append(Double(t1 - t0) / 1e6)
-    unmapTimes.append(Double(t2 - t1) / 1e6)
-    tables = r.tablesAllocated
-    check(r.entriesWritten == Int(size >> 12), "map wrote \(r.entriesWritten) entries")
-    check(u.tablesFreed == r.tablesAllocated, "unmap freed \(u.tablesFreed) of \(r.tablesAllocated)")
-    return 1
-  }
+  let t = measure(
+    c, scale: 1e-6, prepare: { fixture = Stage1Fixture() },
+    body: {
+      let f = fixture!
+      let t0 = Clock.cpu()
+      let r = f.map(va: walkBase, pa: walkPA, size: size)
+      let t1 = Clock.cpu()
+      let u = must("unmap") { () throws(MapError) in
+        try f.mapper.unmap(va: walkBase, size: size, free: true)
+      }
+      let t2 = Clock.cpu()
+      mapTimes.append(Double(t1 - t0) / 1e6)
+      unmapTimes.append(Double(t2 - t1) / 1e6)
+      tables = r.tablesAllocated
+      check(r.entriesWritten == Int(size >> 12), "map wrote \(r.entriesWritten) entries")
+      check(
+        u.tablesFreed == r.tablesAllocated, "unmap freed \(u.tablesFreed) of \(r.tablesAllocated)")
+      return 1
+    })
   fixture = nil
   var m = Measurement(
     name: "map-unmap-1m", per: "map+unmap", unit: "ms", opsPerBatch: 1, samples: t.cpu,
@@ -288,16 +298,19 @@ func mapLinear64G(_ config: RunConfig) -> Measurement {
   var f = Stage1Fixture()
   var c = config
   c.batches = max(3, config.batches)
-  let mt = measure(c, scale: 1e-3, prepare: { f = Stage1Fixture() }) {
-    let t0 = Clock.cpu()
-    let r = f.map(va: va, pa: pa, size: size, policy: .largest)
-    mapTimes.append(Double(Clock.cpu() - t0) / 1e3)
-    check(r.entriesWritten == 64, "64 GiB took \(r.entriesWritten) entries")
-    return 1
-  }
+  let mt = measure(
+    c, scale: 1e-3, prepare: { f = Stage1Fixture() },
+    body: {
+      let t0 = Clock.cpu()
+      let r = f.map(va: va, pa: pa, size: size, policy: .largest)
+      mapTimes.append(Double(Clock.cpu() - t0) / 1e3)
+      check(r.entriesWritten == 64, "64 GiB took \(r.entriesWritten) entries")
+      return 1
+    })
   let n = config.ops ?? million
   let vas = randomAddresses(base: va, size: size, count: n)
-  let t = timeWalks("map-linear-64g", f.machine, Stage1Fixture.context, vas, tlb: false, config,
+  let t = timeWalks(
+    "map-linear-64g", f.machine, Stage1Fixture.context, vas, tlb: false, config,
     expectAccesses: 2)
   var m = walkMeasurement("map-linear-64g", t, ops: n, target: nil)
   m.notes.insert(("map of 64 x 1G blocks", fmt(Stats.median(mt.cpu)) + " us"), at: 0)
@@ -320,7 +333,8 @@ func dumpSetupScript(size: UInt64) -> String {
     s += "map k \(hex(va)) -> \(hex(pa)) size 2M \(i % 2 == 0 ? "rw" : "ro")\n"
   }
   for i in 0..<4 {
-    s += "map k \(hex(0x40_0000_0000 + UInt64(i) * 0x8000_0000)) -> \(hex(0x2_0000_0000 + UInt64(i) * Size.g)) size 1G\n"
+    s +=
+      "map k \(hex(0x40_0000_0000 + UInt64(i) * 0x8000_0000)) -> \(hex(0x2_0000_0000 + UInt64(i) * Size.g)) size 1G\n"
   }
   return s
 }
@@ -372,7 +386,8 @@ func dump1G(_ config: RunConfig) -> Measurement {
   let setup = sp.softwareSetup()
   let scan = measure(config, scale: 1e-6) {
     let runs = must("scan") { () throws(TableScanError) in
-      try sp.leafRuns(from: 0, through: lowMask48, memory: quiet.interpreter.machine.memory,
+      try sp.leafRuns(
+        from: 0, through: lowMask48, memory: quiet.interpreter.machine.memory,
         setup: setup)
     }
     blackHole(runs)
@@ -463,7 +478,9 @@ func scriptWalks(_ config: RunConfig, text: Bool) -> Measurement {
     m.target = 250
     m.targetText = "<= 250 ns"
   }
-  m.notes = [("TLB", "on (hits after the warm-up batch)"), ("TLB entries", "\(it.machine.cpu.tlb.count)")]
+  m.notes = [
+    ("TLB", "on (hits after the warm-up batch)"), ("TLB entries", "\(it.machine.cpu.tlb.count)"),
+  ]
   return m
 }
 
@@ -534,7 +551,8 @@ func tlbiChurn(_ config: RunConfig) -> Measurement {
   func cycle(_ i: Int) {
     let va = walkBase &+ UInt64(i & 63) << 12
     let cpu = machine.cpus[i & 3]
-    _ = try? mapper.map(va: va, pa: walkPA &+ UInt64(i & 1023) << 12, size: 4096, attributes: attrs, policy: .pages)
+    _ = try? mapper.map(
+      va: va, pa: walkPA &+ UInt64(i & 1023) << 12, size: 4096, attributes: attrs, policy: .pages)
     let r = machine.access(cpu: cpu, context: ctx, address: va, access: .read)
     blackHole(r)
     _ = try? mapper.unmap(va: va, size: 4096)
@@ -583,7 +601,8 @@ func scaling(_ config: RunConfig) -> Measurement {
   }
   func lowMask(_ bits: Int) -> UInt64 { bits >= 64 ? .max : (1 << UInt64(bits)) - 1 }
   let sizes: [UInt64] =
-    config.small ? [16 * Size.m, 32 * Size.m, 64 * Size.m] : [256 * Size.m, 512 * Size.m, Size.g, 2 * Size.g]
+    config.small
+    ? [16 * Size.m, 32 * Size.m, 64 * Size.m] : [256 * Size.m, 512 * Size.m, Size.g, 2 * Size.g]
   let bySize = sizes.map { cost(granuleBits: 48, ds: false, size: $0) }
   let one = config.small ? 64 * Size.m : Size.g
   let b39 = cost(granuleBits: 39, ds: false, size: one)

@@ -27,9 +27,9 @@ func usage() -> Never {
   exit(2)
 }
 
-var config = RunConfig()
+nonisolated(unsafe) var config = RunConfig()
 var names: [String] = []
-var json = false
+nonisolated(unsafe) var json = false
 nonisolated(unsafe) var args = CommandLine.arguments.dropFirst()
 func intArgument(_ flag: String) -> Int {
   guard let v = args.popFirst(), let n = Int(v), n >= 0 else {
@@ -66,25 +66,33 @@ while let a = args.popFirst() {
   }
 }
 
-let selected = names.isEmpty ? scenarios : scenarios.filter { names.contains($0.name) }
+nonisolated(unsafe) let selected =
+  names.isEmpty ? scenarios : scenarios.filter { names.contains($0.name) }
 var header: [(String, String)] = [
   ("cpus", "\(sysconf(Int32(_SC_NPROCESSORS_ONLN)))"),
-  ("build", {
-    #if DEBUG
-      return "debug (numbers are meaningless)"
-    #else
-      return "release"
-    #endif
-  }()),
+  (
+    "build",
+    {
+      #if DEBUG
+        return "debug (numbers are meaningless)"
+      #else
+        return "release"
+      #endif
+    }()
+  ),
   ("batches", "\(config.batches)"), ("warmup", "\(config.warmup)"),
 ]
 if config.small { header.append(("fixtures", "small")) }
-var results: [Measurement] = []
-for s in selected {
-  if !json {
-    // Progress on stderr keeps stdout a clean table.
-    fputs("running \(s.name)...\n", stderr)
+nonisolated(unsafe) var results: [Measurement] = []
+
+// On a large stack: see runOnLargeStack.
+runOnLargeStack {
+  for s in selected {
+    if !json {
+      // Progress on stderr keeps stdout a clean table.
+      fputs("running \(s.name)...\n", stderr)
+    }
+    results.append(s.run(config))
   }
-  results.append(s.run(config))
 }
 if json { printJSON(results, header: header) } else { printTable(results, header: header) }

@@ -31,6 +31,7 @@ public struct Geometry: Sendable, Equatable, CustomStringConvertible {
 
   /// Number of levels walked: start level through 3.
   public var levels: Int { 4 - startLevel }
+  @inline(__always)
   public func levelShift(_ level: Int) -> Int { granule.levelShift(level) }
   /// Bits the start level resolves: IA - shift(start).
   public var startIndexBits: Int { inputBits - levelShift(startLevel) }
@@ -43,12 +44,15 @@ public struct Geometry: Sendable, Equatable, CustomStringConvertible {
   public var startTableBytes: UInt64 { UInt64(startEntries) * 8 }
 
   /// Bits of the input address that index `level`: hi...lo.
+  @inline(__always)
   public func indexBits(_ level: Int) -> (hi: Int, lo: Int) {
     let lo = levelShift(level)
     let hi = level == startLevel ? inputBits - 1 : lo + granule.stride - 1
     return (hi, lo)
   }
   /// The index of `address` at `level` (for the start level, across concatenated tables).
+  /// Inlined: the walker calls it once per level.
+  @inline(__always)
   public func index(_ address: UInt64, level: Int) -> Int {
     let (hi, lo) = indexBits(level)
     return Int(truncatingIfNeeded: bitField(address, hi, lo))

@@ -111,6 +111,21 @@ public struct AccessResult: Sendable, Equatable {
     setDetails(conflicting, walkCacheUsed, warnings)
   }
 
+  /// A walk made without the TLB: its outcome is the access's (nothing to compare).
+  @inline(__always)
+  init(notUsed walk: WalkResult) {
+    tlb = .notUsed
+    address = walk.inputAddress
+    accessType = walk.access
+    walkSteps = walk.steps
+    walkAccesses = walk.accesses
+    walkOutcome = nil
+    outcome = walk.outcome
+    accesses = walk.accesses
+    entry = nil
+    details = nil
+  }
+
   /// A hit that made no walk: `walk` is the cached outcome with no steps and no accesses.
   @inline(__always)
   init(
@@ -150,6 +165,8 @@ public final class Machine {
   public var defaultPool: TablePool
   /// Descriptors made invalid by raw writes, awaiting their TLBI (break-before-make check).
   var breaks: [UInt64: BreakRecord] = [:]
+  /// Stage setups of recent walks, reused while the registers are unchanged.
+  let setupMemo = StageSetupMemo()
 
   public static let defaultPoolBase: UInt64 = 0xe000_0000
   public static let defaultPoolSize: UInt64 = 512 << 20
@@ -295,9 +312,8 @@ public final class Machine {
   ) -> AccessResult {
     let walk = Walker.walk(
       memory: memory, registers: c.registers, context: context, address: address,
-      access: access, trace: trace)
-    return AccessResult(
-      tlb: .notUsed, walk: walk, outcome: walk.outcome, accesses: walk.accesses)
+      access: access, trace: trace, setupMemo: setupMemo)
+    return AccessResult(notUsed: walk)
   }
 
   enum AccessMode { case access, probe, fill, speculate }
@@ -376,6 +392,7 @@ public final class Machine {
   ) -> AccessResult {
     let fills = mode != .probe
     var w = Walker(memory: memory, registers: c.registers, trace: trace)
+    w.setupMemo = setupMemo
     let session = WalkSession(
       tlb: c.tlb, vmid: vmid(c), asid: asid(c, regime: context.regime),
       stamp: c.registerGeneration, speculative: mode == .speculate, fills: fills)
@@ -415,6 +432,7 @@ public final class Machine {
     _ c: CPU, _ context: AccessContext, _ address: UInt64, _ access: AccessType, trace: Bool
   ) -> WalkResult {
     var w = Walker(memory: memory, registers: c.registers, trace: trace)
+    w.setupMemo = setupMemo
     w.hardwareUpdates = false
     var steps: [WalkStep] = []
     let outcome = w.translate(context, address, access, steps: &steps)

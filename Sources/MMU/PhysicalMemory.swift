@@ -27,16 +27,19 @@ public final class PhysicalMemory {
   /// Physical addresses are below 2^52 in every configuration the architecture has.
   public static let addressLimit: UInt64 = 1 << 52
 
+  // The model runs on one thread and nothing here calls out while it mutates these, so they
+  // opt out of dynamic exclusivity checks: one would cost more than the descriptor read.
   /// Keys are pfn + 1 (0 marks an empty slot); values are page pointers.
-  private var keys: UnsafeMutablePointer<UInt64>
-  private var pages: UnsafeMutablePointer<UnsafeMutableRawPointer?>
-  private var capacity: Int
+  @exclusivity(unchecked) private var keys: UnsafeMutablePointer<UInt64>
+  @exclusivity(unchecked) private var pages: UnsafeMutablePointer<UnsafeMutableRawPointer?>
+  @exclusivity(unchecked) private var capacity: Int
   /// Pages this object allocated (file-mapped pages are not counted).
   public private(set) var allocatedPages = 0
   private var occupied = 0
   /// The most pages that may be allocated; writes past it fail with `budgetExceeded`.
   public var pageBudget: Int
   /// File mappings: page-aligned base PA, length, host address.
+  @exclusivity(unchecked)
   private var fileRegions: [(base: UInt64, length: UInt64, host: UnsafeMutableRawPointer)] = []
 
   public init(pageBudget: Int = 4 << 20) {

@@ -213,3 +213,86 @@ public enum TranslationSetup {
     Granule.allCases.first { f.implements($0) } ?? .k4
   }
 }
+
+/// The last few successful setups, so that walks under unchanged registers do not derive them
+/// again (without a TLB, deriving the stage-1 setup cost as much as the four descriptor reads
+/// of the walk, and a nested walk derives the stage-2 one five times).
+///
+/// A setup is a function of the registers, the regime, the access and its privilege, and of
+/// the input address only through its bits at and above IA: the range-select bit 55, the
+/// bits that must equal it, the top byte TBI ignores. A stage-2 setup depends on the IPA only
+/// through the check that its bits at and above IA are zero, and not on the access at all
+/// when it succeeds. So an entry answers for another address whose bits [63:IA] are the same,
+/// under registers equal to the ones it was derived from (an array comparison that is one
+/// pointer test while the CPU's register storage is unchanged). Failed setups are not kept:
+/// their checks run again every time.
+final class StageSetupMemo {
+  // Parallel arrays of at most `capacity` entries, scanned in order: a tag (regime, access,
+  // privilege, IA), the address bits above IA, the registers, the setup.
+  @exclusivity(unchecked) private var tags: [UInt64] = []
+  @exclusivity(unchecked) private var tops: [UInt64] = []
+  @exclusivity(unchecked) private var registerFiles: [RegisterFile] = []
+  @exclusivity(unchecked) private var setups: [StageSetup] = []
+  @exclusivity(unchecked) private var next = 0
+  private static let capacity = 4
+
+  init() {}
+
+  @inline(__always)
+  private static func tag(_ regime: Regime, _ access: AccessType, _ unprivileged: Bool) -> UInt64 {
+    UInt64(truncatingIfNeeded: regime.rawValue) | UInt64(truncatingIfNeeded: access.rawValue) << 4
+      | (unprivileged ? 1 << 8 : 0)
+  }
+
+  private func find(_ regs: RegisterFile, _ tag: UInt64, _ address: UInt64) -> StageSetup? {
+    var i = 0
+    while i < tags.count {
+      let t = tags[i]
+      if t & 0xffff == tag && address >> (t >> 16) == tops[i] && registerFiles[i] == regs {
+        return setups[i]
+      }
+      i += 1
+    }
+    return nil
+  }
+
+  private func remember(_ regs: RegisterFile, _ tag: UInt64, _ address: UInt64, _ s: StageSetup) {
+    let ia = UInt64(truncatingIfNeeded: s.geometry.inputBits)
+    let t = tag | ia << 16
+    let top = address >> ia
+    if tags.count < Self.capacity {
+      tags.append(t)
+      tops.append(top)
+      registerFiles.append(regs)
+      setups.append(s)
+    } else {
+      tags[next] = t
+      tops[next] = top
+      registerFiles[next] = regs
+      setups[next] = s
+      next = (next + 1) % Self.capacity
+    }
+  }
+
+  /// `TranslationSetup.stage1`, remembered.
+  func stage1(
+    _ regs: RegisterFile, regime: Regime, va: UInt64, access: AccessType, unprivileged: Bool
+  ) -> Result<StageSetup, Fault> {
+    let tag = Self.tag(regime, access, unprivileged)
+    if let s = find(regs, tag, va) { return .success(s) }
+    let r = TranslationSetup.stage1(
+      regs, regime: regime, va: va, access: access, unprivileged: unprivileged)
+    if case .success(let s) = r { remember(regs, tag, va, s) }
+    return r
+  }
+
+  /// `TranslationSetup.stage2`, remembered (keyed as a read: a successful stage-2 setup is
+  /// the same for every access).
+  func stage2(_ regs: RegisterFile, ipa: UInt64, access: AccessType) -> Result<StageSetup, Fault> {
+    let tag = Self.tag(.stage2, .read, false)
+    if let s = find(regs, tag, ipa) { return .success(s) }
+    let r = TranslationSetup.stage2(regs, ipa: ipa, access: access)
+    if case .success(let s) = r { remember(regs, tag, ipa, s) }
+    return r
+  }
+}

@@ -31,6 +31,8 @@ public struct Walker {
   var hardwareUpdates = true
   /// The granule of the stage-1 leaf, when there was one.
   var stage1Granule: Granule = .k4
+  /// Setups derived for earlier walks under the same registers (the machine's), if any.
+  var setupMemo: StageSetupMemo?
   /// A walk's total descriptor reads are bounded; a table loop is impossible with levels
   /// counting up, but this keeps any future change honest.
   static let maxLevels = 5
@@ -47,7 +49,17 @@ public struct Walker {
     memory: PhysicalMemory, registers: RegisterFile, context: AccessContext, address: UInt64,
     access: AccessType, trace: Bool = false
   ) -> WalkResult {
+    walk(
+      memory: memory, registers: registers, context: context, address: address, access: access,
+      trace: trace, setupMemo: nil)
+  }
+
+  static func walk(
+    memory: PhysicalMemory, registers: RegisterFile, context: AccessContext, address: UInt64,
+    access: AccessType, trace: Bool, setupMemo: StageSetupMemo?
+  ) -> WalkResult {
     var w = Walker(memory: memory, registers: registers, trace: trace)
+    w.setupMemo = setupMemo
     var steps: [WalkStep] = []
     let outcome = w.translate(context, address, access, steps: &steps)
     return WalkResult(
@@ -73,9 +85,12 @@ public struct Walker {
     let s1: StageLeaf
     if mmuEnabled(ctx.regime) {
       let setup: StageSetup
-      switch TranslationSetup.stage1(
-        registers, regime: ctx.regime, va: va, access: access, unprivileged: ctx.unprivileged)
-      {
+      let prepared =
+        setupMemo?.stage1(
+          registers, regime: ctx.regime, va: va, access: access, unprivileged: ctx.unprivileged)
+        ?? TranslationSetup.stage1(
+          registers, regime: ctx.regime, va: va, access: access, unprivileged: ctx.unprivileged)
+      switch prepared {
       case .failure(var f):
         f.write = write
         return .faulted(f)
@@ -183,7 +198,10 @@ public struct Walker {
     {
       return cached
     }
-    switch TranslationSetup.stage2(registers, ipa: ipa, access: access) {
+    let prepared =
+      setupMemo?.stage2(registers, ipa: ipa, access: access)
+      ?? TranslationSetup.stage2(registers, ipa: ipa, access: access)
+    switch prepared {
     case .failure(var f):
       f.s1ptw = s1ptw
       return .failure(f)
@@ -205,6 +223,11 @@ public struct Walker {
     _ setup: StageSetup, input: UInt64, access: AccessType, unprivileged: Bool, nested: Bool,
     s1ptw: Bool, steps: inout [WalkStep], checkPermissions: Bool = true
   ) -> Result<StageLeaf, Fault> {
+    if !nested && !trace && session == nil {
+      return walkTablesDirect(
+        setup, input: input, access: access, unprivileged: unprivileged, s1ptw: s1ptw,
+        checkPermissions: checkPermissions)
+    }
     let g = setup.geometry
     let granule = g.granule
     let isStage2 = setup.regime.isStage2
@@ -220,6 +243,7 @@ public struct Walker {
     var table = setup.tableBase
     // Table attributes gathered on the path (bits [63:59] ORed): PXN, XN, APTable[0..1], NS.
     var tableAttrs: UInt64 = 0
+    let session = self.session
     let pathStart = session?.path.count ?? 0
     if let session, let w = startingPoint(session, setup, input: input, nested: nested) {
       // A cached table pointer: the walk starts below it, as the walk cache allows (§9.1).
@@ -230,8 +254,14 @@ public struct Walker {
       session.walkCacheUsed.append(w)
       session.usedCache = true
     }
+    // The index at each level, as `Geometry.index` gives it, without deriving the bit range
+    // again per level: bits [shift + width - 1 : shift], the start level's up to IA - 1.
+    let stride = granule.stride
+    var shift = g.levelShift(level)
+    var indexMask = level == g.startLevel ? lowMask(g.inputBits - shift) : lowMask(stride)
     while true {
-      let index = g.index(input, level: level)
+      let index =
+        shift < 64 ? Int(truncatingIfNeeded: (input >> UInt64(shift)) & indexMask) : 0
       let entry = table &+ UInt64(index) &* 8
       var entryPA = entry
       // The stage-2 rights of a nested table's page: a hardware AF/dirty update of the
@@ -293,66 +323,156 @@ public struct Walker {
         }
         table = address
         level += 1
+        shift -= stride
+        indexMask = lowMask(stride)
         continue
       }
 
       // A block or page: the leaf.
-      let shift = g.levelShift(level)
-      let output = (address & ~lowMask(shift)) | (input & lowMask(shift))
-      var newDescriptor = descriptor
-      if !d.af {
-        // Access flag: set by hardware with HA, else an Access flag fault.
-        guard setup.hardwareAF else { return .failure(fault(.accessFlag, level)) }
-        newDescriptor |= bit(10)
-      }
-      // Dirty state: a write to a DBM page makes it writable (stage 1 clears AP[2], stage 2
-      // sets S2AP[1]); table restrictions still apply below.
-      if setup.hardwareDirty && d.dbm && write {
-        newDescriptor = isStage2 ? newDescriptor | bit(7) : newDescriptor & ~bit(7)
-      }
-      let nd = Descriptor(newDescriptor)
-      let leaf: StageLeaf
-      if isStage2 {
-        let perms = Permissions.stage2(s2ap: nd.s2ap, xn: nd.s2xn, xnx: setup.xnx)
-        leaf = StageLeaf(
-          output: output, level: level, blockBits: shift, descriptor: newDescriptor,
-          permissions: perms, attribute: nd.memAttr,
-          shareability: Shareability(rawValue: g.ds ? setup.tcrShareability : nd.sh) ?? .none,
-          global: true, contiguous: nd.contiguous)
-        // A stage-1 table fetch is a read (§5.6). Checked here, before the AF update below,
-        // which must not be made when the fetch faults (§5.5).
-        if checkPermissions
-          && !perms.allows(s1ptw ? .read : access, unprivileged: !s1ptw && unprivileged)
-        {
-          return .failure(fault(.permission, level))
-        }
-      } else {
-        let perms = stage1Permissions(nd, tableAttrs: tableAttrs, setup: setup)
-        let attr = (setup.mair >> UInt64(8 * nd.attrIndx)) & 0xff
-        leaf = StageLeaf(
-          output: output, level: level, blockBits: shift, descriptor: newDescriptor,
-          permissions: perms, attribute: attr,
-          shareability: Shareability(rawValue: g.ds ? setup.tcrShareability : nd.sh) ?? .none,
-          global: !(setup.regime.hasTwoRanges && nd.nG), contiguous: nd.contiguous)
-        let unpriv = unprivileged && setup.regime.hasTwoRanges
-        if checkPermissions && !perms.allows(access, unprivileged: unpriv) {
-          return .failure(fault(.permission, level))
-        }
-      }
-      // The hardware update is made only by an access that does not fault (§5.5).
-      if newDescriptor != descriptor && checkPermissions && hardwareUpdates {
-        if let s2 = tableS2, !s2.permissions.privWrite {
-          return .failure(
-            Fault(.permission, level: s2.level, stage: 2, s1ptw: true, ipa: entry, write: true))
-        }
-        try? memory.write64(entryPA, newDescriptor)
-        if let session, !session.path.isEmpty {
-          session.path[session.path.count - 1] = newDescriptor
-        }
-      }
-      if !isStage2 { stage1Granule = granule }
-      return .success(leaf)
+      return leaf(
+        setup, input: input, access: access, unprivileged: unprivileged, s1ptw: s1ptw,
+        checkPermissions: checkPermissions, level: level, shift: shift, descriptor: descriptor,
+        address: address, tableAttrs: tableAttrs, entry: entry, entryPA: entryPA,
+        tableS2: tableS2)
     }
+  }
+
+  /// The walk of one stage with nothing to record: no trace, no TLB session, no stage 2 of
+  /// the table addresses. The same reads and checks as `walkTables`, in a loop small enough
+  /// to stay in registers: a walk without the TLB, the comparison walk of a TLB hit, each
+  /// stage-2 walk inside a nested walk without the TLB.
+  mutating func walkTablesDirect(
+    _ setup: StageSetup, input: UInt64, access: AccessType, unprivileged: Bool, s1ptw: Bool,
+    checkPermissions: Bool
+  ) -> Result<StageLeaf, Fault> {
+    let g = setup.geometry
+    let granule = g.granule
+    let ds = g.ds
+    let outputBits = setup.outputBits
+    var level = g.startLevel
+    var table = setup.tableBase
+    var tableAttrs: UInt64 = 0
+    let stride = granule.stride
+    var shift = g.levelShift(level)
+    var indexMask = lowMask(g.inputBits - shift)
+    let memory = self.memory
+    var reads = 0
+    while true {
+      let index =
+        shift < 64 ? Int(truncatingIfNeeded: (input >> UInt64(shift)) & indexMask) : 0
+      let entry = table &+ UInt64(index) &* 8
+      let descriptor = memory.read64(entry)
+      reads &+= 1
+      let d = Descriptor(descriptor)
+      let kind = d.kind(level: level, granule: granule, ds: ds, paMax: setup.paMax)
+      // Invalid, or a block where no block is allowed (incl. 0b01 at level 3).
+      guard kind != .invalid && kind != .reserved else {
+        accesses &+= reads
+        return .failure(stageFault(setup, .translation, level, input, access, s1ptw))
+      }
+      // The next-level table or output address must fit the output size (§4.2).
+      let address = d.address(granule: granule, ds: ds, outputBits: outputBits)
+      if outputBits <= 48 && address >> UInt64(outputBits) != 0 {
+        accesses &+= reads
+        return .failure(stageFault(setup, .addressSize, level, input, access, s1ptw))
+      }
+      if kind == .table {
+        tableAttrs |= descriptor >> 59
+        table = address
+        level += 1
+        shift -= stride
+        indexMask = lowMask(stride)
+        continue
+      }
+      accesses &+= reads
+      return leaf(
+        setup, input: input, access: access, unprivileged: unprivileged, s1ptw: s1ptw,
+        checkPermissions: checkPermissions, level: level, shift: shift, descriptor: descriptor,
+        address: address, tableAttrs: tableAttrs, entry: entry, entryPA: entry, tableS2: nil)
+    }
+  }
+
+  /// A fault of this stage's walk at `level`.
+  func stageFault(
+    _ setup: StageSetup, _ kind: FaultKind, _ level: Int, _ input: UInt64, _ access: AccessType,
+    _ s1ptw: Bool
+  ) -> Fault {
+    let isStage2 = setup.regime.isStage2
+    return Fault(
+      kind, level: level, stage: isStage2 ? 2 : 1, s1ptw: s1ptw, ipa: isStage2 ? input : nil,
+      write: access == .write)
+  }
+
+  /// The leaf a walk reached (a block or page descriptor at `level`, mapping 2^shift bytes at
+  /// `address`): the access flag and dirty state, the rights and attributes, the permission
+  /// check and the hardware update.
+  mutating func leaf(
+    _ setup: StageSetup, input: UInt64, access: AccessType, unprivileged: Bool, s1ptw: Bool,
+    checkPermissions: Bool, level: Int, shift: Int, descriptor: UInt64, address: UInt64,
+    tableAttrs: UInt64, entry: UInt64, entryPA: UInt64, tableS2: StageLeaf?
+  ) -> Result<StageLeaf, Fault> {
+    let g = setup.geometry
+    let granule = g.granule
+    let isStage2 = setup.regime.isStage2
+    let write = access == .write
+    let d = Descriptor(descriptor)
+    func fault(_ kind: FaultKind, _ level: Int) -> Fault {
+      stageFault(setup, kind, level, input, access, s1ptw)
+    }
+    let output = (address & ~lowMask(shift)) | (input & lowMask(shift))
+    var newDescriptor = descriptor
+    if !d.af {
+      // Access flag: set by hardware with HA, else an Access flag fault.
+      guard setup.hardwareAF else { return .failure(fault(.accessFlag, level)) }
+      newDescriptor |= bit(10)
+    }
+    // Dirty state: a write to a DBM page makes it writable (stage 1 clears AP[2], stage 2
+    // sets S2AP[1]); table restrictions still apply below.
+    if setup.hardwareDirty && d.dbm && write {
+      newDescriptor = isStage2 ? newDescriptor | bit(7) : newDescriptor & ~bit(7)
+    }
+    let nd = Descriptor(newDescriptor)
+    let leaf: StageLeaf
+    if isStage2 {
+      let perms = Permissions.stage2(s2ap: nd.s2ap, xn: nd.s2xn, xnx: setup.xnx)
+      leaf = StageLeaf(
+        output: output, level: level, blockBits: shift, descriptor: newDescriptor,
+        permissions: perms, attribute: nd.memAttr,
+        shareability: Shareability(rawValue: g.ds ? setup.tcrShareability : nd.sh) ?? .none,
+        global: true, contiguous: nd.contiguous)
+      // A stage-1 table fetch is a read (§5.6). Checked here, before the AF update below,
+      // which must not be made when the fetch faults (§5.5).
+      if checkPermissions
+        && !perms.allows(s1ptw ? .read : access, unprivileged: !s1ptw && unprivileged)
+      {
+        return .failure(fault(.permission, level))
+      }
+    } else {
+      let perms = stage1Permissions(nd, tableAttrs: tableAttrs, setup: setup)
+      let attr = (setup.mair >> UInt64(8 * nd.attrIndx)) & 0xff
+      leaf = StageLeaf(
+        output: output, level: level, blockBits: shift, descriptor: newDescriptor,
+        permissions: perms, attribute: attr,
+        shareability: Shareability(rawValue: g.ds ? setup.tcrShareability : nd.sh) ?? .none,
+        global: !(setup.regime.hasTwoRanges && nd.nG), contiguous: nd.contiguous)
+      let unpriv = unprivileged && setup.regime.hasTwoRanges
+      if checkPermissions && !perms.allows(access, unprivileged: unpriv) {
+        return .failure(fault(.permission, level))
+      }
+    }
+    // The hardware update is made only by an access that does not fault (§5.5).
+    if newDescriptor != descriptor && checkPermissions && hardwareUpdates {
+      if let s2 = tableS2, !s2.permissions.privWrite {
+        return .failure(
+          Fault(.permission, level: s2.level, stage: 2, s1ptw: true, ipa: entry, write: true))
+      }
+      try? memory.write64(entryPA, newDescriptor)
+      if let session, !session.path.isEmpty {
+        session.path[session.path.count - 1] = newDescriptor
+      }
+    }
+    if !isStage2 { stage1Granule = granule }
+    return .success(leaf)
   }
 
   /// Stage-1 rights from the leaf and the table attributes on the path (§4.5, §5.1-5.4).
