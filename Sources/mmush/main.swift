@@ -158,4 +158,13 @@ enum FileHandleErr {
   }
 }
 
-MMUSh.main()
+// ArgumentParser exits 64 (EX_USAGE) on a usage error; mmush's status for any diagnostic,
+// usage included, is 2.
+do {
+  var command = try MMUSh.parseAsRoot()
+  try command.run()
+} catch {
+  guard MMUSh.exitCode(for: error) == .validationFailure else { MMUSh.exit(withError: error) }
+  FileHandleErr.write(MMUSh.fullMessage(for: error) + "\n")
+  exit(2)
+}
