@@ -152,9 +152,15 @@ public final class Interpreter {
 
   /// Counts work a statement did beyond a simple one against the step limit (a broadcast
   /// TLBI scanning large TLBs, a speculation pass): checked at the next statement.
+  /// Work is added in whole multiples of 1024 (the rest carried to the next call), so `steps`
+  /// keeps its place modulo 1024 and the periodic checks (interrupt, TLB memory) still run.
   func addWork(_ units: Int) {
-    steps = steps > Int.max - units ? Int.max - 1 : steps + max(0, units)
+    workCarry += max(0, min(units, 1 << 40))
+    let whole = workCarry & ~0x3ff
+    workCarry &= 0x3ff
+    steps = steps > Int.max - whole ? Int.max - 1 : steps + whole
   }
+  var workCarry = 0
 
   /// Leaf and walk-cache entries in every CPU's TLB.
   var tlbEntries: Int { machine.cpus.reduce(0) { $0 + $1.tlb.count + $1.tlb.walkCount } }
@@ -176,7 +182,7 @@ public final class Interpreter {
 
   /// Counts `n` statements' worth of work done inside one statement (parsing a file).
   func charge(_ n: Int, _ range: SourceRange) throws {
-    steps += max(0, n - 1)
+    addWork(n)
     try step(range)
   }
 
