@@ -35,7 +35,7 @@ struct Lexer {
   ]
 
   var location: SourceLocation {
-    SourceLocation(file: file.name, line: line, column: column, offset: offset)
+    SourceLocation(fileID: file.nameID, line: line, column: column, offset: offset)
   }
 
   func byte(at delta: Int = 0) -> UInt8? {

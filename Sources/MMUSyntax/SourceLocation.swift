@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A script's text as the lexer sees it: UTF-8 bytes, not a `String`.
 ///
 /// Keeping bytes lets the lexer report an invalid UTF-8 byte or a NUL byte at its exact place
@@ -6,6 +8,8 @@
 public struct SourceFile: Sendable {
   /// The name printed in diagnostics (a path, `<stdin>`, `<repl>`, `-c`).
   public let name: String
+  /// `name` interned, for the locations of this file (see `SourceLocation.file`).
+  let nameID: Int
   /// The raw bytes, exactly as read.
   public let bytes: [UInt8]
   /// Byte offsets where each line starts; `lineStarts[0] == 0`. Lines end at `\n`.
@@ -13,6 +17,7 @@ public struct SourceFile: Sendable {
 
   public init(name: String, bytes: [UInt8]) {
     self.name = name
+    self.nameID = SourceNames.id(name)
     self.bytes = bytes
     var starts = [0]
     for (offset, byte) in bytes.enumerated() where byte == 0x0A {
@@ -53,7 +58,7 @@ public struct SourceFile: Sendable {
       index += UTF8Scanner.step(bytes, at: index).length
       column += 1
     }
-    return SourceLocation(file: name, line: low + 1, column: column, offset: offset)
+    return SourceLocation(fileID: nameID, line: low + 1, column: column, offset: offset)
   }
 
   /// The range covering the bytes `start..<end` (clamped).
@@ -68,13 +73,25 @@ public struct SourceFile: Sendable {
 /// sequence counts as one), so a caret lines up under the character a terminal shows.
 /// `offset` is the byte offset, kept so tools can slice the source without recounting.
 public struct SourceLocation: Hashable, Sendable, Comparable, CustomStringConvertible {
-  public var file: String
+  /// The file's name, interned: a location is four integers, so copying a statement or an
+  /// expression (each holds several ranges) retains no strings. The interpreter copies AST
+  /// nodes on every statement it runs.
+  var fileID: Int
   public var line: Int
   public var column: Int
   public var offset: Int
 
+  public var file: String {
+    get { SourceNames.name(fileID) }
+    set { fileID = SourceNames.id(newValue) }
+  }
+
   public init(file: String, line: Int, column: Int, offset: Int) {
-    self.file = file
+    self.init(fileID: SourceNames.id(file), line: line, column: column, offset: offset)
+  }
+
+  init(fileID: Int, line: Int, column: Int, offset: Int) {
+    self.fileID = fileID
     self.line = line
     self.column = column
     self.offset = offset
@@ -125,4 +142,23 @@ public struct SourceRange: Hashable, Sendable, CustomStringConvertible {
   public var length: Int { max(0, end.offset - start.offset) }
 
   public var description: String { start.description }
+}
+
+/// The file names of source locations, each stored once: a location keeps the index. Names
+/// are never removed (a run sees a handful of files; the REPL one name for all its lines).
+enum SourceNames {
+  private static let table = Mutex<(names: [String], ids: [String: Int])>(([], [:]))
+
+  static func id(_ name: String) -> Int {
+    table.withLock { t in
+      if let i = t.ids[name] { return i }
+      t.names.append(name)
+      t.ids[name] = t.names.count - 1
+      return t.names.count - 1
+    }
+  }
+
+  static func name(_ id: Int) -> String {
+    table.withLock { t in t.names.indices.contains(id) ? t.names[id] : "" }
+  }
 }
