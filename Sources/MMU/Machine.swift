@@ -160,7 +160,7 @@ public final class Machine {
   @exclusivity(unchecked) public var currentCPU = 0
   @exclusivity(unchecked) public var options = ModelOptions()
   /// Spaces by name, and their creation order (for deterministic listings).
-  public internal(set) var spaces: [String: AddressSpace] = [:]
+  @exclusivity(unchecked) public internal(set) var spaces: [String: AddressSpace] = [:]
   public internal(set) var spaceOrder: [String] = []
   public var defaultPool: TablePool
   /// Descriptors made invalid by raw writes, awaiting their TLBI (break-before-make check).

@@ -133,6 +133,11 @@ extension Machine {
     return space
   }
 
+  /// Whether any space exists. A script checks it on every `let` (a variable must not shadow
+  /// a space); not inlined into other modules, which would check exclusivity of `spaces`.
+  @inline(never)
+  public var hasSpaces: Bool { !spaces.isEmpty }
+
   /// Forgets every space (their tables stay in memory, as tables do when software forgets).
   public func removeAllSpaces() {
     spaces = [:]

@@ -44,24 +44,27 @@ enum Flow {
 
 /// The interpreter: a switch over the AST, driving the machine model and emitting events.
 public final class Interpreter {
-  public private(set) var machine: Machine
+  // The interpreter runs on one thread and no statement re-enters another while it holds one
+  // of these, so the properties every statement touches opt out of dynamic exclusivity
+  // checks (they cost a third of a simple statement).
+  @exclusivity(unchecked) public private(set) var machine: Machine
   public let sink: EventSink
-  public var options: InterpreterOptions
+  @exclusivity(unchecked) public var options: InterpreterOptions
   /// The options the run started with: `set` may not raise a limit beyond them.
   public let ceilings: InterpreterOptions
   public var formatter = ValueFormatter()
   /// Global variables: top-level `let`s of scripts and modules.
-  var globals: [String: Value] = [:]
+  @exclusivity(unchecked) var globals = Globals()
   /// Block-scoped variables, innermost last, and where each open block's variables begin.
   /// With no block open, `let` declares a global. A flat array keeps lookups to a short scan
   /// (names are compared, not hashed) and lets a loop reuse its storage every iteration.
-  var locals: [(name: String, value: Value)] = []
-  var blockStarts: [Int] = []
+  @exclusivity(unchecked) var locals: [Local] = []
+  @exclusivity(unchecked) var blockStarts: [Int] = []
   var procs: [String: ProcStmt] = [:]
   /// Every source file loaded, by name, so diagnostics can show their lines.
   public internal(set) var sources: [String: SourceFile] = [:]
-  var steps = 0
-  var callDepth = 0
+  @exclusivity(unchecked) var steps = 0
+  @exclusivity(unchecked) var callDepth = 0
   var importedModules: Set<String> = []
   /// Files being executed, innermost last: `include` is relative to the last one, and a file
   /// already on the stack is a cycle.
@@ -84,7 +87,7 @@ public final class Interpreter {
     self.machine = Machine(memory: PhysicalMemory(pageBudget: options.memoryPages))
   }
 
-  public var variables: [String] { Array(Set(globals.keys).union(locals.map(\.name))).sorted() }
+  public var variables: [String] { Array(Set(globals.names).union(locals.map(\.name))).sorted() }
   public var procedureNames: [String] { procs.keys.sorted() }
 
   /// `reset`: a fresh machine; variables and procedures are kept.
@@ -137,8 +140,16 @@ public final class Interpreter {
     return try execute(stmts)
   }
 
-  func step(_ range: SourceRange) throws {
+  /// Counts a statement against the step limit. The range is only built for a diagnostic.
+  @inline(__always)
+  func step(_ range: @autoclosure () -> SourceRange) throws {
     steps += 1
+    if steps > options.maxSteps || steps & 0x3ff == 0 { try stepChecks(range()) }
+  }
+
+  /// What `step` checks rarely: the limit, and every 1024 steps an interrupt and the TLBs'
+  /// memory.
+  func stepChecks(_ range: SourceRange) throws {
     if steps > options.maxSteps {
       throw Diagnostic.error(
         "step limit of \(options.maxSteps) statements reached", at: range,
@@ -224,7 +235,7 @@ public final class Interpreter {
     try step(stmt.range)
     switch stmt {
     case .let(let s):
-      if !machine.spaces.isEmpty && machine.space(named: s.name.text) != nil {
+      if machine.hasSpaces && machine.space(named: s.name.text) != nil {
         throw Diagnostic.error("'\(s.name.text)' is already a space", at: s.name.range)
       }
       let value = try evaluate(s.value)
@@ -233,7 +244,7 @@ public final class Interpreter {
           throw Diagnostic.error(
             "'\(s.name.text)' is already declared in this scope", at: s.name.range)
         }
-        locals.append((s.name.text, value))
+        locals.append(Local(name: s.name.text, value: value))
       } else {
         if globals[s.name.text] != nil {
           throw Diagnostic.error(
@@ -295,11 +306,11 @@ public final class Interpreter {
     let name = s.variable.text
     while s.inclusive ? i <= to : i < to {
       try step(s.range)
-      if locals.count > start + 1 { locals.removeSubrange((start + 1)...) }
+      while locals.count > start + 1 { locals.removeLast() }
       if locals.count == start + 1 {
         locals[start].value = .int(i, .hex)
       } else {
-        locals.append((name, .int(i, .hex)))
+        locals.append(Local(name: name, value: .int(i, .hex)))
       }
       let flow = try execute(s.body)
       if case .returned = flow { return flow }
@@ -330,7 +341,7 @@ public final class Interpreter {
       // A procedure sees globals and its parameters, not its caller's locals.
       let savedLocals = locals
       let savedBlocks = blockStarts
-      locals = Array(zip(p.parameters.map(\.text), values))
+      locals = zip(p.parameters, values).map { Local(name: $0.text, value: $1) }
       blockStarts = [0]
       defer {
         locals = savedLocals
@@ -374,5 +385,51 @@ public final class Interpreter {
     if e.passed { passed += 1 } else { failed += 1 }
     sink.emit(.assertion(e))
     if !e.passed && options.stopOnFailure { throw StopRun() }
+  }
+}
+
+/// A block-scoped variable. A struct, not a tuple: arrays of tuples are copied and destroyed
+/// through the runtime's generic tuple witnesses, on every loop iteration.
+struct Local {
+  var name: String
+  var value: Value
+}
+
+/// Global variables: values in slots that never move, found by name. The last few names
+/// resolved are remembered with their slots, so a loop that reads a global compares a short
+/// name instead of hashing it.
+struct Globals {
+  private var slots: [String: Int] = [:]
+  private var values: [Value] = []
+  private var recentNames: [String] = ["", "", "", ""]
+  private var recentSlots: [Int] = [-1, -1, -1, -1]
+  private var nextRecent = 0
+
+  var names: Dictionary<String, Int>.Keys { slots.keys }
+
+  private mutating func slot(_ name: String) -> Int? {
+    var k = 0
+    while k < 4 {
+      if recentSlots[k] >= 0 && recentNames[k] == name { return recentSlots[k] }
+      k += 1
+    }
+    guard let i = slots[name] else { return nil }
+    recentNames[nextRecent] = name
+    recentSlots[nextRecent] = i
+    nextRecent = (nextRecent + 1) & 3
+    return i
+  }
+
+  subscript(name: String) -> Value? {
+    mutating get { slot(name).map { values[$0] } }
+    set {
+      if let i = slot(name) {
+        // Globals are never removed: a nil assignment is not made by the interpreter.
+        if let newValue { values[i] = newValue }
+      } else if let newValue {
+        slots[name] = values.count
+        values.append(newValue)
+      }
+    }
   }
 }
