@@ -373,6 +373,9 @@ public final class Interpreter {
 
   /// Emits a warning (or hands it to an open `expect warning`).
   func warn(_ message: String, at range: SourceRange, model: ModelWarning? = nil) {
+    // A warning is output: counted as work, so a statement that warns once per pending TLBI
+    // (strict barriers) cannot make a run quadratic.
+    addWork(1)
     if !warningCaptures.isEmpty {
       warningCaptures[warningCaptures.count - 1].append(message)
       return
