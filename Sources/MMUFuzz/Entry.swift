@@ -61,6 +61,9 @@ func usage() -> Never {
     fuzzArguments = rest
     // The driver runs on one thread with the interpreter's large stack, so each script runs
     // on it directly instead of on a new 512 MiB thread per input.
+    // libFuzzer's -timeout alarm only counts when SIGALRM arrives on the fuzzing thread:
+    // this thread blocks it (the new thread inherits the mask and unblocks it).
+    setAlarmBlocked(true)
     var attr = pthread_attr_t()
     pthread_attr_init(&attr)
     pthread_attr_setstacksize(&attr, 520 << 20)
@@ -68,6 +71,7 @@ func usage() -> Never {
     let rc = pthread_create(
       &thread, &attr,
       { _ in
+        setAlarmBlocked(false)
         var cArgs = fuzzArguments.map { strdup($0) } + [nil]
         var count = CInt(fuzzArguments.count)
         let status = cArgs.withUnsafeMutableBufferPointer { buffer in
@@ -85,6 +89,13 @@ func usage() -> Never {
   }
 
   nonisolated(unsafe) var fuzzArguments: [String] = []
+
+  func setAlarmBlocked(_ blocked: Bool) {
+    var alarm = sigset_t()
+    sigemptyset(&alarm)
+    sigaddset(&alarm, SIGALRM)
+    pthread_sigmask(blocked ? SIG_BLOCK : SIG_UNBLOCK, &alarm, nil)
+  }
 #else
   /// A plain build replays inputs: every file named, and every file below each folder named,
   /// through the target, in sorted order. A crash here is a regression; `swift test` runs this
