@@ -6,14 +6,19 @@ extension Interpreter {
   func performAccess(
     _ r: MMUSyntax.Regime, va: UInt64, access: AccessType, trace: Bool, useTLB: Bool
   ) -> AccessResult {
-    machine.access(
+    let a = machine.access(
       cpu: machine.cpu, context: context(r, cpu: machine.cpu), address: va, access: access,
       trace: trace, useTLB: useTLB)
+    // Each missing-barrier warning (one per pending TLBI) is output: counted as work.
+    addWork(a.warnings.count)
+    return a
   }
 
   /// What an access would get, changing nothing (`assert tlb`).
   func probeAccess(_ r: MMUSyntax.Regime, va: UInt64) -> AccessResult {
-    machine.probe(cpu: machine.cpu, context: context(r, cpu: machine.cpu), address: va)
+    let a = machine.probe(cpu: machine.cpu, context: context(r, cpu: machine.cpu), address: va)
+    addWork(a.warnings.count)
+    return a
   }
 
   func accessType(_ k: AccessKind?) -> AccessType {
@@ -48,6 +53,7 @@ extension Interpreter {
         hint: "`set el 2` first")
     }
     let (result, access) = machine.addressTranslate(op, va: va, cpu: machine.cpu)
+    addWork(access.warnings.count)
     sink.emit(.at(ATEvent(operation: op, va: va, result: result, access: access, range: s.range)))
   }
 
