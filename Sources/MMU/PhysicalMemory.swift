@@ -33,6 +33,11 @@ public final class PhysicalMemory {
   @exclusivity(unchecked) private var keys: UnsafeMutablePointer<UInt64>
   @exclusivity(unchecked) private var pages: UnsafeMutablePointer<UnsafeMutableRawPointer?>
   @exclusivity(unchecked) private var capacity: Int
+  /// Counts the changes that can alter what memory reads: every writable page handed out
+  /// (all writes go through `writablePage`), every page discarded, every file mapped. A
+  /// cache of values read from memory (a TLB entry's descriptor path) that was checked at
+  /// this generation still holds while it is unchanged.
+  @exclusivity(unchecked) public private(set) var generation: UInt64 = 0
   /// Pages this object allocated (file-mapped pages are not counted).
   public private(set) var allocatedPages = 0
   private var occupied = 0
@@ -175,6 +180,8 @@ public final class PhysicalMemory {
   public func writablePage(_ pa: UInt64) throws(MemoryError) -> UnsafeMutableRawPointer {
     guard pa < Self.addressLimit else { throw .outOfRange(address: pa) }
     let pfn = pa >> 12
+    // The caller may write through the page: memory may change.
+    generation &+= 1
     // File pages are mapped MAP_PRIVATE: writing them makes a private copy, never the file.
     if let p = pagePointer(pa) { return p }
     guard allocatedPages < pageBudget else { throw .budgetExceeded(limitPages: pageBudget) }
@@ -192,6 +199,7 @@ public final class PhysicalMemory {
     if let p = remove(pfn: pfn) {
       p.deallocate()
       allocatedPages -= 1
+      generation &+= 1
     }
   }
 
@@ -336,6 +344,7 @@ public final class PhysicalMemory {
       host != MAP_FAILED
     else { throw .file(path: path, reason: String(cString: strerror(errno))) }
     fileRegions.insert((pa, length, host), at: slot)
+    generation &+= 1
     return size
   }
 }

@@ -41,11 +41,15 @@ public struct TLBEntry: Sendable, Equatable {
   /// What the entry holds, shared by its copies (entries never change once filled).
   let payload: Payload
 
-  final class Payload: Sendable {
+  final class Payload: @unchecked Sendable {
     let translation: Translation
     let path: [UInt64]
     let stamp: UInt64
     let leaf: StageLeaf?
+    /// The memory generation at which `path` was last found to hold (`.max`: not yet). Only
+    /// a cache of that check (`Machine.isCurrent`), not part of the entry's value; the model
+    /// runs on one thread.
+    @exclusivity(unchecked) var verifiedGeneration: UInt64 = .max
     init(translation: Translation, path: [UInt64], stamp: UInt64, leaf: StageLeaf?) {
       self.translation = translation
       self.path = path

@@ -112,14 +112,18 @@ extension Machine {
   /// Whether an entry provably agrees with the tables: the registers have not changed since it
   /// was filled and every descriptor it was built from still holds the value read. A walk
   /// now would read the same descriptors and give the same answer.
+  /// Once checked, an entry is not read again until memory changes (its generation).
   func isCurrent(_ e: TLBEntry, _ c: CPU) -> Bool {
     guard e.stamp == c.registerGeneration else { return false }
+    let generation = memory.generation
+    if e.payload.verifiedGeneration == generation { return true }
     let p = e.path
     var i = 0
     while i + 1 < p.count {
       if memory.read64(p[i]) != p[i + 1] { return false }
       i += 2
     }
+    e.payload.verifiedGeneration = generation
     return true
   }
 
