@@ -53,6 +53,8 @@ public enum MapError: Error, Equatable, Sendable {
   case poolExhausted(needed: Int, available: Int)
   /// The tables needed would pass the simulated memory budget (`PhysicalMemory.pageBudget`).
   case memoryBudget(neededPages: Int, availablePages: Int)
+  /// The table at `table` (a level-`level` table) is reached by two entries: not a tree.
+  case notATree(table: UInt64, level: Int)
   case attribute(AttributeError)
   case memory(MemoryError)
   case unmappedTable(address: UInt64)
@@ -141,28 +143,34 @@ public struct Mapper {
     let lastIndex =
       (min(hi, base &+ ((UInt64(geometry.granule.entriesPerTable) << UInt64(shift)) &- 1)) &- base)
       >> UInt64(shift)
-    var count = 1
-    // Children the range covers whole all need the same subtree (their output addresses share
-    // an alignment), so it is counted once: counting stays cheap for a map of 2^52 bytes.
-    var wholeChild: Int?
-    var i = firstIndex
-    while i <= lastIndex {
+    // Tables below child i: none if it can be a leaf (or is at the last level).
+    func below(_ i: UInt64) -> Int {
       let input = base &+ (i << UInt64(shift))
       let e = VisitedEntry(
         level: childLevel, inputAddress: input, entryAddress: 0, entryPA: 0, descriptor: 0,
         kind: .invalid, shift: shift)
-      if !leafFits(e, va: lo, last: hi, pa: pa &+ (lo &- va), policy: policy) && childLevel < 3 {
-        let whole = input >= lo && input &+ (size &- 1) <= hi
-        if whole, let n = wholeChild {
-          count += n
-        } else {
-          let n = tablesForEmpty(
-            level: childLevel, base: input, lo: lo, hi: hi, va: va, pa: pa, policy: policy)
-          if whole { wholeChild = n }
-          count += n
-        }
-      }
-      i += 1
+      guard !leafFits(e, va: lo, last: hi, pa: pa &+ (lo &- va), policy: policy), childLevel < 3
+      else { return 0 }
+      return tablesForEmpty(
+        level: childLevel, base: input, lo: lo, hi: hi, va: va, pa: pa, policy: policy)
+    }
+    func whole(_ i: UInt64) -> Bool {
+      let input = base &+ (i << UInt64(shift))
+      return input >= lo && input &+ (size &- 1) <= hi
+    }
+    // Only the first and last children can be cut by the range's edges. The children it
+    // covers whole all need the same subtree (their output addresses share an alignment), so
+    // one is counted for all: counting costs the levels, not the entries (a map of 2^52
+    // bytes, or 8192 entries per 64K table at every level).
+    var count = 1
+    var cut: [UInt64] = []
+    if !whole(firstIndex) { cut.append(firstIndex) }
+    if lastIndex != firstIndex && !whole(lastIndex) { cut.append(lastIndex) }
+    for i in cut { count = count.addingSaturating(below(i)) }
+    let wholeCount = Int(lastIndex - firstIndex + 1) - cut.count
+    if wholeCount > 0 {
+      let sample = whole(firstIndex) ? firstIndex : firstIndex + 1
+      count = count.addingSaturating(wholeCount.multipliedSaturating(by: below(sample)))
     }
     return count
   }
@@ -202,8 +210,10 @@ public struct Mapper {
 
     // Plan: find conflicts and count the tables needed, writing nothing.
     var needed = 0
+    var seen = rootSeen
     try run {
       try space.visit(from: va, through: last, memory: memory) { phase, e in
+        if phase == .tablePre { try checkTree(&seen, e) }
         guard phase == .leaf else { return }
         let fits = leafFits(e, va: va, last: last, pa: pa, policy: policy)
         if e.kind.isLeaf {
@@ -332,8 +342,10 @@ public struct Mapper {
   /// no free table (so a full pool can still be unmapped).
   func checkSplitTables(va: UInt64, last: UInt64) throws(MapError) {
     var needed = 0
+    var seen = rootSeen
     try run {
       try space.visit(from: va, through: last, memory: memory) { phase, e in
+        if phase == .tablePre { try checkTree(&seen, e) }
         guard phase == .leaf, e.kind.isLeaf, e.inputAddress < va || e.lastAddress > last
         else { return }
         needed += splitTables(level: e.level, base: e.inputAddress, va: va, last: last)
@@ -343,6 +355,22 @@ public struct Mapper {
     guard needed <= available else { throw .poolExhausted(needed: needed, available: available) }
     try checkMemory(tables: needed)
   }
+
+  /// Throws `notATree` when the entry's next-level table was reached before: tables shared by
+  /// two entries, or an entry pointing back at an ancestor. A visit would walk such a table
+  /// once for every path to it (512^4 times for a 4K table pointing at itself) and a write
+  /// would land on every path at once.
+  func checkTree(_ seen: inout Set<UInt64>, _ e: VisitedEntry) throws {
+    let child = Descriptor(e.descriptor).address(
+      granule: space.granule, ds: geometry.ds, outputBits: 52)
+    let pa = space.tablePA(child, memory: memory) ?? child
+    guard seen.insert(pa).inserted else {
+      throw MapError.notATree(table: child, level: e.level + 1)
+    }
+  }
+
+  /// The table addresses a plan starts from: the root's.
+  var rootSeen: Set<UInt64> { [space.tablePA(space.root, memory: memory) ?? space.root] }
 
   /// Throws `memoryBudget` unless the simulated memory can hold `tables` more table pages.
   func checkMemory(tables: Int) throws(MapError) {
@@ -440,5 +468,18 @@ public struct Mapper {
     } catch let e as AttributeError { throw .attribute(e) } catch let e as VisitError {
       if case .unmappedTable(let a) = e { throw .unmappedTable(address: a) }
     } catch { throw .internalError(String(describing: error)) }
+  }
+}
+
+extension Int {
+  /// Table counts saturate rather than trap: a count past Int.max fails every check anyway.
+  fileprivate func addingSaturating(_ x: Int) -> Int {
+    let (r, o) = addingReportingOverflow(x)
+    return o ? .max : r
+  }
+
+  fileprivate func multipliedSaturating(by x: Int) -> Int {
+    let (r, o) = multipliedReportingOverflow(by: x)
+    return o ? .max : r
   }
 }
