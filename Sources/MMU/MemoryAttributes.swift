@@ -4,6 +4,17 @@ public enum Shareability: UInt64, Sendable, CustomStringConvertible {
   case reserved = 1
   case outer = 2
   case inner = 3
+
+  /// `Shareability(rawValue: field) ?? .none`, inlined: the walker derives one per leaf.
+  @inline(__always)
+  static func field(_ v: UInt64) -> Shareability {
+    switch v {
+    case 1: .reserved
+    case 2: .outer
+    case 3: .inner
+    default: .none
+    }
+  }
   public var description: String {
     switch self {
     case .none: "non-shareable"

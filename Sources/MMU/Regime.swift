@@ -9,8 +9,8 @@ public enum Regime: Int, Sendable, CaseIterable, CustomStringConvertible {
   /// Stage 2 of the EL1&0 regime (VTTBR_EL2, VTCR_EL2): IPA to PA.
   case stage2
 
-  public var hasTwoRanges: Bool { self == .el10 || self == .el20 }
-  public var isStage2: Bool { self == .stage2 }
+  @inline(__always) public var hasTwoRanges: Bool { self == .el10 || self == .el20 }
+  @inline(__always) public var isStage2: Bool { self == .stage2 }
   public var description: String {
     switch self {
     case .el10: "EL1&0"

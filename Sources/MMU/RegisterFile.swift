@@ -13,6 +13,15 @@ public struct RegisterFile: Sendable, Equatable {
     set { values[r.rawValue] = newValue }
   }
 
+  /// Whether `other` is this very register file: the same storage (a copy no register was
+  /// written to since) and the same choices. A pointer test, before a full comparison.
+  @inline(__always)
+  func isSameStorage(as other: RegisterFile) -> Bool {
+    values.withUnsafeBufferPointer { a in
+      other.values.withUnsafeBufferPointer { b in a.baseAddress == b.baseAddress }
+    } && implementation == other.implementation
+  }
+
   public var features: Features {
     Features(
       mmfr0: self[.id_aa64mmfr0_el1], mmfr1: self[.id_aa64mmfr1_el1], mmfr2: self[.id_aa64mmfr2_el1]

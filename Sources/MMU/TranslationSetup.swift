@@ -248,7 +248,9 @@ final class StageSetupMemo {
     var i = 0
     while i < tags.count {
       let t = tags[i]
-      if t & 0xffff == tag && address >> (t >> 16) == tops[i] && registerFiles[i] == regs {
+      if t & 0xffff == tag && address >> (t >> 16) == tops[i]
+        && (registerFiles[i].isSameStorage(as: regs) || registerFiles[i] == regs)
+      {
         return setups[i]
       }
       i += 1

@@ -33,6 +33,9 @@ public struct Walker {
   var stage1Granule: Granule = .k4
   /// Setups derived for earlier walks under the same registers (the machine's), if any.
   var setupMemo: StageSetupMemo?
+  /// The stage-2 setup this walk derived (a nested walk needs one per stage-1 level, under the
+  /// same registers): reused for any IPA it admits, as `StageSetupMemo` reuses it.
+  var walkStage2Setup: StageSetup?
   /// A walk's total descriptor reads are bounded; a table loop is impossible with levels
   /// counting up, but this keeps any future change honest.
   static let maxLevels = 5
@@ -198,9 +201,15 @@ public struct Walker {
     {
       return cached
     }
-    let prepared =
-      setupMemo?.stage2(registers, ipa: ipa, access: access)
-      ?? TranslationSetup.stage2(registers, ipa: ipa, access: access)
+    let prepared: Result<StageSetup, Fault>
+    if let s = walkStage2Setup, ipa >> UInt64(s.geometry.inputBits) == 0 {
+      prepared = .success(s)
+    } else {
+      prepared =
+        setupMemo?.stage2(registers, ipa: ipa, access: access)
+        ?? TranslationSetup.stage2(registers, ipa: ipa, access: access)
+      if case .success(let s) = prepared { walkStage2Setup = s }
+    }
     switch prepared {
     case .failure(var f):
       f.s1ptw = s1ptw
@@ -438,7 +447,7 @@ public struct Walker {
       leaf = StageLeaf(
         output: output, level: level, blockBits: shift, descriptor: newDescriptor,
         permissions: perms, attribute: nd.memAttr,
-        shareability: Shareability(rawValue: g.ds ? setup.tcrShareability : nd.sh) ?? .none,
+        shareability: .field(g.ds ? setup.tcrShareability : nd.sh),
         global: true, contiguous: nd.contiguous)
       // A stage-1 table fetch is a read (§5.6). Checked here, before the AF update below,
       // which must not be made when the fetch faults (§5.5).
@@ -453,7 +462,7 @@ public struct Walker {
       leaf = StageLeaf(
         output: output, level: level, blockBits: shift, descriptor: newDescriptor,
         permissions: perms, attribute: attr,
-        shareability: Shareability(rawValue: g.ds ? setup.tcrShareability : nd.sh) ?? .none,
+        shareability: .field(g.ds ? setup.tcrShareability : nd.sh),
         global: !(setup.regime.hasTwoRanges && nd.nG), contiguous: nd.contiguous)
       let unpriv = unprivileged && setup.regime.hasTwoRanges
       if checkPermissions && !perms.allows(access, unprivileged: unpriv) {
