@@ -41,7 +41,8 @@ trap 'rm -rf "$work"' EXIT
 cd "$work"
 # Swift's own backtracer must be off, or ASan misreports the crash (docs: swift-recipes §4).
 export SWIFT_BACKTRACE=enable=no
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}
+# Five frames of allocation stack (not 30) halve the cost of every malloc under ASan.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1:malloc_context_size=5}
 "$bin" --target="$target" "$corpus" "${seeds[@]}" \
   -max_total_time="$seconds" -timeout=1 -rss_limit_mb=2048 -max_len="$max_len" \
   -artifact_prefix="$artifacts/" -print_final_stats=1 "$@"
