@@ -80,8 +80,8 @@ public struct REPLCompleter: Sendable {
   /// `set` words other than registers.
   public static let settings = [
     "granule", "va_bits", "pa_bits", "ipa_bits", "el", "lpa2", "vhe", "stage2", "table_pool",
-    "feature", "tlb_speculative", "strict_barriers", "bbm_check", "max_steps", "hex_grouping",
-    "memory_budget",
+    "feature", "tlb_speculative", "strict_barriers", "bbm_check", "max_steps", "max_depth",
+    "max_memory", "max_output", "hex_grouping", "memory_budget",
   ]
 
   static let switchSettings = [
