@@ -275,9 +275,13 @@ public final class Interpreter {
     case .include(let s):
       try include(s)
     case .print(let s):
-      sink.emit(.print(try s.values.map(evaluate), range: s.range))
+      let values = try s.values.map(evaluate)
+      // Printing a long string costs its length: a step per KiB.
+      for case .string(let text) in values { addWork(text.utf8.count >> 10) }
+      sink.emit(.print(values, range: s.range))
     case .echo(let s):
       let text = try s.value.map { formatter.format(try evaluate($0)) } ?? ""
+      addWork(text.utf8.count >> 10)
       sink.emit(.echo(text, range: s.range))
     case .reset:
       resetMachine()
