@@ -104,9 +104,13 @@ extension Interpreter {
       return TableScan(tables: [], runs: [], visited: 0)
     }
     do {
-      return try view.scan(
+      let result = try view.scan(
         from: first, through: last, memory: machine.memory, setup: setup,
         limit: options.maxOutputItems, keepTables: tables)
+      // What a view scans counts against the step limit: a loop of dumps of a big space ends
+      // there instead of scanning a million entries per step.
+      addWork(result.visited)
+      return result
     } catch {
       switch error {
       case .limitReached(let n):
