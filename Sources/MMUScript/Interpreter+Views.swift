@@ -178,6 +178,8 @@ extension Interpreter {
           String(path.dropLast(4)) + ".dot", range: s.file.range)
         try FileIO.writeBytes(source, Array(graph.text.utf8))
         event.dotPath = String(path.dropLast(4)) + ".dot"
+        // Running `dot` costs tens of milliseconds: as much as 100,000 simple statements.
+        addWork(100_000)
         switch try GraphBuilder.render(
           source: source, to: target, format: format, dot: GraphBuilder.findDot())
         {
