@@ -5,6 +5,10 @@ import MMU
 /// speculation), to software walks of spaces (`AddressSpace.softwareWalk`) and to the mapper
 /// over whatever the tables hold. Everything is derived from the input bytes: first the
 /// registers, then descriptors, then a sequence of actions until the bytes run out.
+///
+/// The costs are kept to what one input of libFuzzer may take (1 s under ASan): 64 pages of
+/// memory (a map rewrites at most 64 tables), 48 actions, and two speculation passes (each
+/// walks up to 4096 leaves per VA range and CPU, by design).
 enum WalkerTarget {
   /// Table pages registers and descriptors point at: 64K-aligned, so valid for every granule
   /// (and 16 of them 64K apart hold a 16-table concatenated stage-2 root too).
@@ -14,13 +18,14 @@ enum WalkerTarget {
 
   static func run(_ data: [UInt8]) {
     var b = FuzzBytes(data)
-    let m = Machine(memory: PhysicalMemory(pageBudget: 512))
+    let m = Machine(memory: PhysicalMemory(pageBudget: 64))
+    var speculations = 2
     m.addCPUs(upTo: 1 + Int(b.u8() % 3))
     for c in m.cpus { setRegisters(c, &b) }
-    for _ in 0..<Int(b.u8() % 48) { writeDescriptor(m, &b) }
+    for _ in 0..<Int(b.u8() % 48) { writeDescriptor(m, &b, speculations: &speculations) }
     var spaces: [AddressSpace] = []
     var actions = 0
-    while !b.isEmpty && actions < 64 {
+    while !b.isEmpty && actions < 48 {
       actions += 1
       let c = m.cpus[Int(b.u8()) % m.cpus.count]
       switch b.u8() % 12 {
@@ -52,7 +57,7 @@ enum WalkerTarget {
         _ = m.dsb(b.pick(BarrierDomain.allCases), cpu: c)
         _ = m.isb(cpu: c)
       case 6:
-        writeDescriptor(m, &b)
+        writeDescriptor(m, &b, speculations: &speculations)
       case 7:
         setRegisters(c, &b)
         c.el = Int(b.u8() % 3)
@@ -68,7 +73,10 @@ enum WalkerTarget {
         m.options.tlbSpeculative = b.bool()
         m.options.strictBarriers = b.bool()
         if b.bool() {
-          _ = m.speculateTranslations()
+          if speculations > 0 {
+            speculations -= 1
+            _ = m.speculateTranslations()
+          }
         } else {
           _ = m.setOnline(Int(b.u8()) % m.cpus.count, b.bool())
         }
@@ -105,7 +113,7 @@ enum WalkerTarget {
 
   /// A descriptor somewhere in a table page: random, or a table, block or page descriptor
   /// whose address is one of the tables (so walks go deep) with random attributes.
-  static func writeDescriptor(_ m: Machine, _ b: inout FuzzBytes) {
+  static func writeDescriptor(_ m: Machine, _ b: inout FuzzBytes, speculations: inout Int) {
     let pa = b.pick(tables) &+ (b.u16() % 8192) &* 8
     let attributes = b.u64() & 0xfff8_0000_0000_0ffc
     let value: UInt64
@@ -115,7 +123,9 @@ enum WalkerTarget {
     case 2: value = (b.pick(tables) | b.u16() << 16) | attributes | 0x401 | UInt64(b.u8() & 2)
     default: value = (b.u64() & 0x0003_ffff_ffff_f000) | attributes | 0x403
     }
-    if b.bool() {
+    // A raw write through the machine speculates first when speculation is on.
+    if b.bool() && (!m.options.tlbSpeculative || speculations > 0) {
+      if m.options.tlbSpeculative { speculations -= 1 }
       _ = try? m.writeMemory(pa, value)
     } else {
       try? m.memory.write64(pa, value)
