@@ -247,6 +247,11 @@ enum GraphBuilder {
     getenv(name).map { String(cString: $0) }
   }
 
+  /// Seconds `dot` may run: 60, or $MMUSH_DOT_TIMEOUT (the tests use a short one).
+  static var dotTimeout: Int {
+    environment("MMUSH_DOT_TIMEOUT").flatMap { Int($0) }.map { max(1, $0) } ?? 60
+  }
+
   /// Runs Graphviz `dot` on `source` with an argument vector (never a shell), or says it is
   /// missing.
   static func render(source: String, to target: String, format: String, dot: String?)
@@ -257,12 +262,32 @@ enum GraphBuilder {
     var cargs = args.map { strdup($0) } + [nil]
     defer { for c in cargs { free(c) } }
     var pid: pid_t = 0
-    let rc = posix_spawn(&pid, dotPath, nil, nil, &cargs, environ)
+    // Its own process group, so a timeout kills whatever it started too.
+    var attr = posix_spawnattr_t()
+    posix_spawnattr_init(&attr)
+    defer { posix_spawnattr_destroy(&attr) }
+    posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETPGROUP))
+    posix_spawnattr_setpgroup(&attr, 0)
+    let rc = posix_spawn(&pid, dotPath, nil, &attr, &cargs, environ)
     guard rc == 0 else {
       throw FileIO.Failure(message: "cannot run \(dotPath): \(String(cString: strerror(rc)))")
     }
+    // dot on a huge graph can run for hours: it gets `dotTimeout` seconds, then is killed.
     var status: Int32 = 0
-    while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+    var waited = 0
+    let timeout = dotTimeout
+    while true {
+      let r = waitpid(pid, &status, WNOHANG)
+      if r == pid || (r == -1 && errno != EINTR) { break }
+      if waited >= timeout * 100 {
+        kill(-pid, SIGKILL)
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        throw FileIO.Failure(
+          message: "\(dotPath) ran for more than \(timeout) s making \(target): stopped")
+      }
+      usleep(10_000)
+      waited += 1
+    }
     guard status == 0 else {
       throw FileIO.Failure(message: "\(dotPath) failed (wait status \(status)) making \(target)")
     }

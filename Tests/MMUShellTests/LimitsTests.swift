@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// Each limit from the command line and from `set`: a clear error at the limit, a script that
 /// can lower it but not raise it past the command line's value, and usage errors as status 2.
 @Suite("Limits")
@@ -68,6 +72,23 @@ struct LimitsTests {
     let t = try run([], "for i in 0 ..< 2000 { tlbi vae1 i * 4k }")
     #expect(t.status == 2 && t.stderr.contains("1024 TLBIs are pending on cpu0"))
     #expect(try run([], "for i in 0 ..< 2000 { tlbi vae1 i * 4k\n dsb ish }").status == 0)
+  }
+
+  @Test func aDotThatHangsIsStopped() throws {
+    let dir = FileManager.default.temporaryDirectory
+      .appendingPathComponent("mmush-slow-dot-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    // A `dot` that never ends, and starts a child that would outlive it.
+    let dot = dir + "/dot"
+    try "#!/bin/sh\nsleep 300 &\nsleep 300\n".write(toFile: dot, atomically: false, encoding: .utf8)
+    chmod(dot, 0o755)
+    let started = Date()
+    let r = try Support.run(
+      ["-c", "space k\nmap k 0 -> 0 size 4k\ngraph k \"k.svg\""], directory: dir,
+      environment: ["MMUSH_DOT": dot, "MMUSH_DOT_TIMEOUT": "1"])
+    #expect(r.status == 2 && r.stderr.contains("ran for more than 1 s"), "\(r.stderr)")
+    #expect(Date().timeIntervalSince(started) < 20)
   }
 
   @Test func usageErrorsAreStatusTwo() throws {
