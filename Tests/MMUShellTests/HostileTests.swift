@@ -26,7 +26,7 @@ struct HostileTests {
         "deep-braces-closed",
         text(String(repeating: "{", count: 50_000) + String(repeating: "}", count: 50_000))
       ),
-      ("deep-unary-1m", text("print " + String(repeating: "-", count: mb) + "1")),
+      ("deep-unary-256k", text("print " + String(repeating: "-", count: mb / 4) + "1")),
       (
         "deep-procs-chain",
         text(
@@ -42,7 +42,7 @@ struct HostileTests {
       ("long-line-identifier", text(String(repeating: "a", count: mb) + " = 1")),
       ("long-line-number", text("print " + String(repeating: "9", count: mb))),
       ("long-line-hex", text("print 0x" + String(repeating: "f", count: mb))),
-      ("long-line-sum", text("print 0" + String(repeating: "+1", count: mb / 2))),
+      ("long-line-sum", text("print 0" + String(repeating: "+1", count: mb / 8))),
       (
         "long-line-args",
         text("print 1" + String(repeating: ",1", count: mb / 8) + "\nassert false")
@@ -53,14 +53,14 @@ struct HostileTests {
           "space k\nmap k 0 -> 0 size 4k" + String(repeating: " rw", count: mb / 3)
             + "\nassert false")
       ),
-      ("long-line-semicolons", text(String(repeating: ";", count: mb) + "\nassert false")),
+      ("long-line-semicolons", text(String(repeating: ";", count: mb / 4) + "\nassert false")),
       (
         "long-line-error-in-middle",
         text("print 1" + String(repeating: " ", count: mb) + "+ nosuchvar")
       ),
       (
         "many-lines",
-        text((0..<100_000).map { "let v\($0) = \($0)" }.joined(separator: "\n") + "\nassert false")
+        text((0..<20_000).map { "let v\($0) = \($0)" }.joined(separator: "\n") + "\nassert false")
       ),
       (
         "many-procs",
