@@ -184,7 +184,10 @@ public final class Interpreter {
   /// memory budget.
   func checkTLBMemory(_ range: SourceRange) throws {
     let entries = tlbEntries
-    let allowed = Int(min(options.maxMemory, UInt64(Int.max))) / Self.tlbEntryCost
+    // What the pages written leave of the budget.
+    let pagesBytes = machine.memory.allocatedPages * PhysicalMemory.pageSize
+    let budget = Int(min(options.maxMemory, UInt64(Int.max)))
+    let allowed = max(0, budget - pagesBytes) / Self.tlbEntryCost
     guard entries > allowed else { return }
     throw Diagnostic.error(
       "the TLBs hold \(entries) entries, more than the memory budget allows (\(allowed))",

@@ -44,6 +44,15 @@ struct LimitsTests {
     #expect(raised.status == 2 && raised.stderr.contains("cannot be raised above 1G"))
   }
 
+  @Test func tlbEntriesCountAgainstTheMemoryBudget() throws {
+    // 514 table pages leave 510 of 1024 for TLB entries: about 4000 of them.
+    let r = try run(
+      ["--max-memory", "4M", "--quiet"],
+      "space k\nmap k 0 -> 0 size 1G pages\nswitch ttbr0_el1 k\n"
+        + "for va in 0 ..< 1G step 4k { walk el1 va }")
+    #expect(r.status == 2 && r.stderr.contains("more than the memory budget allows"))
+  }
+
   @Test func maxOutput() throws {
     let r = try run(["--max-output", "10"], "mem read 0 count 11")
     #expect(r.status == 2 && r.stderr.contains("allowed 1...10"))
