@@ -279,12 +279,13 @@ public final class Interpreter {
       try include(s)
     case .print(let s):
       let values = try s.values.map(evaluate)
-      // Printing a long string costs its length: a step per KiB.
-      for case .string(let text) in values { addWork(text.utf8.count >> 10) }
+      // Printing a long string costs its length (rendering, JSON quoting): a step per 128
+      // bytes.
+      for case .string(let text) in values { addWork(text.utf8.count >> 7) }
       sink.emit(.print(values, range: s.range))
     case .echo(let s):
       let text = try s.value.map { formatter.format(try evaluate($0)) } ?? ""
-      addWork(text.utf8.count >> 10)
+      addWork(text.utf8.count >> 7)
       sink.emit(.echo(text, range: s.range))
     case .reset:
       resetMachine()
