@@ -376,7 +376,7 @@ public struct Mapper {
   func checkMemory(tables: Int) throws(MapError) {
     let perTable = Int(space.tableBytes / UInt64(PhysicalMemory.pageSize))
     let (pages, o) = tables.multipliedReportingOverflow(by: perTable)
-    let free = max(0, memory.pageBudget - memory.allocatedPages)
+    let free = max(0, memory.pageBudget - memory.pagesInUse)
     guard !o, pages <= free else {
       throw .memoryBudget(neededPages: o ? Int.max : pages, availablePages: free)
     }

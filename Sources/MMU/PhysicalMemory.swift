@@ -40,6 +40,12 @@ public final class PhysicalMemory {
   @exclusivity(unchecked) public private(set) var generation: UInt64 = 0
   /// Pages this object allocated (file-mapped pages are not counted).
   public private(set) var allocatedPages = 0
+  /// Pages of loaded files written since (each a private copy the kernel made): they count
+  /// against the budget too, or writing every page of a large loaded file would not.
+  public private(set) var copiedFilePages = 0
+  private var copiedFilePFNs: Set<UInt64> = []
+  /// What counts against `pageBudget`.
+  public var pagesInUse: Int { allocatedPages + copiedFilePages }
   private var occupied = 0
   /// The most pages that may be allocated; writes past it fail with `budgetExceeded`.
   public var pageBudget: Int
@@ -183,8 +189,15 @@ public final class PhysicalMemory {
     // The caller may write through the page: memory may change.
     generation &+= 1
     // File pages are mapped MAP_PRIVATE: writing them makes a private copy, never the file.
-    if let p = pagePointer(pa) { return p }
-    guard allocatedPages < pageBudget else { throw .budgetExceeded(limitPages: pageBudget) }
+    if let p = pagePointer(pa) {
+      if !fileRegions.isEmpty, !copiedFilePFNs.contains(pfn), fileRegion(containing: pa) != nil {
+        guard pagesInUse < pageBudget else { throw .budgetExceeded(limitPages: pageBudget) }
+        copiedFilePFNs.insert(pfn)
+        copiedFilePages += 1
+      }
+      return p
+    }
+    guard pagesInUse < pageBudget else { throw .budgetExceeded(limitPages: pageBudget) }
     // 16-byte alignment, malloc's own: nothing needs more than 8 (descriptor loads), and a
     // page-aligned 4 KiB allocation costs glibc 8 KiB, doubling the memory of every table.
     let p = UnsafeMutableRawPointer.allocate(byteCount: Self.pageSize, alignment: 16)

@@ -185,7 +185,7 @@ public final class Interpreter {
   func checkTLBMemory(_ range: SourceRange) throws {
     let entries = tlbEntries
     // What the pages written leave of the budget.
-    let pagesBytes = machine.memory.allocatedPages * PhysicalMemory.pageSize
+    let pagesBytes = machine.memory.pagesInUse * PhysicalMemory.pageSize
     let budget = Int(min(options.maxMemory, UInt64(Int.max)))
     let allowed = max(0, budget - pagesBytes) / Self.tlbEntryCost
     guard entries > allowed else { return }

@@ -40,6 +40,20 @@ struct LimitsTests {
     #expect(knob.status == 2 && knob.stderr.contains("budget of 2 pages"))
     let back = try run(["--max-memory", "1M"], "set max_memory 8K\nset max_memory 1M\n" + fill)
     #expect(back.status == 0, "\(back.stderr)")
+    // Pages of a loaded file count once written (the kernel copies them).
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "mmush-file-pages-\(UUID().uuidString)"
+    ).path
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    FileManager.default.createFile(atPath: dir + "/f.bin", contents: Data(count: 1 << 20))
+    let file = try Support.run(
+      [
+        "--max-memory", "64K", "-c",
+        "mem load 0x100000 \"f.bin\"\nfor p in 0x100000 ..< 0x200000 step 4k { mem write p = 1 }",
+      ],
+      directory: dir)
+    #expect(file.status == 2 && file.stderr.contains("budget of 16 pages"), "\(file.stderr)")
     let raised = try run([], "set max_memory 2G")
     #expect(raised.status == 2 && raised.stderr.contains("cannot be raised above 1G"))
   }
