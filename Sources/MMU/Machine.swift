@@ -190,7 +190,8 @@ public final class Machine {
   public func addCPUs(upTo count: Int) {
     while cpus.count < count {
       let c = CPU(index: cpus.count)
-      c.reset(features: cpus[0].registers.features, implementation: cpus[0].registers.implementation)
+      c.reset(
+        features: cpus[0].registers.features, implementation: cpus[0].registers.implementation)
       cpus.append(c)
     }
   }

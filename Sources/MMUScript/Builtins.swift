@@ -111,7 +111,8 @@ enum Builtins {
         case "notlb": useTLB = false
         case "tlb": useTLB = true
         case let other:
-          throw Diagnostic.error("the fourth argument is \"notlb\" or \"tlb\", not \"\(other)\"", at: args[3].range)
+          throw Diagnostic.error(
+            "the fourth argument is \"notlb\" or \"tlb\", not \"\(other)\"", at: args[3].range)
         }
       }
       if args.count >= 3 {

@@ -15,7 +15,9 @@ extension Interpreter {
     }
     if pa >= PhysicalMemory.addressLimit || pa % UInt64(size) != 0 {
       throw Diagnostic.error(
-        describe(pa >= PhysicalMemory.addressLimit ? MemoryError.outOfRange(address: pa) : .badAccess(address: pa, size: size)),
+        describe(
+          pa >= PhysicalMemory.addressLimit
+            ? MemoryError.outOfRange(address: pa) : .badAccess(address: pa, size: size)),
         at: s.address.range)
     }
     try writeMemory(pa, value, size: size, range: s.range)

@@ -48,7 +48,9 @@ struct ShowText {
       }
     case .tlb(let t):
       let entries = t.entries
-      line("cpu\(t.cpu) TLB: \(entries.count) entr\(entries.count == 1 ? "y" : "ies"), \(t.walkEntries.count) walk-cache entr\(t.walkEntries.count == 1 ? "y" : "ies")")
+      line(
+        "cpu\(t.cpu) TLB: \(entries.count) entr\(entries.count == 1 ? "y" : "ies"), \(t.walkEntries.count) walk-cache entr\(t.walkEntries.count == 1 ? "y" : "ies")"
+      )
       for e in entries {
         let tags = [
           "\(e.regime)".padding(8),
