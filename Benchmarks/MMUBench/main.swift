@@ -52,6 +52,9 @@ while let a = args.popFirst() {
     guard let v = args.popFirst(), let size = UInt64(v) else { usage() }
     memoryProbe(size)
     exit(0)
+  case "--layout":
+    printLayout()
+    exit(0)
   case "--list":
     for s in scenarios { print(pad(s.name, 18) + s.summary) }
     exit(0)

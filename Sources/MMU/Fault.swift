@@ -13,24 +13,43 @@ public enum FaultKind: String, Sendable, CaseIterable, CustomStringConvertible {
 public struct Fault: Error, Sendable, Equatable, CustomStringConvertible {
   public var kind: FaultKind
   /// -1...3. Setup faults (TxSZ, VA range, EPD, TTBR address size) use level 0.
-  public var level: Int
+  public var level: Int {
+    get { Int(levelValue) }
+    set { levelValue = Int8(truncatingIfNeeded: newValue) }
+  }
   /// 1 or 2.
-  public var stage: Int
+  public var stage: Int {
+    get { Int(stageValue) }
+    set { stageValue = Int8(truncatingIfNeeded: newValue) }
+  }
   /// A stage-2 fault taken while fetching a stage-1 descriptor.
   public var s1ptw: Bool
   /// The IPA that faulted at stage 2 (HPFAR_EL2), when stage is 2.
-  public var ipa: UInt64?
+  public var ipa: UInt64? {
+    get { hasIPA ? ipaValue : nil }
+    set {
+      hasIPA = newValue != nil
+      ipaValue = newValue ?? 0
+    }
+  }
   public var write: Bool
+  // Small fields, so that a walk outcome stays a few words to copy: levels and stages fit a
+  // byte, and the optional IPA is a value and a flag (0 when absent, so == compares values).
+  private var levelValue: Int8
+  private var stageValue: Int8
+  private var hasIPA: Bool
+  private var ipaValue: UInt64
 
   public init(
     _ kind: FaultKind, level: Int, stage: Int = 1, s1ptw: Bool = false, ipa: UInt64? = nil,
     write: Bool = false
   ) {
     self.kind = kind
-    self.level = level
-    self.stage = stage
+    levelValue = Int8(truncatingIfNeeded: level)
+    stageValue = Int8(truncatingIfNeeded: stage)
     self.s1ptw = s1ptw
-    self.ipa = ipa
+    hasIPA = ipa != nil
+    ipaValue = ipa ?? 0
     self.write = write
   }
 

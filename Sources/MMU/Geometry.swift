@@ -3,18 +3,28 @@
 /// (`TranslationSetup`), or given by a space as the shape it was built for.
 public struct Geometry: Sendable, Equatable, CustomStringConvertible {
   public var granule: Granule
-  /// IA: the input address size in bits (64 - TxSZ).
-  public var inputBits: Int
-  /// -1...3.
-  public var startLevel: Int
   /// TCR.DS / VTCR.DS: the LPA2 descriptor format (4K/16K only).
   public var ds: Bool
+  // Sizes and levels fit a byte: every walk's setup carries a geometry.
+  private var inputBitsValue: Int8
+  private var startLevelValue: Int8
+
+  /// IA: the input address size in bits (64 - TxSZ).
+  public var inputBits: Int {
+    get { Int(inputBitsValue) }
+    set { inputBitsValue = Int8(truncatingIfNeeded: newValue) }
+  }
+  /// -1...3.
+  public var startLevel: Int {
+    get { Int(startLevelValue) }
+    set { startLevelValue = Int8(truncatingIfNeeded: newValue) }
+  }
 
   public init(granule: Granule, inputBits: Int, startLevel: Int, ds: Bool = false) {
     self.granule = granule
-    self.inputBits = inputBits
-    self.startLevel = startLevel
     self.ds = ds
+    inputBitsValue = Int8(truncatingIfNeeded: inputBits)
+    startLevelValue = Int8(truncatingIfNeeded: startLevel)
   }
 
   /// Stage 1 has no start-level field: the start level resolves the top bits of IA.

@@ -1,42 +1,58 @@
 /// Access rights one translation grants, for unprivileged (EL0) and privileged (EL1 or EL2)
 /// accesses. Stage 1 and stage 2 each produce one; an access needs both (§5.7).
+///
+/// Stored as six bits of one byte (privileged read/write/exec in bits 0-2, EL0's in 3-5): a
+/// translation carries two of these, and every TLB entry one translation.
 public struct Permissions: Sendable, Equatable, CustomStringConvertible {
-  public var el0Read = false, el0Write = false, el0Exec = false
-  public var privRead = false, privWrite = false, privExec = false
+  /// Bit `access.rawValue` (read 0, write 1, exec 2) for privileged accesses, +3 for EL0.
+  private var bits: UInt8 = 0
 
   public init() {}
-  public static let all: Permissions = {
-    var p = Permissions()
-    p.el0Read = true
-    p.el0Write = true
-    p.el0Exec = true
-    p.privRead = true
-    p.privWrite = true
-    p.privExec = true
-    return p
-  }()
+  public static let all = Permissions(bits: 0x3f)
+  private init(bits: UInt8) { self.bits = bits }
 
+  @inline(__always)
+  private func has(_ b: UInt8) -> Bool { bits & b != 0 }
+  @inline(__always)
+  private mutating func set(_ b: UInt8, _ on: Bool) { bits = on ? bits | b : bits & ~b }
+
+  public var privRead: Bool {
+    get { has(1) }
+    set { set(1, newValue) }
+  }
+  public var privWrite: Bool {
+    get { has(2) }
+    set { set(2, newValue) }
+  }
+  public var privExec: Bool {
+    get { has(4) }
+    set { set(4, newValue) }
+  }
+  public var el0Read: Bool {
+    get { has(8) }
+    set { set(8, newValue) }
+  }
+  public var el0Write: Bool {
+    get { has(16) }
+    set { set(16, newValue) }
+  }
+  public var el0Exec: Bool {
+    get { has(32) }
+    set { set(32, newValue) }
+  }
+
+  @inline(__always)
   public func allows(_ access: AccessType, unprivileged: Bool) -> Bool {
-    switch (access, unprivileged) {
-    case (.read, true): el0Read
-    case (.write, true): el0Write
-    case (.exec, true): el0Exec
-    case (.read, false): privRead
-    case (.write, false): privWrite
-    case (.exec, false): privExec
+    let shift: UInt8
+    switch access {
+    case .read: shift = 0
+    case .write: shift = 1
+    case .exec: shift = 2
     }
+    return bits & (1 << (unprivileged ? shift + 3 : shift)) != 0
   }
 
-  public func intersection(_ o: Permissions) -> Permissions {
-    var p = Permissions()
-    p.el0Read = el0Read && o.el0Read
-    p.el0Write = el0Write && o.el0Write
-    p.el0Exec = el0Exec && o.el0Exec
-    p.privRead = privRead && o.privRead
-    p.privWrite = privWrite && o.privWrite
-    p.privExec = privExec && o.privExec
-    return p
-  }
+  public func intersection(_ o: Permissions) -> Permissions { Permissions(bits: bits & o.bits) }
 
   /// "rwx" strings, e.g. `el0 r-- el1 rw-`.
   public var description: String {

@@ -1,11 +1,28 @@
+import Synchronization
+
 /// One CPU's system registers. Values are stored whole; fields are views on them.
 public struct RegisterFile: Sendable, Equatable {
-  private var values: [UInt64]
+  private var values: [UInt64] {
+    didSet { identity = Self.newIdentity() }
+  }
   /// Choices where the architecture or its sources leave the behaviour open.
-  public var implementation = ImplementationChoices()
+  public var implementation = ImplementationChoices() {
+    didSet { identity = Self.newIdentity() }
+  }
+  /// Names these exact contents: a copy keeps it, every write gets a fresh one, so equal
+  /// identities mean equal registers. What a walk derives from the registers (its setup) is
+  /// remembered under it and found again with one comparison.
+  public private(set) var identity: UInt64
+
+  /// Unique across threads: tests run machines concurrently.
+  private static let identities = Atomic<UInt64>(0)
+  private static func newIdentity() -> UInt64 {
+    identities.add(1, ordering: .relaxed).newValue
+  }
 
   public init() {
     values = SystemRegister.allCases.map { RegisterDefaults.value($0) }
+    identity = Self.newIdentity()
   }
 
   public subscript(_ r: SystemRegister) -> UInt64 {
@@ -13,13 +30,9 @@ public struct RegisterFile: Sendable, Equatable {
     set { values[r.rawValue] = newValue }
   }
 
-  /// Whether `other` is this very register file: the same storage (a copy no register was
-  /// written to since) and the same choices. A pointer test, before a full comparison.
-  @inline(__always)
-  func isSameStorage(as other: RegisterFile) -> Bool {
-    values.withUnsafeBufferPointer { a in
-      other.values.withUnsafeBufferPointer { b in a.baseAddress == b.baseAddress }
-    } && implementation == other.implementation
+  /// The registers and choices, not their identity.
+  public static func == (a: RegisterFile, b: RegisterFile) -> Bool {
+    a.identity == b.identity || (a.values == b.values && a.implementation == b.implementation)
   }
 
   public var features: Features {

@@ -1,13 +1,16 @@
 /// Everything one stage of a walk needs, read from the registers for one input address:
 /// the geometry, the table base, the output size, and the controls (HPD, HA/HD, WXN, MAIR).
 /// Building it performs the checks hardware makes before reading any descriptor (§2.4, §3.4).
+///
+/// Kept small (48 bytes): every walk derives or finds one and carries it down the levels.
 public struct StageSetup: Sendable {
-  public var regime: Regime
-  public var geometry: Geometry
   /// The start table's address (a PA, or an IPA for stage 1 under stage 2), aligned.
   public var tableBase: UInt64
-  /// Effective output address size: min(PS/IPS, PAMax), capped at 48 for 4K/16K without DS.
-  public var outputBits: Int
+  public var mair: UInt64
+  /// ASID from the TTBR TCR.A1 selects (16 or 8 bits per TCR.AS); 0 for one-range regimes.
+  public var asid: UInt64
+  public var geometry: Geometry
+  public var regime: Regime
   /// TTBR1 (upper range) was selected.
   public var upperRange: Bool
   /// Hierarchical permissions disabled (TCR.HPDn with FEAT_HPDS).
@@ -15,13 +18,46 @@ public struct StageSetup: Sendable {
   public var hardwareAF: Bool
   public var hardwareDirty: Bool
   public var wxn: Bool
-  public var mair: UInt64
-  /// Shareability from TCR SH0/SH1 (VTCR SH0): used for leaves when DS=1.
-  public var tcrShareability: UInt64
-  /// ASID from the TTBR TCR.A1 selects (16 or 8 bits per TCR.AS); 0 for one-range regimes.
-  public var asid: UInt64
-  public var paMax: Int
   public var xnx: Bool
+  private var outputBitsValue: UInt8
+  private var paMaxValue: UInt8
+  private var tcrShareabilityValue: UInt8
+
+  /// Effective output address size: min(PS/IPS, PAMax), capped at 48 for 4K/16K without DS.
+  public var outputBits: Int {
+    get { Int(outputBitsValue) }
+    set { outputBitsValue = UInt8(truncatingIfNeeded: newValue) }
+  }
+  public var paMax: Int {
+    get { Int(paMaxValue) }
+    set { paMaxValue = UInt8(truncatingIfNeeded: newValue) }
+  }
+  /// Shareability from TCR SH0/SH1 (VTCR SH0): used for leaves when DS=1.
+  public var tcrShareability: UInt64 {
+    get { UInt64(tcrShareabilityValue) }
+    set { tcrShareabilityValue = UInt8(truncatingIfNeeded: newValue & 3) }
+  }
+
+  public init(
+    regime: Regime, geometry: Geometry, tableBase: UInt64, outputBits: Int, upperRange: Bool,
+    hpd: Bool, hardwareAF: Bool, hardwareDirty: Bool, wxn: Bool, mair: UInt64,
+    tcrShareability: UInt64, asid: UInt64, paMax: Int, xnx: Bool
+  ) {
+    self.tableBase = tableBase
+    self.mair = mair
+    self.asid = asid
+    self.geometry = geometry
+    self.regime = regime
+    self.upperRange = upperRange
+    self.hpd = hpd
+    self.hardwareAF = hardwareAF
+    self.hardwareDirty = hardwareDirty
+    self.wxn = wxn
+    self.xnx = xnx
+    outputBitsValue = UInt8(truncatingIfNeeded: outputBits)
+    paMaxValue = UInt8(truncatingIfNeeded: paMax)
+    tcrShareabilityValue = UInt8(truncatingIfNeeded: tcrShareability & 3)
+  }
 }
 
 /// What the setup checks can fail with before any descriptor is read.
@@ -228,10 +264,10 @@ public enum TranslationSetup {
 /// their checks run again every time.
 final class StageSetupMemo {
   // Parallel arrays of at most `capacity` entries, scanned in order: a tag (regime, access,
-  // privilege, IA), the address bits above IA, the registers, the setup.
+  // privilege, IA), the address bits above IA, the registers' identity, the setup.
   @exclusivity(unchecked) private var tags: [UInt64] = []
   @exclusivity(unchecked) private var tops: [UInt64] = []
-  @exclusivity(unchecked) private var registerFiles: [RegisterFile] = []
+  @exclusivity(unchecked) private var identities: [UInt64] = []
   @exclusivity(unchecked) private var setups: [StageSetup] = []
   @exclusivity(unchecked) private var next = 0
   private static let capacity = 4
@@ -248,9 +284,7 @@ final class StageSetupMemo {
     var i = 0
     while i < tags.count {
       let t = tags[i]
-      if t & 0xffff == tag && address >> (t >> 16) == tops[i]
-        && (registerFiles[i].isSameStorage(as: regs) || registerFiles[i] == regs)
-      {
+      if t & 0xffff == tag && address >> (t >> 16) == tops[i] && identities[i] == regs.identity {
         return setups[i]
       }
       i += 1
@@ -265,12 +299,12 @@ final class StageSetupMemo {
     if tags.count < Self.capacity {
       tags.append(t)
       tops.append(top)
-      registerFiles.append(regs)
+      identities.append(regs.identity)
       setups.append(s)
     } else {
       tags[next] = t
       tops[next] = top
-      registerFiles[next] = regs
+      identities[next] = regs.identity
       setups[next] = s
       next = (next + 1) % Self.capacity
     }
