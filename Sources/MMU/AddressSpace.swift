@@ -88,7 +88,7 @@ public final class AddressSpace {
       {
       case .failure(let f): outcome = .faulted(f)
       case .success(let leaf):
-        outcome = .translated(w.translation(from: leaf, input: address, regime: regime))
+        outcome = .translated(Walker.translation(from: leaf, input: address, regime: regime))
       }
     }
     return WalkResult(

@@ -78,7 +78,7 @@ extension Machine {
       {
       case .failure(let f): outcome = .faulted(f)
       case .success(let leaf):
-        outcome = .translated(w.translation(from: leaf, input: va, regime: context.regime))
+        outcome = .translated(Walker.translation(from: leaf, input: va, regime: context.regime))
       }
     }
     let walk = WalkResult(

@@ -12,8 +12,85 @@ public struct ModelOptions: Sendable, Equatable {
 }
 
 /// What an access got: the TLB's answer, the table walk, and the outcome the access sees.
+///
+/// Every access returns one, so its storage is plain data (the outcome, the counts, the
+/// reads made) plus one reference to the parts that are usually empty: the traced
+/// steps, a walk outcome that differs from the access's, the conflicting entries, the walk
+/// cache entries used, warnings. A hit or an untraced miss copies with a few moves and
+/// allocates nothing.
 public struct AccessResult: Sendable, Equatable {
-  public var tlb: TLBStatus
+  /// What the access gets: from the TLB on a hit, from the walk on a miss.
+  public var outcome: WalkOutcome {
+    didSet {
+      // The walk keeps the outcome it had.
+      if rare.walkOutcome == nil && oldValue != outcome { rare.walkOutcome = oldValue }
+    }
+  }
+  /// Descriptor reads the access itself made: 0 on a hit.
+  public var accesses = 0
+  private var address: UInt64
+  private var walkAccesses: Int
+  private var accessType: AccessType
+  private var status: StatusCode
+  private var conflictCount: Int32 = 0
+  private var box: RareBox?
+
+  private enum StatusCode: UInt8 { case notUsed, miss, hit, stale, conflict }
+
+  /// The rarely non-empty parts, boxed together (nil when all are empty).
+  private struct Rare: Sendable, Equatable {
+    var steps: [WalkStep] = []
+    /// The walk's outcome when it differs from `outcome` (a stale hit, a conflict).
+    var walkOutcome: WalkOutcome?
+    /// `.stale`'s current outcome.
+    var staleCurrent: WalkOutcome?
+    var conflicting: [TLBEntry] = []
+    var walkCacheUsed: [WalkCacheEntry] = []
+    var warnings: [ModelWarning] = []
+
+    var isEmpty: Bool {
+      steps.isEmpty && walkOutcome == nil && staleCurrent == nil && conflicting.isEmpty
+        && walkCacheUsed.isEmpty && warnings.isEmpty
+    }
+  }
+  private final class RareBox: Sendable {
+    let rare: Rare
+    init(_ r: Rare) { rare = r }
+  }
+  private var rare: Rare {
+    get { box?.rare ?? Rare() }
+    set { box = newValue.isEmpty ? nil : RareBox(newValue) }
+  }
+
+  /// How the TLB lookup went.
+  public var tlb: TLBStatus {
+    get {
+      switch status {
+      case .notUsed: .notUsed
+      case .miss: .miss
+      case .hit: .hit
+      case .stale: .stale(current: rare.staleCurrent ?? outcome)
+      case .conflict: .conflict(entries: Int(conflictCount))
+      }
+    }
+    set {
+      var stale: WalkOutcome?
+      conflictCount = 0
+      switch newValue {
+      case .notUsed: status = .notUsed
+      case .miss: status = .miss
+      case .hit: status = .hit
+      case .stale(let current):
+        status = .stale
+        stale = current
+      case .conflict(let n):
+        status = .conflict
+        conflictCount = Int32(clamping: n)
+      }
+      if stale != nil || box?.rare.staleCurrent != nil { rare.staleCurrent = stale }
+    }
+  }
+
   /// The translation table walk. On a miss: the walk this access made (starting below the
   /// start level when `walkCacheUsed` is not empty). On a hit, stale hit or conflict: what the
   /// tables say now, walked only to compare (no fills, no AF/dirty updates; `steps` when
@@ -21,132 +98,101 @@ public struct AccessResult: Sendable, Equatable {
   /// since the fill, the cached outcome with no steps and no accesses.
   public var walk: WalkResult {
     get {
-      WalkResult(
-        inputAddress: address, access: accessType, outcome: walkOutcome?.outcome ?? outcome,
-        steps: walkSteps, accesses: walkAccesses)
+      let r = box?.rare
+      return WalkResult(
+        inputAddress: address, access: accessType, outcome: r?.walkOutcome ?? outcome,
+        steps: r?.steps ?? [], accesses: walkAccesses)
     }
     set {
       address = newValue.inputAddress
       accessType = newValue.access
-      walkSteps = newValue.steps
       walkAccesses = newValue.accesses
-      walkOutcome = newValue.outcome == outcome ? nil : OutcomeBox(newValue.outcome)
-    }
-  }
-  // The walk, in pieces: its outcome is boxed only when it differs from `outcome` (a stale
-  // hit, a conflict), so a hit or a miss stays small to copy and allocates nothing.
-  private var address: UInt64
-  private var accessType: AccessType
-  private var walkSteps: [WalkStep]
-  private var walkAccesses: Int
-  private var walkOutcome: OutcomeBox?
-  private final class OutcomeBox: Sendable, Equatable {
-    let outcome: WalkOutcome
-    init(_ o: WalkOutcome) { outcome = o }
-    static func == (a: OutcomeBox, b: OutcomeBox) -> Bool { a.outcome == b.outcome }
-  }
-  /// What the access gets: from the TLB on a hit, from the walk on a miss.
-  public var outcome: WalkOutcome {
-    didSet {
-      if walkOutcome == nil && oldValue != outcome { walkOutcome = OutcomeBox(oldValue) }
-    }
-  }
-  /// Descriptor reads the access itself made: 0 on a hit.
-  public var accesses = 0
-  /// The entry that answered a hit or stale hit.
-  public var entry: TLBEntry?
-  /// The rarely non-empty parts, boxed so a hit stays small to copy.
-  private var details: Details?
-
-  private final class Details: Sendable, Equatable {
-    let conflicting: [TLBEntry]
-    let walkCacheUsed: [WalkCacheEntry]
-    let warnings: [ModelWarning]
-    init(_ c: [TLBEntry], _ w: [WalkCacheEntry], _ m: [ModelWarning]) {
-      conflicting = c
-      walkCacheUsed = w
-      warnings = m
-    }
-    static func == (a: Details, b: Details) -> Bool {
-      a.conflicting == b.conflicting && a.walkCacheUsed == b.walkCacheUsed
-        && a.warnings == b.warnings
+      var r = rare
+      r.steps = newValue.steps
+      r.walkOutcome = newValue.outcome == outcome ? nil : newValue.outcome
+      rare = r
     }
   }
 
   /// The entries that matched together, for a conflict.
   public var conflicting: [TLBEntry] {
-    get { details?.conflicting ?? [] }
-    set { setDetails(newValue, walkCacheUsed, warnings) }
+    get { box?.rare.conflicting ?? [] }
+    set { rare.conflicting = newValue }
   }
   /// Walk-cache entries the walk of a miss started from.
   public var walkCacheUsed: [WalkCacheEntry] {
-    get { details?.walkCacheUsed ?? [] }
-    set { setDetails(conflicting, newValue, warnings) }
+    get { box?.rare.walkCacheUsed ?? [] }
+    set { rare.walkCacheUsed = newValue }
   }
   /// Missing-barrier warnings (with `strictBarriers`).
   public var warnings: [ModelWarning] {
-    get { details?.warnings ?? [] }
-    set { setDetails(conflicting, walkCacheUsed, newValue) }
-  }
-
-  private mutating func setDetails(_ c: [TLBEntry], _ w: [WalkCacheEntry], _ m: [ModelWarning]) {
-    details = c.isEmpty && w.isEmpty && m.isEmpty ? nil : Details(c, w, m)
+    get { box?.rare.warnings ?? [] }
+    set { rare.warnings = newValue }
   }
 
   /// `accesses` defaults to the walk's (a result made for a walk without any TLB).
   init(
     tlb: TLBStatus, walk: WalkResult, outcome: WalkOutcome, accesses: Int? = nil,
-    entry: TLBEntry? = nil, conflicting: [TLBEntry] = [], walkCacheUsed: [WalkCacheEntry] = [],
+    conflicting: [TLBEntry] = [], walkCacheUsed: [WalkCacheEntry] = [],
     warnings: [ModelWarning] = []
   ) {
-    self.tlb = tlb
-    address = walk.inputAddress
-    accessType = walk.access
-    walkSteps = walk.steps
-    walkAccesses = walk.accesses
-    walkOutcome = walk.outcome == outcome ? nil : OutcomeBox(walk.outcome)
     self.outcome = outcome
     self.accesses = accesses ?? walk.accesses
-    self.entry = entry
-    setDetails(conflicting, walkCacheUsed, warnings)
+    address = walk.inputAddress
+    walkAccesses = walk.accesses
+    accessType = walk.access
+    status = .notUsed
+    var r = Rare()
+    r.steps = walk.steps
+    r.walkOutcome = walk.outcome == outcome ? nil : walk.outcome
+    r.conflicting = conflicting
+    r.walkCacheUsed = walkCacheUsed
+    r.warnings = warnings
+    rare = r
+    self.tlb = tlb
   }
 
   /// A walk made without the TLB: its outcome is the access's (nothing to compare).
   @inline(__always)
   init(notUsed walk: WalkResult) {
-    tlb = .notUsed
-    address = walk.inputAddress
-    accessType = walk.access
-    walkSteps = walk.steps
-    walkAccesses = walk.accesses
-    walkOutcome = nil
     outcome = walk.outcome
     accesses = walk.accesses
-    entry = nil
-    details = nil
+    address = walk.inputAddress
+    walkAccesses = walk.accesses
+    accessType = walk.access
+    status = .notUsed
+    box = walk.steps.isEmpty ? nil : RareBox(Rare(steps: walk.steps))
+  }
+
+  /// An untraced walk made without the TLB, from its parts (no steps).
+  @inline(__always)
+  init(notUsed outcome: WalkOutcome, address: UInt64, access: AccessType, accesses: Int) {
+    self.outcome = outcome
+    self.accesses = accesses
+    self.address = address
+    walkAccesses = accesses
+    accessType = access
+    status = .notUsed
+    box = nil
   }
 
   /// A hit that made no walk: `walk` is the cached outcome with no steps and no accesses.
   @inline(__always)
-  init(
-    hit entry: TLBEntry, address: UInt64, access: AccessType, outcome: WalkOutcome,
-    warnings: [ModelWarning]
-  ) {
-    tlb = .hit
-    self.address = address
-    accessType = access
-    walkSteps = []
-    walkAccesses = 0
-    walkOutcome = nil
+  init(hit address: UInt64, access: AccessType, outcome: WalkOutcome, warnings: [ModelWarning]) {
     self.outcome = outcome
     accesses = 0
-    self.entry = entry
-    details = warnings.isEmpty ? nil : Details([], [], warnings)
+    self.address = address
+    walkAccesses = 0
+    accessType = access
+    status = .hit
+    box = warnings.isEmpty ? nil : RareBox(Rare(warnings: warnings))
   }
 
   public static func == (a: AccessResult, b: AccessResult) -> Bool {
-    a.tlb == b.tlb && a.walk == b.walk && a.outcome == b.outcome && a.accesses == b.accesses
-      && a.entry == b.entry && a.details == b.details
+    a.status == b.status && a.conflictCount == b.conflictCount && a.outcome == b.outcome
+      && a.accesses == b.accesses && a.address == b.address
+      && a.walkAccesses == b.walkAccesses && a.accessType == b.accessType
+      && (a.box === b.box || a.rare == b.rare)
   }
 }
 
@@ -277,7 +323,7 @@ public final class Machine {
     let m = tlb.lookup(
       regime: context.regime, stage: tags.stage, vmid: tags.vmid, asid: tags.asid,
       address: tags.key)
-    guard m.count == 1, let e = tlb.entry(m.first), isCurrent(e, c) else {
+    guard m.count == 1, let e = tlb.entry(m.first), isCurrent(slot: m.first, c) else {
       return cachedAccess(c, context, address, access, trace: false, mode: .access)
     }
     let cached = cachedOutcome(e, address: address, access: access, context: context)
@@ -285,7 +331,7 @@ public final class Machine {
       return cachedAccess(c, context, address, access, trace: false, mode: .access)
     }
     return AccessResult(
-      hit: e, address: address, access: access, outcome: cached,
+      hit: address, access: access, outcome: cached,
       warnings: options.strictBarriers ? barrierWarnings(c) : [])
   }
 
@@ -311,6 +357,13 @@ public final class Machine {
   func uncached(
     _ c: CPU, _ context: AccessContext, _ address: UInt64, _ access: AccessType, trace: Bool
   ) -> AccessResult {
+    if !trace {
+      var reads = 0
+      let outcome = Walker.translateDirect(
+        memory: memory, registers: c.registers, setupMemo: setupMemo, context, address, access,
+        hardwareUpdates: true, reads: &reads)
+      return AccessResult(notUsed: outcome, address: address, access: access, accesses: reads)
+    }
     let walk = Walker.walk(
       memory: memory, registers: c.registers, context: context, address: address,
       access: access, trace: trace, setupMemo: setupMemo)
@@ -343,7 +396,8 @@ public final class Machine {
         let cached = cachedOutcome(e, address: address, access: access, context: context)
         if !needsDirtyUpdate(e, cached) {
           return hit(
-            c, e, cached, context, address, access, trace: trace, warnings: warnings)
+            c, e, slot: m.first, cached, context, address, access, trace: trace,
+            warnings: warnings)
         }
         // A write to a writable-clean (DBM) entry: hardware walks again to set the dirty
         // state, so the read-only entry does not answer.
@@ -354,20 +408,20 @@ public final class Machine {
   }
 
   func hit(
-    _ c: CPU, _ e: TLBEntry, _ cached: WalkOutcome, _ context: AccessContext, _ address: UInt64,
-    _ access: AccessType, trace: Bool, warnings: [ModelWarning]
+    _ c: CPU, _ e: TLBEntry, slot: Int, _ cached: WalkOutcome, _ context: AccessContext,
+    _ address: UInt64, _ access: AccessType, trace: Bool, warnings: [ModelWarning]
   ) -> AccessResult {
-    if !trace && isCurrent(e, c) {
+    if !trace && isCurrent(slot: slot, c) {
       let walk = WalkResult(
         inputAddress: address, access: access, outcome: cached, steps: [], accesses: 0)
       return AccessResult(
-        tlb: .hit, walk: walk, outcome: cached, accesses: 0, entry: e, warnings: warnings)
+        tlb: .hit, walk: walk, outcome: cached, accesses: 0, warnings: warnings)
     }
     let now = compareWalk(c, context, address, access, trace: trace)
     let status: TLBStatus =
       sameTranslation(cached, now.outcome) ? .hit : .stale(current: now.outcome)
     return AccessResult(
-      tlb: status, walk: now, outcome: cached, accesses: 0, entry: e, warnings: warnings)
+      tlb: status, walk: now, outcome: cached, accesses: 0, warnings: warnings)
   }
 
   func conflict(
@@ -417,9 +471,12 @@ public final class Machine {
       // Speculation keeps what is cached: an old translation may stay beside a new one.
       c.tlb.insert(
         makeEntry(
-          t, context: context, tags: tags, granule: w.stage1Granule, path: session.path,
+          t, context: context, tags: tags, granule: w.stage1Granule,
           stamp: c.registerGeneration, speculative: mode == .speculate),
-        replace: mode != .speculate)
+        path: session.path, leaf: nil,
+        // The path was read (and updated) by this very walk unless cached state supplied part
+        // of it: then it is checked at the first hit.
+        verified: session.usedCache ? .max : memory.generation, replace: mode != .speculate)
     }
     if session.usedCache {
       let now = compareWalk(c, context, address, access, trace: false)

@@ -9,7 +9,7 @@
 /// are evaluated before anything is removed), so the stored properties opt out of dynamic
 /// exclusivity checks, which would otherwise dominate a TLB hit.
 public final class TLB {
-  @exclusivity(unchecked) var leaves = TLBStore<TLBEntry>()
+  let leaves = TLBLeafStore()
   @exclusivity(unchecked) var walks = TLBStore<WalkCacheEntry>()
   /// Bit n set: some leaf entry covers 2^n bytes (only these sizes are probed).
   @exclusivity(unchecked) private(set) var leafSizes: UInt64 = 0
@@ -25,7 +25,7 @@ public final class TLB {
   public var isEmpty: Bool { leaves.count == 0 && walks.count == 0 }
 
   /// Every leaf entry, sorted by regime, stage, VMID, ASID (globals first), address, size.
-  public var entries: [TLBEntry] { leaves.elements.sorted(by: Self.ordered) }
+  public var entries: [TLBEntry] { leaves.elements.map(\.entry).sorted(by: Self.ordered) }
   /// Every walk-cache entry, sorted by regime, VMID, ASID, level, address.
   public var walkEntries: [WalkCacheEntry] { walks.elements.sorted(by: Self.ordered) }
 
@@ -37,23 +37,6 @@ public final class TLB {
   }
 
   // MARK: Keys
-
-  /// Leaf tags: regime [1:0], stage [3:2], size [10:4], VMID+1 [27:11] (0: none).
-  @inline(__always)
-  static func leafTag(regime: Regime, stage: TLBEntryStage, vmid: UInt64?, sizeBits: Int)
-    -> UInt64
-  {
-    UInt64(truncatingIfNeeded: regime.rawValue & 3)
-      | UInt64(truncatingIfNeeded: stage.rawValue & 3) << 2
-      | UInt64(truncatingIfNeeded: sizeBits & 127) << 4
-      | (vmid.map { (($0 & 0xffff) &+ 1) << 11 } ?? 0)
-  }
-
-  static func key(_ e: TLBEntry) -> TLBSlotKey {
-    TLBSlotKey(
-      tag: leafTag(regime: e.regime, stage: e.stage, vmid: e.vmid, sizeBits: e.sizeBits),
-      base: e.inputBase, asid: e.asid ?? TLBStore<TLBEntry>.noASID)
-  }
 
   /// Walk-cache tags: regime [1:0], nested [2], level+1 [5:3], size [12:6], granule bits
   /// [17:13], VMID+1 [34:18].
@@ -78,10 +61,11 @@ public final class TLB {
 
   // MARK: Leaf entries
 
-  typealias LeafMatches = TLBStore<TLBEntry>.Matches
+  typealias LeafMatches = TLBLeafStore.Matches
 
   /// Entries matching an access's tags that cover `address`: same regime and stage, same
   /// VMID (nil for EL2 regimes), and global or of the current ASID.
+  @inline(__always)
   func lookup(
     regime: Regime, stage: TLBEntryStage, vmid: UInt64?, asid: UInt64, address: UInt64
   ) -> LeafMatches {
@@ -91,21 +75,20 @@ public final class TLB {
       let s = sizes.trailingZeroBitCount
       sizes &= sizes &- 1
       leaves.find(
-        tag: Self.leafTag(regime: regime, stage: stage, vmid: vmid, sizeBits: s),
-        base: address & ~lowMask(s), asid: asid, globals: true, into: &m)
+        tag: TLBLeafStore.tag(regime: regime, stage: stage, vmid: vmid, sizeBits: s),
+        base: address & ~lowMask(s), asid: asid, into: &m)
     }
     return m
   }
 
-  func entry(_ slot: Int32) -> TLBEntry? {
-    slot >= 0 && Int(slot) < leaves.slots.count ? leaves.slots[Int(slot)] : nil
-  }
+  @inline(__always)
+  func entry(_ slot: Int) -> TLBEntry? { leaves.entry(slot) }
 
   /// Every entry an access with these tags would match at `address`, sorted.
   public func matching(
     regime: Regime, stage: TLBEntryStage, vmid: UInt64?, asid: UInt64, address: UInt64
   ) -> [TLBEntry] {
-    leaves.elements.filter {
+    leaves.elements.map(\.entry).filter {
       $0.regime == regime && $0.stage == stage && $0.vmid == vmid
         && ($0.asid == nil || $0.asid == asid) && $0.covers(address)
     }.sorted(by: Self.ordered)
@@ -113,17 +96,28 @@ public final class TLB {
 
   /// Adds an entry, replacing one with identical tags, address and size (or, with `replace`
   /// false, keeping that one). An entry of another size covering the same address is kept:
-  /// the two then conflict, as in hardware.
+  /// the two then conflict, as in hardware. `path` is the (PA, value) pairs of the
+  /// descriptors it was built from; `leaf`, for a stage-2 entry, the walker's leaf.
   public func insert(_ e: TLBEntry, replace: Bool = true) {
-    leaves.insert(e, key: Self.key(e), replace: replace)
+    insert(e, path: [], leaf: nil, replace: replace)
+  }
+
+  func insert(
+    _ e: TLBEntry, path: [UInt64], leaf: StageLeaf?, verified: UInt64 = .max,
+    replace: Bool = true
+  ) {
+    leaves.insert(
+      e, cold: TLBLeafStore.Cold(path: path, leaf: leaf), verified: verified, replace: replace)
     leafSizes |= bit(e.sizeBits)
   }
 
   /// Removes the leaf entries `predicate` selects and returns them, sorted.
   @discardableResult
   public func removeEntries(where predicate: (TLBEntry) -> Bool) -> [TLBEntry] {
-    let removed = leaves.remove(slots: leaves.slots(where: predicate))
-    if !removed.isEmpty { leafSizes = leaves.elements.reduce(0) { $0 | bit($1.sizeBits) } }
+    let removed = leaves.remove(where: predicate)
+    if !removed.isEmpty {
+      leafSizes = leaves.elements.reduce(0) { $0 | bit($1.entry.sizeBits) }
+    }
     return removed.sorted(by: Self.ordered)
   }
 
@@ -188,7 +182,7 @@ public final class TLB {
         i += 2
       }
     }
-    for e in leaves.slots { if let e { scan(e.path) } }
+    for e in leaves.elements { scan(e.cold.path) }
     for w in walks.slots { if let w { scan(w.path) } }
     return out
   }
@@ -204,7 +198,7 @@ public final class TLB {
       }
       return false
     }
-    for e in leaves.slots { if let e, scan(e.path) { return true } }
+    for e in leaves.elements where scan(e.cold.path) { return true }
     for w in walks.slots { if let w, scan(w.path) { return true } }
     return false
   }

@@ -106,8 +106,8 @@ extension Machine {
   func descriptorLevel(at pa: UInt64) -> Int? {
     for c in onlineCPUs {
       if let w = c.tlb.walks.elements.first(where: { $0.entryPA == pa }) { return w.level }
-      for e in c.tlb.leaves.elements where e.stage != .combined {
-        let p = e.path
+      for (e, cold) in c.tlb.leaves.elements where e.stage != .combined {
+        let p = cold.path
         if p.count >= 2 && p[p.count - 2] == pa { return e.level }
       }
     }

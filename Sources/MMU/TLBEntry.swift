@@ -21,68 +21,73 @@ public enum TLBEntryStage: Int, Sendable, Comparable, CustomStringConvertible {
 /// One cached final translation, tagged as hardware tags it (§9.1): regime, VMID (EL1&0 and
 /// stage 2, always, since EL2 is always enabled in the model), ASID for non-global entries,
 /// the input address aligned to the size of the block or page that produced it.
+///
+/// Plain data (80 bytes): the TLB stores entries inline in its hash table, a hit copies one
+/// into its result, and neither retains anything. What only a miss or a TLBI needs (the
+/// descriptor path, a stage-2 leaf) lives beside it in the store.
 public struct TLBEntry: Sendable, Equatable {
-  public var regime: Regime
-  public var stage: TLBEntryStage
-  /// VTTBR_EL2.VMID at fill time, for EL1&0 and stage-2 entries; nil for EL2 and EL2&0.
-  public var vmid: UInt64?
-  /// The ASID at fill time for non-global (nG=1) entries of two-range regimes; nil matches
-  /// every ASID (a global entry).
-  public var asid: UInt64?
   /// The input address (VA, or IPA for stage-2 entries) aligned to `sizeBits`.
   public var inputBase: UInt64
-  /// log2 of the bytes covered: the leaf size, or for a combined entry the smaller of the two
-  /// stages' leaf sizes.
-  public var sizeBits: Int
+  /// The filling CPU's register generation.
+  var stamp: UInt64
+  /// The translation as walked when the entry was filled.
+  public var translation: Translation
+  public var regime: Regime
+  public var stage: TLBEntryStage
   /// The granule of the stage whose leaf level `level` is (for TTL hints).
   public var granule: Granule
   /// Filled by `Machine.speculateTranslations` rather than by an access or `tlb fill`.
   public var speculative: Bool
-  /// What the entry holds, shared by its copies (entries never change once filled).
-  let payload: Payload
+  private var sizeBitsValue: UInt8
+  // VMIDs and ASIDs are 16 bits at most; the flags say whether each is present (the value
+  // is 0 when absent, so == compares values).
+  private var hasVMID: Bool
+  private var hasASID: Bool
+  private var vmidValue: UInt16
+  private var asidValue: UInt16
 
-  final class Payload: @unchecked Sendable {
-    let translation: Translation
-    let path: [UInt64]
-    let stamp: UInt64
-    let leaf: StageLeaf?
-    /// The memory generation at which `path` was last found to hold (`.max`: not yet). Only
-    /// a cache of that check (`Machine.isCurrent`), not part of the entry's value; the model
-    /// runs on one thread.
-    @exclusivity(unchecked) var verifiedGeneration: UInt64 = .max
-    init(translation: Translation, path: [UInt64], stamp: UInt64, leaf: StageLeaf?) {
-      self.translation = translation
-      self.path = path
-      self.stamp = stamp
-      self.leaf = leaf
+  /// log2 of the bytes covered: the leaf size, or for a combined entry the smaller of the two
+  /// stages' leaf sizes.
+  public var sizeBits: Int {
+    get { Int(sizeBitsValue) }
+    set { sizeBitsValue = UInt8(truncatingIfNeeded: newValue) }
+  }
+  /// VTTBR_EL2.VMID at fill time, for EL1&0 and stage-2 entries; nil for EL2 and EL2&0.
+  public var vmid: UInt64? {
+    get { hasVMID ? UInt64(vmidValue) : nil }
+    set {
+      hasVMID = newValue != nil
+      vmidValue = UInt16(truncatingIfNeeded: newValue ?? 0)
+    }
+  }
+  /// The ASID at fill time for non-global (nG=1) entries of two-range regimes; nil matches
+  /// every ASID (a global entry).
+  public var asid: UInt64? {
+    get { hasASID ? UInt64(asidValue) : nil }
+    set {
+      hasASID = newValue != nil
+      asidValue = UInt16(truncatingIfNeeded: newValue ?? 0)
     }
   }
 
   init(
     regime: Regime, stage: TLBEntryStage, vmid: UInt64?, asid: UInt64?, inputBase: UInt64,
     sizeBits: Int, granule: Granule, translation: Translation, speculative: Bool,
-    path: [UInt64], stamp: UInt64, leaf: StageLeaf?
+    stamp: UInt64
   ) {
+    self.inputBase = inputBase
+    self.stamp = stamp
+    self.translation = translation
     self.regime = regime
     self.stage = stage
-    self.vmid = vmid
-    self.asid = asid
-    self.inputBase = inputBase
-    self.sizeBits = sizeBits
     self.granule = granule
     self.speculative = speculative
-    payload = Payload(translation: translation, path: path, stamp: stamp, leaf: leaf)
+    sizeBitsValue = UInt8(truncatingIfNeeded: sizeBits)
+    hasVMID = vmid != nil
+    hasASID = asid != nil
+    vmidValue = UInt16(truncatingIfNeeded: vmid ?? 0)
+    asidValue = UInt16(truncatingIfNeeded: asid ?? 0)
   }
-
-  /// The translation as walked when the entry was filled.
-  public var translation: Translation { payload.translation }
-  /// The descriptor reads the entry was built from, as (PA, value) pairs: the entry provably
-  /// agrees with the tables while every pair still holds and the registers are unchanged.
-  var path: [UInt64] { payload.path }
-  /// The filling CPU's register generation.
-  var stamp: UInt64 { payload.stamp }
-  /// For stage-2 entries: the leaf as the walker uses it when a stage-2 lookup hits.
-  var leaf: StageLeaf? { payload.leaf }
 
   /// The leaf level: stage 1's for stage-1 and combined entries, stage 2's for stage-2 ones.
   public var level: Int { translation.level }
@@ -94,15 +99,6 @@ public struct TLBEntry: Sendable, Equatable {
 
   public func covers(_ address: UInt64) -> Bool {
     address & ~lowMask(sizeBits) == inputBase
-  }
-
-  public static func == (a: TLBEntry, b: TLBEntry) -> Bool {
-    a.regime == b.regime && a.stage == b.stage && a.vmid == b.vmid && a.asid == b.asid
-      && a.inputBase == b.inputBase && a.sizeBits == b.sizeBits && a.granule == b.granule
-      && a.speculative == b.speculative
-      && (a.payload === b.payload
-        || (a.translation == b.translation && a.path == b.path && a.stamp == b.stamp
-          && a.leaf == b.leaf))
   }
 }
 

@@ -68,14 +68,13 @@ extension Machine {
   /// not global, at the size of the smaller stage's leaf (§9.1).
   func makeEntry(
     _ t: Translation, context: AccessContext, tags: LookupTags, granule: Granule,
-    path: [UInt64], stamp: UInt64, speculative: Bool
+    stamp: UInt64, speculative: Bool
   ) -> TLBEntry {
     let bits = t.mappingBits
     return TLBEntry(
       regime: context.regime, stage: tags.stage, vmid: tags.vmid,
       asid: t.global ? nil : tags.asid, inputBase: tags.key & ~lowMask(bits), sizeBits: bits,
-      granule: granule, translation: t, speculative: speculative, path: path, stamp: stamp,
-      leaf: nil)
+      granule: granule, translation: t, speculative: speculative, stamp: stamp)
   }
 
   /// What a cached entry gives an access: its translation at this address, or a Permission
@@ -109,21 +108,30 @@ extension Machine {
     return (e.translation.descriptor | s2) & bit(51) != 0
   }
 
-  /// Whether an entry provably agrees with the tables: the registers have not changed since it
-  /// was filled and every descriptor it was built from still holds the value read. A walk
-  /// now would read the same descriptors and give the same answer.
+  /// Whether the entry in `slot` of `c`'s TLB provably agrees with the tables: the registers
+  /// have not changed since it was filled and every descriptor it was built from still holds
+  /// the value read. A walk now would read the same descriptors and give the same answer.
   /// Once checked, an entry is not read again until memory changes (its generation).
-  func isCurrent(_ e: TLBEntry, _ c: CPU) -> Bool {
-    guard e.stamp == c.registerGeneration else { return false }
+  @inline(__always)
+  func isCurrent(slot: Int, _ c: CPU) -> Bool {
+    let leaves = c.tlb.leaves
+    guard leaves.contains(slot) else { return false }
+    let s = leaves.slots + slot
+    guard s.pointee.entry.stamp == c.registerGeneration else { return false }
     let generation = memory.generation
-    if e.payload.verifiedGeneration == generation { return true }
-    let p = e.path
+    if s.pointee.verifiedGeneration == generation { return true }
+    return verifyPath(slot: slot, c, generation: generation)
+  }
+
+  /// Reads the entry's path again (memory changed since it was last checked).
+  func verifyPath(slot: Int, _ c: CPU, generation: UInt64) -> Bool {
+    guard let p = c.tlb.leaves.cold(slot)?.path else { return false }
     var i = 0
     while i + 1 < p.count {
       if memory.read64(p[i]) != p[i + 1] { return false }
       i += 2
     }
-    e.payload.verifiedGeneration = generation
+    c.tlb.leaves.markVerified(slot, generation: generation)
     return true
   }
 

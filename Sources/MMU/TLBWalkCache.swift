@@ -105,9 +105,9 @@ extension Walker {
         regime: .stage2, stage: .stage2, vmid: session.vmid, asid: 0, address: ipa)
       return .failure(Fault(.tlbConflict, level: 0, stage: 2, s1ptw: s1ptw, ipa: ipa, write: write))
     }
-    guard let e = session.tlb.entry(m.first), var leaf = e.leaf else { return nil }
+    guard let cold = session.tlb.leaves.cold(m.first), var leaf = cold.leaf else { return nil }
     session.usedCache = true
-    session.path.append(contentsOf: e.path)
+    session.path.append(contentsOf: cold.path)
     leaf.output = (leaf.output & ~lowMask(leaf.blockBits)) | (ipa & lowMask(leaf.blockBits))
     // Permission faults can come from cached entries (§9.1); a table fetch needs only read,
     // which the caller checks.
@@ -126,8 +126,8 @@ extension Walker {
       TLBEntry(
         regime: .stage2, stage: .stage2, vmid: session.vmid, asid: nil,
         inputBase: ipa & ~lowMask(leaf.blockBits), sizeBits: leaf.blockBits, granule: granule,
-        translation: translation(from: leaf, input: ipa, regime: .stage2),
-        speculative: session.speculative, path: session.path(from: start), stamp: session.stamp,
-        leaf: leaf), replace: !session.speculative)
+        translation: Self.translation(from: leaf, input: ipa, regime: .stage2),
+        speculative: session.speculative, stamp: session.stamp),
+      path: session.path(from: start), leaf: leaf, replace: !session.speculative)
   }
 }

@@ -251,7 +251,7 @@ extension AddressSpace {
       permissions = .stage2(s2ap: d.s2ap, xn: d.s2xn, xnx: setup.xnx)
       mair = MemoryAttributes.stage2MAIR(memAttr: d.memAttr)
     } else {
-      permissions = walker.stage1Permissions(d, tableAttrs: tableAttributes, setup: setup)
+      permissions = Walker.stage1Permissions(d, tableAttrs: tableAttributes, setup: setup)
       mair = UInt8(truncatingIfNeeded: setup.mair >> UInt64(8 * d.attrIndx))
     }
     let sh = Shareability(rawValue: g.ds ? setup.tcrShareability & 3 : d.sh) ?? .none

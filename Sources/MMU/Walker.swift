@@ -73,7 +73,11 @@ public struct Walker {
   mutating func translate(
     _ ctx: AccessContext, _ va: UInt64, _ access: AccessType, steps: inout [WalkStep]
   ) -> WalkOutcome {
-    let write = access == .write
+    if session == nil && !trace && stage2Space == nil {
+      return Self.translateDirect(
+        memory: memory, registers: registers, setupMemo: setupMemo, ctx, va, access,
+        hardwareUpdates: hardwareUpdates, reads: &accesses)
+    }
     if ctx.regime == .stage2 {
       switch stage2(
         ipa: va, access: access, unprivileged: ctx.unprivileged, s1ptw: false,
@@ -81,12 +85,12 @@ public struct Walker {
       {
       case .failure(let f): return .faulted(f)
       case .success(let leaf):
-        return .translated(translation(from: leaf, input: va, regime: .stage2))
+        return .translated(Self.translation(from: leaf, input: va, regime: .stage2))
       }
     }
 
     let s1: StageLeaf
-    if mmuEnabled(ctx.regime) {
+    if Self.mmuEnabled(registers, ctx.regime) {
       let setup: StageSetup
       let prepared =
         setupMemo?.stage1(
@@ -95,7 +99,7 @@ public struct Walker {
           registers, regime: ctx.regime, va: va, access: access, unprivileged: ctx.unprivileged)
       switch prepared {
       case .failure(var f):
-        f.write = write
+        f.write = access == .write
         return .faulted(f)
       case .success(let s): setup = s
       }
@@ -104,25 +108,13 @@ public struct Walker {
       case .success(let leaf): s1 = leaf
       }
     } else {
-      // MMU off: a flat map. VA bits at and above PAMax must be zero (Address size, level 0).
-      let paMax = registers.features.paMax
-      guard va >> UInt64(paMax) == 0 else {
-        return .faulted(Fault(.addressSize, level: 0, write: write))
+      switch Self.mmuOffLeaf(registers, va: va, access: access) {
+      case .failure(let f): return .faulted(f)
+      case .success(let leaf): s1 = leaf
       }
-      // Data accesses are Device-nGnRnE, instruction fetches Normal (§6.5).
-      s1 = StageLeaf(
-        output: va, level: 0, blockBits: 12, descriptor: 0, permissions: .all,
-        attribute: access == .exec ? 0x44 : 0x00, shareability: .outer, global: true,
-        contiguous: false)
     }
 
-    let s1Attributes = MemoryAttributes(
-      mair: UInt8(truncatingIfNeeded: s1.attribute), shareability: s1.shareability)
-    var t = Translation(
-      inputAddress: va, ipa: nil, pa: s1.output, level: s1.level, blockBits: s1.blockBits,
-      descriptor: s1.descriptor, stage2Level: nil, stage2BlockBits: nil, stage2Descriptor: nil,
-      stage1Permissions: s1.permissions, stage2Permissions: nil, attributes: s1Attributes,
-      global: s1.global, contiguous: s1.contiguous)
+    var t = Self.stage1Translation(s1, input: va)
     guard ctx.stage2 else { return .translated(t) }
 
     // Stage 2 of the output IPA, after every stage-1 check passed (§5.7).
@@ -132,21 +124,56 @@ public struct Walker {
     {
     case .failure(let f): return .faulted(f)
     case .success(let leaf):
-      t.ipa = s1.output
-      t.pa = leaf.output
-      t.stage2Level = leaf.level
-      t.stage2BlockBits = leaf.blockBits
-      t.stage2Descriptor = leaf.descriptor
-      t.stage2Permissions = leaf.permissions
-      t.attributes = MemoryAttributes.combine(
-        stage1: s1Attributes, stage2: leaf.attribute, s2Shareability: leaf.shareability,
-        fwb: registers.fwb, fwbForcesDevice: registers.implementation.fwbForcesStage2Device)
+      Self.addStage2(&t, s1: s1, s2: leaf, registers: registers)
       return .translated(t)
     }
   }
 
+  /// MMU off: a flat map. VA bits at and above PAMax must be zero (Address size, level 0).
+  /// Data accesses are Device-nGnRnE, instruction fetches Normal (§6.5).
+  static func mmuOffLeaf(_ registers: RegisterFile, va: UInt64, access: AccessType)
+    -> Result<StageLeaf, Fault>
+  {
+    guard va >> UInt64(registers.features.paMax) == 0 else {
+      return .failure(Fault(.addressSize, level: 0, write: access == .write))
+    }
+    return .success(
+      StageLeaf(
+        output: va, level: 0, blockBits: 12, descriptor: 0, permissions: .all,
+        attribute: access == .exec ? 0x44 : 0x00, shareability: .outer, global: true,
+        contiguous: false))
+  }
+
+  /// The translation of a stage-1 leaf, before any stage 2.
+  @inline(__always)
+  static func stage1Translation(_ s1: StageLeaf, input va: UInt64) -> Translation {
+    Translation(
+      inputAddress: va, ipa: nil, pa: s1.output, level: s1.level, blockBits: s1.blockBits,
+      descriptor: s1.descriptor, stage2Level: nil, stage2BlockBits: nil, stage2Descriptor: nil,
+      stage1Permissions: s1.permissions, stage2Permissions: nil,
+      attributes: MemoryAttributes(
+        mair: UInt8(truncatingIfNeeded: s1.attribute), shareability: s1.shareability),
+      global: s1.global, contiguous: s1.contiguous)
+  }
+
+  /// Stage 2's leaf for the output IPA of `t`: the PA, the stage-2 rights, and the
+  /// combined attributes (§6.3, §6.4).
+  static func addStage2(
+    _ t: inout Translation, s1: StageLeaf, s2 leaf: StageLeaf, registers: RegisterFile
+  ) {
+    t.ipa = s1.output
+    t.pa = leaf.output
+    t.stage2Level = leaf.level
+    t.stage2BlockBits = leaf.blockBits
+    t.stage2Descriptor = leaf.descriptor
+    t.stage2Permissions = leaf.permissions
+    t.attributes = MemoryAttributes.combine(
+      stage1: t.attributes, stage2: leaf.attribute, s2Shareability: leaf.shareability,
+      fwb: registers.fwb, fwbForcesDevice: registers.implementation.fwbForcesStage2Device)
+  }
+
   /// A one-stage translation from a leaf.
-  func translation(from leaf: StageLeaf, input: UInt64, regime: Regime) -> Translation {
+  static func translation(from leaf: StageLeaf, input: UInt64, regime: Regime) -> Translation {
     let s2 = regime.isStage2
     return Translation(
       inputAddress: input, ipa: nil, pa: leaf.output, level: leaf.level,
@@ -160,7 +187,7 @@ public struct Walker {
         shareability: leaf.shareability), global: leaf.global, contiguous: leaf.contiguous)
   }
 
-  func mmuEnabled(_ regime: Regime) -> Bool {
+  static func mmuEnabled(_ registers: RegisterFile, _ regime: Regime) -> Bool {
     switch regime {
     case .el10: registers[.sctlr_el1] & 1 != 0
     case .el2, .el20: registers[.sctlr_el2] & 1 != 0
@@ -346,159 +373,41 @@ public struct Walker {
     }
   }
 
-  /// The walk of one stage with nothing to record: no trace, no TLB session, no stage 2 of
-  /// the table addresses. The same reads and checks as `walkTables`, in a loop small enough
-  /// to stay in registers: a walk without the TLB, the comparison walk of a TLB hit, each
-  /// stage-2 walk inside a nested walk without the TLB.
+  /// The walk of one stage with nothing to record (see `walkStageDirect`).
   mutating func walkTablesDirect(
     _ setup: StageSetup, input: UInt64, access: AccessType, unprivileged: Bool, s1ptw: Bool,
     checkPermissions: Bool
   ) -> Result<StageLeaf, Fault> {
-    let g = setup.geometry
-    let granule = g.granule
-    let ds = g.ds
-    let outputBits = setup.outputBits
-    var level = g.startLevel
-    var table = setup.tableBase
-    var tableAttrs: UInt64 = 0
-    let stride = granule.stride
-    var shift = g.levelShift(level)
-    var indexMask = lowMask(g.inputBits - shift)
-    let memory = self.memory
-    var reads = 0
-    while true {
-      let index =
-        shift < 64 ? Int(truncatingIfNeeded: (input >> UInt64(shift)) & indexMask) : 0
-      let entry = table &+ UInt64(index) &* 8
-      let descriptor = memory.read64(entry)
-      reads &+= 1
-      let d = Descriptor(descriptor)
-      let kind = d.kind(level: level, granule: granule, ds: ds, paMax: setup.paMax)
-      // Invalid, or a block where no block is allowed (incl. 0b01 at level 3).
-      guard kind != .invalid && kind != .reserved else {
-        accesses &+= reads
-        return .failure(stageFault(setup, .translation, level, input, access, s1ptw))
-      }
-      // The next-level table or output address must fit the output size (§4.2).
-      let address = d.address(granule: granule, ds: ds, outputBits: outputBits)
-      if outputBits <= 48 && address >> UInt64(outputBits) != 0 {
-        accesses &+= reads
-        return .failure(stageFault(setup, .addressSize, level, input, access, s1ptw))
-      }
-      if kind == .table {
-        tableAttrs |= descriptor >> 59
-        table = address
-        level += 1
-        shift -= stride
-        indexMask = lowMask(stride)
-        continue
-      }
-      accesses &+= reads
-      return leaf(
-        setup, input: input, access: access, unprivileged: unprivileged, s1ptw: s1ptw,
-        checkPermissions: checkPermissions, level: level, shift: shift, descriptor: descriptor,
-        address: address, tableAttrs: tableAttrs, entry: entry, entryPA: entry, tableS2: nil)
-    }
+    var s2: StageSetup?
+    let r = Self.walkStageDirect(
+      memory: memory, registers: registers, setupMemo: setupMemo, setup, input: input,
+      access: access, unprivileged: unprivileged, s1ptw: s1ptw,
+      checkPermissions: checkPermissions, hardwareUpdates: hardwareUpdates, nested: false,
+      stage2Setup: &s2, reads: &accesses)
+    if !setup.regime.isStage2, case .success = r { stage1Granule = setup.geometry.granule }
+    return r
   }
 
-  /// A fault of this stage's walk at `level`.
-  func stageFault(
-    _ setup: StageSetup, _ kind: FaultKind, _ level: Int, _ input: UInt64, _ access: AccessType,
-    _ s1ptw: Bool
-  ) -> Fault {
-    let isStage2 = setup.regime.isStage2
-    return Fault(
-      kind, level: level, stage: isStage2 ? 2 : 1, s1ptw: s1ptw, ipa: isStage2 ? input : nil,
-      write: access == .write)
-  }
-
-  /// The leaf a walk reached (a block or page descriptor at `level`, mapping 2^shift bytes at
-  /// `address`): the access flag and dirty state, the rights and attributes, the permission
-  /// check and the hardware update.
+  /// The leaf a walk reached (see the static `leaf`), recording the hardware update in the
+  /// TLB session's path and the stage-1 granule.
   mutating func leaf(
     _ setup: StageSetup, input: UInt64, access: AccessType, unprivileged: Bool, s1ptw: Bool,
     checkPermissions: Bool, level: Int, shift: Int, descriptor: UInt64, address: UInt64,
     tableAttrs: UInt64, entry: UInt64, entryPA: UInt64, tableS2: StageLeaf?
   ) -> Result<StageLeaf, Fault> {
-    let g = setup.geometry
-    let granule = g.granule
-    let isStage2 = setup.regime.isStage2
-    let write = access == .write
-    let d = Descriptor(descriptor)
-    func fault(_ kind: FaultKind, _ level: Int) -> Fault {
-      stageFault(setup, kind, level, input, access, s1ptw)
+    let r = Self.leaf(
+      memory: memory, setup, input: input, access: access, unprivileged: unprivileged,
+      s1ptw: s1ptw, checkPermissions: checkPermissions, hardwareUpdates: hardwareUpdates,
+      level: level, shift: shift, descriptor: descriptor, address: address,
+      tableAttrs: tableAttrs, entry: entry, entryPA: entryPA, tableS2: tableS2)
+    guard case .success(let l) = r else { return r }
+    // The descriptor was written back: the path now holds the updated value.
+    if l.descriptor != descriptor && checkPermissions && hardwareUpdates, let session,
+      !session.path.isEmpty
+    {
+      session.path[session.path.count - 1] = l.descriptor
     }
-    let output = (address & ~lowMask(shift)) | (input & lowMask(shift))
-    var newDescriptor = descriptor
-    if !d.af {
-      // Access flag: set by hardware with HA, else an Access flag fault.
-      guard setup.hardwareAF else { return .failure(fault(.accessFlag, level)) }
-      newDescriptor |= bit(10)
-    }
-    // Dirty state: a write to a DBM page makes it writable (stage 1 clears AP[2], stage 2
-    // sets S2AP[1]); table restrictions still apply below.
-    if setup.hardwareDirty && d.dbm && write {
-      newDescriptor = isStage2 ? newDescriptor | bit(7) : newDescriptor & ~bit(7)
-    }
-    let nd = Descriptor(newDescriptor)
-    let leaf: StageLeaf
-    if isStage2 {
-      let perms = Permissions.stage2(s2ap: nd.s2ap, xn: nd.s2xn, xnx: setup.xnx)
-      leaf = StageLeaf(
-        output: output, level: level, blockBits: shift, descriptor: newDescriptor,
-        permissions: perms, attribute: nd.memAttr,
-        shareability: .field(g.ds ? setup.tcrShareability : nd.sh),
-        global: true, contiguous: nd.contiguous)
-      // A stage-1 table fetch is a read (§5.6). Checked here, before the AF update below,
-      // which must not be made when the fetch faults (§5.5).
-      if checkPermissions
-        && !perms.allows(s1ptw ? .read : access, unprivileged: !s1ptw && unprivileged)
-      {
-        return .failure(fault(.permission, level))
-      }
-    } else {
-      let perms = stage1Permissions(nd, tableAttrs: tableAttrs, setup: setup)
-      let attr = (setup.mair >> UInt64(8 * nd.attrIndx)) & 0xff
-      leaf = StageLeaf(
-        output: output, level: level, blockBits: shift, descriptor: newDescriptor,
-        permissions: perms, attribute: attr,
-        shareability: .field(g.ds ? setup.tcrShareability : nd.sh),
-        global: !(setup.regime.hasTwoRanges && nd.nG), contiguous: nd.contiguous)
-      let unpriv = unprivileged && setup.regime.hasTwoRanges
-      if checkPermissions && !perms.allows(access, unprivileged: unpriv) {
-        return .failure(fault(.permission, level))
-      }
-    }
-    // The hardware update is made only by an access that does not fault (§5.5).
-    if newDescriptor != descriptor && checkPermissions && hardwareUpdates {
-      if let s2 = tableS2, !s2.permissions.privWrite {
-        return .failure(
-          Fault(.permission, level: s2.level, stage: 2, s1ptw: true, ipa: entry, write: true))
-      }
-      try? memory.write64(entryPA, newDescriptor)
-      if let session, !session.path.isEmpty {
-        session.path[session.path.count - 1] = newDescriptor
-      }
-    }
-    if !isStage2 { stage1Granule = granule }
-    return .success(leaf)
-  }
-
-  /// Stage-1 rights from the leaf and the table attributes on the path (§4.5, §5.1-5.4).
-  func stage1Permissions(_ d: Descriptor, tableAttrs: UInt64, setup: StageSetup) -> Permissions {
-    var ap = d.ap
-    var uxn = d.uxn
-    var pxn = d.pxn
-    if !setup.hpd {
-      // tableAttrs: bit0 PXNTable, bit1 UXNTable/XNTable, bit2 APTable[0], bit3 APTable[1].
-      pxn = pxn || tableAttrs & 1 != 0
-      uxn = uxn || tableAttrs & 2 != 0
-      if setup.regime.hasTwoRanges && tableAttrs & 4 != 0 { ap &= ~1 }  // no EL0 access
-      if tableAttrs & 8 != 0 { ap |= 2 }  // read-only
-    }
-    if setup.regime.hasTwoRanges {
-      return .stage1TwoRange(ap: ap, uxn: uxn, pxn: pxn, wxn: setup.wxn)
-    }
-    return .stage1OneRange(ap: ap, xn: uxn, wxn: setup.wxn)
+    if !setup.regime.isStage2 { stage1Granule = setup.geometry.granule }
+    return r
   }
 }

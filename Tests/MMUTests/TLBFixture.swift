@@ -89,8 +89,7 @@ enum TLBFix {
       contiguous: false)
     return TLBEntry(
       regime: regime, stage: stage, vmid: vmid, asid: asid, inputBase: input & ~lowMask(bits),
-      sizeBits: bits, granule: .k4, translation: t, speculative: false, path: [], stamp: 0,
-      leaf: nil)
+      sizeBits: bits, granule: .k4, translation: t, speculative: false, stamp: 0)
   }
 
   static func walkEntry(

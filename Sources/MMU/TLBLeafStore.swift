@@ -1,0 +1,214 @@
+/// A CPU's leaf TLB entries in an open-addressing hash table (linear probing, load at most
+/// one half, tombstones for removals), each entry stored inline with the state a hit needs.
+///
+/// A hit is the TLB's hot path: 262,144 cached translations are 20+ MB, far beyond the host's
+/// caches, so what counts is cache lines touched. The probe lands on the entry itself (no
+/// bucket array, no chain, no object behind a reference): its key, its translation, the
+/// register generation it was filled under and the memory generation at which its path last
+/// held are one slot. The descriptor path and the stage-2 leaf, which only misses, TLBIs and
+/// the break-before-make check read, are kept in a parallel array.
+///
+/// Entries that differ only in ASID hash alike (the ASID is compared, not hashed), so a
+/// lookup finds every entry that matches an access (two or more are a TLB conflict).
+///
+/// The slots are plain data in memory this object owns: a lookup reads them in place, with no
+/// array to retain or bounds to check (indices are masked to the power-of-two capacity). The
+/// model runs on one thread and nothing here calls out while mutating, so the properties opt
+/// out of dynamic exclusivity checks.
+final class TLBLeafStore {
+  /// One slot of the table: the entry inline, plain data.
+  struct Slot {
+    var entry: TLBEntry
+    /// The memory generation at which the entry's path was last found to hold (`.max`: not
+    /// yet): a cache of `Machine.isCurrent`, not part of the entry.
+    var verifiedGeneration: UInt64
+    var state: State
+  }
+  enum State: UInt8 { case empty, full, removed }
+
+  /// What only misses, TLBIs and the checks read.
+  struct Cold {
+    /// The descriptor reads the entry was built from, as (PA, value) pairs.
+    var path: [UInt64] = []
+    /// For stage-2 entries: the leaf as the walker uses it when a stage-2 lookup hits.
+    var leaf: StageLeaf?
+  }
+
+  @exclusivity(unchecked) private(set) var slots: UnsafeMutablePointer<Slot>
+  @exclusivity(unchecked) private(set) var capacity = 0
+  @exclusivity(unchecked) private var colds: [Cold] = []
+  @exclusivity(unchecked) private(set) var count = 0
+  @exclusivity(unchecked) private var removed = 0
+
+  init() { slots = .allocate(capacity: 0) }
+  deinit { slots.deallocate() }
+
+  /// The packed tags an entry is hashed and matched by: regime [1:0], stage [3:2], size
+  /// [10:4], VMID+1 [27:11] (0: none).
+  @inline(__always)
+  static func tag(regime: Regime, stage: TLBEntryStage, vmid: UInt64?, sizeBits: Int) -> UInt64 {
+    UInt64(truncatingIfNeeded: regime.rawValue & 3)
+      | UInt64(truncatingIfNeeded: stage.rawValue & 3) << 2
+      | UInt64(truncatingIfNeeded: sizeBits & 127) << 4
+      | (vmid.map { (($0 & 0xffff) &+ 1) << 11 } ?? 0)
+  }
+
+  @inline(__always)
+  static func tag(_ e: TLBEntry) -> UInt64 {
+    tag(regime: e.regime, stage: e.stage, vmid: e.vmid, sizeBits: e.sizeBits)
+  }
+
+  /// A full-avalanche mix (the splitmix64 finalizer): page numbers of a mapping are
+  /// consecutive and must spread over the table.
+  @inline(__always)
+  static func home(tag: UInt64, base: UInt64, mask: Int) -> Int {
+    var z = (base ^ (tag &* 0xD6E8_FEB8_6659_FD93)) &+ 0x9E37_79B9_7F4A_7C15
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return Int(truncatingIfNeeded: z ^ (z >> 31)) & mask
+  }
+
+  /// The result of a search: how many slots matched, and the first two.
+  struct Matches {
+    var count = 0
+    var first = -1
+    var second = -1
+  }
+
+  /// Adds the slots whose entry has these tags and base and is global or of `asid`.
+  @inline(__always)
+  func find(tag: UInt64, base: UInt64, asid: UInt64, into m: inout Matches) {
+    guard capacity > 0 else { return }
+    let mask = capacity &- 1
+    var i = Self.home(tag: tag, base: base, mask: mask)
+    // Load at most one half: an empty slot always ends the cluster.
+    for _ in 0..<capacity {
+      let s = slots[i]
+      if s.state == .empty { return }
+      if s.state == .full && s.entry.inputBase == base && Self.tag(s.entry) == tag
+        && (s.entry.asid == nil || s.entry.asid == asid)
+      {
+        if m.count == 0 { m.first = i } else if m.count == 1 { m.second = i }
+        m.count &+= 1
+      }
+      i = (i &+ 1) & mask
+    }
+  }
+
+  /// The slot holding exactly this entry's key (tags, base, ASID), if any.
+  private func slot(matchingKeyOf e: TLBEntry) -> Int? {
+    guard capacity > 0 else { return nil }
+    let mask = capacity &- 1
+    let tag = Self.tag(e)
+    var i = Self.home(tag: tag, base: e.inputBase, mask: mask)
+    for _ in 0..<capacity {
+      let s = slots[i]
+      if s.state == .empty { return nil }
+      if s.state == .full && s.entry.inputBase == e.inputBase && Self.tag(s.entry) == tag
+        && s.entry.asid == e.asid
+      {
+        return i
+      }
+      i = (i &+ 1) & mask
+    }
+    return nil
+  }
+
+  @inline(__always)
+  func contains(_ slot: Int) -> Bool {
+    slot >= 0 && slot < capacity && slots[slot].state == .full
+  }
+
+  @inline(__always)
+  func entry(_ slot: Int) -> TLBEntry? { contains(slot) ? slots[slot].entry : nil }
+
+  func cold(_ slot: Int) -> Cold? { contains(slot) ? colds[slot] : nil }
+
+  /// Records that the entry in `slot` was found to agree with memory at `generation`.
+  @inline(__always)
+  func markVerified(_ slot: Int, generation: UInt64) {
+    if contains(slot) { slots[slot].verifiedGeneration = generation }
+  }
+
+  /// Stores `e` (with its path and leaf), overwriting an entry with the same key, or with
+  /// `replace` false keeping that one.
+  func insert(_ e: TLBEntry, cold: Cold, verified: UInt64 = .max, replace: Bool = true) {
+    if let i = slot(matchingKeyOf: e) {
+      if replace {
+        slots[i] = Slot(entry: e, verifiedGeneration: verified, state: .full)
+        colds[i] = cold
+      }
+      return
+    }
+    if (count &+ removed &+ 1) &* 2 > capacity { rehash() }
+    let mask = capacity &- 1
+    var i = Self.home(tag: Self.tag(e), base: e.inputBase, mask: mask)
+    while slots[i].state == .full { i = (i &+ 1) & mask }
+    if slots[i].state == .removed { removed &-= 1 }
+    slots[i] = Slot(entry: e, verifiedGeneration: verified, state: .full)
+    colds[i] = cold
+    count &+= 1
+  }
+
+  /// Removes the entries `predicate` selects, returning them in slot order.
+  func remove(where predicate: (TLBEntry) -> Bool) -> [TLBEntry] {
+    var out: [TLBEntry] = []
+    for i in 0..<capacity where slots[i].state == .full && predicate(slots[i].entry) {
+      out.append(slots[i].entry)
+      slots[i].state = .removed
+      colds[i] = Cold()
+      count &-= 1
+      removed &+= 1
+    }
+    // Many removals leave long runs of tombstones for lookups to step over.
+    if removed > capacity / 4 { rehash() }
+    return out
+  }
+
+  func removeAll() {
+    slots.deallocate()
+    slots = .allocate(capacity: 0)
+    capacity = 0
+    colds = []
+    count = 0
+    removed = 0
+  }
+
+  /// Every entry with its path, in slot order.
+  var elements: [(entry: TLBEntry, cold: Cold)] {
+    (0..<capacity).compactMap { slots[$0].state == .full ? (slots[$0].entry, colds[$0]) : nil }
+  }
+
+  /// Rebuilds the table without tombstones, at least twice the live entries' room.
+  private func rehash() {
+    var newCapacity = max(capacity, 64)
+    while (count &+ 1) &* 4 > newCapacity { newCapacity &*= 2 }
+    let old = slots
+    let oldCapacity = capacity
+    let oldColds = colds
+    slots = .allocate(capacity: newCapacity)
+    for i in 0..<newCapacity { (slots + i).initialize(to: Self.emptySlot) }
+    colds = Array(repeating: Cold(), count: newCapacity)
+    capacity = newCapacity
+    removed = 0
+    let mask = newCapacity &- 1
+    for j in 0..<oldCapacity where old[j].state == .full {
+      var i = Self.home(tag: Self.tag(old[j].entry), base: old[j].entry.inputBase, mask: mask)
+      while slots[i].state == .full { i = (i &+ 1) & mask }
+      slots[i] = old[j]
+      colds[i] = oldColds[j]
+    }
+    old.deallocate()
+  }
+
+  private static let emptySlot = Slot(
+    entry: TLBEntry(
+      regime: .el10, stage: .stage1, vmid: nil, asid: nil, inputBase: 0, sizeBits: 0,
+      granule: .k4,
+      translation: Translation(
+        inputAddress: 0, ipa: nil, pa: 0, level: 0, blockBits: 0, descriptor: 0,
+        stage2Level: nil, stage2BlockBits: nil, stage2Descriptor: nil, stage1Permissions: nil,
+        stage2Permissions: nil, attributes: MemoryAttributes(mair: 0, shareability: .none),
+        global: true, contiguous: false), speculative: false, stamp: 0),
+    verifiedGeneration: .max, state: .empty)
+}

@@ -1,0 +1,177 @@
+/// The walk with nothing to record: no trace, no TLB session, no software stage 2. It is what
+/// `walk notlb`, the comparison walk behind a TLB hit and a TLB-less access run, so it is
+/// kept to static functions over plain values: nothing is retained or allocated per walk,
+/// and a level of the loop keeps its shift and index mask in registers instead of deriving
+/// the bit range again. The architecture's decisions are the shared ones: the setups
+/// (`TranslationSetup`), descriptor kinds and addresses (`Descriptor`), the leaf
+/// (`Walker.leaf`) and the combination of stages (`Walker.combine`).
+extension Walker {
+  /// Translates `va` as an access of `context` would (stage 1, then stage 2 when enabled, or
+  /// stage 2 alone for `.stage2`), adding the descriptor reads made to `reads`.
+  static func translateDirect(
+    memory: PhysicalMemory, registers: RegisterFile, setupMemo: StageSetupMemo?,
+    _ ctx: AccessContext, _ va: UInt64, _ access: AccessType, hardwareUpdates: Bool,
+    reads: inout Int
+  ) -> WalkOutcome {
+    var s2Setup: StageSetup?
+    if ctx.regime == .stage2 {
+      switch stage2Direct(
+        memory: memory, registers: registers, setupMemo: setupMemo, stage2Setup: &s2Setup,
+        ipa: va, access: access, unprivileged: ctx.unprivileged, s1ptw: false,
+        hardwareUpdates: hardwareUpdates, reads: &reads)
+      {
+      case .failure(let f): return .faulted(f)
+      case .success(let leaf):
+        return .translated(translation(from: leaf, input: va, regime: .stage2))
+      }
+    }
+    let s1: StageLeaf
+    if mmuEnabled(registers, ctx.regime) {
+      let prepared =
+        setupMemo?.stage1(
+          registers, regime: ctx.regime, va: va, access: access, unprivileged: ctx.unprivileged)
+        ?? TranslationSetup.stage1(
+          registers, regime: ctx.regime, va: va, access: access, unprivileged: ctx.unprivileged)
+      let setup: StageSetup
+      switch prepared {
+      case .failure(var f):
+        f.write = access == .write
+        return .faulted(f)
+      case .success(let s): setup = s
+      }
+      switch walkStageDirect(
+        memory: memory, registers: registers, setupMemo: setupMemo, setup, input: va,
+        access: access, unprivileged: ctx.unprivileged, s1ptw: false, checkPermissions: true,
+        hardwareUpdates: hardwareUpdates, nested: ctx.stage2, stage2Setup: &s2Setup,
+        reads: &reads)
+      {
+      case .failure(let f): return .faulted(f)
+      case .success(let leaf): s1 = leaf
+      }
+    } else {
+      switch mmuOffLeaf(registers, va: va, access: access) {
+      case .failure(let f): return .faulted(f)
+      case .success(let leaf): s1 = leaf
+      }
+    }
+    var t = stage1Translation(s1, input: va)
+    guard ctx.stage2 else { return .translated(t) }
+    // Stage 2 of the output IPA, after every stage-1 check passed (§5.7).
+    switch stage2Direct(
+      memory: memory, registers: registers, setupMemo: setupMemo, stage2Setup: &s2Setup,
+      ipa: s1.output, access: access, unprivileged: ctx.unprivileged, s1ptw: false,
+      hardwareUpdates: hardwareUpdates, reads: &reads)
+    {
+    case .failure(let f): return .faulted(f)
+    case .success(let leaf):
+      addStage2(&t, s1: s1, s2: leaf, registers: registers)
+      return .translated(t)
+    }
+  }
+
+  /// Stage 2 of `ipa`, its setup reused from `stage2Setup` while the IPA is in its range.
+  /// `s1ptw` marks a fetch of a stage-1 descriptor: its faults are reported with S1PTW=1.
+  static func stage2Direct(
+    memory: PhysicalMemory, registers: RegisterFile, setupMemo: StageSetupMemo?,
+    stage2Setup: inout StageSetup?, ipa: UInt64, access: AccessType, unprivileged: Bool,
+    s1ptw: Bool, hardwareUpdates: Bool, reads: inout Int
+  ) -> Result<StageLeaf, Fault> {
+    let setup: StageSetup
+    if let s = stage2Setup, ipa >> UInt64(s.geometry.inputBits) == 0 {
+      setup = s
+    } else {
+      let prepared =
+        setupMemo?.stage2(registers, ipa: ipa, access: access)
+        ?? TranslationSetup.stage2(registers, ipa: ipa, access: access)
+      switch prepared {
+      case .failure(var f):
+        f.s1ptw = s1ptw
+        return .failure(f)
+      case .success(let s):
+        stage2Setup = s
+        setup = s
+      }
+    }
+    var unused: StageSetup?
+    return walkStageDirect(
+      memory: memory, registers: registers, setupMemo: setupMemo, setup, input: ipa,
+      access: access, unprivileged: unprivileged, s1ptw: s1ptw, checkPermissions: true,
+      hardwareUpdates: hardwareUpdates, nested: false, stage2Setup: &unused, reads: &reads)
+  }
+
+  /// The table walk of one stage. With `nested`, every table address is an IPA put through
+  /// stage 2 first (§8), with `stage2Setup` as `stage2Direct` keeps it.
+  static func walkStageDirect(
+    memory: PhysicalMemory, registers: RegisterFile, setupMemo: StageSetupMemo?,
+    _ setup: StageSetup, input: UInt64, access: AccessType, unprivileged: Bool, s1ptw: Bool,
+    checkPermissions: Bool, hardwareUpdates: Bool, nested: Bool,
+    stage2Setup: inout StageSetup?, reads: inout Int
+  ) -> Result<StageLeaf, Fault> {
+    let g = setup.geometry
+    let granule = g.granule
+    let ds = g.ds
+    let outputBits = setup.outputBits
+    var level = g.startLevel
+    var table = setup.tableBase
+    // Table attributes gathered on the path (bits [63:59] ORed): PXN, XN, APTable[0..1], NS.
+    var tableAttrs: UInt64 = 0
+    // The index at each level, as `Geometry.index` gives it: bits [shift + width - 1 : shift],
+    // the start level's up to IA - 1.
+    let stride = granule.stride
+    var shift = g.levelShift(level)
+    var indexMask = lowMask(g.inputBits - shift)
+    while true {
+      let index =
+        shift < 64 ? Int(truncatingIfNeeded: (input >> UInt64(shift)) & indexMask) : 0
+      let entry = table &+ UInt64(index) &* 8
+      var entryPA = entry
+      // The stage-2 leaf of a nested table's page: a hardware AF/dirty update of the stage-1
+      // descriptor is a write through stage 2 (§5.5).
+      var tableS2: StageLeaf?
+      if nested {
+        switch stage2Direct(
+          memory: memory, registers: registers, setupMemo: setupMemo, stage2Setup: &stage2Setup,
+          ipa: entry, access: .read, unprivileged: false, s1ptw: true,
+          hardwareUpdates: hardwareUpdates, reads: &reads)
+        {
+        case .failure(let f): return .failure(f)
+        case .success(let leaf):
+          // Stage-1 table walks are reads at stage 2 (§5.6).
+          guard leaf.permissions.privRead else {
+            return .failure(
+              Fault(
+                .permission, level: leaf.level, stage: 2, s1ptw: true, ipa: entry, write: false))
+          }
+          entryPA = leaf.output
+          tableS2 = leaf
+        }
+      }
+      let descriptor = memory.read64(entryPA)
+      reads &+= 1
+      let d = Descriptor(descriptor)
+      let kind = d.kind(level: level, granule: granule, ds: ds, paMax: setup.paMax)
+      // Invalid, or a block where no block is allowed (incl. 0b01 at level 3).
+      guard kind != .invalid && kind != .reserved else {
+        return .failure(stageFault(setup, .translation, level, input, access, s1ptw))
+      }
+      // The next-level table or output address must fit the output size (§4.2).
+      let address = d.address(granule: granule, ds: ds, outputBits: outputBits)
+      if outputBits <= 48 && address >> UInt64(outputBits) != 0 {
+        return .failure(stageFault(setup, .addressSize, level, input, access, s1ptw))
+      }
+      if kind == .table {
+        tableAttrs |= descriptor >> 59
+        table = address
+        level += 1
+        shift -= stride
+        indexMask = lowMask(stride)
+        continue
+      }
+      return leaf(
+        memory: memory, setup, input: input, access: access, unprivileged: unprivileged,
+        s1ptw: s1ptw, checkPermissions: checkPermissions, hardwareUpdates: hardwareUpdates,
+        level: level, shift: shift, descriptor: descriptor, address: address,
+        tableAttrs: tableAttrs, entry: entry, entryPA: entryPA, tableS2: tableS2)
+    }
+  }
+}

@@ -1,0 +1,106 @@
+/// The leaf of a walk: what a block or page descriptor grants, checked and updated as the
+/// access requires. Every walk (traced or not, with or without the TLB, stage 1 or 2)
+/// decides its leaf here, so there is one definition of these rules.
+extension Walker {
+  /// A fault of one stage's walk at `level`.
+  @inline(__always)
+  static func stageFault(
+    _ setup: StageSetup, _ kind: FaultKind, _ level: Int, _ input: UInt64, _ access: AccessType,
+    _ s1ptw: Bool
+  ) -> Fault {
+    let isStage2 = setup.regime.isStage2
+    return Fault(
+      kind, level: level, stage: isStage2 ? 2 : 1, s1ptw: s1ptw, ipa: isStage2 ? input : nil,
+      write: access == .write)
+  }
+
+  /// The leaf a walk reached (a block or page descriptor at `level`, mapping 2^shift bytes at
+  /// `address`): the access flag and dirty state, the rights and attributes, the permission
+  /// check and the hardware update (written to `memory` when `hardwareUpdates`). The leaf's
+  /// `descriptor` is the value after the update, written or not.
+  @inline(__always)
+  static func leaf(
+    memory: PhysicalMemory, _ setup: StageSetup, input: UInt64, access: AccessType,
+    unprivileged: Bool, s1ptw: Bool, checkPermissions: Bool, hardwareUpdates: Bool, level: Int,
+    shift: Int, descriptor: UInt64, address: UInt64, tableAttrs: UInt64, entry: UInt64,
+    entryPA: UInt64, tableS2: StageLeaf?
+  ) -> Result<StageLeaf, Fault> {
+    let g = setup.geometry
+    let isStage2 = setup.regime.isStage2
+    let write = access == .write
+    let d = Descriptor(descriptor)
+    let output = (address & ~lowMask(shift)) | (input & lowMask(shift))
+    var newDescriptor = descriptor
+    if !d.af {
+      // Access flag: set by hardware with HA, else an Access flag fault.
+      guard setup.hardwareAF else {
+        return .failure(stageFault(setup, .accessFlag, level, input, access, s1ptw))
+      }
+      newDescriptor |= bit(10)
+    }
+    // Dirty state: a write to a DBM page makes it writable (stage 1 clears AP[2], stage 2
+    // sets S2AP[1]); table restrictions still apply below.
+    if setup.hardwareDirty && d.dbm && write {
+      newDescriptor = isStage2 ? newDescriptor | bit(7) : newDescriptor & ~bit(7)
+    }
+    let nd = Descriptor(newDescriptor)
+    let leaf: StageLeaf
+    if isStage2 {
+      let perms = Permissions.stage2(s2ap: nd.s2ap, xn: nd.s2xn, xnx: setup.xnx)
+      leaf = StageLeaf(
+        output: output, level: level, blockBits: shift, descriptor: newDescriptor,
+        permissions: perms, attribute: nd.memAttr,
+        shareability: .field(g.ds ? setup.tcrShareability : nd.sh),
+        global: true, contiguous: nd.contiguous)
+      // A stage-1 table fetch is a read (§5.6). Checked here, before the AF update below,
+      // which must not be made when the fetch faults (§5.5).
+      if checkPermissions
+        && !perms.allows(s1ptw ? .read : access, unprivileged: !s1ptw && unprivileged)
+      {
+        return .failure(stageFault(setup, .permission, level, input, access, s1ptw))
+      }
+    } else {
+      let perms = stage1Permissions(nd, tableAttrs: tableAttrs, setup: setup)
+      let attr = (setup.mair >> UInt64(8 * nd.attrIndx)) & 0xff
+      leaf = StageLeaf(
+        output: output, level: level, blockBits: shift, descriptor: newDescriptor,
+        permissions: perms, attribute: attr,
+        shareability: .field(g.ds ? setup.tcrShareability : nd.sh),
+        global: !(setup.regime.hasTwoRanges && nd.nG), contiguous: nd.contiguous)
+      let unpriv = unprivileged && setup.regime.hasTwoRanges
+      if checkPermissions && !perms.allows(access, unprivileged: unpriv) {
+        return .failure(stageFault(setup, .permission, level, input, access, s1ptw))
+      }
+    }
+    // The hardware update is made only by an access that does not fault (§5.5).
+    if newDescriptor != descriptor && checkPermissions && hardwareUpdates {
+      if let s2 = tableS2, !s2.permissions.privWrite {
+        return .failure(
+          Fault(.permission, level: s2.level, stage: 2, s1ptw: true, ipa: entry, write: true))
+      }
+      try? memory.write64(entryPA, newDescriptor)
+    }
+    return .success(leaf)
+  }
+
+  /// Stage-1 rights from the leaf and the table attributes on the path (§4.5, §5.1-5.4).
+  @inline(__always)
+  static func stage1Permissions(_ d: Descriptor, tableAttrs: UInt64, setup: StageSetup)
+    -> Permissions
+  {
+    var ap = d.ap
+    var uxn = d.uxn
+    var pxn = d.pxn
+    if !setup.hpd {
+      // tableAttrs: bit0 PXNTable, bit1 UXNTable/XNTable, bit2 APTable[0], bit3 APTable[1].
+      pxn = pxn || tableAttrs & 1 != 0
+      uxn = uxn || tableAttrs & 2 != 0
+      if setup.regime.hasTwoRanges && tableAttrs & 4 != 0 { ap &= ~1 }  // no EL0 access
+      if tableAttrs & 8 != 0 { ap |= 2 }  // read-only
+    }
+    if setup.regime.hasTwoRanges {
+      return .stage1TwoRange(ap: ap, uxn: uxn, pxn: pxn, wxn: setup.wxn)
+    }
+    return .stage1OneRange(ap: ap, xn: uxn, wxn: setup.wxn)
+  }
+}
