@@ -214,6 +214,18 @@ extension Interpreter {
   }
 
   func integer(_ e: Expr) throws -> UInt64 {
+    // A block-scoped variable (a loop's address) is read in place: no `Value` is copied out
+    // and destroyed.
+    if case .identifier(let name) = e.kind {
+      var i = locals.count
+      while i > 0 {
+        i -= 1
+        if locals[i].name == name {
+          if case .int(let v, _) = locals[i].value { return v }
+          break
+        }
+      }
+    }
     let v = try evaluate(e)
     guard case .int(let i, _) = v else { throw typeError(v, "an integer", e.range) }
     return i

@@ -32,7 +32,6 @@ extension Interpreter {
     case .memLoad(let s): try executeMemLoad(s)
     case .memSave(let s): try executeMemSave(s)
     case .decode(let s): try executeDecode(s)
-    case .walk(let s): try executeWalk(s)
     case .at(let s): try executeAT(s)
     case .explain(let s): try executeExplain(s)
     case .tlbi(let s): try executeTLBI(s)

@@ -30,15 +30,26 @@ extension Interpreter {
   }
 
   func executeWalk(_ s: WalkStmt) throws {
-    let r = try regime(s.regime)
-    let va = try integer(s.va)
-    let result = performAccess(
-      r, va: va, access: accessType(s.access), trace: s.trace, useTLB: !s.noTLB)
-    sink.emit(
-      .walk(
-        WalkEvent(
-          label: r.rawValue, cpu: machine.currentCPU, result: result, trace: s.trace, range: s.range
-        )))
+    try executeWalk(WalkPlan(s, access: accessType(s.access)))
+  }
+
+  func executeWalk(_ p: WalkPlan) throws {
+    let r = try p.fixedRegime ?? regime(p.regime)
+    let va = try integer(p.va)
+    // The CPU is looked up once, and the result moves into the event: a copy of it (several
+    // references to retain and release) cost as much as the rest of the statement.
+    // `currentCPU` always names a CPU (CPUs are only ever added), so `c.index` is it, read
+    // without the exclusivity check another module's property costs.
+    let c = machine.cpu
+    let event = WalkEvent(
+      label: r.rawValue, cpu: c.index,
+      result: machine.access(
+        cpu: c, context: context(r, cpu: c), address: va, access: p.access, trace: p.trace,
+        useTLB: !p.noTLB),
+      trace: p.trace, range: p.range)
+    // Each missing-barrier warning (one per pending TLBI) is output: counted as work.
+    addWork(event.result.warnings.count)
+    sink.emit(.walk(consume event))
   }
 
   func executeAT(_ s: ATStmt) throws {

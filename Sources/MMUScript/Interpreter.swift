@@ -171,7 +171,7 @@ public final class Interpreter {
     workCarry &= 0x3ff
     steps = steps > Int.max - whole ? Int.max - 1 : steps + whole
   }
-  var workCarry = 0
+  @exclusivity(unchecked) var workCarry = 0
 
   /// Leaf and walk-cache entries in every CPU's TLB.
   var tlbEntries: Int { machine.cpus.reduce(0) { $0 + $1.tlb.count + $1.tlb.walkCount } }
@@ -289,6 +289,10 @@ public final class Interpreter {
       sink.emit(.echo(text, range: s.range))
     case .reset:
       resetMachine()
+    case .walk(let s):
+      // The commonest machine statement in loops, dispatched here rather than through
+      // `executeMachine`'s second switch.
+      try executeWalk(s)
     default:
       try executeMachine(stmt)
     }
@@ -312,6 +316,7 @@ public final class Interpreter {
       blockStarts.removeLast()
     }
     let name = s.variable.text
+    let body = prepareLoopBody(s.body)
     while s.inclusive ? i <= to : i < to {
       try step(s.range)
       while locals.count > start + 1 { locals.removeLast() }
@@ -320,7 +325,7 @@ public final class Interpreter {
       } else {
         locals.append(Local(name: name, value: .int(i, .hex)))
       }
-      let flow = try execute(s.body)
+      let flow = try execute(body)
       if case .returned = flow { return flow }
       let (next, o) = i.addingReportingOverflow(stepValue)
       if o { break }
@@ -373,7 +378,9 @@ public final class Interpreter {
     guard stackGuard.hasRoom() else {
       throw Diagnostic.error(
         "nesting too deep: the interpreter's stack is exhausted (\(callDepth) calls deep)",
-        at: range ?? SourceRange(at: SourceLocation(file: fileStack.last ?? "", line: 0, column: 0, offset: 0)))
+        at: range
+          ?? SourceRange(
+            at: SourceLocation(file: fileStack.last ?? "", line: 0, column: 0, offset: 0)))
     }
   }
 
