@@ -178,14 +178,18 @@ public struct AccessResult: Sendable, Equatable {
 
   /// A hit that made no walk: `walk` is the cached outcome with no steps and no accesses.
   @inline(__always)
-  init(hit address: UInt64, access: AccessType, outcome: WalkOutcome, warnings: [ModelWarning]) {
+  init(hit address: UInt64, access: AccessType, outcome: WalkOutcome, warnings: [ModelWarning]?) {
     self.outcome = outcome
     accesses = 0
     self.address = address
     walkAccesses = 0
     accessType = access
     status = .hit
-    box = warnings.isEmpty ? nil : RareBox(Rare(warnings: warnings))
+    if let warnings, !warnings.isEmpty {
+      box = RareBox(Rare(warnings: warnings))
+    } else {
+      box = nil
+    }
   }
 
   public static func == (a: AccessResult, b: AccessResult) -> Bool {
@@ -330,9 +334,11 @@ public final class Machine {
     guard !needsDirtyUpdate(e, cached) else {
       return cachedAccess(c, context, address, access, trace: false, mode: .access)
     }
+    guard options.strictBarriers else {
+      return AccessResult(hit: address, access: access, outcome: cached, warnings: nil)
+    }
     return AccessResult(
-      hit: address, access: access, outcome: cached,
-      warnings: options.strictBarriers ? barrierWarnings(c) : [])
+      hit: address, access: access, outcome: cached, warnings: barrierWarnings(c))
   }
 
   /// What an access would get, changing nothing: no fills, no hardware updates, no entry

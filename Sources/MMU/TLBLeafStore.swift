@@ -39,9 +39,25 @@ final class TLBLeafStore {
   @exclusivity(unchecked) private var colds: [Cold] = []
   @exclusivity(unchecked) private(set) var count = 0
   @exclusivity(unchecked) private var removed = 0
+  /// Set when `slots` lives in a huge-page mapping rather than the heap.
+  @exclusivity(unchecked) private var mapping: HugePageMapping?
 
   init() { slots = .allocate(capacity: 0) }
-  deinit { slots.deallocate() }
+  deinit { freeSlots() }
+
+  /// Tables of 2 MiB and more are mapped for huge pages (see `HugePageMapping`).
+  private static func allocateSlots(_ n: Int) -> (UnsafeMutablePointer<Slot>, HugePageMapping?) {
+    let (bytes, overflow) = n.multipliedReportingOverflow(by: MemoryLayout<Slot>.stride)
+    if !overflow && bytes >= HugePageMapping.hugePageSize, let m = HugePageMapping(bytes: bytes) {
+      return (m.base.bindMemory(to: Slot.self, capacity: n), m)
+    }
+    return (.allocate(capacity: n), nil)
+  }
+
+  private func freeSlots() {
+    if let m = mapping { m.release() } else { slots.deallocate() }
+    mapping = nil
+  }
 
   /// The packed tags an entry is hashed and matched by: regime [1:0], stage [3:2], size
   /// [10:4], VMID+1 [27:11] (0: none).
@@ -166,7 +182,7 @@ final class TLBLeafStore {
   }
 
   func removeAll() {
-    slots.deallocate()
+    freeSlots()
     slots = .allocate(capacity: 0)
     capacity = 0
     colds = []
@@ -179,14 +195,16 @@ final class TLBLeafStore {
     (0..<capacity).compactMap { slots[$0].state == .full ? (slots[$0].entry, colds[$0]) : nil }
   }
 
-  /// Rebuilds the table without tombstones, at least twice the live entries' room.
+  /// Rebuilds the table without tombstones, with room for twice the live entries (a full
+  /// table doubles: its load is then between a quarter and a half).
   private func rehash() {
     var newCapacity = max(capacity, 64)
-    while (count &+ 1) &* 4 > newCapacity { newCapacity &*= 2 }
+    while (count &+ 1) &* 2 > newCapacity { newCapacity &*= 2 }
     let old = slots
     let oldCapacity = capacity
     let oldColds = colds
-    slots = .allocate(capacity: newCapacity)
+    let oldMapping = mapping
+    (slots, mapping) = Self.allocateSlots(newCapacity)
     for i in 0..<newCapacity { (slots + i).initialize(to: Self.emptySlot) }
     colds = Array(repeating: Cold(), count: newCapacity)
     capacity = newCapacity
@@ -198,7 +216,7 @@ final class TLBLeafStore {
       slots[i] = old[j]
       colds[i] = oldColds[j]
     }
-    old.deallocate()
+    if let m = oldMapping { m.release() } else { old.deallocate() }
   }
 
   private static let emptySlot = Slot(
