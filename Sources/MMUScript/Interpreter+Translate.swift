@@ -48,7 +48,8 @@ extension Interpreter {
         useTLB: !p.noTLB),
       trace: p.trace, range: p.range)
     // Each missing-barrier warning (one per pending TLBI) is output: counted as work.
-    addWork(event.result.warnings.count)
+    let warnings = event.result.warnings.count
+    if warnings > 0 { addWork(warnings) }
     sink.emit(.walk(consume event))
   }
 

@@ -57,6 +57,8 @@ extension Interpreter {
   }
 
   /// Runs one iteration of a loop body: what `execute(_: [Stmt])` does for the statements.
+  /// Inline, so that a loop without walks runs as it did before there were plans.
+  @inline(__always)
   func execute(_ body: LoopBody) throws -> Flow {
     switch body {
     case .plain(let stmts):
