@@ -23,6 +23,9 @@ final class TLBLeafStore {
     /// yet): a cache of `Machine.isCurrent`, not part of the entry.
     var verifiedGeneration: UInt64
     var state: State
+    /// Another entry has (or had) the same tags and base, under another ASID: a lookup that
+    /// matches this one must look on for it. Without one, the first match ends the lookup.
+    var twin = false
   }
   enum State: UInt8 { case empty, full, removed }
 
@@ -74,14 +77,19 @@ final class TLBLeafStore {
     tag(regime: e.regime, stage: e.stage, vmid: e.vmid, sizeBits: e.sizeBits)
   }
 
-  /// A full-avalanche mix (the splitmix64 finalizer): page numbers of a mapping are
-  /// consecutive and must spread over the table.
+  /// The home slot: eight consecutive pages (or blocks) of one size and tags share a group of
+  /// eight consecutive slots, and groups are spread by a full-avalanche mix (the splitmix64
+  /// finalizer). A scan of consecutive addresses then touches consecutive slots (the host's
+  /// prefetcher follows), while runs of mapped pages cannot pile up into one long cluster
+  /// that a miss would have to probe to its end.
   @inline(__always)
   static func home(tag: UInt64, base: UInt64, mask: Int) -> Int {
-    var z = (base ^ (tag &* 0xD6E8_FEB8_6659_FD93)) &+ 0x9E37_79B9_7F4A_7C15
+    let page = base >> ((tag >> 4) & 127)
+    var z = ((page >> 3) ^ (tag &* 0xD6E8_FEB8_6659_FD93)) &+ 0x9E37_79B9_7F4A_7C15
     z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
     z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return Int(truncatingIfNeeded: z ^ (z >> 31)) & mask
+    z = (z ^ (z >> 31)) << 3 | (page & 7)
+    return Int(truncatingIfNeeded: z) & mask
   }
 
   /// The result of a search: how many slots matched, and the first two.
@@ -106,6 +114,8 @@ final class TLBLeafStore {
       {
         if m.count == 0 { m.first = i } else if m.count == 1 { m.second = i }
         m.count &+= 1
+        // Only an entry of the same tags and base can match too, and it would be a twin.
+        if !s.twin { return }
       }
       i = (i &+ 1) & mask
     }
@@ -151,18 +161,35 @@ final class TLBLeafStore {
   func insert(_ e: TLBEntry, cold: Cold, verified: UInt64 = .max, replace: Bool = true) {
     if let i = slot(matchingKeyOf: e) {
       if replace {
-        slots[i] = Slot(entry: e, verifiedGeneration: verified, state: .full)
+        slots[i] = Slot(
+          entry: e, verifiedGeneration: verified, state: .full, twin: slots[i].twin)
         colds[i] = cold
       }
       return
     }
     if (count &+ removed &+ 1) &* 2 > capacity { rehash() }
     let mask = capacity &- 1
-    var i = Self.home(tag: Self.tag(e), base: e.inputBase, mask: mask)
-    while slots[i].state == .full { i = (i &+ 1) & mask }
-    if slots[i].state == .removed { removed &-= 1 }
-    slots[i] = Slot(entry: e, verifiedGeneration: verified, state: .full)
-    colds[i] = cold
+    let tag = Self.tag(e)
+    var i = Self.home(tag: tag, base: e.inputBase, mask: mask)
+    // The whole cluster: the first free slot takes the entry, and every entry with the same
+    // tags and base (other ASIDs) becomes its twin.
+    var free = -1
+    var twin = false
+    for _ in 0..<capacity {
+      let state = slots[i].state
+      if state == .empty { break }
+      if state == .removed {
+        if free < 0 { free = i }
+      } else if slots[i].entry.inputBase == e.inputBase && Self.tag(slots[i].entry) == tag {
+        slots[i].twin = true
+        twin = true
+      }
+      i = (i &+ 1) & mask
+    }
+    if free < 0 { free = i }
+    if slots[free].state == .removed { removed &-= 1 }
+    slots[free] = Slot(entry: e, verifiedGeneration: verified, state: .full, twin: twin)
+    colds[free] = cold
     count &+= 1
   }
 
