@@ -92,17 +92,67 @@ extension Walker {
         setup = s
       }
     }
-    var unused: StageSetup?
-    return walkStageDirect(
-      memory: memory, registers: registers, setupMemo: setupMemo, setup, input: ipa,
-      access: access, unprivileged: unprivileged, s1ptw: s1ptw, checkPermissions: true,
-      hardwareUpdates: hardwareUpdates, nested: false, stage2Setup: &unused, reads: &reads)
+    return walkStageFlat(
+      memory: memory, setup, input: ipa, access: access, unprivileged: unprivileged,
+      s1ptw: s1ptw, checkPermissions: true, hardwareUpdates: hardwareUpdates, reads: &reads)
   }
 
   /// The table walk of one stage. With `nested`, every table address is an IPA put through
   /// stage 2 first (§8), with `stage2Setup` as `stage2Direct` keeps it.
+  ///
+  /// Two copies are compiled, one per value of `nested`: the one without (a stage-1 walk
+  /// alone, every stage-2 walk) has no stage-2 branch in its loop and a smaller frame, and a
+  /// nested walk calls it five times.
   static func walkStageDirect(
     memory: PhysicalMemory, registers: RegisterFile, setupMemo: StageSetupMemo?,
+    _ setup: StageSetup, input: UInt64, access: AccessType, unprivileged: Bool, s1ptw: Bool,
+    checkPermissions: Bool, hardwareUpdates: Bool, nested: Bool,
+    stage2Setup: inout StageSetup?, reads: inout Int
+  ) -> Result<StageLeaf, Fault> {
+    if nested {
+      return walkStageNested(
+        memory: memory, registers: registers, setupMemo: setupMemo, setup, input: input,
+        access: access, unprivileged: unprivileged, s1ptw: s1ptw,
+        checkPermissions: checkPermissions, hardwareUpdates: hardwareUpdates,
+        stage2Setup: &stage2Setup, reads: &reads)
+    }
+    return walkStageFlat(
+      memory: memory, setup, input: input, access: access, unprivileged: unprivileged,
+      s1ptw: s1ptw, checkPermissions: checkPermissions, hardwareUpdates: hardwareUpdates,
+      reads: &reads)
+  }
+
+  @inline(never)
+  static func walkStageFlat(
+    memory: PhysicalMemory, _ setup: StageSetup, input: UInt64, access: AccessType,
+    unprivileged: Bool, s1ptw: Bool, checkPermissions: Bool, hardwareUpdates: Bool,
+    reads: inout Int
+  ) -> Result<StageLeaf, Fault> {
+    var unused: StageSetup?
+    return walkStage(
+      memory: memory, registers: nil, setupMemo: nil, setup, input: input, access: access,
+      unprivileged: unprivileged, s1ptw: s1ptw, checkPermissions: checkPermissions,
+      hardwareUpdates: hardwareUpdates, nested: false, stage2Setup: &unused, reads: &reads)
+  }
+
+  @inline(never)
+  static func walkStageNested(
+    memory: PhysicalMemory, registers: RegisterFile, setupMemo: StageSetupMemo?,
+    _ setup: StageSetup, input: UInt64, access: AccessType, unprivileged: Bool, s1ptw: Bool,
+    checkPermissions: Bool, hardwareUpdates: Bool, stage2Setup: inout StageSetup?,
+    reads: inout Int
+  ) -> Result<StageLeaf, Fault> {
+    walkStage(
+      memory: memory, registers: registers, setupMemo: setupMemo, setup, input: input,
+      access: access, unprivileged: unprivileged, s1ptw: s1ptw,
+      checkPermissions: checkPermissions, hardwareUpdates: hardwareUpdates, nested: true,
+      stage2Setup: &stage2Setup, reads: &reads)
+  }
+
+  /// The loop both copies share (`registers` is given exactly when `nested`).
+  @inline(__always)
+  private static func walkStage(
+    memory: PhysicalMemory, registers: RegisterFile?, setupMemo: StageSetupMemo?,
     _ setup: StageSetup, input: UInt64, access: AccessType, unprivileged: Bool, s1ptw: Bool,
     checkPermissions: Bool, hardwareUpdates: Bool, nested: Bool,
     stage2Setup: inout StageSetup?, reads: inout Int
@@ -128,7 +178,7 @@ extension Walker {
       // The stage-2 leaf of a nested table's page: a hardware AF/dirty update of the stage-1
       // descriptor is a write through stage 2 (§5.5).
       var tableS2: StageLeaf?
-      if nested {
+      if nested, let registers {
         switch stage2Direct(
           memory: memory, registers: registers, setupMemo: setupMemo, stage2Setup: &stage2Setup,
           ipa: entry, access: .read, unprivileged: false, s1ptw: true,
