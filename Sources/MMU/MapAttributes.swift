@@ -8,8 +8,13 @@ public enum MemoryType: Sendable, Equatable {
   /// A raw AttrIndx (stage 1) or MemAttr (stage 2).
   case index(Int)
 
+  /// The architectural names of the Device memory types (MAIR Attr<n> 0b0000dd00).
+  // swift-format-ignore: AlwaysUseLowerCamelCase
   public enum DeviceType: UInt8, Sendable {
-    case nGnRnE = 0x00, nGnRE = 0x04, nGRE = 0x08, GRE = 0x0c
+    case nGnRnE = 0x00
+    case nGnRE = 0x04
+    case nGRE = 0x08
+    case GRE = 0x0c
   }
 
   /// The MAIR byte that means this type, for a search in MAIR_ELx.

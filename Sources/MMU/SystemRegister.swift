@@ -1,6 +1,8 @@
 /// The system registers the model implements. Each CPU holds one value per register; the
 /// walker derives everything (geometry, attributes, permissions) from these values on every
-/// walk, so nothing is stored twice.
+/// walk, so nothing is stored twice. Cases carry the architectural names (`tcr_el1`), as
+/// scripts, the Arm ARM and kernel sources spell them.
+// swift-format-ignore: AlwaysUseLowerCamelCase
 public enum SystemRegister: Int, Sendable, CaseIterable, CustomStringConvertible {
   case tcr_el1, tcr_el2, vtcr_el2
   case ttbr0_el1, ttbr1_el1, ttbr0_el2, ttbr1_el2, vttbr_el2

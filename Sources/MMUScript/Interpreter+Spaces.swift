@@ -153,7 +153,7 @@ extension Interpreter {
     do {
       let report = try mapper.map(
         va: va, pa: pa, size: size, attributes: attrs, policy: policy, force: force)
-      report.warnings.forEach { warnModel($0, at: s.range) }
+      for w in report.warnings { warnModel(w, at: s.range) }
     } catch {
       throw Diagnostic.error(describe(error), at: s.range)
     }
@@ -166,7 +166,7 @@ extension Interpreter {
     let mapper = Mapper(space: sp, memory: machine.memory, mair: mair(for: sp))
     do {
       let report = try mapper.unmap(va: try integer(s.va), size: try integer(s.size), free: s.free)
-      report.warnings.forEach { warnModel($0, at: s.range) }
+      for w in report.warnings { warnModel(w, at: s.range) }
     } catch let e as MapError {
       throw Diagnostic.error(describe(e), at: s.range)
     }
@@ -180,7 +180,7 @@ extension Interpreter {
     do {
       let report = try mapper.protect(
         va: try integer(s.va), size: try integer(s.size), change: change)
-      report.warnings.forEach { warnModel($0, at: s.range) }
+      for w in report.warnings { warnModel(w, at: s.range) }
     } catch let e as MapError {
       throw Diagnostic.error(describe(e), at: s.range)
     }
