@@ -69,7 +69,7 @@ while let a = args.popFirst() {
   }
 }
 
-nonisolated(unsafe) let selected =
+let selected =
   names.isEmpty ? scenarios : scenarios.filter { names.contains($0.name) }
 var header: [(String, String)] = [
   ("cpus", "\(sysconf(Int32(_SC_NPROCESSORS_ONLN)))"),
