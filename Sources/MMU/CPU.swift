@@ -21,15 +21,21 @@ public final class CPU {
 
   /// Bumped on every register change that can change a translation.
   @exclusivity(unchecked) public private(set) var registerGeneration: UInt64 = 0
-  /// What TLB lookups need from the registers, recomputed once per register generation.
-  @exclusivity(unchecked) private var controlsCache: TLBControls?
+  /// What TLB lookups need from the registers, recomputed once per register generation
+  /// (`.max` until first derived: no generation reaches it).
+  @exclusivity(unchecked) private var controlsCache = TLBControls.none
 
   /// The register-derived tags and switches of TLB lookups, for the current registers.
   var tlbControls: TLBControls {
-    if let c = controlsCache, c.generation == registerGeneration { return c }
-    let c = TLBControls(registers, generation: registerGeneration)
-    controlsCache = c
-    return c
+    @inline(__always) get {
+      if controlsCache.generation == registerGeneration { return controlsCache }
+      return refreshControls()
+    }
+  }
+
+  private func refreshControls() -> TLBControls {
+    controlsCache = TLBControls(registers, generation: registerGeneration)
+    return controlsCache
   }
 
   /// Counts TLB invalidations completed into this CPU's TLB (any, and all-levels ones), and

@@ -323,11 +323,13 @@ public final class Machine {
     guard let tags = lookupTags(c, context, address, access) else {
       return cachedAccess(c, context, address, access, trace: false, mode: .access)
     }
-    let tlb = c.tlb
-    let m = tlb.lookup(
-      regime: context.regime, stage: tags.stage, vmid: tags.vmid, asid: tags.asid,
-      address: tags.key)
-    guard m.count == 1, let e = tlb.entry(m.first), isCurrent(slot: m.first, c) else {
+    let generation = memory.generation
+    guard
+      let (e, slot, verified) = c.tlb.currentEntry(
+        regime: context.regime, stage: tags.stage, vmid: tags.vmid, asid: tags.asid,
+        address: tags.key, registerGeneration: c.registerGeneration),
+      verified == generation || verifyPath(slot: slot, c, generation: generation)
+    else {
       return cachedAccess(c, context, address, access, trace: false, mode: .access)
     }
     let cached = cachedOutcome(e, address: address, access: access, context: context)

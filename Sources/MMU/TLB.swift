@@ -84,6 +84,22 @@ public final class TLB {
   @inline(__always)
   func entry(_ slot: Int) -> TLBEntry? { leaves.entry(slot) }
 
+  /// A TLB hit's fast path: the one entry matching an access, when exactly one matches and it
+  /// was filled under `registerGeneration`, with its slot and the memory generation at which
+  /// its path last held. nil sends the access the long way (no entry, a conflict, registers
+  /// changed since the fill).
+  @inline(__always)
+  func currentEntry(
+    regime: Regime, stage: TLBEntryStage, vmid: UInt64?, asid: UInt64, address: UInt64,
+    registerGeneration: UInt64
+  ) -> (entry: TLBEntry, slot: Int, verified: UInt64)? {
+    let m = lookup(regime: regime, stage: stage, vmid: vmid, asid: asid, address: address)
+    guard m.count == 1, leaves.contains(m.first) else { return nil }
+    let s = leaves.slots + m.first
+    guard s.pointee.entry.stamp == registerGeneration else { return nil }
+    return (s.pointee.entry, m.first, s.pointee.verifiedGeneration)
+  }
+
   /// Every entry an access with these tags would match at `address`, sorted.
   public func matching(
     regime: Regime, stage: TLBEntryStage, vmid: UInt64?, asid: UInt64, address: UInt64

@@ -11,6 +11,26 @@ struct TLBControls {
   var tcrEL2: UInt64
   var e0pd: Bool
 
+  /// Derived from no registers: its generation matches none.
+  static let none = TLBControls(
+    generation: .max, vmid: 0, asidEL10: 0, asidEL20: 0, mmuEL1: false, mmuEL2: false,
+    tcrEL1: 0, tcrEL2: 0, e0pd: false)
+
+  init(
+    generation: UInt64, vmid: UInt64, asidEL10: UInt64, asidEL20: UInt64, mmuEL1: Bool,
+    mmuEL2: Bool, tcrEL1: UInt64, tcrEL2: UInt64, e0pd: Bool
+  ) {
+    self.generation = generation
+    self.vmid = vmid
+    self.asidEL10 = asidEL10
+    self.asidEL20 = asidEL20
+    self.mmuEL1 = mmuEL1
+    self.mmuEL2 = mmuEL2
+    self.tcrEL1 = tcrEL1
+    self.tcrEL2 = tcrEL2
+    self.e0pd = e0pd
+  }
+
   init(_ r: RegisterFile, generation: UInt64) {
     self.generation = generation
     vmid = Machine.vmid(r)
@@ -37,6 +57,7 @@ struct LookupTags {
 extension Machine {
   /// The tags of an access of `context` on `c`, or nil when no TLB is involved: the regime's
   /// MMU is off, or an EL0 access E0PD denies (E0PD faults whatever the TLB holds).
+  @inline(__always)
   func lookupTags(_ c: CPU, _ ctx: AccessContext, _ address: UInt64, _ access: AccessType)
     -> LookupTags?
   {
