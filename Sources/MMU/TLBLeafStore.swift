@@ -30,11 +30,25 @@ final class TLBLeafStore {
   enum State: UInt8 { case empty, full, removed }
 
   /// What only misses, TLBIs and the checks read.
+  ///
+  /// Two words a slot (the table keeps one per slot, used or not): the path, and the
+  /// stage-2 leaf boxed, since only stage-2 entries have one.
   struct Cold {
     /// The descriptor reads the entry was built from, as (PA, value) pairs.
     var path: [UInt64] = []
+    private var leafBox: LeafBox?
+
+    init(path: [UInt64] = [], leaf: StageLeaf? = nil) {
+      self.path = path
+      leafBox = leaf.map(LeafBox.init)
+    }
+
     /// For stage-2 entries: the leaf as the walker uses it when a stage-2 lookup hits.
-    var leaf: StageLeaf?
+    var leaf: StageLeaf? { leafBox?.leaf }
+  }
+  final class LeafBox {
+    let leaf: StageLeaf
+    init(_ leaf: StageLeaf) { self.leaf = leaf }
   }
 
   @exclusivity(unchecked) private(set) var slots: UnsafeMutablePointer<Slot>

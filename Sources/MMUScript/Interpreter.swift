@@ -176,8 +176,11 @@ public final class Interpreter {
   /// Leaf and walk-cache entries in every CPU's TLB.
   var tlbEntries: Int { machine.cpus.reduce(0) { $0 + $1.tlb.count + $1.tlb.walkCount } }
 
-  /// Host bytes one TLB or walk-cache entry is charged against the memory budget.
-  static let tlbEntryCost = 512
+  /// Host bytes one TLB or walk-cache entry is charged against the memory budget: a leaf
+  /// entry's share of its hash table (two to four 96-byte slots and their 16-byte paths'
+  /// handles) and its path (~100 bytes); measured at ~420 bytes with 262,144 entries, and
+  /// more while the table doubles.
+  static let tlbEntryCost = 640
 
   /// TLB entries live in host memory too: every walk may fill one, so a long loop of walks
   /// over a large mapping is stopped (checked every 1024 steps) before its TLBs outgrow the

@@ -59,7 +59,7 @@ struct LimitsTests {
   }
 
   @Test func tlbEntriesCountAgainstTheMemoryBudget() throws {
-    // 514 table pages leave 510 of 1024 for TLB entries: about 4000 of them.
+    // 514 table pages leave 510 of 1024 for TLB entries: about 3260 of them (640 bytes each).
     let r = try run(
       ["--max-memory", "4M", "--quiet"],
       "space k\nmap k 0 -> 0 size 1G pages\nswitch ttbr0_el1 k\n"
