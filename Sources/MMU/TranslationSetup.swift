@@ -263,16 +263,26 @@ public enum TranslationSetup {
 /// pointer test while the CPU's register storage is unchanged). Failed setups are not kept:
 /// their checks run again every time.
 final class StageSetupMemo {
-  // Parallel arrays of at most `capacity` entries, scanned in order: a tag (regime, access,
-  // privilege, IA), the address bits above IA, the registers' identity, the setup.
-  @exclusivity(unchecked) private var tags: [UInt64] = []
-  @exclusivity(unchecked) private var tops: [UInt64] = []
-  @exclusivity(unchecked) private var identities: [UInt64] = []
-  @exclusivity(unchecked) private var setups: [StageSetup] = []
+  /// One remembered setup: a tag (regime, access, privilege, IA << 16), the address bits
+  /// above IA, the registers' identity, the setup.
+  private struct Entry {
+    var tag: UInt64
+    var top: UInt64
+    var identity: UInt64
+    var setup: StageSetup
+  }
+  // At most `capacity` entries, scanned in order, in memory this object owns: a look-up is
+  // a few loads and compares, with no array to retain or bounds to check.
+  @exclusivity(unchecked) private var entries: UnsafeMutablePointer<Entry>
+  @exclusivity(unchecked) private var count = 0
   @exclusivity(unchecked) private var next = 0
   private static let capacity = 4
 
-  init() {}
+  init() { entries = .allocate(capacity: Self.capacity) }
+  deinit {
+    entries.deinitialize(count: count)
+    entries.deallocate()
+  }
 
   @inline(__always)
   private static func tag(_ regime: Regime, _ access: AccessType, _ unprivileged: Bool) -> UInt64 {
@@ -280,37 +290,37 @@ final class StageSetupMemo {
       | (unprivileged ? 1 << 8 : 0)
   }
 
+  @inline(__always)
   private func find(_ regs: RegisterFile, _ tag: UInt64, _ address: UInt64) -> StageSetup? {
-    var i = 0
-    while i < tags.count {
-      let t = tags[i]
-      if t & 0xffff == tag && address >> (t >> 16) == tops[i] && identities[i] == regs.identity {
-        return setups[i]
+    let identity = regs.identity
+    var e = entries
+    let end = entries + count
+    while e < end {
+      let t = e.pointee.tag
+      if t & 0xffff == tag && address >> (t >> 16) == e.pointee.top
+        && e.pointee.identity == identity
+      {
+        return e.pointee.setup
       }
-      i += 1
+      e += 1
     }
     return nil
   }
 
   private func remember(_ regs: RegisterFile, _ tag: UInt64, _ address: UInt64, _ s: StageSetup) {
     let ia = UInt64(truncatingIfNeeded: s.geometry.inputBits)
-    let t = tag | ia << 16
-    let top = address >> ia
-    if tags.count < Self.capacity {
-      tags.append(t)
-      tops.append(top)
-      identities.append(regs.identity)
-      setups.append(s)
+    let entry = Entry(tag: tag | ia << 16, top: address >> ia, identity: regs.identity, setup: s)
+    if count < Self.capacity {
+      (entries + count).initialize(to: entry)
+      count += 1
     } else {
-      tags[next] = t
-      tops[next] = top
-      identities[next] = regs.identity
-      setups[next] = s
+      entries[next] = entry
       next = (next + 1) % Self.capacity
     }
   }
 
   /// `TranslationSetup.stage1`, remembered.
+  @inline(__always)
   func stage1(
     _ regs: RegisterFile, regime: Regime, va: UInt64, access: AccessType, unprivileged: Bool
   ) -> Result<StageSetup, Fault> {
@@ -324,6 +334,7 @@ final class StageSetupMemo {
 
   /// `TranslationSetup.stage2`, remembered (keyed as a read: a successful stage-2 setup is
   /// the same for every access).
+  @inline(__always)
   func stage2(_ regs: RegisterFile, ipa: UInt64, access: AccessType) -> Result<StageSetup, Fault> {
     let tag = Self.tag(.stage2, .read, false)
     if let s = find(regs, tag, ipa) { return .success(s) }
