@@ -4,7 +4,7 @@
 /// and a level of the loop keeps its shift and index mask in registers instead of deriving
 /// the bit range again. The architecture's decisions are the shared ones: the setups
 /// (`TranslationSetup`), descriptor kinds and addresses (`Descriptor`), the leaf
-/// (`Walker.leaf`) and the combination of stages (`Walker.combine`).
+/// (`Walker.leaf`) and the combination of stages (`Walker.addStage2`).
 extension Walker {
   /// Translates `va` as an access of `context` would (stage 1, then stage 2 when enabled, or
   /// stage 2 alone for `.stage2`), adding the descriptor reads made to `reads`.
