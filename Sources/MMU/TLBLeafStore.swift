@@ -236,10 +236,12 @@ final class TLBLeafStore {
     (0..<capacity).compactMap { slots[$0].state == .full ? (slots[$0].entry, colds[$0]) : nil }
   }
 
-  /// Rebuilds the table without tombstones, with room for twice the live entries (a full
-  /// table doubles: its load is then between a quarter and a half).
+  /// Rebuilds the table without tombstones, sized for the live entries alone: a full table
+  /// doubles (its load is then between a quarter and a half), and one emptied by TLBIs
+  /// shrinks, so that a TLBI, which scans every slot, costs what the TLB holds rather than
+  /// what it once held.
   private func rehash() {
-    var newCapacity = max(capacity, 64)
+    var newCapacity = 64
     while (count &+ 1) &* 2 > newCapacity { newCapacity &*= 2 }
     let old = slots
     let oldCapacity = capacity

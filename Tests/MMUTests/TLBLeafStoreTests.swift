@@ -92,4 +92,20 @@ struct TLBLeafStoreTests {
     store.find(tag: TLBLeafStore.tag(a), base: 0x1000, asid: 5, into: &m)
     #expect(m.count == 1 && store.entry(m.first) == a)
   }
+
+  @Test("a table emptied by TLBIs shrinks: a TLBI costs what the TLB holds, not what it held")
+  func shrinksWhenEmptied() {
+    let store = TLBLeafStore()
+    for i in 0..<10_000 {
+      store.insert(F.leaf(.el10, vmid: 1, at: UInt64(i) << 12), cold: .init())
+    }
+    #expect(store.count == 10_000 && store.capacity >= 20_000)
+    #expect(store.remove { $0.inputBase >= 16 << 12 }.count == 10_000 - 16)
+    // 16 left: the rebuilt table holds them at a load of at most a half.
+    #expect(store.count == 16 && store.capacity == 64)
+    var m = TLBLeafStore.Matches()
+    let probe = F.leaf(.el10, vmid: 1, at: 5 << 12)
+    store.find(tag: TLBLeafStore.tag(probe), base: 5 << 12, asid: 0, into: &m)
+    #expect(m.count == 1)
+  }
 }
