@@ -109,7 +109,16 @@ struct TLBStore<Element> {
       count -= 1
       removed.append(e)
     }
+    // Freed slots are reused, never dropped: once most are free, rebuild, so that a scan
+    // (every TLBI makes one) costs what is held rather than what once was.
+    if slots.count > 64 && count * 4 < slots.count { compact() }
     return removed
+  }
+
+  private mutating func compact() {
+    var fresh = TLBStore()
+    for i in slots.indices { if let e = slots[i] { fresh.insert(e, key: keys[i]) } }
+    self = fresh
   }
 
   mutating func removeAll() { self = TLBStore() }
