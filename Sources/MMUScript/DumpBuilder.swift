@@ -103,21 +103,28 @@ extension Interpreter {
     guard let view = root.view, let setup = root.setup else {
       return TableScan(tables: [], runs: [], visited: 0)
     }
+    let what = root.space.map { "'\($0)'" } ?? root.name
+    // Visiting is bounded by the steps left (a view's reads count against the step limit);
+    // the listing by the output limit, counted in rows.
+    let stepsLeft = max(1, options.maxSteps - steps)
     do {
       let result = try view.scan(
         from: first, through: last, memory: machine.memory, setup: setup,
-        limit: options.maxOutputItems, keepTables: tables)
+        limit: stepsLeft, rowLimit: options.maxOutputItems, keepTables: tables)
       // What a view scans counts against the step limit: a loop of dumps of a big space ends
       // there instead of scanning a million entries per step.
       addWork(result.visited)
       return result
     } catch {
       switch error {
-      case .limitReached(let n):
+      case .limitReached:
         throw Diagnostic.error(
-          "the tables of \(root.space.map { "'\($0)'" } ?? root.name) hold more than \(n) tables and entries: stopped",
-          at: range,
-          hint: "dump a window: `dump SPACE VA size SIZE`")
+          "step limit of \(options.maxSteps) statements reached reading the tables of \(what)",
+          at: range, hint: "raise it with --max-steps N")
+      case .rowLimitReached(let n):
+        throw Diagnostic.error(
+          "the tables of \(what) hold more than \(n) rows (runs of leaves): stopped", at: range,
+          hint: "dump a window (`dump SPACE VA size SIZE`) or raise the limit with --max-output N")
       case .unmappedTable(let a):
         throw Diagnostic.error(
           "a stage-1 table at IPA \(formatter.hex(a)) is not mapped by stage 2 (\(root.via ?? "via"))",

@@ -102,7 +102,8 @@ extension Interpreter {
   }
 
   /// `expect warning|error ["text"] { … }`: passes when the block reports it. A caught error
-  /// ends the block (its statement did not happen); caught warnings are not printed.
+  /// ends the block (its statement did not happen); warnings are printed as they happen, then
+  /// checked.
   func executeExpect(_ s: ExpectStmt) throws {
     let text = try s.text.map { formatter.format(try evaluate($0)) }
     func matches(_ m: String) -> Bool {
