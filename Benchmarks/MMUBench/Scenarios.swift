@@ -64,6 +64,17 @@ let scenarios: [Scenario] = [
     name: "script-walks-text", summary: "the same through Runner, text rendered to a NullOutput",
     run: { scriptWalks($0, text: true) }),
   Scenario(
+    name: "json-walks",
+    summary: "what a --json walk event costs beyond the walk (rendered minus sink)",
+    run: { renderedWalks($0, json: true) }),
+  Scenario(
+    name: "text-walks", summary: "what a rendered walk line costs beyond the walk",
+    run: { renderedWalks($0, json: false) }),
+  Scenario(
+    name: "dump-text-1g",
+    summary: "what a rendered dump row costs beyond the scan (one row a 4K page)",
+    run: dumpText),
+  Scenario(
     name: "startup", summary: "`mmush -c 'print 1'` as a whole process (posix_spawn + wait4)",
     run: startup),
   Scenario(
