@@ -12,20 +12,7 @@ import MMUSyntax
 func renderedWalks(_ config: RunConfig, json: Bool) -> Measurement {
   let name = json ? "json-walks" : "text-walks"
   let size = config.small ? 4 * Size.m : 256 * Size.m
-  let pages = Int(size >> 12)
-  let n = config.ops ?? (json ? 200_000 : 200_000)
-  let passes = max(1, (n + pages - 1) / pages)
-  let ops = passes * pages
-  let loop = SourceFile(
-    name: "walks",
-    text: """
-      for pass in 0 ..< \(passes) {
-        for va in base ..< base + \(hex(size)) step 4K {
-          walk el1 va
-        }
-      }
-
-      """)
+  let (loop, ops) = walkLoop(size: size, walks: config.ops ?? 200_000)
   var options = runnerOptions()
   options.json = json
   let runner = Runner(options: options, output: NullOutput(), errors: NullOutput())

@@ -574,16 +574,11 @@ func walkScriptSetup(_ size: UInt64) -> String {
   """
 }
 
-func scriptWalks(_ config: RunConfig, text: Bool) -> Measurement {
-  // Every page of the map, in passes: a walk statement with the address in a variable, as
-  // scripts write them. 1M walks = 4 passes over 1 GiB of 4K pages; small fixtures (the
-  // callgrind check) use 1024 pages, so the warm-up batch fills the TLB as the full run's
-  // does and the timed batch hits.
-  let size = config.small ? 4 * Size.m : mappedSize(config)
+/// A script walking every page of `[base, base + size)` in passes until about `walks` walks
+/// are made, with the address in a variable as scripts write them; and how many it makes.
+func walkLoop(size: UInt64, walks: Int) -> (SourceFile, Int) {
   let pages = Int(size >> 12)
-  let n = config.ops ?? million
-  let passes = max(1, (n + pages - 1) / pages)
-  let ops = passes * pages
+  let passes = max(1, (walks + pages - 1) / pages)
   let loop = SourceFile(
     name: "walks",
     text: """
@@ -594,6 +589,16 @@ func scriptWalks(_ config: RunConfig, text: Bool) -> Measurement {
       }
 
       """)
+  return (loop, passes * pages)
+}
+
+func scriptWalks(_ config: RunConfig, text: Bool) -> Measurement {
+  // Every page of the map, in passes: a walk statement with the address in a variable, as
+  // scripts write them. 1M walks = 4 passes over 1 GiB of 4K pages; small fixtures (the
+  // callgrind check) use 1024 pages, so the warm-up batch fills the TLB as the full run's
+  // does and the timed batch hits.
+  let size = config.small ? 4 * Size.m : mappedSize(config)
+  let (loop, ops) = walkLoop(size: size, walks: config.ops ?? million)
   let sink = DiscardSink()
   let it: Interpreter
   let runner: Runner?
