@@ -29,6 +29,8 @@ enum Columns {
   static func wrap(
     _ fields: [String], width: Int?, separator: String = "  ", indent: String = "    "
   ) -> [String] {
+    // No width (not a terminal): one line, built directly (every walk line comes here).
+    guard width != nil else { return [fields.joined(separator: separator)] }
     let tokens = fields.enumerated().map { ($0.offset == 0 ? "" : separator, $0.element) }
     return fill(tokens, width: width, first: "", indent: indent)
   }

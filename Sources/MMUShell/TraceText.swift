@@ -97,6 +97,7 @@ struct TraceText {
       let indent = String(repeating: " ", count: 2 + 4 * row.depth)
       let continuation = indent + "    "
       if let h = row.heading {
+        guard let width, indent.count + h.count > width else { return [indent + r.style.dim(h)] }
         return Columns.fill(Columns.tokens(h), width: width, first: indent, indent: continuation)
           .map { r.style.dim($0) }
       }
