@@ -85,6 +85,15 @@ public struct ValueFormatter: Sendable {
     return groups.joined(separator: "_")
   }
 
+  /// A fault as every message and rendering words it: `translation fault, level 2, stage 1`,
+  /// then `on a stage-1 table walk` and the IPA of a stage-2 fault when they apply.
+  public func fault(_ f: Fault) -> String {
+    var s = "\(f.kind) fault, level \(f.level), stage \(f.stage)"
+    if f.s1ptw { s += ", on a stage-1 table walk" }
+    if f.stage == 2, let ipa = f.ipa { s += ", IPA \(hex(ipa))" }
+    return s
+  }
+
   public func format(_ v: Value) -> String {
     switch v {
     case .int(let x, .hex): return hex(x)
@@ -96,7 +105,7 @@ public struct ValueFormatter: Sendable {
     case .walk(let w):
       switch w.outcome {
       case .translated(let t): return "walk(pa \(hex(t.pa)), level \(t.level))"
-      case .faulted(let f): return "walk(\(f))"
+      case .faulted(let f): return "walk(\(fault(f)))"
       }
     case .none: return "none"
     }

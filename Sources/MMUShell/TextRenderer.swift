@@ -90,12 +90,7 @@ public final class TextRenderer: EventSink {
 
   // MARK: Walks
 
-  func faultText(_ f: Fault) -> String {
-    var s = "\(f.kind) fault, level \(f.level), stage \(f.stage)"
-    if f.s1ptw { s += ", on a stage-1 table walk" }
-    if f.stage == 2, let ipa = f.ipa { s += ", IPA \(hex(ipa))" }
-    return s
-  }
+  func faultText(_ f: Fault) -> String { formatter.fault(f) }
 
   func translationText(_ t: Translation) -> String {
     translationFields(t).joined(separator: "  ")
