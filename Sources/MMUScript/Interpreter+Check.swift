@@ -16,7 +16,7 @@ extension Interpreter {
     case .tlb(let state, let r, let vaExpr):
       let reg = try regime(r)
       let va = try integer(vaExpr)
-      let a = probeAccess(reg, va: va)
+      let a = probeAccess(reg, va: va, range: s.range)
       let actual = a.tlb.name
       var detail = actual
       if case .stale(let current) = a.tlb {
@@ -45,7 +45,8 @@ extension Interpreter {
     var access = accessType(w.access)
     if case .allows(let k) = w.expectation { access = accessType(k) }
     if case .denies(let k) = w.expectation { access = accessType(k) }
-    let a = performAccess(r, va: va, access: access, trace: false, useTLB: !w.noTLB)
+    let a = performAccess(
+      r, va: va, access: access, trace: false, useTLB: !w.noTLB, range: range)
     let what = "walk \(r.rawValue) \(formatter.hex(va)) \(access)"
     let actual = outcomeText(a.outcome)
     switch w.expectation {
