@@ -10,28 +10,30 @@ extension Interpreter {
     _ r: MMUSyntax.Regime, va: UInt64, access: AccessType, trace: Bool, useTLB: Bool,
     range: SourceRange
   ) -> AccessResult {
+    let c = machine.cpu
     let a = regimeAccess(
-      r, cpu: machine.cpu, va: va, access: access, trace: trace, useTLB: useTLB)
+      r, context(r, cpu: c), cpu: c, va: va, access: access, trace: trace, useTLB: useTLB)
     for w in a.warnings { warnModel(w, at: range) }
     return a
   }
 
-  /// The access a regime word makes on `c`, warnings not yet reported.
+  /// The access regime word `r` (whose context on `c` is `ctx`) makes, warnings not yet
+  /// reported: `s1` under stage 2 stops at the IPA (`outputIsIPA`).
   func regimeAccess(
-    _ r: MMUSyntax.Regime, cpu c: CPU, va: UInt64, access: AccessType, trace: Bool, useTLB: Bool
+    _ r: MMUSyntax.Regime, _ ctx: AccessContext, cpu c: CPU, va: UInt64, access: AccessType,
+    trace: Bool, useTLB: Bool
   ) -> AccessResult {
-    if r == .s1 {
+    if outputIsIPA(r, ctx) {
       return machine.stage1Access(
         cpu: c, address: va, access: access, trace: trace, useTLB: useTLB)
     }
     return machine.access(
-      cpu: c, context: context(r, cpu: c), address: va, access: access, trace: trace,
-      useTLB: useTLB)
+      cpu: c, context: ctx, address: va, access: access, trace: trace, useTLB: useTLB)
   }
 
-  /// Whether an `r` walk on `c` outputs an IPA: `s1` while stage 2 is enabled.
-  func outputIsIPA(_ r: MMUSyntax.Regime, cpu c: CPU) -> Bool {
-    r == .s1 && c.registers.stage2Enabled
+  /// Whether an `r` walk in context `ctx` outputs an IPA: `s1` while stage 2 is enabled.
+  func outputIsIPA(_ r: MMUSyntax.Regime, _ ctx: AccessContext) -> Bool {
+    r == .s1 && ctx.stage2
   }
 
   /// What an access would get, changing nothing (`assert tlb`). `s1` under stage 2 uses no
@@ -62,11 +64,12 @@ extension Interpreter {
     // `currentCPU` always names a CPU (CPUs are only ever added), so `c.index` is it, read
     // without the exclusivity check another module's property costs.
     let c = machine.cpu
+    let ctx = context(r, cpu: c)
     let event = WalkEvent(
-      label: r.rawValue, regime: context(r, cpu: c).regime, cpu: c.index,
+      label: r.rawValue, regime: ctx.regime, cpu: c.index,
       result: regimeAccess(
-        r, cpu: c, va: va, access: p.access, trace: p.trace, useTLB: !p.noTLB),
-      trace: p.trace, range: p.range, outputIsIPA: outputIsIPA(r, cpu: c))
+        r, ctx, cpu: c, va: va, access: p.access, trace: p.trace, useTLB: !p.noTLB),
+      trace: p.trace, range: p.range, outputIsIPA: outputIsIPA(r, ctx))
     // Missing-barrier warnings (strict barriers) come before the walk they concern.
     for w in event.result.warnings { warnModel(w, at: p.range) }
     sink.emit(.walk(consume event))
