@@ -70,7 +70,8 @@ struct TLBBreakBeforeMakeScopeTests {
 
   @Test func aTLBIHintingAnotherLevelDoesNotCoverTheEntry() throws {
     let m = try Self.broken()
-    // TTL says level 2; the entry is a level-3 page, so a hinted VALE1 leaves it (§9.3).
+    // TTL says level 2; the entry is a level-3 page, so a hinted VALE1 leaves it
+    // (docs/tlb-model.md: TTL hints are honoured).
     try F.flush(m, "vale1", address: F.va, level: 2)
     #expect(m.cpu.tlb.count == 1)
     #expect(try Self.make(m).map(\.kind) == [.breakBeforeMake])

@@ -1,13 +1,14 @@
 /// Something a TLB may hold of a descriptor that was made invalid, which a TLBI must remove
-/// before a new valid value is written (§9.4): an entry built from the old value, or, when no
-/// TLB held one, "whatever hardware may have cached", which the model cannot locate.
+/// before a new valid value is written (docs/tlb-model.md): an entry built from the old
+/// value, or, when no TLB held one, "whatever hardware may have cached", which the model
+/// cannot locate.
 enum BreakUse: Equatable {
   /// A leaf entry whose walk read the descriptor.
   case leaf(TLBEntry)
   /// A walk-cache entry whose walk read the descriptor (or that is the descriptor).
   case walk(WalkCacheEntry)
   /// No entry was built from it: a raw write has no VA, ASID or VMID to match, so any
-  /// TLBI (an all-levels one for a table) counts.
+  /// completed TLBI counts.
   case unknown
 
   /// Whether a TLBI of `scope` removes it. `table`: the old value was a table descriptor a
@@ -23,7 +24,7 @@ enum BreakUse: Equatable {
 }
 
 /// A live descriptor made invalid (the "break"), waiting for the TLBIs that must come before
-/// a new valid value is written (§9.4).
+/// a new valid value is written (docs/tlb-model.md, Break-before-make).
 struct BreakRecord {
   var old: UInt64
   /// Each CPU online at the break (with its reset count then): the uses no completed TLBI has
