@@ -43,6 +43,15 @@ struct WalkReportTests {
     #expect(!r.out.contains("read: pa "), "\(r.out)")
   }
 
+  /// A failed `assert walk s1` says the answer is an IPA.
+  @Test func aFailedS1AssertionNamesTheIPA() throws {
+    let r = ViewsSupport.run(Self.guest + "assert walk s1 0x1000_0123 == 0x4000_8123\n")
+    #expect(r.status == 1)
+    #expect(
+      (r.out + r.err).contains("expected ipa 0x4000_8123, got ipa 0x80_0000_8123"),
+      "\(r.out)\(r.err)")
+  }
+
   @Test func anIPAOutputIsIPAInJSON() throws {
     let r = ViewsSupport.run(
       Self.guest + "walk s1 0x1000_0123\ntranslate guest 0x1000_0123\nwalk el1 0x1000_0123\n",
