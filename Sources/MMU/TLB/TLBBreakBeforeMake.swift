@@ -6,6 +6,10 @@ struct HeldDescriptor {
   var values: [(cpu: Int, value: UInt64)] = []
   /// A walk-cache entry is this descriptor: it was a table.
   var table = false
+  /// Its level, as an entry built from it says: a walk-cache entry's own level, or the leaf
+  /// level of a one-stage entry whose last read it was. nil when no entry knows it (a raw
+  /// write does not say).
+  var level: Int?
 }
 
 extension Machine {
@@ -42,22 +46,29 @@ extension Machine {
   /// entries whose walks read them, in CPU order. Costs one pass over the TLBs.
   func heldDescriptors(_ wanted: (UInt64) -> Bool) -> [UInt64: HeldDescriptor] {
     var out: [UInt64: HeldDescriptor] = [:]
-    func note(_ path: [UInt64], cpu: Int, _ use: BreakUse) {
+    func note(_ path: [UInt64], cpu: Int, _ use: BreakUse, leafLevel: Int?) {
       var i = 0
       while i + 1 < path.count {
         if wanted(path[i]) {
           out[path[i], default: HeldDescriptor()].uses.append(use)
           out[path[i], default: HeldDescriptor()].values.append((cpu, path[i + 1]))
+          if i + 2 == path.count, let l = leafLevel, out[path[i]]?.level == nil {
+            out[path[i]]?.level = l
+          }
         }
         i += 2
       }
     }
     for c in onlineCPUs {
-      for (e, cold) in c.tlb.leaves.elements { note(cold.path, cpu: c.index, .leaf(e)) }
+      for (e, cold) in c.tlb.leaves.elements {
+        note(
+          cold.path, cpu: c.index, .leaf(e), leafLevel: e.stage == .combined ? nil : e.level)
+      }
       for w in c.tlb.walks.elements {
-        note(w.path, cpu: c.index, .walk(w))
+        note(w.path, cpu: c.index, .walk(w), leafLevel: nil)
         if wanted(w.entryPA) {
           out[w.entryPA, default: HeldDescriptor()].table = true
+          out[w.entryPA]?.level = w.level
           if !w.path.contains(w.entryPA) {
             out[w.entryPA, default: HeldDescriptor()].uses.append(.walk(w))
             out[w.entryPA, default: HeldDescriptor()].values.append((c.index, w.descriptor))
@@ -108,7 +119,7 @@ extension Machine {
       let uses = held.uses.isEmpty ? [BreakUse.unknown] : held.uses
       breaks[pa] = BreakRecord(
         old: old, waiting: onlineCPUs.map { ($0.index, $0.resets, uses) },
-        table: old & 3 == 3 && held.table, level: descriptorLevel(at: pa))
+        table: old & 3 == 3 && held.table, level: held.level)
       return []
     case (true, true):
       breaks[pa] = nil
@@ -116,7 +127,7 @@ extension Machine {
       return [
         ModelWarning(
           .breakBeforeMake, "a live descriptor's \(why) changed without break-before-make",
-          entryPA: pa, level: descriptorLevel(at: pa), old: old, new: new)
+          entryPA: pa, level: held.level, old: old, new: new)
       ]
     case (false, true):
       if let record = breaks.removeValue(forKey: pa) {
@@ -140,7 +151,7 @@ extension Machine {
             .breakBeforeMake,
             "a descriptor's \(why) changed while cpu\(cpu)'s TLB still holds the old "
               + "value: no TLBI since it was made invalid",
-            entryPA: pa, level: descriptorLevel(at: pa), old: v, new: new)
+            entryPA: pa, level: held.level, old: v, new: new)
         ]
       }
       return []
@@ -158,20 +169,6 @@ extension Machine {
       breaks[pa]?.invalidated(scope, on: cpu)
       if breaks[pa]?.waiting.allSatisfy({ $0.uses.isEmpty }) == true { breaks[pa] = nil }
     }
-  }
-
-  /// The level of the descriptor at `pa`, as a TLB entry built from it says: a walk-cache
-  /// entry's own level, or the leaf level of a one-stage entry whose last read it was. nil
-  /// when no entry knows it (a raw write does not say).
-  func descriptorLevel(at pa: UInt64) -> Int? {
-    for c in onlineCPUs {
-      if let w = c.tlb.walks.elements.first(where: { $0.entryPA == pa }) { return w.level }
-      for (e, cold) in c.tlb.leaves.elements where e.stage != .combined {
-        let p = cold.path
-        if p.count >= 2 && p[p.count - 2] == pa { return e.level }
-      }
-    }
-    return nil
   }
 
   /// The first CPU online at the break, still online and not reset since, on which some use
