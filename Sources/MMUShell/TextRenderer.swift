@@ -92,34 +92,53 @@ public final class TextRenderer: EventSink {
 
   func faultText(_ f: Fault) -> String { formatter.fault(f) }
 
-  func translationText(_ t: Translation) -> String {
-    translationFields(t).joined(separator: "  ")
+  /// `outputIsIPA`: the output is stage 1's (`s1` under stage 2, a `via` space), so it is
+  /// labelled `ipa`. `regime` decides which ELs the rights are listed for.
+  func translationText(_ t: Translation, regime: MMU.Regime? = nil, outputIsIPA: Bool = false)
+    -> String
+  {
+    translationFields(t, regime: regime, outputIsIPA: outputIsIPA).joined(separator: "  ")
   }
 
   /// The fields of a translation, as `walk` prints them two spaces apart.
-  func translationFields(_ t: Translation) -> [String] {
-    var parts = ["pa \(hex(t.pa))"]
+  func translationFields(_ t: Translation, regime: MMU.Regime? = nil, outputIsIPA: Bool = false)
+    -> [String]
+  {
+    var parts = [outputIsIPA ? "ipa \(hex(t.pa))" : "pa \(hex(t.pa))"]
     if let ipa = t.ipa { parts.append("ipa \(hex(ipa))") }
     parts.append(
       "level \(t.level) \(ViewWords.size(UInt64(1) << UInt64(t.blockBits))) \(t.level == 3 ? "page" : "block")"
     )
     parts.append(
       MemoryAttributes.describe(t.attributes.mair) + " " + t.attributes.shareability.description)
-    parts.append(t.permissions.description)
+    parts.append(Self.rightsText(t.permissions, regime: regime))
     if !t.global { parts.append("nG") }
     return parts
   }
 
-  func outcomeFields(_ o: WalkOutcome) -> [String] {
+  func outcomeFields(_ o: WalkOutcome, regime: MMU.Regime? = nil, outputIsIPA: Bool = false)
+    -> [String]
+  {
     switch o {
-    case .translated(let t): return translationFields(t)
+    case .translated(let t): return translationFields(t, regime: regime, outputIsIPA: outputIsIPA)
     case .faulted(let f): return [faultText(f)]
     }
   }
 
-  func outcomeText(_ o: WalkOutcome) -> String {
+  /// A walk's rights: `el0 rwx priv rwx`, or `priv rwx` alone for non-VHE EL2, a one-range
+  /// regime without EL0 (its descriptors have no EL0 permission: AP[1] is ignored, one XN).
+  static func rightsText(_ p: Permissions, regime: MMU.Regime?) -> String {
+    let priv = ViewWords.rwx(p.privRead, p.privWrite, p.privExec)
+    if regime == .el2 { return "priv \(priv)" }
+    return "el0 \(ViewWords.rwx(p.el0Read, p.el0Write, p.el0Exec)) priv \(priv)"
+  }
+
+  func outcomeText(_ o: WalkOutcome, regime: MMU.Regime? = nil, outputIsIPA: Bool = false)
+    -> String
+  {
     switch o {
-    case .translated(let t): return translationText(t)
+    case .translated(let t):
+      return translationText(t, regime: regime, outputIsIPA: outputIsIPA)
     case .faulted(let f): return faultText(f)
     }
   }
@@ -132,12 +151,12 @@ public final class TextRenderer: EventSink {
     }
     // Fields two spaces apart; on a narrow terminal a line breaks between them.
     var fields = ["walk \(w.label) \(hex(r.walk.inputAddress)) \(r.walk.access):"]
-    fields += outcomeFields(r.outcome)
+    fields += outcomeFields(r.outcome, regime: w.regime, outputIsIPA: w.outputIsIPA)
     switch r.tlb {
     case .notUsed: break
     case .stale(let current):
       // One field per part, so that a narrow terminal can break between them.
-      var parts = outcomeFields(current)
+      var parts = outcomeFields(current, regime: w.regime, outputIsIPA: w.outputIsIPA)
       parts[0] = "[tlb stale: the tables now give " + parts[0]
       parts[parts.count - 1] += "]"
       fields += parts

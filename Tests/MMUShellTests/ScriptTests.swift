@@ -25,7 +25,8 @@ struct ScriptTests {
     "scripts/repro/block-split-without-bbm.mmu": [
       "warning: break-before-make", "[tlb conflict: 2 entries match]", "L3 page",
     ],
-    "scripts/repro/local-tlbi-on-smp.mmu": ["cpu1 TLB: 1 entry", "[tlb stale"],
+    "scripts/repro/local-tlbi-on-smp.mmu": ["cpu1 TLB:", "[tlb stale"],
+    "scripts/repro/ipas2e1-without-vmalle1.mmu": ["stage 1+2", "[tlb stale"],
     "scripts/repro/ttbr0-el2-switch-no-tlbi.mmu": ["[tlb stale", "from the walk cache"],
     "scripts/repro/vale1-after-table-replace.mmu": ["from the walk cache", "[tlb stale"],
   ]
