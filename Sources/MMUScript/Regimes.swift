@@ -56,7 +56,7 @@ extension Interpreter {
     case .success(let s): return s
     case .failure(let f):
       throw Diagnostic.error(
-        "the registers of \(r.rawValue) describe no valid walk (\(f))", at: range)
+        "the registers of \(r.rawValue) describe no valid walk (\(formatter.fault(f)))", at: range)
     }
   }
 

@@ -27,7 +27,7 @@ struct DescriptorText {
       return s
     case .block, .page:
       let out = d.address(granule: c.granule, ds: c.ds, outputBits: c.outputBits, level: level)
-      let size = sizeText(UInt64(1) << UInt64(c.granule.levelShift(level)))
+      let size = ViewWords.size(UInt64(1) << UInt64(c.granule.levelShift(level)))
       var attrs = leafAttributes(d, format: format, ds: c.ds)
       if format != .stage2, !attrs.isEmpty {
         let mair = UInt8(truncatingIfNeeded: c.mair >> UInt64(8 * d.attrIndx))
@@ -115,7 +115,7 @@ struct DescriptorText {
       let out = d.address(granule: e.granule, ds: e.ds, outputBits: 52, level: e.level)
       row(
         "output",
-        "\(f.hex(out)) (\(e.granule.levelShift(e.level) >= 10 ? sizeText(UInt64(1) << UInt64(e.granule.levelShift(e.level))) : "") \(kind))"
+        "\(f.hex(out)) (\(e.granule.levelShift(e.level) >= 10 ? ViewWords.size(UInt64(1) << UInt64(e.granule.levelShift(e.level))) : "") \(kind))"
       )
       switch e.format {
       case .stage2:
@@ -158,15 +158,6 @@ struct DescriptorText {
     }
     return lines
   }
-}
-
-func sizeText(_ x: UInt64) -> String {
-  if x == 0 { return "0" }
-  for (shift, unit) in [(60, "E"), (50, "P"), (40, "T"), (30, "G"), (20, "M"), (10, "K")]
-  where x & ((1 << UInt64(shift)) - 1) == 0 {
-    return "\(x >> UInt64(shift))\(unit)"
-  }
-  return String(x)
 }
 
 extension String {

@@ -5,12 +5,10 @@ import MMUSyntax
 /// The JSON of the views, `show` and `decode` (schema: docs/json.md). Addresses and raw
 /// values are hex strings; levels, counts and bit numbers are numbers.
 extension JSONRenderer {
-  static func hexString(_ v: UInt64) -> String { "0x" + String(v, radix: 16) }
+  static func hexString(_ v: UInt64) -> String { ValueFormatter.plain.hex(v) }
 
   /// The exclusive end of a range ending at `last`: `0x10000000000000000` at the top.
-  static func endString(_ last: UInt64) -> String {
-    last == .max ? "0x10000000000000000" : hexString(last &+ 1)
-  }
+  static func endString(_ last: UInt64) -> String { ValueFormatter.plain.end(last) }
 
   func geometry(_ g: Geometry) -> JSONObject {
     var o = JSONObject()

@@ -166,8 +166,12 @@ public enum REPLHelp {
       syntax: ["include \"FILE.mmu\""],
       details: ["In the REPL the path is relative to the current directory; see also :load."]),
     HelpTopic(
-      "print", "print values (integers in hex)",
+      "print", "print values (a literal as written: 4096 in decimal, 0x1000 and 4k in hex)",
       syntax: ["print EXPR, ..."],
+      details: [
+        "Addresses and raw values print in hex, grouped by four with `_`;",
+        "`set hex_grouping off` drops the underscores from every rendering.",
+      ],
       examples: ["print 4k, bit(12), mask(47, 12)"]),
     HelpTopic(
       "echo", "print a string",
@@ -347,6 +351,7 @@ public enum REPLHelp {
     HelpTopic(
       "expect", "pass when the block reports a warning or an error",
       syntax: ["expect warning|error [\"text\"] { ... }"],
+      details: ["A warning is printed as it happens, then checked."],
       examples: ["expect error \"unknown register\" { set no_such_reg = 1 }"]),
     HelpTopic(
       "dump", "ptdump-style listing: coalesced ranges, level, attributes",

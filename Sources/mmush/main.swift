@@ -14,15 +14,19 @@ struct MMUSh: ParsableCommand {
     abstract: "The MMU shell: an executable model of the AArch64 MMU with a scripting language.",
     discussion: """
       With no script, mmush opens an interactive REPL (or reads a script from standard input
-      when it is not a terminal). Exit status: 0 all good, 1 an assertion failed, 2 a
-      diagnostic (usage, syntax or runtime error).
+      when it is not a terminal). Each script runs on a fresh machine (registers, memory,
+      TLBs, variables): a script that needs another's state includes it. The summary totals
+      every script. Exit status: 0 all good, 1 an assertion failed, 2 a diagnostic (usage,
+      syntax or runtime error).
       """,
     version: "0.1.0")
 
-  @Argument(help: "Scripts to run in order ('-' reads standard input).")
+  @Argument(help: "Scripts to run in order, each on a fresh machine ('-' reads standard input).")
   var scripts: [String] = []
 
-  @Option(name: .customShort("c"), help: "Run STATEMENTS given on the command line.")
+  @Option(
+    name: .customShort("c"),
+    help: "Run STATEMENTS given on the command line (with scripts: before each of them).")
   var command: String?
 
   @Flag(help: "Print one JSON object per line for each result and diagnostic.")
@@ -50,7 +54,7 @@ struct MMUSh: ParsableCommand {
 
   @Option(
     name: .customLong("max-output"),
-    help: "Entries one command may list: mem read count, dump rows (default 1000000).")
+    help: "Entries one command may list: mem read count, dump rows, tlb show (default 1000000).")
   var maxOutput: Int?
 
   @Option(
@@ -107,7 +111,7 @@ struct MMUSh: ParsableCommand {
 
   func run() throws {
     var files: [SourceFile] = []
-    if let command { files.append(SourceFile(name: "-c", text: command)) }
+    let prelude = command.map { SourceFile(name: "-c", text: $0) }
     for path in scripts {
       if path == "-" {
         files.append(SourceFile(name: "<stdin>", bytes: try readAll(stdin, name: "<stdin>")))
@@ -120,6 +124,12 @@ struct MMUSh: ParsableCommand {
       defer { fclose(f) }
       files.append(SourceFile(name: path, bytes: try readAll(f, name: path)))
     }
+    // With no script, `-c` is the whole run; with scripts, it runs before each.
+    if files.isEmpty, let prelude {
+      let status = Runner(options: runOptions()).runAll([prelude])
+      if status != 0 { throw ExitCode(status) }
+      return
+    }
     if files.isEmpty {
       if isatty(STDIN_FILENO) == 1 {
         let code = REPLDriver(options: runOptions()).run()
@@ -128,7 +138,7 @@ struct MMUSh: ParsableCommand {
       files.append(SourceFile(name: "<stdin>", bytes: try readAll(stdin, name: "<stdin>")))
     }
     let runner = Runner(options: runOptions())
-    let status = runner.runAll(files)
+    let status = runner.runAll(files, prelude: prelude)
     if status != 0 { throw ExitCode(status) }
   }
 

@@ -101,9 +101,10 @@ public struct TableScan: Sendable, Equatable {
 public enum TableScanError: Error, Equatable, Sendable {
   /// A table address the `via` stage-2 space does not map.
   case unmappedTable(address: UInt64)
-  /// More tables and valid entries than the limit (a listing that big is a bug, or tables
-  /// that point at each other).
+  /// More tables and valid entries visited than the limit: what bounds the scan's cost.
   case limitReached(Int)
+  /// More leaf runs (a dump's rows) than the row limit: what bounds the listing's size.
+  case rowLimitReached(Int)
 }
 
 extension AddressSpace {
@@ -132,10 +133,12 @@ extension AddressSpace {
 
   /// Scans the tables under [first, last]: every table (when `keepTables`), and the leaves
   /// with the rights and memory attributes the walker would derive from them under `setup`
-  /// (its MAIR, HPD, WXN, shareability from TCR with DS, XNX).
+  /// (its MAIR, HPD, WXN, shareability from TCR with DS, XNX). `limit` bounds the tables and
+  /// entries visited (the cost), `rowLimit` the runs found (the size of the listing): a 4 GiB
+  /// linear map of pages visits a million entries for one run.
   public func scan(
     from first: UInt64, through last: UInt64, memory: PhysicalMemory, setup: StageSetup,
-    limit: Int = 1_000_000, keepTables: Bool = true
+    limit: Int = 1_000_000, rowLimit: Int = .max, keepTables: Bool = true
   ) throws(TableScanError) -> TableScan {
     let g = geometry
     let mask = LeafRun.addressMask(granule: g.granule, ds: g.ds)
@@ -205,6 +208,9 @@ extension AddressSpace {
             result.runs[result.runs.count - 1].last = e.lastAddress
             result.runs[result.runs.count - 1].count += 1
           } else {
+            guard result.runs.count < rowLimit else {
+              throw TableScanError.rowLimitReached(rowLimit)
+            }
             run = leafRun(e, tableAttributes: attrs[slot], setup: setup, walker: walker)
             result.runs.append(run!)
           }
