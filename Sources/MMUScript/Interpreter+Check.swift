@@ -45,6 +45,10 @@ extension Interpreter {
     var access = accessType(w.access)
     if case .allows(let k) = w.expectation { access = accessType(k) }
     if case .denies(let k) = w.expectation { access = accessType(k) }
+    if translationObserver != nil {
+      observe(
+        .assertWalk, context: context(r, cpu: machine.cpu), access: access, va: va, range: range)
+    }
     let a = performAccess(r, va: va, access: access, trace: false, useTLB: !w.noTLB)
     let what = "walk \(r.rawValue) \(formatter.hex(va)) \(access)"
     let actual = outcomeText(a.outcome)

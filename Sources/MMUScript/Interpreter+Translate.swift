@@ -41,6 +41,9 @@ extension Interpreter {
     // `currentCPU` always names a CPU (CPUs are only ever added), so `c.index` is it, read
     // without the exclusivity check another module's property costs.
     let c = machine.cpu
+    if translationObserver != nil {
+      observe(.walk, context: context(r, cpu: c), access: p.access, va: va, range: p.range)
+    }
     let event = WalkEvent(
       label: r.rawValue, cpu: c.index,
       result: machine.access(
@@ -63,6 +66,11 @@ extension Interpreter {
         "at \(op.rawValue) is only available at EL2 (the CPU is at EL\(machine.cpu.el))",
         at: s.range,
         hint: "`set el 2` first")
+    }
+    if translationObserver != nil {
+      observe(
+        .at(op), context: machine.context(for: op, cpu: machine.cpu), access: op.access, va: va,
+        range: s.range)
     }
     let (result, access) = machine.addressTranslate(op, va: va, cpu: machine.cpu)
     addWork(access.warnings.count)

@@ -77,6 +77,8 @@ public final class Interpreter {
   var warningCaptures: [[String]] = []
   /// The stack left on the thread that runs the script (checked on every call and block).
   var stackGuard = StackGuard()
+  /// Sees every `at`, `walk` and `assert walk` before it runs (`mmush --qemu`).
+  public var translationObserver: (any TranslationObserver)?
   /// Polled between statements; returning true stops the run (the REPL's Ctrl-C).
   public var shouldInterrupt: () -> Bool = { false }
 
