@@ -25,7 +25,7 @@ let package = Package(
     // A few C library calls Swift's Glibc module does not export (thread stack bounds).
     .target(name: "CSupport"),
     // Rendering of results (text, JSON, DOT) and the batch runner, shared by mmush and tests.
-    .target(name: "MMUShell", dependencies: ["MMU", "MMUSyntax", "MMUScript"]),
+    .target(name: "MMUShell", dependencies: ["MMU", "MMUSyntax", "MMUScript", "QEMUCheck"]),
     .systemLibrary(
       name: "CReadline", path: "Sources/CReadline", providers: [.apt(["libreadline-dev"])]),
     .target(name: "LineEditor", dependencies: ["CReadline"]),

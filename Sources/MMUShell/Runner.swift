@@ -8,6 +8,8 @@ public struct RunOptions: Sendable {
   public var quiet = false
   public var color = false
   public var interpreter = InterpreterOptions()
+  /// `--qemu`, `--export-image`, `--qemu-results`.
+  public var qemu = QEMUOptions()
   public init() {}
 }
 
@@ -20,6 +22,8 @@ public final class Runner {
   let out: TextOutput
   let err: TextOutput
   public let options: RunOptions
+  /// The QEMU check collecting this run's translations, when one was asked for.
+  let qemuSession: QEMUCheckSession?
 
   public init(
     options: RunOptions, output: TextOutput = StreamOutput.standardOutput,
@@ -42,6 +46,13 @@ public final class Runner {
       sink = t
     }
     interpreter = Interpreter(options: options.interpreter, sink: sink)
+    if options.qemu.isActive {
+      let session = QEMUCheckSession(options: options.qemu)
+      qemuSession = session
+      interpreter.translationObserver = session
+    } else {
+      qemuSession = nil
+    }
     if let t = text {
       let it = interpreter
       t.source = { [unowned it] name in it.sources[name] }
@@ -98,7 +109,10 @@ public final class Runner {
     }
     finish()
     if !ok { return 2 }
-    return interpreter.failed > 0 ? 1 : 0
+    let status: Int32 = interpreter.failed > 0 ? 1 : 0
+    // The QEMU check runs once the scripts ran through; its status joins theirs.
+    if let qemuSession { return max(status, qemuSession.finish(out: out, err: err)) }
+    return status
   }
 
   public func finish() {
