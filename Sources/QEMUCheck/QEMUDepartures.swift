@@ -118,15 +118,19 @@ public enum QEMUDepartures {
     QEMUDeparture(
       "illegal-level-block",
       "a block descriptor at a level without blocks (4K level 0 or 16K level 1 without DS,"
-        + " level -1) is a Translation fault; QEMU 7.2 translates it", versions: v7..<v10,
+        + " 16K level 0, level -1) is a Translation fault; QEMU 7.2 uses it as a block", versions: v7..<v10,
       explain: { c, m in
-        guard m.faulted, !c.qemu.faulted, m.fault.kind == .translation,
+        // QEMU uses the block: it translates, or faults on it for another reason.
+        let q = c.qemu
+        let usedBlock = !q.faulted || (q.fault.level == m.fault.level && q.fault.kind != .translation)
+        guard m.faulted, usedBlock, m.fault.kind == .translation,
           let last = c.steps.last, last.descriptor & 3 == 1,
           let d = last.decoding
         else { return nil }
         let illegal =
           last.level < 0 || (d.granule == .k4 && last.level == 0 && !d.ds)
           || (d.granule == .k16 && last.level == 1 && !d.ds)
+          || (d.granule == .k16 && last.level == 0)
         return illegal ? c.qemu : nil
       }),
     QEMUDeparture(
@@ -149,14 +153,16 @@ public enum QEMUDepartures {
       }),
     QEMUDeparture(
       "level-minus-1-abort",
-      "a stage-2 Permission or Access flag fault during a stage-2 walk that starts at level"
-        + " -1 is reported in PAR; QEMU 7.2 aborts on an assertion", versions: v7..<v10,
+      "a Permission or Access flag fault in a walk that starts at level -1 is reported in"
+        + " PAR (and a level -1 block is a Translation fault); QEMU 7.2 aborts on an assertion", versions: v7..<v10,
       abortsQEMU: true,
       wouldAbort: { c in
-        guard c.model.faulted, c.model.stage2,
+        // QEMU also takes a level -1 block (see illegal-level-block), then faults on it.
+        if c.steps.contains(where: { $0.level == -1 && $0.descriptor & 3 == 1 }) { return true }
+        guard c.model.faulted,
           c.model.fault.kind == .permission || c.model.fault.kind == .accessFlag
         else { return false }
-        return c.stage2Steps.contains { $0.level == -1 }
+        return c.steps.contains { $0.level == -1 }
       }),
     QEMUDeparture(
       "s12-final-permission-abort",
