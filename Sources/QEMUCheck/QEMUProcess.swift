@@ -95,6 +95,7 @@ enum Files {
   }
 
   static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+  static func isExecutable(_ path: String) -> Bool { access(path, X_OK) == 0 }
 
   static func makeDirectory(_ path: String) throws(CheckError) {
     if mkdir(path, 0o755) != 0 && errno != EEXIST {
