@@ -55,7 +55,8 @@ enum QEMUReportText {
         case .qemuException(let esr, let model):
           differ += 1
           text += "\(e.range.start): differs from QEMU: \(e.what)\n"
-          text += "    mmush: \(par(model))\n    QEMU:  the AT took an exception (ESR \(hex(esr)))\n"
+          text +=
+            "    mmush: \(par(model))\n    QEMU:  the AT took an exception (ESR \(hex(esr)))\n"
         }
       }
     }

@@ -154,5 +154,6 @@ public enum A64 {
 
 /// Condition codes of B.cond (Arm ARM C1.2.4).
 public enum A64Condition: UInt32, Sendable {
-  case eq = 0, ne = 1
+  case eq = 0
+  case ne = 1
 }

@@ -91,7 +91,9 @@ public enum CheckPlan {
       }
       writer.addVector(
         copies: copies, zeroes: zeroes,
-        registers: A64SystemRegister.vectorRegisters.map { vectorValue(queries[i].registers, $0.1) },
+        registers: A64SystemRegister.vectorRegisters.map {
+          vectorValue(queries[i].registers, $0.1)
+        },
         queries: ops)
       i = end
     }

@@ -118,11 +118,13 @@ public enum QEMUDepartures {
     QEMUDeparture(
       "illegal-level-block",
       "a block descriptor at a level without blocks (4K level 0 or 16K level 1 without DS,"
-        + " 16K level 0, level -1) is a Translation fault; QEMU 7.2 uses it as a block", versions: v7..<v10,
+        + " 16K level 0, level -1) is a Translation fault; QEMU 7.2 uses it as a block",
+      versions: v7..<v10,
       explain: { c, m in
         // QEMU uses the block: it translates, or faults on it for another reason.
         let q = c.qemu
-        let usedBlock = !q.faulted || (q.fault.level == m.fault.level && q.fault.kind != .translation)
+        let usedBlock =
+          !q.faulted || (q.fault.level == m.fault.level && q.fault.kind != .translation)
         guard m.faulted, usedBlock, m.fault.kind == .translation,
           let last = c.steps.last, last.descriptor & 3 == 1,
           let d = last.decoding
@@ -154,7 +156,8 @@ public enum QEMUDepartures {
     QEMUDeparture(
       "level-minus-1-abort",
       "a Permission or Access flag fault in a walk that starts at level -1 is reported in"
-        + " PAR (and a level -1 block is a Translation fault); QEMU 7.2 aborts on an assertion", versions: v7..<v10,
+        + " PAR (and a level -1 block is a Translation fault); QEMU 7.2 aborts on an assertion",
+      versions: v7..<v10,
       abortsQEMU: true,
       wouldAbort: { c in
         // QEMU also takes a level -1 block (see illegal-level-block), then faults on it.

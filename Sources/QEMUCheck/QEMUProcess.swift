@@ -109,7 +109,8 @@ enum Files {
     var template = Array((base + "/mmush-qemu-XXXXXX").utf8CString)
     let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
     guard made != nil else { throw .file(base, reason: String(cString: strerror(errno))) }
-    return String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    return String(
+      decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
   }
 
   static func removeDirectory(_ path: String, files: [String]) {

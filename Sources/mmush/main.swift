@@ -100,7 +100,8 @@ struct MMUSh: ParsableCommand {
 
   mutating func validate() throws {
     if qemu && qemuResults != nil {
-      throw ValidationError("--qemu runs QEMU; --qemu-results reads another run's results: pick one")
+      throw ValidationError(
+        "--qemu runs QEMU; --qemu-results reads another run's results: pick one")
     }
     if let maxSteps, maxSteps < 1 { throw ValidationError("--max-steps must be at least 1") }
     if let maxDepth, !(0...1_000_000).contains(maxDepth) {

@@ -1,10 +1,10 @@
 import Testing
 
+@testable import QEMUCheck
+
 #if canImport(Glibc)
   import Glibc
 #endif
-
-@testable import QEMUCheck
 
 /// Every encoding the image uses, against words worked out by hand from the Arm ARM's
 /// encoding diagrams (always), and against the toolchain's assembler where one is installed.
@@ -109,7 +109,10 @@ struct A64EncoderTests {
     let source = ".text\n" + all.map { $0.0 + "\n" }.joined()
     try Files.write(dir + "/a.S", Array(source.utf8))
     let cc = try QEMUProcess.run(
-      [clang, "--target=aarch64-none-elf", "-march=armv8.4-a", "-c", dir + "/a.S", "-o", dir + "/a.o"],
+      [
+        clang, "--target=aarch64-none-elf", "-march=armv8.4-a", "-c", dir + "/a.S", "-o",
+        dir + "/a.o",
+      ],
       outputPath: dir + "/cc.txt", seconds: 60)
     #expect(cc == .exited(0))
     let od = try QEMUProcess.run(
@@ -124,7 +127,9 @@ struct A64EncoderTests {
     }
     #expect(words.count == all.count)
     for (k, c) in all.enumerated() where k < words.count {
-      #expect(words[k] == c.1, "\(c.0): toolchain \(String(words[k], radix: 16)), ours \(String(c.1, radix: 16))")
+      #expect(
+        words[k] == c.1,
+        "\(c.0): toolchain \(String(words[k], radix: 16)), ours \(String(c.1, radix: 16))")
     }
   }
 }

@@ -22,7 +22,8 @@ enum DifferentialProfiles {
   }
 
   static func pickTxSZ(_ rng: inout SeededRandom, min: Int) -> Int {
-    rng.chance(40) ? rng.pick([min, min + 1, 25, 33, 39, 40, 47, 48]) : Int.random(in: min...48, using: &rng)
+    rng.chance(40)
+      ? rng.pick([min, min + 1, 25, 33, 39, 40, 47, 48]) : Int.random(in: min...48, using: &rng)
   }
 
   /// A two-range stage-1 TCR (TCR_EL1, or TCR_EL2 with E2H) and the two trees it walks.
@@ -119,7 +120,8 @@ enum DifferentialProfiles {
     r[.tcr_el2] = tcr
     r[.ttbr0_el2] = root
     r[.mair_el2] = randomMAIR(&rng)
-    return Scenario(registers: r, memory: m, queries: queries(&rng, t.addresses, ops: [.s1e2r, .s1e2w]))
+    return Scenario(
+      registers: r, memory: m, queries: queries(&rng, t.addresses, ops: [.s1e2r, .s1e2w]))
   }
 
   static func vhe(_ rng: inout SeededRandom) -> Scenario {

@@ -1,11 +1,11 @@
 import MMU
 import Testing
 
+@testable import QEMUCheck
+
 #if canImport(Glibc)
   import Glibc
 #endif
-
-@testable import QEMUCheck
 
 /// The differential test: per profile, random registers and tables (seeded), about 2,000
 /// queries in one QEMU, every comparable answer required to agree with the model's apart from
@@ -54,9 +54,15 @@ struct DifferentialTests {
       case .differ(let model, let qemu):
         differ += 1
         if getenv("MMUSH_QEMU_VERBOSE") != nil {
-          print("DIFF \(queries[k].operation) va \(String(queries[k].va, radix: 16)) mmush \(String(model, radix: 16)) qemu \(String(qemu, radix: 16))")
+          print(
+            "DIFF \(queries[k].operation) va \(String(queries[k].va, radix: 16)) mmush \(String(model, radix: 16)) qemu \(String(qemu, radix: 16))"
+          )
           if case .par(_, let steps) = p.answers[k] {
-            for st in steps { print("  step s\(st.stage) L\(st.level) \(String(st.descriptor, radix: 16)) \(st.decoding.map { "\($0.granule) ds \($0.ds)" } ?? "nil")") }
+            for st in steps {
+              print(
+                "  step s\(st.stage) L\(st.level) \(String(st.descriptor, radix: 16)) \(st.decoding.map { "\($0.granule) ds \($0.ds)" } ?? "nil")"
+              )
+            }
           }
         }
         if first == nil { first = script(queries[k], p.answers[k], model: model, qemu: qemu) }
@@ -108,7 +114,8 @@ struct DifferentialTests {
         "52-bit",
         { rng in
           rng.chance(50)
-            ? DifferentialProfiles.el10(&rng, lpa2: true) : DifferentialProfiles.el10(&rng, lva64: true)
+            ? DifferentialProfiles.el10(&rng, lpa2: true)
+            : DifferentialProfiles.el10(&rng, lva64: true)
         })
     else { return }
     #expect(r.differ == 0, "\(r.summary)")

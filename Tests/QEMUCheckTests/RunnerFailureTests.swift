@@ -1,11 +1,11 @@
 import MMU
 import Testing
 
+@testable import QEMUCheck
+
 #if canImport(Glibc)
   import Glibc
 #endif
-
-@testable import QEMUCheck
 
 /// QEMU missing, hanging, crashing or printing the unexpected gives a clear error and no
 /// verdict; stand-in "QEMU"s are small shell scripts.
