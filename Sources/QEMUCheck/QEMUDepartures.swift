@@ -123,8 +123,10 @@ public enum QEMUDepartures {
       explain: { c, m in
         // QEMU uses the block: it translates, or faults on it for another reason.
         let q = c.qemu
+        // (A stage-2 fault on the block's output IPA shows that too.)
         let usedBlock =
-          !q.faulted || (q.fault.level == m.fault.level && q.fault.kind != .translation)
+          !q.faulted || (q.stage2 && !q.s1ptw)
+          || (q.fault.level == m.fault.level && q.fault.kind != .translation)
         guard m.faulted, usedBlock, m.fault.kind == .translation,
           let last = c.steps.last, last.descriptor & 3 == 1,
           let d = last.decoding

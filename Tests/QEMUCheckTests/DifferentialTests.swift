@@ -55,7 +55,7 @@ struct DifferentialTests {
         differ += 1
         if getenv("MMUSH_QEMU_VERBOSE") != nil {
           print(
-            "DIFF \(queries[k].operation) va \(String(queries[k].va, radix: 16)) mmush \(String(model, radix: 16)) qemu \(String(qemu, radix: 16))"
+            "DIFF hcr \(String(queries[k].registers[.hcr_el2], radix: 16)) \(queries[k].operation) va \(String(queries[k].va, radix: 16)) mmush \(String(model, radix: 16)) qemu \(String(qemu, radix: 16))"
           )
           if case .par(_, let steps) = p.answers[k] {
             for st in steps {
