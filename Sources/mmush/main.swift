@@ -99,6 +99,9 @@ struct MMUSh: ParsableCommand {
   }
 
   mutating func validate() throws {
+    if json && (qemu || qemuBinary != nil || exportImage != nil || qemuResults != nil) {
+      throw ValidationError("the QEMU check reports in text: drop --json")
+    }
     if qemu && qemuResults != nil {
       throw ValidationError(
         "--qemu runs QEMU; --qemu-results reads another run's results: pick one")

@@ -72,7 +72,7 @@ struct DifferentialTests {
       }
     }
     let summary =
-      "profile \(name), seed \(profileSeed): \(agree) agree, \(differ) differ, \(other) not"
+      "profile \(name), MMUSH_QEMU_SEED=\(seed) (profile seed \(profileSeed)): \(agree) agree, \(differ) differ, \(other) not"
       + " comparable, \(known) known QEMU differences"
     print(summary)
     if let first { print("first difference of profile \(name) as a script:\n\(first)") }
