@@ -17,6 +17,9 @@ public struct ObservedTranslation {
   public var statement: Statement
   /// For `walk` and `assert walk`: the context the regime word selects, and the access.
   public var context: AccessContext
+  /// `s1` under stage 2: stage 1 alone, its table walks through stage 2, the output an IPA
+  /// (what AT S1E1* answers).
+  public var stage1Only: Bool
   public var access: AccessType
   public var va: UInt64
   public var range: SourceRange
@@ -37,14 +40,15 @@ extension Interpreter {
   /// Tells the observer, if there is one, about a statement's translation.
   @inline(__always)
   func observe(
-    _ statement: ObservedTranslation.Statement, context: AccessContext, access: AccessType,
-    va: UInt64, range: SourceRange
+    _ statement: ObservedTranslation.Statement, context: AccessContext,
+    stage1Only: Bool = false, access: AccessType, va: UInt64, range: SourceRange
   ) {
     guard let o = translationObserver else { return }
     let c = machine.cpu
     o.willTranslate(
       ObservedTranslation(
-        statement: statement, context: context, access: access, va: va, range: range,
+        statement: statement, context: context, stage1Only: stage1Only, access: access, va: va,
+        range: range,
         registers: c.registers, el: c.el, memory: machine.memory))
   }
 }

@@ -48,9 +48,10 @@ public final class QEMUCheckSession: TranslationObserver {
     case .walk, .assertWalk:
       what =
         (t.statement == .walk ? "walk " : "assert walk ")
-        + "\(QEMUReportText.regimeWord(t.context)) \(hex(t.va)) \(t.access)"
+        + "\(QEMUReportText.regimeWord(t.context, stage1Only: t.stage1Only)) \(hex(t.va)) \(t.access)"
       mapped = QueryMapping.forAccess(
-        context: t.context, access: t.access, registers: t.registers, va: t.va,
+        context: t.context, stage1Only: t.stage1Only, access: t.access, registers: t.registers,
+        va: t.va,
         memory: snapshotter.snapshot(t.memory))
     }
     switch mapped {

@@ -90,12 +90,13 @@ enum QEMUReportText {
       + (d.nonSecure ? ", NS" : "")
   }
 
-  static func regimeWord(_ c: AccessContext) -> String {
+  static func regimeWord(_ c: AccessContext, stage1Only: Bool) -> String {
+    if stage1Only { return "s1" }
     switch c.regime {
-    case .stage2: "s2"
-    case .el2: "el2"
-    case .el20: c.unprivileged ? "el0" : "el2"
-    default: c.unprivileged ? "el0" : "el1"
+    case .stage2: return "s2"
+    case .el2: return "el2"
+    case .el20: return c.unprivileged ? "el0" : "el2"
+    default: return c.unprivileged ? "el0" : "el1"
     }
   }
 

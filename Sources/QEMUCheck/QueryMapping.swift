@@ -4,15 +4,19 @@ import MMU
 /// "What is compared").
 public enum QueryMapping {
   /// A `walk` or `assert walk` in `context`: the AT of the same regime, stage(s) and access.
+  /// `stage1Only`: the `s1` word under stage 2 (stage 1 alone, the output an IPA).
   public static func forAccess(
-    context: AccessContext, access: AccessType, registers: RegisterFile, va: UInt64,
-    memory: @autoclosure () -> MemorySnapshot
+    context: AccessContext, stage1Only: Bool = false, access: AccessType,
+    registers: RegisterFile, va: UInt64, memory: @autoclosure () -> MemorySnapshot
   ) -> Result<CheckQuery, NotComparable> {
     let write = access == .write
     if access == .exec { return .failure(.init("execute permission has no AT form")) }
     var regs = registers
     let op: A64ATOperation
     switch context.regime {
+    case .el10 where stage1Only:
+      // AT S1E1*: stage 1 alone, its table walks through stage 2.
+      op = write ? .s1e1w : .s1e1r
     case .el10 where context.stage2:
       op = context.unprivileged ? (write ? .s12e0w : .s12e0r) : (write ? .s12e1w : .s12e1r)
     case .el10:
