@@ -15,6 +15,9 @@ let package = Package(
   targets: [
     // The machine: memory, registers, geometry, descriptors, walker, TLBs. No text, no I/O.
     .target(name: "MMU"),
+    // The QEMU differential check: an A64 encoder, the bare-metal image, test vectors, the
+    // QEMU runner, PAR comparison and the table of known QEMU departures.
+    .target(name: "QEMUCheck", dependencies: ["MMU"]),
     // The .mmu language's syntax: tokens with source ranges, parser, AST, diagnostics.
     .target(name: "MMUSyntax"),
     // The interpreter over the model: statements, builtins, modules, typed results.
@@ -22,7 +25,7 @@ let package = Package(
     // A few C library calls Swift's Glibc module does not export (thread stack bounds).
     .target(name: "CSupport"),
     // Rendering of results (text, JSON, DOT) and the batch runner, shared by mmush and tests.
-    .target(name: "MMUShell", dependencies: ["MMU", "MMUSyntax", "MMUScript"]),
+    .target(name: "MMUShell", dependencies: ["MMU", "MMUSyntax", "MMUScript", "QEMUCheck"]),
     .systemLibrary(
       name: "CReadline", path: "Sources/CReadline", providers: [.apt(["libreadline-dev"])]),
     .target(name: "LineEditor", dependencies: ["CReadline"]),
@@ -46,6 +49,7 @@ let package = Package(
       dependencies: ["MMU", "MMUSyntax", "MMUScript", "MMUShell", "CBaselines"],
       path: "Benchmarks/MMUBench"),
     .testTarget(name: "MMUTests", dependencies: ["MMU"]),
+    .testTarget(name: "QEMUCheckTests", dependencies: ["QEMUCheck", "MMU"]),
     .testTarget(name: "MMUSyntaxTests", dependencies: ["MMUSyntax"]),
     .testTarget(name: "MMUScriptTests", dependencies: ["MMUScript", "MMUShell"]),
     .testTarget(name: "MMUShellTests", dependencies: ["MMUShell"], exclude: ["Golden"]),

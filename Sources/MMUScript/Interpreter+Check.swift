@@ -44,6 +44,12 @@ extension Interpreter {
     var access = accessType(w.access)
     if case .allows(let k) = w.expectation { access = accessType(k) }
     if case .denies(let k) = w.expectation { access = accessType(k) }
+    if translationObserver != nil {
+      let ctx = context(r, cpu: machine.cpu)
+      observe(
+        .assertWalk, context: ctx, stage1Only: outputIsIPA(r, ctx), access: access, va: va,
+        range: range)
+    }
     let a = performAccess(
       r, va: va, access: access, trace: false, useTLB: !w.noTLB, range: range)
     let what = "walk \(r.rawValue) \(formatter.hex(va)) \(access)"

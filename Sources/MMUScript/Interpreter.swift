@@ -80,6 +80,8 @@ public final class Interpreter {
   /// Makes a graph view's Graphviz source: the shell's (MMUShell's DOTText), set by its
   /// runner; without it `graph` is an error. The interpreter writes the file.
   public var graphSource: ((GraphView, ValueFormatter) -> GraphSource)?
+  /// Sees every `at`, `walk` and `assert walk` before it runs (`mmush --qemu`).
+  public var translationObserver: (any TranslationObserver)?
   /// Polled between statements; returning true stops the run (the REPL's Ctrl-C).
   public var shouldInterrupt: () -> Bool = { false }
 

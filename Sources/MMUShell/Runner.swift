@@ -8,6 +8,8 @@ public struct RunOptions: Sendable {
   public var quiet = false
   public var color = false
   public var interpreter = InterpreterOptions()
+  /// `--qemu`, `--export-image`, `--qemu-results`.
+  public var qemu = QEMUOptions()
   public init() {}
 }
 
@@ -25,6 +27,8 @@ public final class Runner {
   let out: TextOutput
   let err: TextOutput
   public let options: RunOptions
+  /// The QEMU check collecting this run's translations, when one was asked for.
+  let qemuSession: QEMUCheckSession?
 
   public init(
     options: RunOptions, output: TextOutput = StreamOutput.standardOutput,
@@ -47,13 +51,16 @@ public final class Runner {
       sink = t
     }
     self.sink = sink
+    // One QEMU check for the whole run: it sees every file's fresh machine in turn.
+    qemuSession = options.qemu.isActive ? QEMUCheckSession(options: options.qemu) : nil
     interpreter = Interpreter(options: options.interpreter, sink: sink)
     attach()
   }
 
-  /// Points the text renderer at the current interpreter's sources.
+  /// Points the renderers, the graph view and the QEMU check at the current interpreter.
   func attach() {
     interpreter.graphSource = DOTText.source
+    interpreter.translationObserver = qemuSession
     if let t = text {
       let it = interpreter
       t.source = { [unowned it] name in it.sources[name] }
@@ -134,7 +141,10 @@ public final class Runner {
     }
     finish()
     if !ok { return 2 }
-    return failed > 0 ? 1 : 0
+    let status: Int32 = failed > 0 ? 1 : 0
+    // The QEMU check runs once the scripts ran through; its status joins theirs.
+    if let qemuSession { return max(status, qemuSession.finish(out: out, err: err)) }
+    return status
   }
 
   public func finish() {

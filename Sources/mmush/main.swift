@@ -64,6 +64,25 @@ struct MMUSh: ParsableCommand {
   @Option(name: .customShort("I"), help: "A folder to search for imported modules (repeatable).")
   var includes: [String] = []
 
+  @Flag(
+    help: ArgumentHelp(
+      "Also ask QEMU (qemu-system-aarch64) about every at, walk and assert walk; exit 1 when"
+        + " an answer differs, 2 when QEMU is missing."))
+  var qemu = false
+
+  @Option(name: .customLong("qemu-binary"), help: "The QEMU to run for --qemu.")
+  var qemuBinary: String?
+
+  @Option(
+    name: .customLong("export-image"),
+    help: "Write the QEMU check (image, vectors, command line, expected PARs) into DIR.")
+  var exportImage: String?
+
+  @Option(
+    name: .customLong("qemu-results"),
+    help: "Compare with the results FILE a run of an exported image wrote.")
+  var qemuResults: String?
+
   func runOptions() -> RunOptions {
     var o = RunOptions()
     o.json = json
@@ -75,11 +94,22 @@ struct MMUSh: ParsableCommand {
     if let maxOutput { o.interpreter.maxOutputItems = maxOutput }
     if let maxMemory, let bytes = Self.size(maxMemory) { o.interpreter.maxMemory = bytes }
     o.interpreter.allowWrite = allowWrite
+    o.qemu.run = qemu || (qemuBinary != nil && qemuResults == nil)
+    o.qemu.binary = qemuBinary
+    o.qemu.exportDirectory = exportImage
+    o.qemu.resultsFile = qemuResults
     o.interpreter.modulePaths = Interpreter.defaultModulePaths(includes: includes)
     return o
   }
 
   mutating func validate() throws {
+    if json && (qemu || qemuBinary != nil || exportImage != nil || qemuResults != nil) {
+      throw ValidationError("the QEMU check reports in text: drop --json")
+    }
+    if qemu && qemuResults != nil {
+      throw ValidationError(
+        "--qemu runs QEMU; --qemu-results reads another run's results: pick one")
+    }
     if let maxSteps, maxSteps < 1 { throw ValidationError("--max-steps must be at least 1") }
     if let maxDepth, !(0...1_000_000).contains(maxDepth) {
       throw ValidationError("--max-depth must be 0...1000000")
