@@ -37,6 +37,13 @@ extension Interpreter {
       try setVHE(try onOff(v), range: v.range)
     case .stage2(let v):
       c.registers[.hcr_el2] = withBitField(c.registers[.hcr_el2], 0, 0, try onOff(v) ? 1 : 0)
+    case .pan(let v):
+      let on = try onOff(v)
+      guard !on || c.registers.features.pan >= 1 else {
+        throw Diagnostic.error(
+          "this CPU does not implement PAN", at: v.range, hint: "`set feature pan on` first")
+      }
+      c.pan = on
     case .tablePool(let base, let size):
       let b = try integer(base)
       let sz = try integer(size)
@@ -309,7 +316,8 @@ extension Interpreter {
       machine.memory.pageBudget = pages
     default:
       let knobs = [
-        "granule", "va_bits", "pa_bits", "ipa_bits", "el", "lpa2", "vhe", "stage2", "table_pool",
+        "granule", "va_bits", "pa_bits", "ipa_bits", "el", "lpa2", "vhe", "stage2", "pan",
+        "table_pool",
         "feature", "tlb_speculative", "strict_barriers", "bbm_check", "max_steps", "max_depth",
         "max_memory", "max_output", "hex_grouping", "memory_budget",
       ]

@@ -198,11 +198,12 @@ extension JSONRenderer {
   func showObject(_ s: ShowEvent) -> JSONObject {
     var o = base("show", s.range)
     switch s.topic {
-    case .regs(let cpu, let regs, let el):
+    case .regs(let cpu, let regs, let el, let pan):
       o.string("topic", "regs")
       o.int("cpu", cpu)
       o.int("el", el)
       o.bool("vhe", regs.e2h)
+      o.bool("pan", pan)
       var r = JSONObject()
       for reg in SystemRegister.allCases { r.hex(reg.name, regs[reg]) }
       o.object("registers", r)
