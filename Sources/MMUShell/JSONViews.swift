@@ -336,7 +336,7 @@ extension JSONRenderer {
         o.int("s2ap", Int(d.s2ap))
         o.int("s2xn", Int(d.s2xn))
       case .stage1TwoRange, .stage1OneRange:
-        let attr = UInt8(truncatingIfNeeded: e.mair >> UInt64(8 * d.attrIndx))
+        let attr = MemoryAttributes.mairByte(e.mair, index: d.attrIndx)
         o.int("attr_index", d.attrIndx)
         o.hex("attr", UInt64(attr))
         o.string("memory", MemoryAttributes.describe(attr))

@@ -119,6 +119,12 @@ public struct MemoryAttributes: Sendable, Equatable, CustomStringConvertible {
     return nib(m >> 2) << 4 | nib(m & 3)
   }
 
+  /// MAIR_ELx.Attr<index>: the attribute byte a stage-1 AttrIndx selects.
+  @inline(__always)
+  public static func mairByte(_ mair: UInt64, index: Int) -> UInt8 {
+    UInt8(truncatingIfNeeded: mair >> UInt64(8 * (index & 7)))
+  }
+
   /// Whether a stage-2 MemAttr[3:0] makes Device memory on its own: MemAttr[3:2]=00 with
   /// FWB=0; MemAttr[2]=0 with FWB=1 (§6.2, §6.4).
   @inline(__always)

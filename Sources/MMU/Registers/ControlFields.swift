@@ -119,6 +119,28 @@ public struct RangeControl: Sendable, Equatable {
 }
 
 extension RegisterFile {
+  /// The field `name` of `r` in its layout (TCR_EL2: the one `vhe` selects, by default the
+  /// one in force). Field names are the layout tables' (`SystemRegister.fields`).
+  public func value(_ r: SystemRegister, _ name: String, vhe: Bool? = nil) -> UInt64 {
+    guard let f = r.fields(vhe: vhe ?? e2h).first(where: { $0.name == name }) else {
+      assertionFailure("\(r) has no field \(name)")
+      return 0
+    }
+    return f.read(self[r])
+  }
+
+  /// Writes the field `name` of `r` (see `value`).
+  public mutating func set(_ r: SystemRegister, _ name: String, _ v: UInt64, vhe: Bool? = nil) {
+    guard let f = r.fields(vhe: vhe ?? e2h).first(where: { $0.name == name }) else {
+      assertionFailure("\(r) has no field \(name)")
+      return
+    }
+    self[r] = f.write(self[r], v)
+  }
+
+  /// The granule and DS of VTCR_EL2 (stage 2), by name.
+  public var stage2Granule: Granule { Granule(tg0: value(.vtcr_el2, "tg0")) }
+
   /// HCR_EL2 by name.
   public var hcr: HypervisorControl {
     @inline(__always) get { HypervisorControl(self[.hcr_el2]) }
