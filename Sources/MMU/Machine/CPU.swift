@@ -14,8 +14,9 @@ public final class CPU {
   /// The current exception level, 0...2.
   public var el = 1
   /// PSTATE.PAN (FEAT_PAN): privileged data accesses to EL0-accessible memory fault. Not a
-  /// register: TLB entries do not depend on it, every access checks it.
-  public var pan = false
+  /// register: TLB entries do not depend on it, every access checks it. Read on every access:
+  /// no exclusivity check (as for `registers`).
+  @exclusivity(unchecked) public var pan = false
   /// Online CPUs take part in broadcast TLB maintenance; an offline CPU holds nothing.
   public internal(set) var online = true
   public let tlb = TLB()
