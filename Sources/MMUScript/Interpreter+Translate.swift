@@ -85,6 +85,11 @@ extension Interpreter {
     guard let op = MMU.ATOperation(rawValue: s.operation.rawValue) else {
       throw Diagnostic.error("unknown AT operation", at: s.range)
     }
+    if machine.cpu.registers.features.pan < op.requiredPANLevel {
+      throw Diagnostic.error(
+        "at \(op.rawValue) needs FEAT_PAN2, which this CPU lacks", at: s.range,
+        hint: "`set feature pan 2` (or on) first")
+    }
     if op.el2 || op.bothStages, machine.cpu.el < 2 {
       throw Diagnostic.error(
         "at \(op.rawValue) is only available at EL2 (the CPU is at EL\(machine.cpu.el))",

@@ -66,7 +66,8 @@ public struct DecodeEvent: Sendable {
 
 public struct ShowEvent: Sendable {
   public enum Topic: Sendable {
-    case regs(cpu: Int, registers: RegisterFile, el: Int)
+    /// `pan` is the CPU's PSTATE.PAN.
+    case regs(cpu: Int, registers: RegisterFile, el: Int, pan: Bool)
     case machine(MachineSummary)
     case spaces([SpaceSummary])
     case cpus([CPUSummary])

@@ -30,7 +30,7 @@ struct DescriptorText {
       let size = ViewWords.size(UInt64(1) << UInt64(c.granule.levelShift(level)))
       var attrs = leafAttributes(d, format: format, ds: c.ds)
       if format != .stage2, !attrs.isEmpty {
-        let mair = UInt8(truncatingIfNeeded: c.mair >> UInt64(8 * d.attrIndx))
+        let mair = MemoryAttributes.mairByte(c.mair, index: d.attrIndx)
         attrs[0] += "(\(MemoryAttributes.describe(mair)))"
       }
       if c.ds {
@@ -127,7 +127,7 @@ struct DescriptorText {
         row("XN", "\(d.s2xn)")
         row("FnXS", d.fnxs ? "1" : "0")
       case .stage1TwoRange, .stage1OneRange:
-        let attr = UInt8(truncatingIfNeeded: e.mair >> UInt64(8 * d.attrIndx))
+        let attr = MemoryAttributes.mairByte(e.mair, index: d.attrIndx)
         row(
           "AttrIndx",
           "\(d.attrIndx) = MAIR \(f.hex(UInt64(attr))) \(MemoryAttributes.describe(attr))")

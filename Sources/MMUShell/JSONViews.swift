@@ -196,11 +196,12 @@ extension JSONRenderer {
   func showObject(_ s: ShowEvent) -> JSONObject {
     var o = base("show", s.range)
     switch s.topic {
-    case .regs(let cpu, let regs, let el):
+    case .regs(let cpu, let regs, let el, let pan):
       o.string("topic", "regs")
       o.int("cpu", cpu)
       o.int("el", el)
       o.bool("vhe", regs.e2h)
+      o.bool("pan", pan)
       var r = JSONObject()
       for reg in SystemRegister.allCases { r.hex(reg.name, regs[reg]) }
       o.object("registers", r)
@@ -333,7 +334,7 @@ extension JSONRenderer {
         o.int("s2ap", Int(d.s2ap))
         o.int("s2xn", Int(d.s2xn))
       case .stage1TwoRange, .stage1OneRange:
-        let attr = UInt8(truncatingIfNeeded: e.mair >> UInt64(8 * d.attrIndx))
+        let attr = MemoryAttributes.mairByte(e.mair, index: d.attrIndx)
         o.int("attr_index", d.attrIndx)
         o.hex("attr", UInt64(attr))
         o.string("memory", MemoryAttributes.describe(attr))

@@ -204,7 +204,8 @@ public enum REPLHelp {
       syntax: [
         "set granule 4k|16k|64k [for REGIME]", "set va_bits N [for REGIME]", "set pa_bits N",
         "set ipa_bits N [granule G]", "set el 0|1|2", "set lpa2 on|off [for REGIME]",
-        "set vhe on|off", "set stage2 on|off", "set REG = EXPR", "set REG.FIELD = EXPR",
+        "set vhe on|off", "set stage2 on|off", "set pan on|off", "set REG = EXPR",
+        "set REG.FIELD = EXPR",
         "set table_pool PA size SIZE", "set feature NAME on|off|N",
         "set tlb_speculative on|off", "set strict_barriers on|off", "set bbm_check on|off",
       ],

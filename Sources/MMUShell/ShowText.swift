@@ -8,8 +8,8 @@ struct ShowText {
 
   func render(_ s: ShowEvent) {
     switch s.topic {
-    case .regs(let cpu, let regs, let el):
-      line("cpu\(cpu) at EL\(el)\(regs.e2h ? ", VHE" : "")")
+    case .regs(let cpu, let regs, let el, let pan):
+      line("cpu\(cpu) at EL\(el)\(regs.e2h ? ", VHE" : "")\(pan ? ", PSTATE.PAN=1" : "")")
       for reg in SystemRegister.allCases {
         let v = regs[reg]
         let fields = reg.fields(vhe: regs.e2h).filter { $0.read(v) != 0 && $0.name != "baddr" }

@@ -63,7 +63,7 @@ public enum ViewWords {
     if !run.accessFlag { out.append("AF=0") }
     if d.dbm { out.append("DBM") }
     if regime != .stage2 && d.ns { out.append("NS") }
-    if run.tableAttributes & 0xf != 0 && regime != .stage2 { out.append("TBL") }
+    if run.tableAttributeFlags.restrictsPermissions && regime != .stage2 { out.append("TBL") }
     return out
   }
 

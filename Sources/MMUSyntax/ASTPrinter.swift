@@ -310,6 +310,7 @@ private struct Writer {
     case .lpa2(let value, let regime): return "lpa2 " + toggle(value) + option("for", regime)
     case .vhe(let value): return "vhe " + toggle(value)
     case .stage2(let value): return "stage2 " + toggle(value)
+    case .pan(let value): return "pan " + toggle(value)
     case .tablePool(let base, let size):
       return "table_pool " + operand(base) + " size " + operand(size)
     case .feature(let name, let value): return "feature \(name) " + toggle(value)

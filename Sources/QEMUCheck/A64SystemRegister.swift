@@ -96,8 +96,11 @@ public enum A64ATOperation: UInt32, Sendable, CaseIterable {
     }
   }
 
-  public init(_ op: ATOperation) {
+  /// The AT of the model's operation; nil for AT S1E1RP/S1E1WP, whose answer depends on
+  /// PSTATE.PAN, which the check's image (at EL3) does not set.
+  public init?(_ op: ATOperation) {
     switch op {
+    case .s1e1rp, .s1e1wp: return nil
     case .s1e1r: self = .s1e1r
     case .s1e1w: self = .s1e1w
     case .s1e0r: self = .s1e0r

@@ -11,6 +11,9 @@ public enum QueryMapping {
   ) -> Result<CheckQuery, NotComparable> {
     let write = access == .write
     if access == .exec { return .failure(.init("execute permission has no AT form")) }
+    if context.pan {
+      return .failure(.init("PSTATE.PAN is set, and the check's AT runs without PAN"))
+    }
     var regs = registers
     let op: A64ATOperation
     switch context.regime {
@@ -55,8 +58,12 @@ public enum QueryMapping {
           "at EL2 with HCR_EL2.{E2H,TGE}={1,1}, AT \(op.rawValue.uppercased()) translates EL2&0;"
             + " from the check's EL3 it would translate EL1&0"))
     }
+    guard let operation = A64ATOperation(op) else {
+      return .failure(
+        .init("AT \(op.rawValue.uppercased()) depends on PSTATE.PAN, which the image does not set"))
+    }
     return .success(
-      CheckQuery(registers: registers, operation: A64ATOperation(op), va: va, memory: memory()))
+      CheckQuery(registers: registers, operation: operation, va: va, memory: memory()))
   }
 }
 

@@ -19,6 +19,8 @@ public struct LeafRun: Sendable, Equatable {
   /// Bits [63:59] of the table descriptors above, ORed as the walker gathers them: bit 0
   /// PXNTable, 1 UXNTable/XNTable, 2 APTable[0], 3 APTable[1], 4 NSTable.
   public var tableAttributes: UInt64
+  /// `tableAttributes` by name.
+  public var tableAttributeFlags: TableAttributes { TableAttributes(raw: tableAttributes) }
   /// What the entry grants, table attributes included (unless HPD): stage-1 rights for a
   /// stage-1 space, stage-2 rights (S2AP, XN) for a stage-2 one.
   public var permissions: Permissions
@@ -150,7 +152,7 @@ extension AddressSpace {
     // The table at each level on the current path (index into `tables`), and the table
     // attributes gathered above it; levels -1...3 map to 0...4.
     var open: [Int] = Array(repeating: -1, count: 6)
-    var attrs: [UInt64] = Array(repeating: 0, count: 6)
+    var attrs: [TableAttributes] = Array(repeating: TableAttributes(), count: 6)
     let rootPA = tablePA(root, memory: memory)
     guard let rootPA else { throw .unmappedTable(address: root) }
     if keepTables {
@@ -178,10 +180,12 @@ extension AddressSpace {
         switch phase {
         case .tablePre:
           // Table attributes exist at stage 1 only (stage 2 ignores bits [63:59]).
-          attrs[slot + 1] = stage2 ? 0 : attrs[slot] | (e.descriptor >> 59)
+          var below = attrs[slot]
+          below.add(e.descriptor)
+          attrs[slot + 1] = stage2 ? TableAttributes() : below
           guard keepTables else { return }
           let d = Descriptor(e.descriptor)
-          let next = d.address(granule: g.granule, ds: g.ds, outputBits: 52)
+          let next = d.address(granule: g.granule, ds: g.ds, outputBits: outputBits)
           let node = TableNode(
             level: e.level + 1, address: next, pa: tablePA(next, memory: memory) ?? next,
             first: e.inputAddress, last: e.lastAddress, parent: parent,
@@ -197,11 +201,11 @@ extension AddressSpace {
           // alone: an entry that continues a run with the same bits joins it without
           // deriving them again (a 1 GiB map of pages is one comparison per entry).
           let output = Descriptor(e.descriptor).address(
-            granule: g.granule, ds: g.ds, outputBits: 52, level: e.level)
+            granule: g.granule, ds: g.ds, outputBits: outputBits, level: e.level)
           func joins(_ r: LeafRun) -> Bool {
             r.level == e.level && r.kind == e.kind && r.last &+ 1 == e.inputAddress
               && r.descriptor & ~mask == e.descriptor & ~mask
-              && r.tableAttributes == attrs[slot] && r.output &+ r.size == output
+              && r.tableAttributeFlags == attrs[slot] && r.output &+ r.size == output
           }
           var run: LeafRun?
           if let lastRun = result.runs.last, joins(lastRun) {
@@ -246,11 +250,11 @@ extension AddressSpace {
 
   /// One leaf entry as a run of one, with what the walker would derive from it.
   func leafRun(
-    _ e: VisitedEntry, tableAttributes: UInt64, setup: StageSetup, walker: Walker
+    _ e: VisitedEntry, tableAttributes: TableAttributes, setup: StageSetup, walker: Walker
   ) -> LeafRun {
     let g = geometry
     let d = Descriptor(e.descriptor)
-    let output = d.address(granule: g.granule, ds: g.ds, outputBits: 52, level: e.level)
+    let output = d.address(granule: g.granule, ds: g.ds, outputBits: outputBits, level: e.level)
     let permissions: Permissions
     let mair: UInt8
     if regime.isStage2 {
@@ -264,7 +268,7 @@ extension AddressSpace {
     return LeafRun(
       first: e.inputAddress, last: e.lastAddress, level: e.level, kind: e.kind,
       entryBits: e.shift, count: 1, output: output, descriptor: e.descriptor,
-      tableAttributes: tableAttributes, permissions: permissions,
+      tableAttributes: UInt64(tableAttributes.raw), permissions: permissions,
       attributes: MemoryAttributes(mair: mair, shareability: sh),
       global: !(regime.hasTwoRanges && d.nG), contiguous: d.contiguous, accessFlag: d.af)
   }
