@@ -103,6 +103,25 @@ public enum QEMUDepartures {
         return r
       }),
     QEMUDeparture(
+      "reserved-s2-memattr",
+      "a Normal stage-2 MemAttr with inner 0b00 (0b0100, 0b1000, 0b1100 without FEAT_MTE_PERM)"
+        + " is a reserved encoding, CONSTRAINED UNPREDICTABLE (S2DecodeMemAttrs); the model reads"
+        + " the inner field as Non-cacheable, QEMU as a cacheable inner attribute",
+      versions: v7..<v11,
+      explain: { c, m in
+        guard c.twoStage, !m.faulted, !c.qemu.faulted, m.pa == c.qemu.pa,
+          let leaf = c.stage2Steps.last, leaf.descriptor & 1 == 1
+        else { return nil }
+        let memAttr = (leaf.descriptor >> 2) & 0xF
+        guard memAttr >> 2 != 0, memAttr & 3 == 0, m.attributes != c.qemu.attributes else {
+          return nil
+        }
+        var r = m
+        r.attributes = c.qemu.attributes
+        r.shareability = c.qemu.shareability
+        return r
+      }),
+    QEMUDeparture(
       "s1ptw-level",
       "a stage-2 fault on a stage-1 table walk reports the level of the stage-2 walk"
         + " (AArch64.S1Walk, HCR_EL2.PTW); QEMU reports another level", versions: v7..<v11,

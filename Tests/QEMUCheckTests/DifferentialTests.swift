@@ -22,7 +22,7 @@ struct DifferentialTests {
   /// the differences, the first one also as a one-query script.
   static func run(
     _ name: String, _ make: (inout SeededRandom) -> Scenario
-  ) throws -> (differ: Int, pending: Int, summary: String)? {
+  ) throws -> (differ: Int, summary: String)? {
     guard let binary = try? QEMURunner.locate(nil) else {
       print("skipped: \(QEMURunner.binaryName) is not installed (apt-get install qemu-system-arm)")
       return nil
@@ -45,8 +45,6 @@ struct DifferentialTests {
     var known = 0
     var other = 0
     var differ = 0
-    // Differences under HCR_EL2.DC or PTW: the model's fix for those is landing separately.
-    var pending = 0
     var first: String?
     for (k, v) in verdicts.enumerated() {
       switch v {
@@ -55,7 +53,6 @@ struct DifferentialTests {
       case .notComparable: other += 1
       case .differ(let model, let qemu):
         differ += 1
-        if Self.pendingFix(queries[k].registers) { pending += 1 }
         if getenv("MMUSH_QEMU_VERBOSE") != nil {
           print(
             "DIFF hcr \(String(queries[k].registers[.hcr_el2], radix: 16)) \(queries[k].operation) va \(String(queries[k].va, radix: 16)) mmush \(String(model, radix: 16)) qemu \(String(qemu, radix: 16))"
@@ -71,7 +68,6 @@ struct DifferentialTests {
         if first == nil { first = script(queries[k], p.answers[k], model: model, qemu: qemu) }
       case .qemuException(let esr, let model):
         differ += 1
-        if Self.pendingFix(queries[k].registers) { pending += 1 }
         if first == nil { first = script(queries[k], p.answers[k], model: model, qemu: esr) }
       }
     }
@@ -81,11 +77,7 @@ struct DifferentialTests {
     print(summary)
     if let first { print("first difference of profile \(name) as a script:\n\(first)") }
     #expect(agree > queries.count / 4, "too few comparable answers to mean anything")
-    return (differ, pending, summary)
-  }
-
-  static func pendingFix(_ r: RegisterFile) -> Bool {
-    r[.hcr_el2] & (1 << 12 | 1 << 2) != 0
+    return (differ, summary)
   }
 
   /// A script that asks the model the same question (`mmush FILE`; the comment holds QEMU's
@@ -139,23 +131,15 @@ struct DifferentialTests {
     #expect(r.differ == 0, "\(r.summary)")
   }
 
-  // Stage 2 alone runs with stage 1 disabled, and the nested profile sets HCR_EL2.PTW and
-  // DC: the model's fix for those (stage-1-disabled output, DC, PTW) is landing separately.
-  // Differences under those controls are reported (seed and first script printed) as a known
-  // issue until it has; any other difference fails.
+  // Stage 2 alone runs with stage 1 disabled (and with HCR_EL2.DC=1 in some scenarios); the
+  // nested profile sets HCR_EL2.PTW and DC.
   @Test func stage2Alone() throws {
     guard let r = try Self.run("stage2", { DifferentialProfiles.stage2(&$0) }) else { return }
-    #expect(r.differ == r.pending, "\(r.summary)")
-    withKnownIssue("stage-1-disabled and HCR_EL2.DC model fix pending", isIntermittent: true) {
-      #expect(r.pending == 0, "\(r.summary)")
-    }
+    #expect(r.differ == 0, "\(r.summary)")
   }
 
   @Test func nested() throws {
     guard let r = try Self.run("nested", { DifferentialProfiles.nested(&$0) }) else { return }
-    #expect(r.differ == r.pending, "\(r.summary)")
-    withKnownIssue("HCR_EL2.PTW and DC model fix pending", isIntermittent: true) {
-      #expect(r.pending == 0, "\(r.summary)")
-    }
+    #expect(r.differ == 0, "\(r.summary)")
   }
 }
