@@ -120,7 +120,9 @@ extension AddressSpace {
         level: level, granule: granule, ds: geometry.ds, paMax: paMax)
       guard kind == .table else { continue }
       let child = Descriptor(raw).address(granule: granule, ds: geometry.ds, outputBits: 52)
-      if via == nil { children.append(child) } else if let pa = tablePA(child, memory: memory) {
+      if via == nil {
+        children.append(child)
+      } else if let pa = tablePA(child, memory: memory) {
         children.append(pa)
       }
     }
