@@ -15,6 +15,9 @@ let package = Package(
   targets: [
     // The machine: memory, registers, geometry, descriptors, walker, TLBs. No text, no I/O.
     .target(name: "MMU"),
+    // A live machine: the GDB remote serial protocol over TCP to QEMU's gdbstub, registers
+    // by name from its target description, physical memory read on demand.
+    .target(name: "MMULive", dependencies: ["MMU"]),
     // The .mmu language's syntax: tokens with source ranges, parser, AST, diagnostics.
     .target(name: "MMUSyntax"),
     // The interpreter over the model: statements, builtins, modules, typed results.
