@@ -21,18 +21,18 @@ let package = Package(
     // The .mmu language's syntax: tokens with source ranges, parser, AST, diagnostics.
     .target(name: "MMUSyntax"),
     // The interpreter over the model: statements, builtins, modules, typed results.
-    .target(name: "MMUScript", dependencies: ["MMU", "MMUSyntax", "CSupport"]),
+    .target(name: "MMUScript", dependencies: ["MMU", "MMUSyntax", "MMULive", "CSupport"]),
     // A few C library calls Swift's Glibc module does not export (thread stack bounds).
     .target(name: "CSupport"),
     // Rendering of results (text, JSON, DOT) and the batch runner, shared by mmush and tests.
-    .target(name: "MMUShell", dependencies: ["MMU", "MMUSyntax", "MMUScript"]),
+    .target(name: "MMUShell", dependencies: ["MMU", "MMUSyntax", "MMUScript", "MMULive"]),
     .systemLibrary(
       name: "CReadline", path: "Sources/CReadline", providers: [.apt(["libreadline-dev"])]),
     .target(name: "LineEditor", dependencies: ["CReadline"]),
     .executableTarget(
       name: "mmush",
       dependencies: [
-        "MMUShell", "LineEditor",
+        "MMUShell", "LineEditor", "MMULive",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     // libFuzzer's LLVMFuzzerRunDriver, declared for the fuzz harness (a header, no code).

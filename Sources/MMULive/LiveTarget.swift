@@ -131,7 +131,9 @@ public final class LiveTarget: PageSource {
     while true {
       let reply = try ask(packet)
       if reply.hasPrefix("l") { break }
-      guard reply.hasPrefix("m") else { throw fail(packet, .unexpectedReply(String(reply.prefix(40)))) }
+      guard reply.hasPrefix("m") else {
+        throw fail(packet, .unexpectedReply(String(reply.prefix(40))))
+      }
       out += reply.dropFirst().split(separator: ",").map(String.init)
       guard out.count <= 512 else { throw fail(packet, .unexpectedReply("more than 512 threads")) }
       packet = "qsThreadInfo"
@@ -200,8 +202,16 @@ public final class LiveTarget: PageSource {
   @discardableResult
   public func restore() -> LiveError? {
     guard physicalMode, connection.isOpen else { return nil }
+    connection.interruptible = false
+    defer { connection.interruptible = true }
     do throws(LiveError) {
-      let reply = try ask("Qqemu.PhyMemMode:0")
+      try connection.send("Qqemu.PhyMemMode:0")
+      // Replies to requests a failure abandoned (a late page) may come first: skip them.
+      var reply = ""
+      for _ in 0..<(window + 2) {
+        reply = String(decoding: try connection.receive(for: "Qqemu.PhyMemMode:0"), as: UTF8.self)
+        if reply == "OK" || reply.hasPrefix("E") || reply.isEmpty { break }
+      }
       guard reply == "OK" else {
         return fail("Qqemu.PhyMemMode:0", .unexpectedReply(String(reply.prefix(40))))
       }
@@ -217,6 +227,7 @@ public final class LiveTarget: PageSource {
   /// connection: QEMU keeps a halted guest halted).
   public func detach(resume: Bool) throws(LiveError) {
     defer { connection.close() }
+    connection.interruptible = false
     if let e = restore() { throw e }
     guard resume, connection.isOpen else { return }
     do throws(LiveError) {
@@ -260,14 +271,21 @@ public final class LiveTarget: PageSource {
             failed.insert(r.page)
             continue
           }
-          guard let bytes = Self.hexBytes(reply), bytes.count == min(step, PhysicalMemory.pageSize - r.offset) else {
-            throw fail(r.packet, reply.isEmpty ? .unsupported : .unexpectedReply(String(decoding: reply.prefix(40), as: UTF8.self)))
+          guard let bytes = Self.hexBytes(reply),
+            bytes.count == min(step, PhysicalMemory.pageSize - r.offset)
+          else {
+            throw fail(
+              r.packet,
+              reply.isEmpty
+                ? .unsupported : .unexpectedReply(String(decoding: reply.prefix(40), as: UTF8.self))
+            )
           }
           pageBytes[r.page] += bytes
         }
         next += batch.count
       }
-      for i in pfns.indices where !failed.contains(i) && pageBytes[i].count == PhysicalMemory.pageSize {
+      for i in pfns.indices
+      where !failed.contains(i) && pageBytes[i].count == PhysicalMemory.pageSize {
         out[i] = pageBytes[i]
         pagesRead += 1
       }

@@ -18,8 +18,11 @@ public final class RSPConnection {
   /// Bytes received and not yet consumed.
   private var buffer: [UInt8] = []
   private var start = 0
-  /// Set by a signal handler (see `LiveSignals`): a wait in progress gives up.
-  nonisolated(unsafe) public static var interruptFlag: UnsafeMutablePointer<Int32>?
+  /// Polled while waiting for a reply (the front end's Ctrl-C or termination signal): true
+  /// gives up with `.interrupted`. Waits that put the stub back in order on the way out
+  /// (`interruptible` false) ignore it.
+  nonisolated(unsafe) public static var shouldStop: () -> Bool = { false }
+  public var interruptible = true
 
   /// Connects to `host:port` within `timeout` seconds.
   public init(host: String, port: UInt16, timeout: Double = 10, maxPacket: Int = 1 << 20)
@@ -142,7 +145,8 @@ public final class RSPConnection {
         let e = errno
         close()
         throw LiveError(
-          host: host, packet: packet, problem: e == EPIPE || e == ECONNRESET ? .closed : .io(errno: e))
+          host: host, packet: packet,
+          problem: e == EPIPE || e == ECONNRESET ? .closed : .io(errno: e))
       }
       done += n
     }
@@ -168,7 +172,7 @@ public final class RSPConnection {
       start = 0
     }
     while true {
-      if let flag = Self.interruptFlag, flag.pointee != 0 {
+      if interruptible && Self.shouldStop() {
         throw LiveError(host: host, packet: packet, problem: .interrupted)
       }
       let left = deadline - Self.now()
@@ -224,7 +228,8 @@ public final class RSPConnection {
           // The stub refused our packet: send it again, at most twice.
           nacks += 1
           guard nacks <= 2 else {
-            throw LiveError(host: host, packet: packet, problem: .malformed("the stub refused the request"))
+            throw LiveError(
+              host: host, packet: packet, problem: .malformed("the stub refused the request"))
           }
           try send(packet)
           continue

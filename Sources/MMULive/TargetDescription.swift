@@ -55,8 +55,9 @@ public struct TargetDescription: Sendable, Equatable {
     let open = "<" + name
     while let r = find(open, in: rest) {
       let after = rest[r.upperBound...]
-      guard let first = after.first, first == " " || first == "\n" || first == "\t" || first == "/"
-        || first == ">"
+      guard let first = after.first,
+        first == " " || first == "\n" || first == "\t" || first == "/"
+          || first == ">"
       else {
         rest = after
         continue

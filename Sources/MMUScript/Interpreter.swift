@@ -1,4 +1,5 @@
 import MMU
+import MMULive
 import MMUSyntax
 
 /// Limits and paths of a run, set from the command line or with `set`.
@@ -24,6 +25,8 @@ public struct InterpreterOptions: Sendable {
   public var stopOnFailure = false
   /// Entries a listing (`mem read count`, `dump`) may produce.
   public var maxOutputItems = 1_000_000
+  /// Seconds a live stub has to answer one packet.
+  public var liveTimeout: Double = 10
   public init() {}
 
   /// `maxMemory` in 4K pages, the unit of `PhysicalMemory.pageBudget`.
@@ -77,6 +80,11 @@ public final class Interpreter {
   var warningCaptures: [[String]] = []
   /// The stack left on the thread that runs the script (checked on every call and block).
   var stackGuard = StackGuard()
+  /// The live machine attached (`attach`), if any; see Interpreter+Live.
+  var live: LiveTarget?
+  @exclusivity(unchecked) var liveAttached = false
+  /// Words a live session's failure (the shell sets it: wording lives there).
+  public var describeLiveError: (LiveError) -> String = { "\($0)" }
   /// Polled between statements; returning true stops the run (the REPL's Ctrl-C).
   public var shouldInterrupt: () -> Bool = { false }
 
@@ -299,6 +307,7 @@ public final class Interpreter {
     default:
       try executeMachine(stmt)
     }
+    if liveAttached { try checkLive(stmt.range) }
     return .normal
   }
 

@@ -42,6 +42,7 @@ public final class Runner {
       sink = t
     }
     interpreter = Interpreter(options: options.interpreter, sink: sink)
+    interpreter.describeLiveError = LiveText.describe
     if let t = text {
       let it = interpreter
       t.source = { [unowned it] name in it.sources[name] }
@@ -96,9 +97,27 @@ public final class Runner {
       if !ok { break }
       if interpreter.failed > 0 && options.interpreter.stopOnFailure { break }
     }
+    if !endLive(file: files.last?.name ?? "-") { ok = false }
     finish()
     if !ok { return 2 }
     return interpreter.failed > 0 ? 1 : 0
+  }
+
+  /// Ends a live session still open when the run ends: the stub's address mode restored
+  /// and the guest left running, as `detach` would. False when that failed (reported).
+  @discardableResult
+  public func endLive(file: String) -> Bool {
+    do {
+      try interpreter.endLive(
+        resume: true,
+        range: SourceRange(at: SourceLocation(file: file, line: 1, column: 1, offset: 0)))
+      return true
+    } catch let d as Diagnostic {
+      report(d)
+      return false
+    } catch {
+      return false
+    }
   }
 
   public func finish() {

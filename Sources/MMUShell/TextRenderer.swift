@@ -63,6 +63,7 @@ public final class TextRenderer: EventSink {
     case .layout(let l): ViewText(r: self).layout(l)
     case .graph(let g): ViewText(r: self).graph(g)
     case .tlb(let t): line(t.what)
+    case .live(let l): LiveText.lines(l).forEach(line)
     case .assertion, .warning: break
     }
   }

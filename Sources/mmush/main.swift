@@ -1,4 +1,6 @@
 import ArgumentParser
+import LineEditor
+import MMULive
 import MMUScript
 import MMUShell
 import MMUSyntax
@@ -60,6 +62,14 @@ struct MMUSh: ParsableCommand {
   @Option(name: .customShort("I"), help: "A folder to search for imported modules (repeatable).")
   var includes: [String] = []
 
+  @Option(
+    help: "Attach to a QEMU gdbstub at HOST:PORT before the scripts run (see docs/live.md).")
+  var attach: String?
+
+  @Option(
+    name: .customLong("live-timeout"), help: "Seconds a live stub has to answer (default 10).")
+  var liveTimeout: Double?
+
   func runOptions() -> RunOptions {
     var o = RunOptions()
     o.json = json
@@ -71,6 +81,7 @@ struct MMUSh: ParsableCommand {
     if let maxOutput { o.interpreter.maxOutputItems = maxOutput }
     if let maxMemory, let bytes = Self.size(maxMemory) { o.interpreter.maxMemory = bytes }
     o.interpreter.allowWrite = allowWrite
+    if let liveTimeout { o.interpreter.liveTimeout = liveTimeout }
     o.interpreter.modulePaths = Interpreter.defaultModulePaths(includes: includes)
     return o
   }
@@ -82,6 +93,12 @@ struct MMUSh: ParsableCommand {
     }
     if let maxOutput, !(1...100_000_000).contains(maxOutput) {
       throw ValidationError("--max-output must be 1...100000000")
+    }
+    if let attach, LiveTarget.parseAddress(attach) == nil || attach.contains("\"") {
+      throw ValidationError("--attach takes HOST:PORT, such as 127.0.0.1:1234 (not '\(attach)')")
+    }
+    if let liveTimeout, !(liveTimeout > 0 && liveTimeout <= 3600) {
+      throw ValidationError("--live-timeout takes seconds, more than 0 and at most 3600")
     }
     if let maxMemory {
       guard let bytes = Self.size(maxMemory), bytes >= 4096, bytes <= 1 << 52 else {
@@ -107,6 +124,7 @@ struct MMUSh: ParsableCommand {
 
   func run() throws {
     var files: [SourceFile] = []
+    let attachFile = attach.map { SourceFile(name: "--attach", text: "attach \"\($0)\"") }
     if let command { files.append(SourceFile(name: "-c", text: command)) }
     for path in scripts {
       if path == "-" {
@@ -122,13 +140,16 @@ struct MMUSh: ParsableCommand {
     }
     if files.isEmpty {
       if isatty(STDIN_FILENO) == 1 {
-        let code = REPLDriver(options: runOptions()).run()
+        let code = REPLDriver(options: runOptions()).run(first: attachFile)
         throw ExitCode(code)
       }
       files.append(SourceFile(name: "<stdin>", bytes: try readAll(stdin, name: "<stdin>")))
     }
     let runner = Runner(options: runOptions())
-    let status = runner.runAll(files)
+    BatchSignals.install()
+    runner.interpreter.shouldInterrupt = BatchSignals.pending
+    RSPConnection.shouldStop = BatchSignals.pending
+    let status = runner.runAll((attachFile.map { [$0] } ?? []) + files)
     if status != 0 { throw ExitCode(status) }
   }
 
