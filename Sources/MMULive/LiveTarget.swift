@@ -73,7 +73,16 @@ public final class LiveTarget: PageSource {
     guard stop.hasPrefix("T") || stop.hasPrefix("S") else {
       throw fail("?", .unexpectedReply(String(stop.prefix(40))))
     }
-    let features = try ask("qSupported:xmlRegisters=aarch64", emptyIs: .notQEMU("qSupported"))
+    // QEMU also reports the stop it made on connect (`T02`), before or after the answer to
+    // `?`: stop replies before the answer to qSupported are skipped.
+    let supported = "qSupported:xmlRegisters=aarch64"
+    try connection.send(supported)
+    var features = ""
+    for _ in 0..<4 {
+      features = String(decoding: try connection.receive(for: supported), as: UTF8.self)
+      if !Self.isStopReply(features) { break }
+    }
+    if features.isEmpty { throw fail(supported, .notQEMU("qSupported")) }
     for f in features.split(separator: ";") where f.hasPrefix("PacketSize=") {
       packetSize = Int(f.dropFirst("PacketSize=".count).prefix(8), radix: 16) ?? 0
     }
@@ -293,6 +302,15 @@ public final class LiveTarget: PageSource {
       pendingError = error
     }
     return out
+  }
+
+  /// `T05…`/`S05`: a stop reply.
+  static func isStopReply(_ s: String) -> Bool {
+    let u = Array(s.utf8)
+    guard u.count >= 3, u[0] == UInt8(ascii: "T") || u[0] == UInt8(ascii: "S") else {
+      return false
+    }
+    return hexDigit(u[1]) != nil && hexDigit(u[2]) != nil
   }
 
   /// Hex text as bytes; nil if it is not an even number of hex digits.
