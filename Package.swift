@@ -48,6 +48,9 @@ let package = Package(
     .testTarget(name: "MMUTests", dependencies: ["MMU"]),
     .testTarget(name: "MMUSyntaxTests", dependencies: ["MMUSyntax"]),
     .testTarget(name: "MMUScriptTests", dependencies: ["MMUScript", "MMUShell"]),
+    // The live client against a fake stub, and mmush against QEMU running a bare-metal guest
+    // and (when MMUSH_LINUX_DATA names one) a Debian kernel.
+    .testTarget(name: "MMULiveTests", dependencies: ["MMULive", "MMU"], exclude: ["Guest"]),
     .testTarget(name: "MMUShellTests", dependencies: ["MMUShell"], exclude: ["Golden"]),
   ]
 )

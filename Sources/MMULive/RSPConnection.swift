@@ -243,22 +243,20 @@ public final class RSPConnection {
       // Find '#' and two checksum digits, within the size limit.
       var end = start + 1
       while true {
-        if end + 2 >= buffer.count {
-          if buffer.count - start > maxPacket + 3 {
-            throw LiveError(host: host, packet: packet, problem: .tooLong(limit: maxPacket))
+        if let at = Self.firstHashOrDollar(buffer, from: end) {
+          end = at
+          if buffer[end] == UInt8(ascii: "$") {
+            throw LiveError(
+              host: host, packet: packet, problem: .malformed("a packet cut short by another"))
           }
-          try fill(deadline: deadline, packet: packet)
-          continue
+          if end + 2 < buffer.count { break }
+        } else {
+          end = buffer.count
         }
-        if buffer[end] == UInt8(ascii: "#") { break }
-        if buffer[end] == UInt8(ascii: "$") {
-          throw LiveError(
-            host: host, packet: packet, problem: .malformed("a packet cut short by another"))
-        }
-        end += 1
         if end - start > maxPacket + 1 {
           throw LiveError(host: host, packet: packet, problem: .tooLong(limit: maxPacket))
         }
+        try fill(deadline: deadline, packet: packet)
       }
       let body = Array(buffer[(start + 1)..<end])
       let csText = String(decoding: buffer[(end + 1)...(end + 2)], as: UTF8.self)
@@ -274,6 +272,20 @@ public final class RSPConnection {
       }
       try write([UInt8(ascii: "+")], packet: packet)
       return try decode(body, packet: packet)
+    }
+  }
+
+  /// The index of the first `#` or `$` at or after `from` (memchr: a reply of a few
+  /// thousand bytes is scanned at memory speed, even in a debug build).
+  static func firstHashOrDollar(_ buffer: [UInt8], from: Int) -> Int? {
+    guard from < buffer.count else { return nil }
+    return buffer.withUnsafeBytes { raw -> Int? in
+      let base = raw.baseAddress!
+      let n = buffer.count - from
+      let hash = memchr(base + from, Int32(UInt8(ascii: "#")), n)
+      let dollar = memchr(base + from, Int32(UInt8(ascii: "$")), n)
+      let found = [hash, dollar].compactMap { $0 }.map { base.distance(to: UnsafeRawPointer($0)) }
+      return found.min()
     }
   }
 
