@@ -191,6 +191,13 @@ public final class LiveTarget: PageSource {
       for (reg, r) in regs { values[reg] = try readRegister(r) }
       out.append(LiveCPU(thread: id, registers: values, pstate: try readRegister(pstate)))
     }
+    // Leave the first vCPU selected: a client after us reads memory through it.
+    if ids.count > 1 {
+      let reply = try ask("Hg" + ids[0])
+      guard reply == "OK" else {
+        throw fail("Hg" + ids[0], .unexpectedReply(String(reply.prefix(40))))
+      }
+    }
     cpus = out
     pendingError = nil
   }
