@@ -323,16 +323,27 @@ public final class LiveTarget: PageSource {
   /// Hex text as bytes; nil if it is not an even number of hex digits.
   static func hexBytes(_ text: [UInt8]) -> [UInt8]? {
     guard text.count % 2 == 0 else { return nil }
-    var out: [UInt8] = []
-    out.reserveCapacity(text.count / 2)
-    var i = 0
-    while i < text.count {
-      guard let hi = hexDigit(text[i]), let lo = hexDigit(text[i + 1]) else { return nil }
-      out.append(hi << 4 | lo)
-      i += 2
+    let n = text.count / 2
+    var bad = false
+    let table = hexValues
+    let out = [UInt8](unsafeUninitializedCapacity: n) { dst, count in
+      text.withUnsafeBufferPointer { src in
+        table.withUnsafeBufferPointer { values in
+          for i in 0..<n {
+            let hi = values[Int(src[2 * i])]
+            let lo = values[Int(src[2 * i + 1])]
+            if hi | lo > 15 { bad = true }
+            dst[i] = hi << 4 | (lo & 15)
+          }
+        }
+      }
+      count = n
     }
-    return out
+    return bad ? nil : out
   }
+
+  /// Each byte's value as a hex digit, 0xff for bytes that are not one.
+  static let hexValues: [UInt8] = (0..<256).map { hexDigit(UInt8($0)) ?? 0xff }
 
   static func hexDigit(_ c: UInt8) -> UInt8? {
     switch c {

@@ -167,10 +167,6 @@ public final class RSPConnection {
 
   private func fill(deadline: Double, packet: String) throws(LiveError) {
     guard fd >= 0 else { throw LiveError(host: host, packet: packet, problem: .closed) }
-    if start > 65536 && start * 2 > buffer.count {
-      buffer.removeFirst(start)
-      start = 0
-    }
     while true {
       if interruptible && Self.shouldStop() {
         throw LiveError(host: host, packet: packet, problem: .interrupted)
@@ -215,6 +211,12 @@ public final class RSPConnection {
   public func receive(for packet: String) throws(LiveError) -> [UInt8] {
     let deadline = Self.now() + timeout
     var nacks = 0
+    // Drop consumed bytes now, between packets: indices into the buffer stay valid while a
+    // packet is read.
+    if start > 65536 && start * 2 > buffer.count {
+      buffer.removeFirst(start)
+      start = 0
+    }
     while true {
       // Skip acknowledgements; anything else before `$` is garbage.
       var skipped = 0
@@ -261,7 +263,7 @@ public final class RSPConnection {
       let body = Array(buffer[(start + 1)..<end])
       let csText = String(decoding: buffer[(end + 1)...(end + 2)], as: UTF8.self)
       start = end + 3
-      let sum = body.reduce(UInt8(0)) { $0 &+ $1 }
+      let sum = Self.checksum(body)
       guard let cs = UInt8(csText, radix: 16), cs == sum else {
         nacks += 1
         guard nacks <= 2 else {
@@ -272,6 +274,16 @@ public final class RSPConnection {
       }
       try write([UInt8(ascii: "+")], packet: packet)
       return try decode(body, packet: packet)
+    }
+  }
+
+  /// The modulo-256 sum of a packet's bytes, over raw storage: a reply of a few thousand
+  /// bytes costs microseconds, even in a debug build.
+  static func checksum(_ bytes: [UInt8]) -> UInt8 {
+    bytes.withUnsafeBufferPointer { b in
+      var sum: UInt8 = 0
+      for x in b { sum &+= x }
+      return sum
     }
   }
 
@@ -291,6 +303,13 @@ public final class RSPConnection {
 
   /// Undoes `}` escapes and `*` run-length encoding.
   func decode(_ body: [UInt8], packet: String) throws(LiveError) -> [UInt8] {
+    // Most replies (hex memory, XML) have neither escapes nor runs: nothing to undo.
+    if body.isEmpty { return body }
+    let plain = body.withUnsafeBytes {
+      memchr($0.baseAddress!, Int32(UInt8(ascii: "}")), $0.count) == nil
+        && memchr($0.baseAddress!, Int32(UInt8(ascii: "*")), $0.count) == nil
+    }
+    if plain { return body }
     var out: [UInt8] = []
     out.reserveCapacity(body.count)
     var i = 0
