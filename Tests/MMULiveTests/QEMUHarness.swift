@@ -11,6 +11,8 @@ final class QEMUMachine {
   let port: UInt16
   let directory: String
   let monitorPath: String
+  /// The guest's console, when asked for (`serialLog`).
+  var serialPath: String { directory + "/serial.log" }
   private let process: Process
   private var qemuPID: pid_t = 0
 
@@ -45,7 +47,7 @@ final class QEMUMachine {
 
   /// Starts QEMU (`arguments` after the machine's own: gdbstub, monitor, pidfile), for at
   /// most `seconds`.
-  init(qemu: String, arguments: [String], seconds: Int) throws {
+  init(qemu: String, arguments: [String], seconds: Int, serialLog: Bool = false) throws {
     port = try Self.freePort()
     directory = NSTemporaryDirectory() + "mmush-live-\(getpid())-\(port)"
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -56,7 +58,7 @@ final class QEMUMachine {
       ["--kill-after=5", String(seconds), qemu] + arguments + [
         "-nographic", "-gdb", "tcp:127.0.0.1:\(port)",
         "-monitor", "unix:\(monitorPath),server,nowait", "-pidfile", directory + "/qemu.pid",
-      ]
+      ] + (serialLog ? ["-serial", "file:" + serialPath] : [])
     process.standardInput = FileHandle.nullDevice
     process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
     process.standardError = FileHandle(forWritingAtPath: "/dev/null")
@@ -127,11 +129,11 @@ final class Monitor {
 
   deinit { close(fd) }
 
-  private func read() throws -> String {
+  private func read(seconds: Double = 10) throws -> String {
     var out: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 65536)
     let prompt = Array("(qemu) ".utf8)
-    let deadline = Date().addingTimeInterval(10)
+    let deadline = Date().addingTimeInterval(seconds)
     while !(out.count >= prompt.count && Array(out.suffix(prompt.count)) == prompt) {
       guard Date() < deadline else { throw QEMUMachine.QEMUError.monitorTimeout("no prompt") }
       var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
@@ -144,10 +146,10 @@ final class Monitor {
   }
 
   /// Runs a command; its output lines (the echoed command and prompt dropped).
-  func command(_ text: String) throws -> [String] {
+  func command(_ text: String, seconds: Double = 10) throws -> [String] {
     let bytes = Array((text + "\n").utf8)
     _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress, bytes.count, Int32(MSG_NOSIGNAL)) }
-    let reply = try read()
+    let reply = try read(seconds: seconds)
     return reply.replacingOccurrences(of: "\r", with: "").split(separator: "\n").dropFirst()
       .map(String.init).filter { !$0.hasPrefix("(qemu)") && !$0.isEmpty }
   }
