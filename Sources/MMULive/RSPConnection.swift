@@ -176,7 +176,8 @@ public final class RSPConnection {
         throw LiveError(host: host, packet: packet, problem: .timeout(seconds: timeout))
       }
       var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-      let n = poll(&p, 1, Int32(min(left * 1000 + 1, 3_600_000)))
+      // In slices: a signal may be delivered to another thread, leaving this poll running.
+      let n = poll(&p, 1, Int32(min(left * 1000 + 1, 100)))
       if n < 0 {
         if errno == EINTR { continue }
         throw LiveError(host: host, packet: packet, problem: .io(errno: errno))

@@ -18,14 +18,20 @@ private func handleSignal(_ signal: Int32) {
 /// an attached QEMU back in virtual-address mode and lets its guest run, which a killed
 /// process could not do.
 enum BatchSignals {
+  /// Installs the handler and unblocks the signals (a parent may have started us with them
+  /// blocked, and then they would never arrive).
   static func install() {
+    var set = sigset_t()
+    sigemptyset(&set)
     for s in [SIGINT, SIGTERM, SIGHUP] {
       var action = sigaction()
       action.__sigaction_handler.sa_handler = handleSignal
       sigemptyset(&action.sa_mask)
       action.sa_flags = 0
       sigaction(s, &action, nil)
+      sigaddset(&set, s)
     }
+    pthread_sigmask(SIG_UNBLOCK, &set, nil)
   }
 
   /// Whether a signal arrived.
