@@ -18,7 +18,7 @@ extension Interpreter {
       guard let target = live else { throw notAttached(s.range) }
       try liveStep(s.range) { () throws(LiveError) in try target.refresh() }
       machine.memory.dropSourcePages()
-      load(target.cpus)
+      loadLive(target.cpus)
       sink.emit(
         .live(
           LiveEvent(
@@ -50,11 +50,9 @@ extension Interpreter {
     } catch {
       throw Diagnostic.error(describeLiveError(error), at: range)
     }
-    resetMachine()
-    machine.memory.attach(source: target)
     live = target
     liveAttached = true
-    load(target.cpus)
+    resetMachine()
     sink.emit(
       .live(
         LiveEvent(
@@ -121,7 +119,7 @@ extension Interpreter {
   }
 
   /// One mmush CPU per vCPU, with the registers read and the EL from PSTATE.
-  private func load(_ cpus: [LiveCPU]) {
+  func loadLive(_ cpus: [LiveCPU]) {
     machine.addCPUs(upTo: max(1, cpus.count))
     for (i, c) in cpus.enumerated() where i < machine.cpus.count {
       let cpu = machine.cpus[i]

@@ -102,6 +102,11 @@ public final class Interpreter {
   public func resetMachine() {
     machine = Machine(memory: PhysicalMemory(pageBudget: options.memoryPages))
     currentSpace = nil
+    // Attached: the fresh machine is the live guest again, without mmush's changes.
+    if let live {
+      machine.memory.attach(source: live)
+      loadLive(live.cpus)
+    }
   }
 
   /// Parses and runs a whole file. Diagnostics propagate; a failed assertion does not.

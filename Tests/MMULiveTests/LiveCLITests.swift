@@ -91,6 +91,17 @@ struct LiveSessionTests {
     #expect(r.stdout.contains("refreshed 127.0.0.1:\(stub.port): cpu0 el1 (thread 01)"))
   }
 
+  @Test func resetWhileAttachedIsTheGuestAgain() throws {
+    let stub = try FakeStub()
+    defer { stub.stop() }
+    let script = "mem write 0x40000000 = 7\nreset\nmem read 0x40000000\nshow cpus"
+    let r = try MMUSH.run(["--attach", "127.0.0.1:\(stub.port)"], script: script, seconds: 30)
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stdout.contains("0x4000_0000: 0x0\n"), "\(r.stdout)")
+    #expect(r.stdout.contains("cpu0  EL1"), "\(r.stdout)")
+    #expect(stub.requests.filter { $0.hasPrefix("m40000000,") }.count == 2)
+  }
+
   @Test func aSignalInABatchRunRestoresTheMode() throws {
     // The stub never answers a memory read: mmush waits (60 s timeout) until SIGTERM.
     let stub = try FakeStub { $0.hasPrefix("m") ? .silence : nil }
