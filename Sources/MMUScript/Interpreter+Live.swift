@@ -39,6 +39,9 @@ extension Interpreter {
   /// Attaches to the stub at `HOST:PORT` (a session already open is detached first, the
   /// guest left running).
   public func attach(_ address: String, range: SourceRange) throws {
+    guard !options.forbidNetwork else {
+      throw Diagnostic.error("this run may not attach to a live machine", at: range)
+    }
     guard let (host, port) = LiveTarget.parseAddress(address) else {
       throw Diagnostic.error(
         describeLiveError(LiveError(host: address, packet: "", problem: .badAddress)), at: range)

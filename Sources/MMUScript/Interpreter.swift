@@ -27,6 +27,8 @@ public struct InterpreterOptions: Sendable {
   public var maxOutputItems = 1_000_000
   /// Seconds a live stub has to answer one packet.
   public var liveTimeout: Double = 10
+  /// Refuse `attach` (the fuzzers: a generated script must not open connections).
+  public var forbidNetwork = false
   public init() {}
 
   /// `maxMemory` in 4K pages, the unit of `PhysicalMemory.pageBudget`.
