@@ -3,12 +3,15 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 struct cb_memory {
   uint64_t *keys;  // pfn + 1; 0 marks an empty slot
   uint8_t **pages;
   size_t mask;
   size_t count;
+  uint8_t *arena;  // every page's bytes, one mapping (huge pages where the kernel gives them)
+  size_t arena_pages;
 };
 
 static size_t power_of_two_at_least(size_t n) {
@@ -31,30 +34,33 @@ cb_memory *cb_memory_create(size_t expected_pages) {
   m->keys = calloc(cap, sizeof *m->keys);
   m->pages = calloc(cap, sizeof *m->pages);
   m->mask = cap - 1;
-  if (!m->keys || !m->pages) {
+  m->arena_pages = expected_pages;
+  m->arena = mmap(NULL, expected_pages * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                  -1, 0);
+  if (m->arena == MAP_FAILED) m->arena = NULL;
+  if (!m->keys || !m->pages || !m->arena) {
     cb_memory_destroy(m);
     return NULL;
   }
+  madvise(m->arena, expected_pages * 4096, MADV_HUGEPAGE);
   return m;
 }
 
 void cb_memory_destroy(cb_memory *m) {
   if (!m) return;
-  if (m->pages)
-    for (size_t i = 0; i <= m->mask; i++) free(m->pages[i]);
+  if (m->arena) munmap(m->arena, m->arena_pages * 4096);
   free(m->keys);
   free(m->pages);
   free(m);
 }
 
 int cb_memory_add_page(cb_memory *m, uint64_t pa, const void *bytes) {
-  if (m->count * 2 >= m->mask) return -1;  // sized up front: never grows
+  if (m->count * 2 >= m->mask || m->count >= m->arena_pages) return -1;  // sized up front
   uint64_t key = (pa >> 12) + 1;
   size_t i = mix(key) & m->mask;
   while (m->keys[i] != 0 && m->keys[i] != key) i = (i + 1) & m->mask;
   if (m->keys[i] == 0) {
-    m->pages[i] = malloc(4096);
-    if (!m->pages[i]) return -1;
+    m->pages[i] = m->arena + m->count * 4096;
     m->keys[i] = key;
     m->count++;
   }

@@ -8,7 +8,8 @@
 #include <stdint.h>
 
 /// Sparse physical memory: 4 KiB pages found through an open-addressing hash of frame
-/// numbers, as mmush's PhysicalMemory finds them. Unbacked memory reads as zero.
+/// numbers, as mmush's PhysicalMemory finds them, their bytes in one mapping of at most
+/// `expected_pages` pages. Unbacked memory reads as zero.
 typedef struct cb_memory cb_memory;
 
 cb_memory *cb_memory_create(size_t expected_pages);
