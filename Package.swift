@@ -18,21 +18,25 @@ let package = Package(
     // The QEMU differential check: an A64 encoder, the bare-metal image, test vectors, the
     // QEMU runner, PAR comparison and the table of known QEMU departures.
     .target(name: "QEMUCheck", dependencies: ["MMU"]),
+    // A live machine: the GDB remote serial protocol over TCP to QEMU's gdbstub, registers
+    // by name from its target description, physical memory read on demand.
+    .target(name: "MMULive", dependencies: ["MMU"]),
     // The .mmu language's syntax: tokens with source ranges, parser, AST, diagnostics.
     .target(name: "MMUSyntax"),
     // The interpreter over the model: statements, builtins, modules, typed results.
-    .target(name: "MMUScript", dependencies: ["MMU", "MMUSyntax", "CSupport"]),
+    .target(name: "MMUScript", dependencies: ["MMU", "MMUSyntax", "MMULive", "CSupport"]),
     // A few C library calls Swift's Glibc module does not export (thread stack bounds).
     .target(name: "CSupport"),
     // Rendering of results (text, JSON, DOT) and the batch runner, shared by mmush and tests.
-    .target(name: "MMUShell", dependencies: ["MMU", "MMUSyntax", "MMUScript", "QEMUCheck"]),
+    .target(
+      name: "MMUShell", dependencies: ["MMU", "MMUSyntax", "MMUScript", "QEMUCheck", "MMULive"]),
     .systemLibrary(
       name: "CReadline", path: "Sources/CReadline", providers: [.apt(["libreadline-dev"])]),
     .target(name: "LineEditor", dependencies: ["CReadline"]),
     .executableTarget(
       name: "mmush",
       dependencies: [
-        "MMUShell", "LineEditor",
+        "MMUShell", "LineEditor", "MMULive",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     // libFuzzer's LLVMFuzzerRunDriver, declared for the fuzz harness (a header, no code).
@@ -52,6 +56,9 @@ let package = Package(
     .testTarget(name: "QEMUCheckTests", dependencies: ["QEMUCheck", "MMU"]),
     .testTarget(name: "MMUSyntaxTests", dependencies: ["MMUSyntax"]),
     .testTarget(name: "MMUScriptTests", dependencies: ["MMUScript", "MMUShell"]),
+    // The live client against a fake stub, and mmush against QEMU running a bare-metal guest
+    // and (when MMUSH_LINUX_DATA names one) a Debian kernel.
+    .testTarget(name: "MMULiveTests", dependencies: ["MMULive", "MMU"], exclude: ["Guest"]),
     .testTarget(name: "MMUShellTests", dependencies: ["MMUShell"], exclude: ["Golden"]),
   ]
 )

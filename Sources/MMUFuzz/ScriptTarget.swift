@@ -17,6 +17,7 @@ enum ScriptTarget {
     o.maxMemory = 4 << 20
     o.maxOutputItems = 1000
     o.forbidWrites = true
+    o.forbidNetwork = true
     o.modulePaths = modulePaths
     return o
   }

@@ -43,6 +43,7 @@ extension Interpreter {
     case .dump(let s): try executeDump(s)
     case .layout(let s): try executeLayout(s)
     case .graph(let s): try executeGraph(s)
+    case .live(let s): try executeLive(s)
     default:
       throw Diagnostic.error("statement not supported here", at: stmt.range)
     }

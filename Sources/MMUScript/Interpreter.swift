@@ -1,4 +1,5 @@
 import MMU
+import MMULive
 import MMUSyntax
 
 /// Limits and paths of a run, set from the command line or with `set`.
@@ -24,6 +25,10 @@ public struct InterpreterOptions: Sendable {
   public var stopOnFailure = false
   /// Entries a listing (`mem read count`, `dump`) may produce.
   public var maxOutputItems = 1_000_000
+  /// Seconds a live stub has to answer one packet.
+  public var liveTimeout: Double = 10
+  /// Refuse `attach` (the fuzzers: a generated script must not open connections).
+  public var forbidNetwork = false
   public init() {}
 
   /// `maxMemory` in 4K pages, the unit of `PhysicalMemory.pageBudget`.
@@ -82,6 +87,11 @@ public final class Interpreter {
   public var graphSource: ((GraphView, ValueFormatter) -> GraphSource)?
   /// Sees every `at`, `walk` and `assert walk` before it runs (`mmush --qemu`).
   public var translationObserver: (any TranslationObserver)?
+  /// The live machine attached (`attach`), if any; see Interpreter+Live.
+  var live: LiveTarget?
+  @exclusivity(unchecked) var liveAttached = false
+  /// Words a live session's failure (the shell sets it: wording lives there).
+  public var describeLiveError: (LiveError) -> String = { "\($0)" }
   /// Polled between statements; returning true stops the run (the REPL's Ctrl-C).
   public var shouldInterrupt: () -> Bool = { false }
 
@@ -99,6 +109,11 @@ public final class Interpreter {
   public func resetMachine() {
     machine = Machine(memory: PhysicalMemory(pageBudget: options.memoryPages))
     currentSpace = nil
+    // Attached: the fresh machine is the live guest again, without mmush's changes.
+    if let live {
+      machine.memory.attach(source: live)
+      loadLive(live.cpus)
+    }
   }
 
   /// Parses and runs a whole file. Diagnostics propagate; a failed assertion does not.
@@ -304,6 +319,7 @@ public final class Interpreter {
     default:
       try executeMachine(stmt)
     }
+    if liveAttached { try checkLive(stmt.range) }
     return .normal
   }
 

@@ -19,6 +19,33 @@ public enum ScriptEvent: Sendable {
   case layout(LayoutEvent)
   case graph(GraphEvent)
   case tlb(TLBEvent)
+  case live(LiveEvent)
+}
+
+/// `attach`, `refresh`, `detach`: what the session did.
+public struct LiveEvent: Sendable {
+  public enum Kind: Sendable, Equatable {
+    /// Attached: each vCPU's thread id and exception level.
+    case attached(cpus: [(thread: String, el: Int)])
+    case refreshed(cpus: [(thread: String, el: Int)])
+    /// Detached: the guest left running, or halted.
+    case detached(halted: Bool)
+
+    public static func == (a: Kind, b: Kind) -> Bool {
+      switch (a, b) {
+      case (.attached(let x), .attached(let y)), (.refreshed(let x), .refreshed(let y)):
+        x.map(\.thread) == y.map(\.thread) && x.map(\.el) == y.map(\.el)
+      case (.detached(let x), .detached(let y)): x == y
+      default: false
+      }
+    }
+  }
+  /// The stub, `HOST:PORT`.
+  public var host: String
+  public var kind: Kind
+  /// The first report of a session: it carries the note that writes stay local.
+  public var first: Bool
+  public var range: SourceRange
 }
 
 /// `walk` and `translate`.

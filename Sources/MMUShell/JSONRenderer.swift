@@ -221,6 +221,26 @@ public final class JSONRenderer: EventSink {
     case .layout(let l): emitObject(layoutObject(l))
     case .graph(let g): emitObject(graphObject(g))
     case .tlb(let t): emitObject(maintenanceObject(t))
+    case .live(let l):
+      var o = base("live", l.range)
+      o.string("host", l.host)
+      switch l.kind {
+      case .attached(let cpus), .refreshed(let cpus):
+        o.string("event", l.first ? "attached" : "refreshed")
+        o.array(
+          "cpus",
+          cpus.map {
+            var c = JSONObject()
+            c.string("thread", $0.thread)
+            c.int("el", $0.el)
+            return c.text
+          })
+      case .detached(let halted):
+        o.string("event", "detached")
+        o.bool("halted", halted)
+      }
+      o.string("text", LiveText.lines(l).joined(separator: "\n"))
+      emitObject(o)
     }
   }
 

@@ -62,12 +62,13 @@ public struct REPLCompleter: Sendable {
   }
 
   /// The words that start a statement (Parser's command words and the keywords).
-  public static let statementWords = [
-    "let", "proc", "if", "else", "for", "return", "import", "include", "print", "echo", "reset",
-    "set", "cpus", "cpu", "on", "show", "space", "map", "unmap", "protect", "switch", "translate",
-    "mem", "decode", "walk", "at", "explain", "tlbi", "dsb", "isb", "tlb", "assert", "expect",
-    "dump", "layout", "graph",
-  ]
+  public static let statementWords =
+    [
+      "let", "proc", "if", "else", "for", "return", "import", "include", "print", "echo", "reset",
+      "set", "cpus", "cpu", "on", "show", "space", "map", "unmap", "protect", "switch",
+      "translate", "mem", "decode", "walk", "at", "explain", "tlbi", "dsb", "isb", "tlb",
+      "assert", "expect", "dump", "layout", "graph",
+    ] + MMUSyntax.LiveCommand.allCases.map(\.rawValue)
 
   /// The characters that end a word for completion (the line editor is given the same). `.`
   /// is not one, so `tcr_el1.t0sz` is one word; nor are `/` and `-`, so a path typed after
@@ -323,7 +324,8 @@ public struct REPLCompleter: Sendable {
       if last == "asid" || last == "level" || last == "xt" { return values }
       return Self.unused(["asid", "level", "xt"], args) + values
     case "dsb": return args.isEmpty ? MMUSyntax.BarrierDomain.allCases.map(\.rawValue) : []
-    case "isb", "reset": return []
+    case "isb", "reset", "refresh", "attach": return []
+    case "detach": return Self.unused(MMUSyntax.LiveCommand.detachOptions, args)
     case "assert": return assertArguments(args)
     case "expect": return args.isEmpty ? ["warning", "error"] : []
     case "dump":

@@ -45,6 +45,7 @@ public enum REPLHelp {
     ("TLB and barriers", ["tlbi", "dsb", "isb", "tlb"]),
     ("Checking", ["assert", "expect"]),
     ("Views", ["dump", "layout", "graph"]),
+    ("Live machine", MMUSyntax.LiveCommand.allCases.map(\.rawValue)),
     ("Words", ["regimes", "attributes"]),
     ("REPL commands", [":help", ":load", ":reset", ":save", ":history", ":quit"]),
   ]
@@ -52,7 +53,7 @@ public enum REPLHelp {
   /// Every topic, statements first.
   public static let topics: [HelpTopic] =
     language + machine + mapping + translating + checking
-    + words + commands
+    + live + words + commands
 
   /// The topic `help NAME` means: an exact name, then the REPL command without its colon
   /// (`help save`), then a unique prefix (`help trans` is `translate`).
@@ -392,6 +393,30 @@ public enum REPLHelp {
       ],
       examples: [
         "space u ttbr0\nmap u 0x40_0000 -> 0x8000_0000 size 8k user rw ng\nmap u 0x60_0000 -> 0x9000_0000 size 4k device"
+      ]),
+  ]
+
+  static let live: [HelpTopic] = [
+    HelpTopic(
+      "attach", "read a running QEMU guest through its gdbstub (-gdb tcp:HOST:PORT)",
+      syntax: ["attach \"HOST:PORT\""],
+      details: [
+        "A fresh machine: one CPU per vCPU, each with the system registers and EL the stub",
+        "reports. Memory is read from the guest (physical addresses) the first time a walk,",
+        "dump or mem read needs it. map and mem write change mmush's copy, never the guest.",
+        "Also `mmush --attach HOST:PORT [SCRIPT...]`; --live-timeout SECONDS (default 10).",
+        "docs/live.md has the QEMU command lines.",
+      ]),
+    HelpTopic(
+      "refresh", "read the live guest's registers again and forget the memory read so far",
+      syntax: ["refresh"],
+      details: ["After the guest ran. Pages mmush wrote stay as mmush's copies."]),
+    HelpTopic(
+      "detach", "let the live guest go: running, or left halted with `halt`",
+      syntax: ["detach [halt]"],
+      details: [
+        "QEMU's physical-address mode is put back first; the machine is reset.",
+        "A run that ends attached detaches the guest, running.",
       ]),
   ]
 

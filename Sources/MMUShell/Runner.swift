@@ -57,10 +57,18 @@ public final class Runner {
     attach()
   }
 
-  /// Points the renderers, the graph view and the QEMU check at the current interpreter.
+  /// Asked between statements of every file's interpreter: true stops the run ("interrupted").
+  public var shouldInterrupt: () -> Bool = { false } {
+    didSet { interpreter.shouldInterrupt = shouldInterrupt }
+  }
+
+  /// Points the renderers, the graph view, the QEMU check and live-session wording at the
+  /// current interpreter.
   func attach() {
     interpreter.graphSource = DOTText.source
     interpreter.translationObserver = qemuSession
+    interpreter.describeLiveError = LiveText.describe
+    interpreter.shouldInterrupt = shouldInterrupt
     if let t = text {
       let it = interpreter
       t.source = { [unowned it] name in it.sources[name] }
@@ -124,27 +132,47 @@ public final class Runner {
   }
 
   /// Runs every file in order, each on a fresh machine, stopping at the first diagnostic.
-  /// `prelude` (the command line's `-c`) runs on each machine before its file. Prints
-  /// `N passed, M failed` over all files when anything was asserted, and returns the exit
-  /// status.
-  public func runAll(_ files: [SourceFile], prelude: SourceFile? = nil) -> Int32 {
+  /// `prelude` (the command line's `--attach` and `-c`) runs on each machine before its file;
+  /// a live guest stays halted between files. Prints `N passed, M failed` over all files when
+  /// anything was asserted, and returns the exit status.
+  public func runAll(_ files: [SourceFile], prelude: [SourceFile] = []) -> Int32 {
     var ok = true
     for (i, f) in files.enumerated() {
-      if i > 0 { startFresh() }
-      if let prelude {
-        ok = run(prelude)
+      if i > 0 {
+        ok = endLive(file: files[i - 1].name, resume: false)
         if !ok { break }
+        startFresh()
       }
+      for p in prelude where ok { ok = run(p) }
+      if !ok { break }
       ok = run(f)
       if !ok { break }
       if failed > 0 && options.interpreter.stopOnFailure { break }
     }
+    if !endLive(file: files.last?.name ?? "-") { ok = false }
     finish()
     if !ok { return 2 }
     let status: Int32 = failed > 0 ? 1 : 0
     // The QEMU check runs once the scripts ran through; its status joins theirs.
     if let qemuSession { return max(status, qemuSession.finish(out: out, err: err)) }
     return status
+  }
+
+  /// Ends a live session still open when the run ends: the stub's address mode restored
+  /// and the guest left running, as `detach` would. False when that failed (reported).
+  @discardableResult
+  public func endLive(file: String, resume: Bool = true) -> Bool {
+    do {
+      try interpreter.endLive(
+        resume: resume,
+        range: SourceRange(at: SourceLocation(file: file, line: 1, column: 1, offset: 0)))
+      return true
+    } catch let d as Diagnostic {
+      report(d)
+      return false
+    } catch {
+      return false
+    }
   }
 
   public func finish() {

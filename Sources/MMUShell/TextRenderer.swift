@@ -71,6 +71,7 @@ public final class TextRenderer: EventSink {
     case .graph(let g): ViewText(r: self).graph(g)
     // Maintenance prints nothing: the walks after it show its effect (JSON logs it).
     case .tlb: break
+    case .live(let l): LiveText.lines(l).forEach(line)
     case .assertion, .warning: break
     }
   }

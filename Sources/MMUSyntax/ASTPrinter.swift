@@ -294,6 +294,12 @@ private struct Writer {
       emit(line)
     case .layout(let s): emit("layout" + (s.regime.map { " " + Writer.operand($0) } ?? ""))
     case .graph(let s): emit("graph " + Writer.leading(s.space, s.file))
+    case .live(let s):
+      switch s.action {
+      case .attach(let address): emit("attach " + Writer.operand(address))
+      case .refresh: emit("refresh")
+      case .detach(let halt): emit(halt ? "detach halt" : "detach")
+      }
     default: break
     }
   }

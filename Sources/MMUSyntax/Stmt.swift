@@ -54,6 +54,8 @@ public indirect enum Stmt: Equatable, Sendable {
   case dump(DumpStmt)
   case layout(LayoutStmt)
   case graph(GraphStmt)
+  // A live machine
+  case live(LiveStmt)
 
   /// The statement's source range, from its first word to its last token.
   public var range: SourceRange {
@@ -98,6 +100,7 @@ public indirect enum Stmt: Equatable, Sendable {
     case .dump(let s): return s.range
     case .layout(let s): return s.range
     case .graph(let s): return s.range
+    case .live(let s): return s.range
     }
   }
 }
@@ -474,5 +477,20 @@ public struct LayoutStmt: Equatable, Sendable {
 public struct GraphStmt: Equatable, Sendable {
   public var space: Expr?
   public var file: Expr
+  public var range: SourceRange
+}
+
+// MARK: - A live machine
+
+/// `attach "HOST:PORT"`, `refresh`, `detach [halt]`.
+public struct LiveStmt: Equatable, Sendable {
+  public enum Action: Equatable, Sendable {
+    /// The stub's address, `HOST:PORT`.
+    case attach(Expr)
+    case refresh
+    /// `halt`: leave the guest halted.
+    case detach(halt: Bool)
+  }
+  public var action: Action
   public var range: SourceRange
 }

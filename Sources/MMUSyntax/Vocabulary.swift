@@ -17,6 +17,15 @@ public enum Regime: String, Sendable, CaseIterable {
   case s2
 }
 
+/// The statements that attach to a live machine (QEMU's gdbstub), release it, and re-read
+/// it. The parser, the REPL's completer and its help take the words from here.
+public enum LiveCommand: String, Sendable, CaseIterable {
+  case attach, refresh, detach
+
+  /// `detach halt`: leave the guest halted instead of letting it run.
+  public static let detachOptions = ["halt"]
+}
+
 /// The access a walk performs or an assert checks.
 public enum AccessKind: String, Sendable, CaseIterable {
   case read, write, exec

@@ -1,4 +1,5 @@
 import LineEditor
+import MMULive
 import MMUScript
 import MMUShell
 import MMUSyntax
@@ -40,8 +41,10 @@ final class REPLDriver {
   static let continuationPrompt = "...> "
 
   /// Runs until `:quit`, Ctrl-D or the end of input; returns the exit status (0).
-  func run() -> Int32 {
+  func run(first: SourceFile? = nil) -> Int32 {
     Interrupt.install()
+    // A Ctrl-C while a live stub is awaited stops the wait (and the statement).
+    RSPConnection.shouldStop = { Interrupt.take() }
     defer { Interrupt.uninstall() }
     runner.interpreter.shouldInterrupt = {
       guard Interrupt.take() else { return false }
@@ -58,6 +61,7 @@ final class REPLDriver {
     if editor.mode == .readline {
       say("mmush: an AArch64 MMU model. `help` lists the commands; Ctrl-D leaves.")
     }
+    if let first { execute(first) }
     var buffer = ""
     loop: while true {
       switch editor.readLine(prompt: buffer.isEmpty ? prompt : Self.continuationPrompt) {
@@ -81,6 +85,8 @@ final class REPLDriver {
         execute(SourceFile(name: "<repl:\(inputCount)>", text: text))
       }
     }
+    // Leaving with a live session open detaches it (address mode restored, guest running).
+    runner.endLive(file: "<repl>")
     runner.finish()
     editor.close()
     return 0

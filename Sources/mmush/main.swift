@@ -1,4 +1,6 @@
 import ArgumentParser
+import LineEditor
+import MMULive
 import MMUScript
 import MMUShell
 import MMUSyntax
@@ -83,6 +85,14 @@ struct MMUSh: ParsableCommand {
     help: "Compare with the results FILE a run of an exported image wrote.")
   var qemuResults: String?
 
+  @Option(
+    help: "Attach to a QEMU gdbstub at HOST:PORT before the scripts run (see docs/live.md).")
+  var attach: String?
+
+  @Option(
+    name: .customLong("live-timeout"), help: "Seconds a live stub has to answer (default 10).")
+  var liveTimeout: Double?
+
   func runOptions() -> RunOptions {
     var o = RunOptions()
     o.json = json
@@ -98,6 +108,7 @@ struct MMUSh: ParsableCommand {
     o.qemu.binary = qemuBinary
     o.qemu.exportDirectory = exportImage
     o.qemu.resultsFile = qemuResults
+    if let liveTimeout { o.interpreter.liveTimeout = liveTimeout }
     o.interpreter.modulePaths = Interpreter.defaultModulePaths(includes: includes)
     return o
   }
@@ -116,6 +127,12 @@ struct MMUSh: ParsableCommand {
     }
     if let maxOutput, !(1...100_000_000).contains(maxOutput) {
       throw ValidationError("--max-output must be 1...100000000")
+    }
+    if let attach, LiveTarget.parseAddress(attach) == nil || attach.contains("\"") {
+      throw ValidationError("--attach takes HOST:PORT, such as 127.0.0.1:1234 (not '\(attach)')")
+    }
+    if let liveTimeout, !(liveTimeout > 0 && liveTimeout <= 3600) {
+      throw ValidationError("--live-timeout takes seconds, more than 0 and at most 3600")
     }
     if let maxMemory {
       guard let bytes = Self.size(maxMemory), bytes >= 4096, bytes <= 1 << 52 else {
@@ -141,7 +158,8 @@ struct MMUSh: ParsableCommand {
 
   func run() throws {
     var files: [SourceFile] = []
-    let prelude = command.map { SourceFile(name: "-c", text: $0) }
+    let attachFile = attach.map { SourceFile(name: "--attach", text: "attach \"\($0)\"") }
+    let commandFile = command.map { SourceFile(name: "-c", text: $0) }
     for path in scripts {
       if path == "-" {
         files.append(SourceFile(name: "<stdin>", bytes: try readAll(stdin, name: "<stdin>")))
@@ -154,21 +172,27 @@ struct MMUSh: ParsableCommand {
       defer { fclose(f) }
       files.append(SourceFile(name: path, bytes: try readAll(f, name: path)))
     }
-    // With no script, `-c` is the whole run; with scripts, it runs before each.
-    if files.isEmpty, let prelude {
-      let status = Runner(options: runOptions()).runAll([prelude])
+    BatchSignals.install()
+    RSPConnection.shouldStop = BatchSignals.pending
+    // With no script, `-c` is the whole run; with scripts, it runs before each (after
+    // `--attach`, which attaches each file's fresh machine).
+    if files.isEmpty, let commandFile {
+      let runner = Runner(options: runOptions())
+      runner.shouldInterrupt = BatchSignals.pending
+      let status = runner.runAll((attachFile.map { [$0] } ?? []) + [commandFile])
       if status != 0 { throw ExitCode(status) }
       return
     }
     if files.isEmpty {
       if isatty(STDIN_FILENO) == 1 {
-        let code = REPLDriver(options: runOptions()).run()
+        let code = REPLDriver(options: runOptions()).run(first: attachFile)
         throw ExitCode(code)
       }
       files.append(SourceFile(name: "<stdin>", bytes: try readAll(stdin, name: "<stdin>")))
     }
     let runner = Runner(options: runOptions())
-    let status = runner.runAll(files, prelude: prelude)
+    runner.shouldInterrupt = BatchSignals.pending
+    let status = runner.runAll(files, prelude: [attachFile, commandFile].compactMap { $0 })
     if status != 0 { throw ExitCode(status) }
   }
 

@@ -52,6 +52,14 @@ public final class PhysicalMemory {
   /// File mappings: page-aligned base PA, length, host address.
   @exclusivity(unchecked)
   private var fileRegions: [(base: UInt64, length: UInt64, host: UnsafeMutableRawPointer)] = []
+  /// Memory read on demand (a live guest); see `PageSource`.
+  @exclusivity(unchecked) public private(set) var pageSource: PageSource?
+  /// Pages copied from the source and not written since: `dropSourcePages` forgets them.
+  private var sourcePFNs: Set<UInt64> = []
+  /// Pages the source has no memory for (read as zero without asking again).
+  private var absentPFNs: Set<UInt64> = []
+  /// Set when a page from the source could not be kept because the budget was spent.
+  public private(set) var sourceBudgetExceeded = false
 
   public init(pageBudget: Int = 4 << 20) {
     self.pageBudget = pageBudget
@@ -93,7 +101,21 @@ public final class PhysicalMemory {
       if k == 0 { break }
       i = (i + 1) & (capacity - 1)
     }
-    return fileRegions.isEmpty ? nil : filePage(pa)
+    return fileRegions.isEmpty && pageSource == nil ? nil : missingPage(pa)
+  }
+
+  /// A page not in the hash: from a file mapping, else from the page source.
+  private func missingPage(_ pa: UInt64) -> UnsafeMutableRawPointer? {
+    if !fileRegions.isEmpty, let p = filePage(pa) { return p }
+    guard pageSource != nil, pa < Self.addressLimit else { return nil }
+    prefetch([pa])
+    let key = (pa >> 12) &+ 1
+    var i = slot(for: key)
+    while keys[i] != 0 {
+      if keys[i] == key { return pages[i] }
+      i = (i + 1) & (capacity - 1)
+    }
+    return nil
   }
 
   /// The file region holding `pa`. Regions are kept sorted by base and never overlap, so a
@@ -182,6 +204,71 @@ public final class PhysicalMemory {
     return page
   }
 
+  // MARK: Memory on demand
+
+  /// Reads memory this object does not hold from `source` from now on.
+  public func attach(source: PageSource) {
+    pageSource = source
+    generation &+= 1
+  }
+
+  /// Asks the page source, in one batch, for the pages holding `addresses` that are not
+  /// held yet (the table visitor passes a table's children before descending into them).
+  public func prefetch(_ addresses: [UInt64]) {
+    guard let source = pageSource else { return }
+    var wanted: [UInt64] = []
+    var seen: Set<UInt64> = []
+    for a in addresses where a < Self.addressLimit {
+      let pfn = a >> 12
+      guard !absentPFNs.contains(pfn), seen.insert(pfn).inserted else { continue }
+      if hashed(pfn: pfn) || fileRegion(containing: a) != nil { continue }
+      wanted.append(pfn)
+    }
+    guard !wanted.isEmpty else { return }
+    let contents = source.readPages(wanted)
+    for (pfn, bytes) in zip(wanted, contents) {
+      guard let bytes, bytes.count == Self.pageSize else {
+        absentPFNs.insert(pfn)
+        continue
+      }
+      guard pagesInUse < pageBudget else {
+        sourceBudgetExceeded = true
+        return
+      }
+      let p = UnsafeMutableRawPointer.allocate(byteCount: Self.pageSize, alignment: 16)
+      bytes.withUnsafeBytes { p.copyMemory(from: $0.baseAddress!, byteCount: Self.pageSize) }
+      insert(pfn: pfn, page: p)
+      allocatedPages += 1
+      sourcePFNs.insert(pfn)
+    }
+    generation &+= 1
+  }
+
+  /// Forgets every page copied from the source and not written since (the guest ran): the
+  /// next read asks again. Pages the model wrote stay, as its own copies.
+  public func dropSourcePages() {
+    for pfn in sourcePFNs {
+      if let p = remove(pfn: pfn) {
+        p.deallocate()
+        allocatedPages -= 1
+      }
+    }
+    sourcePFNs = []
+    absentPFNs = []
+    sourceBudgetExceeded = false
+    generation &+= 1
+  }
+
+  private func hashed(pfn: UInt64) -> Bool {
+    let key = pfn &+ 1
+    var i = slot(for: key)
+    while keys[i] != 0 {
+      if keys[i] == key { return true }
+      i = (i + 1) & (capacity - 1)
+    }
+    return false
+  }
+
   /// The page holding `pa`, allocated (zeroed) if it does not exist yet.
   public func writablePage(_ pa: UInt64) throws(MemoryError) -> UnsafeMutableRawPointer {
     guard pa < Self.addressLimit else { throw .outOfRange(address: pa) }
@@ -190,6 +277,8 @@ public final class PhysicalMemory {
     generation &+= 1
     // File pages are mapped MAP_PRIVATE: writing them makes a private copy, never the file.
     if let p = pagePointer(pa) {
+      // A page copied from the source becomes the model's own: kept across a refresh.
+      if pageSource != nil { sourcePFNs.remove(pfn) }
       if !fileRegions.isEmpty, !copiedFilePFNs.contains(pfn), fileRegion(containing: pa) != nil {
         guard pagesInUse < pageBudget else { throw .budgetExceeded(limitPages: pageBudget) }
         copiedFilePFNs.insert(pfn)
@@ -212,6 +301,7 @@ public final class PhysicalMemory {
     let pfn = pa >> 12
     if fileRegion(containing: pa) != nil { return }
     if let p = remove(pfn: pfn) {
+      sourcePFNs.remove(pfn)
       p.deallocate()
       allocatedPages -= 1
       generation &+= 1

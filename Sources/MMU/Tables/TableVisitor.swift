@@ -69,6 +69,10 @@ extension AddressSpace {
     }
     let firstIndex = Int((lo &- regionBase) >> UInt64(shift))
     let lastIndex = Int((hi &- regionBase) >> UInt64(shift))
+    if memory.pageSource != nil {
+      prefetchChildren(
+        level: level, tableAt: tablePA, indices: firstIndex...lastIndex, memory: memory)
+    }
     var index = firstIndex - 1
     while index < lastIndex {
       index += 1
@@ -112,5 +116,26 @@ extension AddressSpace {
         memory: memory, skipInvalid: skipInvalid, body)
       try body(.tablePost, entry())
     }
+  }
+
+  /// Memory read on demand (a live guest): the next-level tables of one table, asked for in
+  /// one batch before the visit descends into them, so their round trips overlap.
+  private func prefetchChildren(
+    level: Int, tableAt base: UInt64, indices: ClosedRange<Int>, memory: PhysicalMemory
+  ) {
+    var children: [UInt64] = []
+    for index in indices {
+      let raw = memory.read64(base &+ UInt64(index) &* 8)
+      let kind = Descriptor(raw).kind(
+        level: level, granule: granule, ds: geometry.ds, paMax: paMax)
+      guard kind == .table else { continue }
+      let child = Descriptor(raw).address(granule: granule, ds: geometry.ds, outputBits: 52)
+      if via == nil {
+        children.append(child)
+      } else if let pa = tablePA(child, memory: memory) {
+        children.append(pa)
+      }
+    }
+    memory.prefetch(children)
   }
 }
