@@ -15,8 +15,9 @@ let package = Package(
   targets: [
     // The machine: memory, registers, geometry, descriptors, walker, TLBs. No text, no I/O.
     .target(name: "MMU"),
-    // The .mmu language's syntax: tokens with source ranges, parser, AST, diagnostics.
-    .target(name: "MMUSyntax"),
+    // The .mmu language's syntax: tokens with source ranges, parser, AST, diagnostics. Its
+    // words for instructions, barriers and regimes are MMU's own tables.
+    .target(name: "MMUSyntax", dependencies: ["MMU"]),
     // The interpreter over the model: statements, builtins, modules, typed results.
     .target(name: "MMUScript", dependencies: ["MMU", "MMUSyntax", "CSupport"]),
     // A few C library calls Swift's Glibc module does not export (thread stack bounds).
@@ -43,7 +44,7 @@ let package = Package(
       name: "mmush-bench", dependencies: ["MMU", "MMUSyntax", "MMUScript", "MMUShell"],
       path: "Benchmarks/MMUBench"),
     .testTarget(name: "MMUTests", dependencies: ["MMU"]),
-    .testTarget(name: "MMUSyntaxTests", dependencies: ["MMUSyntax"]),
+    .testTarget(name: "MMUSyntaxTests", dependencies: ["MMU", "MMUSyntax"]),
     .testTarget(name: "MMUScriptTests", dependencies: ["MMUScript", "MMUShell"]),
     .testTarget(name: "MMUShellTests", dependencies: ["MMUShell"], exclude: ["Golden"]),
   ]

@@ -81,11 +81,11 @@ extension Interpreter {
     let granuleReg: UInt64
     let ds: Bool
     switch s.regime {
-    case .none, .el1?:
+    case .none, .el10?:
       format = .stage1TwoRange
       granuleReg = bitField(c.registers[.tcr_el1], 15, 14)
       ds = c.registers[.tcr_el1] & bit(59) != 0
-    case .vhe?:
+    case .el20?:
       format = .stage1TwoRange
       granuleReg = bitField(c.registers[.tcr_el2], 15, 14)
       ds = c.registers[.tcr_el2] & bit(59) != 0
@@ -93,7 +93,7 @@ extension Interpreter {
       format = .stage1OneRange
       granuleReg = bitField(c.registers[.tcr_el2], 15, 14)
       ds = c.registers[.tcr_el2] & bit(32) != 0
-    case .s2?:
+    case .stage2?:
       format = .stage2
       granuleReg = bitField(c.registers[.vtcr_el2], 15, 14)
       ds = c.registers[.vtcr_el2] & bit(32) != 0

@@ -106,7 +106,7 @@ extension Interpreter {
     return g
   }
 
-  func setGranule(_ g: Granule, for r: MMUSyntax.Regime, range: SourceRange) throws {
+  func setGranule(_ g: Granule, for r: AccessRegime, range: SourceRange) throws {
     let c = machine.cpu
     guard c.registers.features.implements(g) else {
       throw Diagnostic.error("this CPU does not implement the \(g) granule", at: range)
@@ -127,7 +127,7 @@ extension Interpreter {
     }
   }
 
-  func setVABits(_ n: Expr, for r: MMUSyntax.Regime) throws {
+  func setVABits(_ n: Expr, for r: AccessRegime) throws {
     let c = machine.cpu
     let f = c.registers.features
     let bits = try smallInt(n, "va_bits", in: 0...64)
@@ -192,7 +192,7 @@ extension Interpreter {
     c.registers[.vtcr_el2] = v
   }
 
-  func setLPA2(_ on: Bool, for r: MMUSyntax.Regime, range: SourceRange) throws {
+  func setLPA2(_ on: Bool, for r: AccessRegime, range: SourceRange) throws {
     let c = machine.cpu
     let f = c.registers.features
     func check(_ g: Granule) throws {

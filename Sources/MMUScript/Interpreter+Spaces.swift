@@ -7,12 +7,7 @@ extension Interpreter {
       throw Diagnostic.error("'\(s.name.text)' is already a variable", at: s.name.range)
     }
     var req = SpaceRequest(name: s.name.text)
-    switch s.regime {
-    case .none, .el1?: req.regime = .el10
-    case .el2?: req.regime = .el2
-    case .vhe?: req.regime = .el20
-    case .s2?: req.regime = .stage2
-    }
+    req.regime = s.regime ?? .el10
     if let h = s.half {
       guard req.regime.hasTwoRanges else {
         throw Diagnostic.error(

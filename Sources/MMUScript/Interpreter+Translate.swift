@@ -4,7 +4,7 @@ import MMUSyntax
 extension Interpreter {
   /// An access by the current CPU as `r` would make it: TLB first unless `useTLB` is false.
   func performAccess(
-    _ r: MMUSyntax.Regime, va: UInt64, access: AccessType, trace: Bool, useTLB: Bool
+    _ r: AccessRegime, va: UInt64, access: AccessType, trace: Bool, useTLB: Bool
   ) -> AccessResult {
     let a = machine.access(
       cpu: machine.cpu, context: context(r, cpu: machine.cpu), address: va, access: access,
@@ -15,7 +15,7 @@ extension Interpreter {
   }
 
   /// What an access would get, changing nothing (`assert tlb`).
-  func probeAccess(_ r: MMUSyntax.Regime, va: UInt64) -> AccessResult {
+  func probeAccess(_ r: AccessRegime, va: UInt64) -> AccessResult {
     let a = machine.probe(cpu: machine.cpu, context: context(r, cpu: machine.cpu), address: va)
     addWork(a.warnings.count)
     return a
@@ -55,9 +55,7 @@ extension Interpreter {
 
   func executeAT(_ s: ATStmt) throws {
     let va = try integer(s.va)
-    guard let op = MMU.ATOperation(rawValue: s.operation.rawValue) else {
-      throw Diagnostic.error("unknown AT operation", at: s.range)
-    }
+    let op = s.operation
     if op.el2 || op.bothStages, machine.cpu.el < 2 {
       throw Diagnostic.error(
         "at \(op.rawValue) is only available at EL2 (the CPU is at EL\(machine.cpu.el))",

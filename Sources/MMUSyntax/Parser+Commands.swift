@@ -1,3 +1,5 @@
+import MMU
+
 /// The machine, mapping, memory, translation, TLB and view commands.
 ///
 /// Commands share three conventions: operands are `parseOperand` expressions (no
@@ -50,27 +52,28 @@ extension Parser {
   }
 
   /// A word from a fixed vocabulary (regime words count as words here).
-  mutating func parseVocabularyWord<T: RawRepresentable & CaseIterable>(
+  mutating func parseVocabularyWord<T: Vocabulary>(
     _ type: T.Type, expected what: String, unknown: (String) -> String
-  ) throws(Diagnostic) -> (value: T, range: SourceRange) where T.RawValue == String {
+  ) throws(Diagnostic) -> (value: T, range: SourceRange) {
     let spelled: String
     switch current.kind {
     case .identifier(let text): spelled = text
     case .keyword(let keyword): spelled = keyword.rawValue
+    case .regime(let regime): spelled = regime.word
     default: throw fail(expected: what)
     }
-    guard let value = T(rawValue: spelled) else {
+    guard let value = T(word: spelled) else {
       throw .error(
-        unknown(spelled), at: current.range,
-        hint: didYouMean(spelled, in: T.allCases.map(\.rawValue)))
+        unknown(spelled), at: current.range, hint: didYouMean(spelled, in: T.words))
     }
     return (value, advance().range)
   }
 
-  mutating func parseSpaceRegime() throws(Diagnostic) -> SpaceRegime {
-    try parseVocabularyWord(
-      SpaceRegime.self, expected: "a regime (el1, el2, vhe or s2)",
-      unknown: { "unknown table regime '\($0)'; expected el1, el2, vhe or s2" }
+  mutating func parseSpaceRegime() throws(Diagnostic) -> Regime {
+    let words = listed(Regime.words)
+    return try parseVocabularyWord(
+      Regime.self, expected: "a regime (\(words))",
+      unknown: { "unknown table regime '\($0)'; expected \(words)" }
     ).value
   }
 
@@ -375,7 +378,7 @@ extension Parser {
     let start = advance()
     let value = try parseOperand("a descriptor value after 'decode'")
     var level: Expr?
-    var regime: SpaceRegime?
+    var regime: Regime?
     var granule: Expr?
     while !atTerminator {
       switch word {
@@ -438,7 +441,7 @@ extension Parser {
     let (operation, _) = try parseVocabularyWord(
       ATOperation.self, expected: "an AT operation after 'at'",
       unknown: { "unknown AT operation '\($0)'" })
-    let va = try parseOperand("a virtual address after 'at \(operation.rawValue)'")
+    let va = try parseOperand("a virtual address after 'at \(operation.word)'")
     return .at(ATStmt(operation: operation, va: va, range: range(from: start)))
   }
 
@@ -460,16 +463,18 @@ extension Parser {
     let (operation, _) = try parseVocabularyWord(
       TLBIOperation.self, expected: "a TLBI operation after 'tlbi'",
       unknown: { "unknown TLBI operation '\($0)'" })
-    let options = ["asid", "level", "xt"]
+    let options = ["size", "asid", "level", "xt"]
     var address: Expr?
     if startsOperand(excluding: Set(options)) {
       address = try parseOperand("an address")
     }
+    var size: Expr?
     var asid: Expr?
     var level: Expr?
     var xt: Expr?
     while !atTerminator {
       switch word {
+      case "size": size = try optionOperand(size)
       case "asid": asid = try optionOperand(asid)
       case "level": level = try optionOperand(level)
       case "xt": xt = try optionOperand(xt)
@@ -478,7 +483,7 @@ extension Parser {
     }
     return .tlbi(
       TLBIStmt(
-        operation: operation, address: address, asid: asid, level: level, xt: xt,
+        operation: operation, address: address, size: size, asid: asid, level: level, xt: xt,
         range: range(from: start)))
   }
 

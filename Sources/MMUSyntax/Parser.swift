@@ -153,6 +153,9 @@ struct Parser {
     if case .keyword(let keyword) = current.kind {
       throw fail(expected: what, hint: "'\(keyword.rawValue)' is a reserved word")
     }
+    if case .regime(let regime) = current.kind {
+      throw fail(expected: what, hint: "'\(regime.word)' is a reserved word")
+    }
     throw fail(expected: what)
   }
 
