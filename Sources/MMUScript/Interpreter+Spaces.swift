@@ -229,7 +229,12 @@ extension Interpreter {
     var force = false
     var exec = false
     var device = false
+    var writability = false
     for w in words {
+      switch w.kind {
+      case .r, .ro, .rw, .rx, .rwx: writability = true
+      default: break
+      }
       switch w.kind {
       case .r, .ro: a.writable = false
       case .rw: a.writable = true
@@ -272,8 +277,14 @@ extension Interpreter {
     }
     _ = device
     if exec {
-      // `user x` is EL0 execution with PXN set (as Linux maps user text); `x` alone is EL1.
-      if a.user { a.userExec = true } else { a.privExec = true }
+      // `user x` is Linux's user text, PAGE_READONLY_EXEC: EL0-executable, PXN set, and
+      // read-only unless `rw`/`rwx` says otherwise (PAGE_SHARED_EXEC). `x` alone is EL1.
+      if a.user {
+        a.userExec = true
+        if !writability { a.writable = false }
+      } else {
+        a.privExec = true
+      }
     }
     _ = sp
     return (a, policy, force)
@@ -317,7 +328,13 @@ extension Interpreter {
       }
     }
     if let exec {
-      if c.user == true { c.userExec = exec } else { c.privExec = exec }
+      if c.user == true {
+        c.userExec = exec
+        // As for `map`: user text is read-only unless a writability word says otherwise.
+        if c.writable == nil { c.writable = false }
+      } else {
+        c.privExec = exec
+      }
     }
     _ = sp
     return c

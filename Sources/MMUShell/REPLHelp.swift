@@ -409,10 +409,12 @@ public enum REPLHelp {
     HelpTopic(
       "attributes", "the ATTRS of map and protect",
       details: [
-        "permissions  r ro rw x rx rwx user nx pxn uxn   (`user x`: EL0-executable, PXN set)",
+        "permissions  r ro rw x rx rwx user nx pxn uxn",
+        "             (`user x`: Linux user text, read-only, EL0-executable, PXN set)",
         "memory       normal nc wt device [ngnrne|ngnre|gre] attr N",
         "shareability sh none|inner|outer",
         "other        ng noaf contig pages level N force",
+        "Contradictory words (x nx, rw ro, device normal, …) are an error naming both.",
       ],
       examples: [
         "space u ttbr0\nmap u 0x40_0000 -> 0x8000_0000 size 8k user rw ng\nmap u 0x60_0000 -> 0x9000_0000 size 4k device"

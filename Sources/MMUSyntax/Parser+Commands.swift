@@ -261,32 +261,44 @@ extension Parser {
   /// `ATTRS` up to the end of the statement.
   mutating func parseAttributes() throws(Diagnostic) -> [Attribute] {
     var attributes: [Attribute] = []
+    var conflicts = AttributeConflicts()
     while !atTerminator {
       guard let text = word else { throw fail(expected: "an attribute") }
       let token = advance()
+      let attribute: Attribute
       if let flag = Attribute.flags.first(where: { $0.word == text }) {
-        attributes.append(Attribute(flag.kind, range: token.range))
-        continue
+        attribute = Attribute(flag.kind, range: token.range)
+      } else {
+        switch text {
+        case "attr":
+          let index = try parseOperand("a MAIR index after 'attr'")
+          attribute = Attribute(.attr(index), range: range(from: token))
+        case "sh":
+          let (value, _) = try parseVocabularyWord(
+            Shareability.self, expected: "'none', 'inner' or 'outer' after 'sh'",
+            unknown: { "unknown shareability '\($0)'; expected none, inner or outer" })
+          attribute = Attribute(.shareability(value), range: range(from: token))
+        case "level":
+          let level = try parseOperand("a level after 'level'")
+          attribute = Attribute(.level(level), range: range(from: token))
+        default:
+          throw .error(
+            "unknown attribute '\(text)'", at: token.range,
+            hint: didYouMean(text, in: Attribute.words))
+        }
       }
-      switch text {
-      case "attr":
-        let index = try parseOperand("a MAIR index after 'attr'")
-        attributes.append(Attribute(.attr(index), range: range(from: token)))
-      case "sh":
-        let (value, _) = try parseVocabularyWord(
-          Shareability.self, expected: "'none', 'inner' or 'outer' after 'sh'",
-          unknown: { "unknown shareability '\($0)'; expected none, inner or outer" })
-        attributes.append(Attribute(.shareability(value), range: range(from: token)))
-      case "level":
-        let level = try parseOperand("a level after 'level'")
-        attributes.append(Attribute(.level(level), range: range(from: token)))
-      default:
-        throw .error(
-          "unknown attribute '\(text)'", at: token.range,
-          hint: didYouMean(text, in: Attribute.words))
-      }
+      try conflicts.add(attribute, text: source(of: attribute.range), index: attributes.count)
+      attributes.append(attribute)
     }
+    try conflicts.finish()
     return attributes
+  }
+
+  /// The source text of a range, as written.
+  func source(of r: SourceRange) -> String {
+    let start = min(max(r.start.offset, 0), file.bytes.count)
+    let end = min(max(r.end.offset, start), file.bytes.count)
+    return String(decoding: file.bytes[start..<end], as: UTF8.self)
   }
 
   mutating func parseSwitch() throws(Diagnostic) -> Stmt {
