@@ -157,6 +157,7 @@ public enum REPLHelp {
       syntax: ["proc NAME(A, B) { ... }", "NAME(ARGS)   # a call as a statement"],
       details: [
         "A procedure sees globals and its parameters; returning nothing is fine.",
+        "`return` outside a procedure is an error.",
         "Call it with no space before '(': `f(1)`.",
       ],
       examples: [

@@ -55,6 +55,8 @@ struct Parser {
   /// Always a valid index of `tokens`: `advance()` never moves past the end-of-file token.
   var index = 0
   var depth = 0
+  /// How many `proc` bodies enclose the current token: `return` outside one is an error.
+  var procDepth = 0
   /// The end of the last token consumed, where a statement's range ends.
   var previousEnd: SourceLocation
 
@@ -337,6 +339,8 @@ struct Parser {
       }
     }
     advance()  // `)`
+    procDepth += 1
+    defer { procDepth -= 1 }
     let body = try parseBlock("proc")
     return .proc(
       ProcStmt(name: name, parameters: parameters, body: body, range: range(from: start)))
@@ -350,6 +354,11 @@ struct Parser {
   }
 
   mutating func parseReturn() throws(Diagnostic) -> Stmt {
+    guard procDepth > 0 else {
+      throw .error(
+        "'return' outside a procedure", at: current.range,
+        hint: "a script, an included file and a top-level block have nothing to return from")
+    }
     let start = advance()
     let value = atTerminator ? nil : try parseExpr()
     return .return(ReturnStmt(value: value, range: range(from: start)))

@@ -174,6 +174,13 @@ struct MalformedInputTests {
       input: "map 0 -> 0 size 4k sh most",
       expected: "1:23: unknown shareability 'most'; expected none, inner or outer"),
     Case(input: "map 0 -> 0 size 4k 7", expected: "1:20: expected an attribute, found '7'"),
+    // `return` outside a procedure: at the top level, in a top-level block, in `on cpu`.
+    Case(input: "return", expected: "1:1: 'return' outside a procedure"),
+    Case(input: "if true { return 1 }", expected: "1:11: 'return' outside a procedure"),
+    Case(input: "for i in 0 ..< 2 {\n  return\n}", expected: "2:3: 'return' outside a procedure"),
+    Case(input: "on cpu 0 { return }", expected: "1:12: 'return' outside a procedure"),
+    Case(
+      input: "proc f() { return 1 }\nreturn f()", expected: "2:1: 'return' outside a procedure"),
     // Contradictory attributes: an error naming both, at the second, whatever the order.
     Case(input: "map 0 -> 0 size 4k x nx", expected: "1:22: contradictory attributes 'x' and 'nx'"),
     Case(input: "map 0 -> 0 size 4k nx x", expected: "1:23: contradictory attributes 'nx' and 'x'"),
