@@ -23,7 +23,6 @@ struct ExplainText {
 
   func render(_ e: ExplainEvent) {
     let b = e.breakdown
-    let g = b.geometry
     line("explain \(f.hex(e.va)) for \(e.label): \(e.regime) via \(e.baseRegister)")
     let labels = b.fields.map { label($0, e) }
     let drawing = draw(b.fields, labels: labels)

@@ -17,6 +17,15 @@ extension Parser {
     let first = try parseOperand(what)
     guard startsOperand(excluding: options) else { return (nil, first) }
     let second = try parseOperand(what)
+    // `walk 0x1000 el1`: a regime word after an operand that is not one is the wrong order.
+    if case .regime(let r) = second.kind {
+      if case .regime = first.kind {
+      } else {
+        throw .error(
+          "the regime comes first, before the address", at: second.range,
+          hint: "write '\(r.word) \(source(of: first.range))'")
+      }
+    }
     return (first, second)
   }
 
@@ -25,7 +34,8 @@ extension Parser {
     guard let text = word else { return fail(expected: "end of statement") }
     return .error(
       "unknown option '\(text)' for '\(command)'", at: current.range,
-      hint: didYouMean(text, in: options))
+      hint: didYouMean(text, in: options)
+        ?? "'\(command)' takes \(listed(options.map { "'\($0)'" }))")
   }
 
   func duplicate(_ token: Token) -> Diagnostic {

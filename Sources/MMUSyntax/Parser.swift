@@ -253,6 +253,13 @@ struct Parser {
           "unknown command '\(name)'", at: start.range,
           hint: "to call '\(name)', write '\(name)(…)' with no space before '('")
       }
+      if name == "help" {
+        throw .error(
+          "unknown command 'help'", at: start.range,
+          hint:
+            "help is the REPL's: run mmush with no script and type `help`; `mmush --help` lists the options"
+        )
+      }
       throw .error(
         "unknown command '\(name)'", at: start.range,
         hint: didYouMean(name, in: Parser.statementWords))

@@ -12,17 +12,20 @@ struct MMUSh: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "mmush",
     abstract: "The MMU shell: an executable model of the AArch64 MMU with a scripting language.",
-    discussion: """
-      With no script, mmush opens an interactive REPL (or reads a script from standard input
-      when it is not a terminal). Exit status: 0 all good, 1 an assertion failed, 2 a
-      diagnostic (usage, syntax or runtime error).
-      """,
+    // One paragraph, no line breaks of its own: ArgumentParser wraps it to the terminal.
+    discussion:
+      "With no script, mmush opens an interactive REPL (or reads a script from standard input "
+      + "when it is not a terminal). Exit status: 0 all good, 1 an assertion failed, 2 a "
+      + "diagnostic (usage, syntax or runtime error).",
     version: "0.1.0")
 
-  @Argument(help: "Scripts to run in order ('-' reads standard input).")
+  @Argument(
+    help: ArgumentHelp("Scripts to run in order ('-' reads standard input).", valueName: "script"))
   var scripts: [String] = []
 
-  @Option(name: .customShort("c"), help: "Run STATEMENTS given on the command line.")
+  @Option(
+    name: .customShort("c"),
+    help: ArgumentHelp("Run statements given on the command line.", valueName: "statements"))
   var command: String?
 
   @Flag(help: "Print one JSON object per line for each result and diagnostic.")
@@ -37,27 +40,34 @@ struct MMUSh: ParsableCommand {
   @Flag(name: .customLong("stop-on-failure"), help: "Stop at the first failed assertion.")
   var stopOnFailure = false
 
-  @Option(name: .customLong("max-steps"), help: "Statements a run may execute (default 50000000).")
-  var maxSteps: Int?
+  // The limits' defaults are the interpreter's own, so --help shows the values a run uses.
+  @Option(
+    name: .customLong("max-steps"),
+    help: ArgumentHelp("Statements a run may execute.", valueName: "n"))
+  var maxSteps: Int = InterpreterOptions().maxSteps
 
-  @Option(name: .customLong("max-depth"), help: "Nested procedure calls (default 200).")
-  var maxDepth: Int?
+  @Option(
+    name: .customLong("max-depth"), help: ArgumentHelp("Nested procedure calls.", valueName: "n"))
+  var maxDepth: Int = InterpreterOptions().maxCallDepth
 
   @Option(
     name: .customLong("max-memory"),
-    help: "Simulated memory a run may allocate, e.g. 64M or 4G (default 1G).")
-  var maxMemory: String?
+    help: ArgumentHelp("Simulated memory a run may allocate, e.g. 64M or 4G.", valueName: "size"))
+  var maxMemory: String = "1G"
 
   @Option(
     name: .customLong("max-output"),
-    help: "Entries one command may list: mem read count, dump rows (default 1000000).")
-  var maxOutput: Int?
+    help: ArgumentHelp("Entries one command may list: mem read count, dump rows.", valueName: "n"))
+  var maxOutput: Int = InterpreterOptions().maxOutputItems
 
   @Option(
-    name: .customLong("allow-write"), help: "A folder scripts may also write into (repeatable).")
+    name: .customLong("allow-write"),
+    help: ArgumentHelp("A folder scripts may also write into (repeatable).", valueName: "dir"))
   var allowWrite: [String] = []
 
-  @Option(name: .customShort("I"), help: "A folder to search for imported modules (repeatable).")
+  @Option(
+    name: .customShort("I"),
+    help: ArgumentHelp("A folder to search for imported modules (repeatable).", valueName: "dir"))
   var includes: [String] = []
 
   func runOptions() -> RunOptions {
@@ -66,24 +76,24 @@ struct MMUSh: ParsableCommand {
     o.quiet = quiet
     o.color = !noColor && getenv("NO_COLOR") == nil && isatty(STDOUT_FILENO) == 1 && !json
     o.interpreter.stopOnFailure = stopOnFailure
-    if let maxSteps { o.interpreter.maxSteps = max(1, maxSteps) }
-    if let maxDepth { o.interpreter.maxCallDepth = maxDepth }
-    if let maxOutput { o.interpreter.maxOutputItems = maxOutput }
-    if let maxMemory, let bytes = Self.size(maxMemory) { o.interpreter.maxMemory = bytes }
+    o.interpreter.maxSteps = max(1, maxSteps)
+    o.interpreter.maxCallDepth = maxDepth
+    o.interpreter.maxOutputItems = maxOutput
+    if let bytes = Self.size(maxMemory) { o.interpreter.maxMemory = bytes }
     o.interpreter.allowWrite = allowWrite
     o.interpreter.modulePaths = Interpreter.defaultModulePaths(includes: includes)
     return o
   }
 
   mutating func validate() throws {
-    if let maxSteps, maxSteps < 1 { throw ValidationError("--max-steps must be at least 1") }
-    if let maxDepth, !(0...1_000_000).contains(maxDepth) {
+    if maxSteps < 1 { throw ValidationError("--max-steps must be at least 1") }
+    if !(0...1_000_000).contains(maxDepth) {
       throw ValidationError("--max-depth must be 0...1000000")
     }
-    if let maxOutput, !(1...100_000_000).contains(maxOutput) {
+    if !(1...100_000_000).contains(maxOutput) {
       throw ValidationError("--max-output must be 1...100000000")
     }
-    if let maxMemory {
+    do {
       guard let bytes = Self.size(maxMemory), bytes >= 4096, bytes <= 1 << 52 else {
         throw ValidationError(
           "--max-memory takes a size from 4K to 4P, such as 65536, 64M or 4G (not '\(maxMemory)')")

@@ -174,6 +174,19 @@ struct MalformedInputTests {
       input: "map 0 -> 0 size 4k sh most",
       expected: "1:23: unknown shareability 'most'; expected none, inner or outer"),
     Case(input: "map 0 -> 0 size 4k 7", expected: "1:20: expected an attribute, found '7'"),
+    // Operands in the wrong order, options that are not there, `help` outside the REPL.
+    Case(
+      input: "walk 0xffff_0000_0000_0000 el1",
+      expected: "1:28: the regime comes first, before the address",
+      hint: "write 'el1 0xffff_0000_0000_0000'"),
+    Case(
+      input: "walk el1 0 bogus", expected: "1:12: unknown option 'bogus' for 'walk'",
+      hint: "'walk' takes 'read', 'write', 'exec', 'trace' or 'notlb'"),
+    Case(
+      input: "help", expected: "1:1: unknown command 'help'",
+      hint:
+        "help is the REPL's: run mmush with no script and type `help`; `mmush --help` lists the options"
+    ),
     // `return` outside a procedure: at the top level, in a top-level block, in `on cpu`.
     Case(input: "return", expected: "1:1: 'return' outside a procedure"),
     Case(input: "if true { return 1 }", expected: "1:11: 'return' outside a procedure"),
