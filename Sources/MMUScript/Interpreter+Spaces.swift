@@ -101,6 +101,14 @@ extension Interpreter {
           "MAIR has no attribute for \(t) (MAIR = \(formatter.hex(mair))); set the MAIR or use `attr N`"
       case .indexOutOfRange(let n, let max): return "attr \(n) is out of range: allowed 0...\(max)"
       }
+    case .contiguousGroup(let va, let level, let entries, let leafSize):
+      guard let n = entries else {
+        return
+          "contig: a level \(level) leaf at \(formatter.hex(va)) cannot be in a contiguous group (no group at that level for this granule)"
+      }
+      let span = ViewWords.size(leafSize &* UInt64(n))
+      return
+        "contig: the level \(level) leaf at \(formatter.hex(va)) needs its whole group of \(n) \(ViewWords.size(leafSize)) entries (\(span), VA and PA aligned to \(span)) in this map"
     case .memory(let m): return describe(m)
     case .unmappedTable(let a):
       return "table IPA \(formatter.hex(a)) is not mapped by the via space"

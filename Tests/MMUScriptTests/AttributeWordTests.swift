@@ -47,4 +47,30 @@ struct AttributeWordTests {
   func agreeingWords(_ attrs: String) throws {
     _ = try descriptor(attrs)
   }
+
+  /// `contig` forms real groups (Arm ARM contiguous-bit rules: 16 entries at 4K levels 1-3,
+  /// 128 at 16K level 3 and 32 at level 2, 32 at 64K levels 2 and 3, aligned in VA and PA)
+  /// and refuses anything else.
+  @Test(arguments: [
+    ("4k", "0x4000_0000 -> 0x8000_0000 size 64k pages", true),
+    ("4k", "0x4000_0000 -> 0x8000_0000 size 32M", true),  // 16 x 2M at level 2
+    ("4k", "0x4000_0000 -> 0x8000_0000 size 8k pages", false),  // half a group
+    ("4k", "0x4000_0000 -> 0x8000_0000 size 2M", false),  // one 2M block
+    ("4k", "0x4000_1000 -> 0x8000_1000 size 64k pages", false),  // VA misaligned
+    ("4k", "0x4000_0000 -> 0x8000_1000 size 64k pages", false),  // PA misaligned
+    ("16k", "0x4000_0000 -> 0x8000_0000 size 2M pages", true),  // 128 x 16K
+    ("16k", "0x4000_0000 -> 0x8000_0000 size 1M pages", false),
+    ("64k", "0x4000_0000 -> 0x8000_0000 size 2M pages", true),  // 32 x 64K
+    ("64k", "0x4000_0000 -> 0x8000_0000 size 1M pages", false),
+  ])
+  func contiguousGroups(granule: String, map: String, accepted: Bool) {
+    let h = Harness()
+    let d = h.run("space k ttbr0 granule \(granule) va_bits 48\nmap k \(map) contig")
+    if accepted {
+      #expect(d == nil, "\(granule) \(map): \(d?.message ?? "")")
+    } else {
+      #expect(
+        d?.message.hasPrefix("contig:") == true, "\(granule) \(map): \(d?.message ?? "accepted")")
+    }
+  }
 }
