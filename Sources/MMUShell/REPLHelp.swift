@@ -455,7 +455,7 @@ public enum REPLHelp {
     case .el0: "what an access from EL0 gets: EL1&0 with EL0 permissions (EL2&0 under TGE)"
     case .el1: "what an access from EL1 gets: EL1&0 stage 1, then stage 2 when HCR_EL2.VM=1"
     case .el2: "EL2, or EL2&0 with VHE"
-    case .s1: "EL1&0 stage 1 alone"
+    case .s1: "EL1&0 stage 1 alone: VA to IPA under stage 2 (tables still read through it)"
     case .s2: "stage 2 alone, IPA to PA"
     }
   }

@@ -29,7 +29,8 @@ extension CPU {
     case .el0: context(el: 0)
     case .el1: context(el: 1)
     case .el2: context(el: 2)
-    case .s1: AccessContext(regime: .el10)
+    // Under stage 2, s1's table addresses are IPAs, read through stage 2 as el1's are.
+    case .s1: AccessContext(regime: .el10, stage2: registers.stage2Enabled)
     case .s2: AccessContext(regime: .stage2)
     }
   }
