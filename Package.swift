@@ -21,8 +21,9 @@ let package = Package(
     // A live machine: the GDB remote serial protocol over TCP to QEMU's gdbstub, registers
     // by name from its target description, physical memory read on demand.
     .target(name: "MMULive", dependencies: ["MMU"]),
-    // The .mmu language's syntax: tokens with source ranges, parser, AST, diagnostics.
-    .target(name: "MMUSyntax"),
+    // The .mmu language's syntax: tokens with source ranges, parser, AST, diagnostics. Its
+    // words for instructions, barriers and regimes are MMU's own tables.
+    .target(name: "MMUSyntax", dependencies: ["MMU"]),
     // The interpreter over the model: statements, builtins, modules, typed results.
     .target(name: "MMUScript", dependencies: ["MMU", "MMUSyntax", "MMULive", "CSupport"]),
     // A few C library calls Swift's Glibc module does not export (thread stack bounds).
@@ -54,7 +55,7 @@ let package = Package(
       path: "Benchmarks/MMUBench"),
     .testTarget(name: "MMUTests", dependencies: ["MMU"]),
     .testTarget(name: "QEMUCheckTests", dependencies: ["QEMUCheck", "MMU"]),
-    .testTarget(name: "MMUSyntaxTests", dependencies: ["MMUSyntax"]),
+    .testTarget(name: "MMUSyntaxTests", dependencies: ["MMU", "MMUSyntax"]),
     .testTarget(name: "MMUScriptTests", dependencies: ["MMUScript", "MMUShell"]),
     // The live client against a fake stub, and mmush against QEMU running a bare-metal guest
     // and (when MMUSH_LINUX_DATA names one) a Debian kernel.

@@ -393,7 +393,7 @@ func procStatusKiB(_ field: String) -> Int {
   defer { fclose(f) }
   var line = [CChar](repeating: 0, count: 256)
   while fgets(&line, Int32(line.count), f) != nil {
-    let s = String(cString: line)
+    let s = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     if s.hasPrefix(field + ":") {
       return Int(s.dropFirst(field.count + 1).filter { $0.isNumber }) ?? 0
     }

@@ -82,9 +82,38 @@ public final class LineEditor {
     WindowSize.watch()
     using_history()
     stifle_history(Int32(clamping: self.historyLimit))
+    // A block typed over several lines is one entry: in the file, a timestamp line (`#` and
+    // the time) starts each entry and the lines up to the next one belong to it.
+    history_comment_char = CChar(UInt8(ascii: "#"))
+    history_write_timestamps = 1
     if let historyPath, HistoryFile.prepare(historyPath) {
+      let stamped = Self.startsWithTimestamp(historyPath)
+      history_multiline_entries = stamped ? 1 : 0
       _ = read_history(historyPath)
+      if !stamped && history_length > 0 {
+        // A file of one line an entry (an older mmush): re-add each line so that it gets a
+        // timestamp, and rewrite the file in the stamped form.
+        let lines = history
+        clear_history()
+        for line in lines { add_history(line) }
+        _ = write_history(historyPath)
+      }
     }
+    history_multiline_entries = 1
+  }
+
+  /// Whether the history file's first line is a readline timestamp (`#` and digits).
+  static func startsWithTimestamp(_ path: String) -> Bool {
+    guard let f = fopen(path, "r") else { return false }
+    defer { fclose(f) }
+    var first = [UInt8]()
+    while first.count < 32 {
+      let c = fgetc(f)
+      if c == EOF || c == 10 { break }
+      first.append(UInt8(truncatingIfNeeded: c))
+    }
+    return first.count > 1 && first[0] == UInt8(ascii: "#")
+      && first.dropFirst().allSatisfy { (48...57).contains($0) }
   }
 
   /// Called for Tab; nil offers nothing (readline's file-name completion is never used).

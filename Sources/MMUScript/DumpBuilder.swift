@@ -45,7 +45,7 @@ extension Interpreter {
   /// The tables each base register of a regime points at now, lower half first: the
   /// geometry from TCR/VTCR, the root from TTBR/VTTBR, and for EL1&0 with stage 2 enabled
   /// the stage 2 of VTTBR_EL2/VTCR_EL2 translating the table IPAs.
-  func tableRoots(regime r: MMUSyntax.Regime, range: SourceRange) -> [TableRoot] {
+  func tableRoots(regime r: AccessRegime, range: SourceRange) -> [TableRoot] {
     let ctx = context(r, cpu: machine.cpu)
     var s2view: AddressSpace?
     var s2problem: String?

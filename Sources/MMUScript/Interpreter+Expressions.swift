@@ -245,6 +245,21 @@ extension Interpreter {
     return Int(s)
   }
 
+  /// A CPU number: one the machine has. Past the last CPU the error says how to add CPUs, as
+  /// a script written for a bigger machine needs `cpus N` first.
+  func cpuIndex(_ e: Expr) throws -> Int {
+    let count = machine.cpus.count
+    do {
+      return try smallInt(e, "CPU", in: 0...(count - 1))
+    } catch var d as Diagnostic {
+      if case .int(let i, _) = try evaluate(e), i >= UInt64(count), i < 64 {
+        d.hint =
+          "the machine has \(count) CPU\(count == 1 ? "" : "s"): `cpus \(i + 1)` adds CPUs up to cpu\(i)"
+      }
+      throw d
+    }
+  }
+
   func string(_ e: Expr) throws -> String {
     let v = try evaluate(e)
     guard case .string(let s) = v else { throw typeError(v, "a string", e.range) }

@@ -11,7 +11,7 @@ extension Interpreter {
       machine.addCPUs(upTo: n)
     case .cpu(let s): try executeCPU(s)
     case .onCPU(let s):
-      let n = try smallInt(s.index, "CPU", in: 0...(machine.cpus.count - 1))
+      let n = try cpuIndex(s.index)
       guard machine.cpus[n].online else {
         throw Diagnostic.error(
           "cpu\(n) is offline", at: s.index.range, hint: "`cpu \(n) online` first")
@@ -50,7 +50,7 @@ extension Interpreter {
   }
 
   func executeCPU(_ s: CpuStmt) throws {
-    let n = try smallInt(s.index, "CPU", in: 0...(machine.cpus.count - 1))
+    let n = try cpuIndex(s.index)
     switch s.action {
     case .select:
       guard machine.cpus[n].online else {
@@ -99,7 +99,7 @@ extension Interpreter {
         })
     case .tlb(let cpuExpr):
       let n =
-        try cpuExpr.map { try smallInt($0, "CPU", in: 0...(m.cpus.count - 1)) } ?? m.currentCPU
+        try cpuExpr.map { try cpuIndex($0) } ?? m.currentCPU
       let listed = m.cpus[n].tlb.count + m.cpus[n].tlb.walkCount
       guard listed <= options.maxOutputItems else {
         throw Diagnostic.error(

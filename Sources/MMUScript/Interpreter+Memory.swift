@@ -82,15 +82,15 @@ extension Interpreter {
     let ds: Bool
     let r = c.registers
     switch s.regime {
-    case .none, .el1?, .vhe?, .el2?:
-      let el1 = s.regime == nil || s.regime == .el1
+    case .none, .el10?, .el20?, .el2?:
+      let el1 = s.regime == nil || s.regime == .el10
       format = s.regime == .el2 ? .stage1OneRange : .stage1TwoRange
       // TTBR0's fields: TCR_EL1, or TCR_EL2 in the layout the word names.
       let range = RangeControl(
         tcr: el1 ? r[.tcr_el1] : r[.tcr_el2], upper: false, el2Layout: s.regime == .el2)
       granuleReg = range.granule
       ds = range.ds
-    case .s2?:
+    case .stage2?:
       format = .stage2
       granuleReg = r.stage2Granule
       ds = r.value(.vtcr_el2, "ds") != 0

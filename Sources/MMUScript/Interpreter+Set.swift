@@ -109,7 +109,7 @@ extension Interpreter {
     return g
   }
 
-  func setGranule(_ g: Granule, for r: MMUSyntax.Regime, range: SourceRange) throws {
+  func setGranule(_ g: Granule, for r: AccessRegime, range: SourceRange) throws {
     let c = machine.cpu
     guard c.registers.features.implements(g) else {
       throw Diagnostic.error("this CPU does not implement the \(g) granule", at: range)
@@ -131,7 +131,7 @@ extension Interpreter {
     c.registers = regs
   }
 
-  func setVABits(_ n: Expr, for r: MMUSyntax.Regime) throws {
+  func setVABits(_ n: Expr, for r: AccessRegime) throws {
     let c = machine.cpu
     let f = c.registers.features
     let bits = try smallInt(n, "va_bits", in: 0...64)
@@ -196,7 +196,7 @@ extension Interpreter {
     c.registers = regs
   }
 
-  func setLPA2(_ on: Bool, for r: MMUSyntax.Regime, range: SourceRange) throws {
+  func setLPA2(_ on: Bool, for r: AccessRegime, range: SourceRange) throws {
     let c = machine.cpu
     let f = c.registers.features
     func check(_ g: Granule) throws {

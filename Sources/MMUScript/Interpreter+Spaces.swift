@@ -7,12 +7,7 @@ extension Interpreter {
       throw Diagnostic.error("'\(s.name.text)' is already a variable", at: s.name.range)
     }
     var req = SpaceRequest(name: s.name.text)
-    switch s.regime {
-    case .none, .el1?: req.regime = .el10
-    case .el2?: req.regime = .el2
-    case .vhe?: req.regime = .el20
-    case .s2?: req.regime = .stage2
-    }
+    req.regime = s.regime ?? .el10
     if let h = s.half {
       guard req.regime.hasTwoRanges else {
         throw Diagnostic.error(
@@ -106,6 +101,14 @@ extension Interpreter {
           "MAIR has no attribute for \(t) (MAIR = \(formatter.hex(mair))); set the MAIR or use `attr N`"
       case .indexOutOfRange(let n, let max): return "attr \(n) is out of range: allowed 0...\(max)"
       }
+    case .contiguousGroup(let va, let level, let entries, let leafSize):
+      guard let n = entries else {
+        return
+          "contig: a level \(level) leaf at \(formatter.hex(va)) cannot be in a contiguous group (no group at that level for this granule)"
+      }
+      let span = Builtins.human(leafSize &* UInt64(n))
+      return
+        "contig: the level \(level) leaf at \(formatter.hex(va)) needs its whole group of \(n) \(Builtins.human(leafSize)) entries (\(span), VA and PA aligned to \(span)) in this map"
     case .memory(let m): return describe(m)
     case .unmappedTable(let a):
       return "table IPA \(formatter.hex(a)) is not mapped by the via space"
@@ -242,7 +245,12 @@ extension Interpreter {
     var force = false
     var exec = false
     var device = false
+    var writability = false
     for w in words {
+      switch w.kind {
+      case .r, .ro, .rw, .rx, .rwx: writability = true
+      default: break
+      }
       switch w.kind {
       case .r, .ro: a.writable = false
       case .rw: a.writable = true
@@ -285,8 +293,14 @@ extension Interpreter {
     }
     _ = device
     if exec {
-      // `user x` is EL0 execution with PXN set (as Linux maps user text); `x` alone is EL1.
-      if a.user { a.userExec = true } else { a.privExec = true }
+      // `user x` is Linux's user text, PAGE_READONLY_EXEC: EL0-executable, PXN set, and
+      // read-only unless `rw`/`rwx` says otherwise (PAGE_SHARED_EXEC). `x` alone is EL1.
+      if a.user {
+        a.userExec = true
+        if !writability { a.writable = false }
+      } else {
+        a.privExec = true
+      }
     }
     _ = sp
     return (a, policy, force)
@@ -330,7 +344,13 @@ extension Interpreter {
       }
     }
     if let exec {
-      if c.user == true { c.userExec = exec } else { c.privExec = exec }
+      if c.user == true {
+        c.userExec = exec
+        // As for `map`: user text is read-only unless a writability word says otherwise.
+        if c.writable == nil { c.writable = false }
+      } else {
+        c.privExec = exec
+      }
     }
     _ = sp
     return c

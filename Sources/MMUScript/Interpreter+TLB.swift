@@ -4,14 +4,13 @@ import MMUSyntax
 extension Interpreter {
   /// `tlbi OP [ADDR] [asid N] [level N] [xt EXPR]`: issued now, completed by a later DSB.
   func executeTLBI(_ s: TLBIStmt) throws {
-    guard let op = MMU.TLBIOperation(name: s.operation.rawValue) else {
-      throw Diagnostic.error("unknown TLBI operation '\(s.operation.rawValue)'", at: s.range)
-    }
+    let op = s.operation
     let address = try s.address.map { try integer($0) }
     let asid = try s.asid.map { try integer($0) }
     if let asid, asid > 0xffff, let e = s.asid {
       throw Diagnostic.error("ASID \(formatter.hex(asid)) does not fit 16 bits", at: e.range)
     }
+    let size = try s.size.map { try integer($0) }
     let level = try s.level.map { try smallInt($0, "level", in: -1...3) }
     let xt = try s.xt.map { try integer($0) }
     guard machine.cpu.pendingTLBIs.count < Self.maxPendingTLBIs else {
@@ -21,7 +20,7 @@ extension Interpreter {
     }
     do {
       let report = try machine.tlbi(
-        op, address: address, asid: asid, level: level, xt: xt, cpu: machine.cpu)
+        op, address: address, asid: asid, level: level, size: size, xt: xt, cpu: machine.cpu)
       // Issuing scans the TLB of every CPU it reaches.
       addWork(report.targets.count + tlbEntries / 8)
       sink.emit(.tlb(TLBEvent(.tlbi(report), cpu: machine.currentCPU, range: s.range)))
@@ -42,6 +41,8 @@ extension Interpreter {
       return "xt gives the whole operand: no address, asid or level with it"
     case .asidNotUsed(let op): return "tlbi \(op.name) ignores the ASID; drop `asid`"
     case .badLevel(let op, let l): return "tlbi \(op.name) cannot take a level \(l) hint"
+    case .badSize(let op) where op.isRange:
+      return "tlbi \(op.name) takes its range as ADDR size SIZE (SIZE > 0), or as xt"
     case .badSize(let op): return "tlbi \(op.name): only range operations take a size"
     case .undefinedAtEL(let op, let el): return "tlbi \(op.name) is UNDEFINED at EL\(el)"
     case .cpuOffline(let n): return "cpu\(n) is offline"
@@ -49,9 +50,7 @@ extension Interpreter {
   }
 
   func executeDSB(_ s: DSBStmt) throws {
-    guard let d = MMU.BarrierDomain(rawValue: s.domain.rawValue) else {
-      throw Diagnostic.error("unknown barrier option '\(s.domain.rawValue)'", at: s.range)
-    }
+    let d = s.domain
     let entries = tlbEntries
     let report = machine.dsb(d, cpu: machine.cpu)
     // Each TLBI it completes scans the TLBs it reaches.

@@ -7,7 +7,7 @@ extension Interpreter {
   /// (`Machine.stage1Access`). Missing-barrier warnings (strict barriers) are reported at
   /// `range`.
   func performAccess(
-    _ r: MMUSyntax.Regime, va: UInt64, access: AccessType, trace: Bool, useTLB: Bool,
+    _ r: AccessRegime, va: UInt64, access: AccessType, trace: Bool, useTLB: Bool,
     range: SourceRange
   ) -> AccessResult {
     let c = machine.cpu
@@ -20,7 +20,7 @@ extension Interpreter {
   /// The access regime word `r` (whose context on `c` is `ctx`) makes, warnings not yet
   /// reported: `s1` under stage 2 stops at the IPA (`outputIsIPA`).
   func regimeAccess(
-    _ r: MMUSyntax.Regime, _ ctx: AccessContext, cpu c: CPU, va: UInt64, access: AccessType,
+    _ r: AccessRegime, _ ctx: AccessContext, cpu c: CPU, va: UInt64, access: AccessType,
     trace: Bool, useTLB: Bool
   ) -> AccessResult {
     if outputIsIPA(r, ctx) {
@@ -32,13 +32,13 @@ extension Interpreter {
   }
 
   /// Whether an `r` walk in context `ctx` outputs an IPA: `s1` while stage 2 is enabled.
-  func outputIsIPA(_ r: MMUSyntax.Regime, _ ctx: AccessContext) -> Bool {
+  func outputIsIPA(_ r: AccessRegime, _ ctx: AccessContext) -> Bool {
     r == .s1 && ctx.stage2
   }
 
   /// What an access would get, changing nothing (`assert tlb`). `s1` under stage 2 uses no
   /// TLB, so it probes as `el1` would fill: the combined entry.
-  func probeAccess(_ r: MMUSyntax.Regime, va: UInt64, range: SourceRange) -> AccessResult {
+  func probeAccess(_ r: AccessRegime, va: UInt64, range: SourceRange) -> AccessResult {
     let a = machine.probe(cpu: machine.cpu, context: context(r, cpu: machine.cpu), address: va)
     for w in a.warnings { warnModel(w, at: range) }
     return a
@@ -82,9 +82,7 @@ extension Interpreter {
 
   func executeAT(_ s: ATStmt) throws {
     let va = try integer(s.va)
-    guard let op = MMU.ATOperation(rawValue: s.operation.rawValue) else {
-      throw Diagnostic.error("unknown AT operation", at: s.range)
-    }
+    let op = s.operation
     if machine.cpu.registers.features.pan < op.requiredPANLevel {
       throw Diagnostic.error(
         "at \(op.rawValue) needs FEAT_PAN2, which this CPU lacks", at: s.range,

@@ -7,7 +7,7 @@ extension Interpreter {
   func executeDump(_ s: DumpStmt) throws {
     // The target: a regime word (the tables its base registers point at now), a space, or
     // by default the current space, else the current EL's regime.
-    var regimeWord: MMUSyntax.Regime?
+    var regimeWord: AccessRegime?
     var sp: AddressSpace?
     if let t = s.target {
       if case .regime(let r) = try evaluate(t) {

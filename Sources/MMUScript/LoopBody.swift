@@ -22,7 +22,7 @@ enum LoopStep {
 final class WalkPlan {
   let regime: Expr?
   /// The regime when the statement names one literally (`walk el1 …`): nothing to evaluate.
-  let fixedRegime: MMUSyntax.Regime?
+  let fixedRegime: AccessRegime?
   let va: Expr
   let access: AccessType
   let trace: Bool

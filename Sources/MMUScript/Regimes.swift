@@ -6,38 +6,24 @@ extension Interpreter {
   /// when HCR_EL2.VM=1), `el2` is EL2 or EL2&0, `s1` is EL1&0 stage 1 alone, `s2` stage 2.
   /// Under stage 2, `s1`'s table addresses are IPAs, read through stage 2 as `el1`'s are
   /// (views, TLB lookups); its walks stop at the IPA (`regimeAccess`).
-  func context(_ r: MMUSyntax.Regime, cpu c: CPU) -> AccessContext {
-    switch r {
-    case .el0: return c.context(el: 0)
-    case .el1: return c.context(el: 1)
-    case .el2: return c.context(el: 2)
-    case .s1: return AccessContext(regime: .el10, stage2: c.registers.stage2Enabled)
-    case .s2: return AccessContext(regime: .stage2)
-    }
-  }
+  func context(_ r: AccessRegime, cpu c: CPU) -> AccessContext { c.context(for: r) }
 
   /// The regime word for the current CPU's exception level.
-  func defaultRegime(_ c: CPU) -> MMUSyntax.Regime {
-    switch c.el {
-    case 0: .el0
-    case 2: .el2
-    default: .el1
-    }
-  }
+  func defaultRegime(_ c: CPU) -> AccessRegime { AccessRegime(el: c.el) }
 
   /// Evaluates an optional REGIME operand (a regime word, or a variable holding one).
-  func regime(_ e: Expr?) throws -> MMUSyntax.Regime {
+  func regime(_ e: Expr?) throws -> AccessRegime {
     guard let e else { return defaultRegime(machine.cpu) }
     let v = try evaluate(e)
     guard case .regime(let r) = v else {
-      throw typeError(v, "a regime (el0 el1 el2 s1 s2)", e.range)
+      throw typeError(v, "a regime (\(AccessRegime.words.joined(separator: " ")))", e.range)
     }
     return r
   }
 
   /// The geometry the registers give a regime for `address`'s half (EPD ignored: geometry
   /// is what the TCR describes, even with walks disabled).
-  func registerGeometry(_ r: MMUSyntax.Regime, address: UInt64 = 0, range: SourceRange) throws
+  func registerGeometry(_ r: AccessRegime, address: UInt64 = 0, range: SourceRange) throws
     -> StageSetup
   {
     var regs = machine.cpu.registers
@@ -56,7 +42,7 @@ extension Interpreter {
     case .success(let s): return s
     case .failure(let f):
       throw Diagnostic.error(
-        "the registers of \(r.rawValue) describe no valid walk (\(formatter.fault(f)))", at: range)
+        "the registers of \(r.word) describe no valid walk (\(formatter.fault(f)))", at: range)
     }
   }
 

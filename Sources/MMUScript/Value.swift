@@ -23,7 +23,7 @@ public enum Value: Sendable, Equatable {
   case string(String)
   /// A named address space.
   case space(String)
-  case regime(MMUSyntax.Regime)
+  case regime(AccessRegime)
   case walk(WalkRecord)
   /// What a procedure without `return` gives.
   case none

@@ -90,7 +90,7 @@ public struct REPLCompleter: Sendable {
     "lpa2", "vhe", "stage2", "pan", "tlb_speculative", "strict_barriers", "bbm_check",
   ]
   static let granules = ["4k", "16k", "64k"]
-  static let regimes = MMUSyntax.Regime.allCases.map(\.rawValue)
+  static let regimes = AccessRegime.words
   static let accesses = MMUSyntax.AccessKind.allCases.map(\.rawValue)
   static let registers = SystemRegister.allCases.map(\.name)
   static let attributes = Attribute.words
@@ -306,7 +306,7 @@ public struct REPLCompleter: Sendable {
     case "mem": return memArguments(args)
     case "decode":
       if args.isEmpty { return values }
-      if last == "regime" { return MMUSyntax.SpaceRegime.allCases.map(\.rawValue) }
+      if last == "regime" { return Regime.words }
       if last == "granule" { return Self.granules }
       if last == "level" { return [] }
       return Self.unused(["level", "regime", "granule"], args)
@@ -315,15 +315,17 @@ public struct REPLCompleter: Sendable {
       var options = Self.unused(["trace", "notlb"], args)
       if !args.contains(where: { Self.accesses.contains($0) }) { options += Self.accesses }
       return options + (args.count == 1 && Self.regimes.contains(args[0]) ? values : [])
-    case "at": return args.isEmpty ? MMUSyntax.ATOperation.allCases.map(\.rawValue) : values
+    case "at": return args.isEmpty ? ATOperation.words : values
     case "explain":
       if last == "for" { return Self.regimes }
       return args.isEmpty ? values : ["for"]
     case "tlbi":
-      if args.isEmpty { return MMUSyntax.TLBIOperation.allCases.map(\.rawValue) }
-      if last == "asid" || last == "level" || last == "xt" { return values }
-      return Self.unused(["asid", "level", "xt"], args) + values
-    case "dsb": return args.isEmpty ? MMUSyntax.BarrierDomain.allCases.map(\.rawValue) : []
+      if args.isEmpty { return TLBIOperation.words }
+      if ["size", "asid", "level", "xt"].contains(last) { return values }
+      let range = TLBIOperation(word: args[0])?.isRange == true
+      return Self.unused(range ? ["size", "asid", "level", "xt"] : ["asid", "level", "xt"], args)
+        + values
+    case "dsb": return args.isEmpty ? BarrierDomain.words : []
     case "isb", "reset", "refresh", "attach": return []
     case "detach": return Self.unused(MMUSyntax.LiveCommand.detachOptions, args)
     case "assert": return assertArguments(args)
@@ -370,7 +372,7 @@ public struct REPLCompleter: Sendable {
     guard args.count >= 1 else { return [] }  // a new name
     let last = args.last
     switch last {
-    case "regime": return MMUSyntax.SpaceRegime.allCases.map(\.rawValue)
+    case "regime": return Regime.words
     case "via": return snapshot.spaces
     case "granule": return Self.granules
     case "va_bits", "ipa_bits", "at", "pool": return []

@@ -1,3 +1,4 @@
+import MMU
 import MMUSyntax
 
 /// One entry of the REPL's help: a statement, a REPL command, or a topic.
@@ -121,6 +122,26 @@ public enum REPLHelp {
     s.count >= width ? s : s + String(repeating: " ", count: width - s.count)
   }
 
+  /// `words` after `label`, wrapped at 88 columns with continuation lines indented under the
+  /// first word: the model's word tables as help lines.
+  static func wrapped(_ label: String, _ words: [String]) -> [String] {
+    var lines: [String] = []
+    var line = label
+    for w in words {
+      if line.count + 1 + w.count > 88 && line.count > label.count {
+        lines.append(line)
+        line = String(repeating: " ", count: label.count)
+      }
+      line += " " + w
+    }
+    return lines + [line]
+  }
+
+  /// The TLBI operations without their shareability suffix, in the model's order.
+  static var tlbiBases: [String] {
+    TLBIOperation.vocabulary.filter { $0.domain == .local }.map(\.word)
+  }
+
   // MARK: - The table
 
   static let language: [HelpTopic] = [
@@ -137,6 +158,7 @@ public enum REPLHelp {
       syntax: ["proc NAME(A, B) { ... }", "NAME(ARGS)   # a call as a statement"],
       details: [
         "A procedure sees globals and its parameters; returning nothing is fine.",
+        "`return` outside a procedure is an error.",
         "Call it with no space before '(': `f(1)`.",
       ],
       examples: [
@@ -235,7 +257,7 @@ public enum REPLHelp {
     HelpTopic(
       "space", "create a named address space (a tree of real descriptors)",
       syntax: [
-        "space NAME [regime el1|el2|vhe|s2] [ttbr0|ttbr1] [granule G] [va_bits N | ipa_bits N]",
+        "space NAME [regime \(Regime.words.joined(separator: "|"))] [ttbr0|ttbr1] [granule G] [va_bits N | ipa_bits N]",
         "           [pool PA size SIZE] [via S2SPACE] [at PA]",
       ],
       details: [
@@ -295,13 +317,15 @@ public enum REPLHelp {
       examples: ["mem write 0x8000_0000 = 0x1122_3344 size 4\nmem read 0x8000_0000 count 2"]),
     HelpTopic(
       "decode", "explain a descriptor value",
-      syntax: ["decode VALUE [level N] [regime el1|el2|vhe|s2] [granule G]"],
+      syntax: [
+        "decode VALUE [level N] [regime \(Regime.words.joined(separator: "|"))] [granule G]"
+      ],
       examples: ["decode 0x0060_0000_4000_0701 level 2"]),
     HelpTopic(
       "walk", "translate a VA as an access: TLB first, then the tables",
       syntax: ["walk [REGIME] VA [read|write|exec] [trace] [notlb]"],
       details: [
-        "REGIME: el1 el0 el2 s1 s2 (default: the current EL's).",
+        "REGIME: \(AccessRegime.words.joined(separator: " ")) (default: the current EL's).",
         "`trace` shows every level; `notlb` reads the tables alone and fills nothing.",
       ],
       examples: [
@@ -309,7 +333,7 @@ public enum REPLHelp {
       ]),
     HelpTopic(
       "at", "an AT instruction: writes PAR_EL1 bit-exactly",
-      syntax: ["at s1e1r|s1e1w|s1e0r|s1e0w|s1e2r|s1e2w|s12e1r|s12e1w|s12e0r|s12e0w VA"],
+      syntax: ["at \(ATOperation.words.joined(separator: "|")) VA"],
       examples: ["at s1e1r 0x1000\nprint par_el1"]),
     HelpTopic(
       "explain", "the bit fields of a VA: TTBR select, index per level, offset",
@@ -317,16 +341,28 @@ public enum REPLHelp {
       examples: ["explain 0xffff_8000_0020_1234"]),
     HelpTopic(
       "tlbi", "a TLB invalidation, performed by a later DSB",
-      syntax: ["tlbi OP [ADDR] [asid N] [level N] [xt EXPR]"],
-      details: [
-        "OP: vmalle1 vae1 vale1 vaae1 vaale1 aside1 vmalls12e1 alle1 ipas2e1 ipas2le1 alle2",
-        "    vae2 vale2, each also with `is` (inner shareable: every CPU).",
+      syntax: [
+        "tlbi OP [ADDR] [asid N] [level N] [xt EXPR]",
+        "tlbi ROP ADDR size SIZE [asid N] [level N]   # or: tlbi ROP xt EXPR",
+      ],
+      details: wrapped("OP:", tlbiBases) + [
+        "    each also with `is` (Inner Shareable: every CPU, completed by dsb ish, osh or sy)",
+        "    and `os` (Outer Shareable: every CPU, completed only by dsb osh or sy).",
+        "ROP: the range operations (r…): ADDR size SIZE, or xt with TG [47:46], SCALE",
+        "    [45:44], NUM [43:39], TTL [38:37], BaseADDR [36:0] in granules.",
         "ADDR is the VA or IPA itself; `xt` gives the raw operand; `level` is the TTL hint.",
       ],
-      examples: ["tlbi vae1is 0xffff_8000_0000_0000 asid 0\ndsb ish"]),
+      examples: [
+        "tlbi vae1is 0xffff_8000_0000_0000 asid 0\ndsb ish",
+        "tlbi rvae1os 0x40_0000 size 64k asid 1 level 3\ndsb osh",
+      ]),
     HelpTopic(
       "dsb", "a barrier: completes earlier TLBIs of sufficient scope",
-      syntax: ["dsb [sy|ish|ishst|ishld|osh|oshst|nsh|nshst|st|ld]"],
+      syntax: ["dsb [\(BarrierDomain.words.joined(separator: "|"))]"],
+      details: [
+        "A bare `dsb` is `dsb sy`. The st and ld forms wait only for stores or loads and",
+        "complete no TLBI; nsh completes local ones, ish also `is` ones, osh and sy every one.",
+      ],
       examples: ["tlbi vmalle1\ndsb nsh"]),
     HelpTopic("isb", "an instruction barrier", syntax: ["isb"], examples: ["isb"]),
     HelpTopic(
@@ -374,22 +410,19 @@ public enum REPLHelp {
   static let words: [HelpTopic] = [
     HelpTopic(
       "regimes", "the words that name a translation regime",
-      details: [
-        "el1  what an access from EL1 gets: EL1&0 stage 1, then stage 2 when HCR_EL2.VM=1",
-        "el0  the same with EL0 permissions",
-        "el2  EL2, or EL2&0 with VHE",
-        "s1   EL1&0 stage 1 alone: VA to IPA under stage 2 (tables still read through it)",
-        "s2   stage 2 alone, IPA to PA",
-        "A space's table format: regime el1 (default), el2, vhe or s2.",
+      details: AccessRegime.vocabulary.map { pad($0.word, 4) + " " + meaning($0) } + [
+        "A space's table format: regime \(Regime.words.joined(separator: ", ")) (el1 by default)."
       ],
       examples: ["print start_level(el1), levels(el1), va_bits(el1)"]),
     HelpTopic(
       "attributes", "the ATTRS of map and protect",
       details: [
-        "permissions  r ro rw x rx rwx user nx pxn uxn   (`user x`: EL0-executable, PXN set)",
+        "permissions  r ro rw x rx rwx user nx pxn uxn",
+        "             (`user x`: Linux user text, read-only, EL0-executable, PXN set)",
         "memory       normal nc wt device [ngnrne|ngnre|gre] attr N",
         "shareability sh none|inner|outer",
         "other        ng noaf contig pages level N force",
+        "Contradictory words (x nx, rw ro, device normal, …) are an error naming both.",
       ],
       examples: [
         "space u ttbr0\nmap u 0x40_0000 -> 0x8000_0000 size 8k user rw ng\nmap u 0x60_0000 -> 0x9000_0000 size 4k device"
@@ -446,4 +479,15 @@ public enum REPLHelp {
     ),
     HelpTopic(":quit", "leave the REPL (Ctrl-D does too)", syntax: [":quit"]),
   ]
+
+  /// What each regime word means, for `help regimes`.
+  static func meaning(_ r: AccessRegime) -> String {
+    switch r {
+    case .el0: "what an access from EL0 gets: EL1&0 with EL0 permissions (EL2&0 under TGE)"
+    case .el1: "what an access from EL1 gets: EL1&0 stage 1, then stage 2 when HCR_EL2.VM=1"
+    case .el2: "EL2, or EL2&0 with VHE"
+    case .s1: "EL1&0 stage 1 alone: VA to IPA under stage 2 (tables still read through it)"
+    case .s2: "stage 2 alone, IPA to PA"
+    }
+  }
 }

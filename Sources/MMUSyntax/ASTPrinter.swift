@@ -1,3 +1,5 @@
+import MMU
+
 /// Prints an AST back as canonical .mmu source.
 ///
 /// Uses: the REPL's `:save`, assertion messages that quote the failed expression, and the
@@ -129,7 +131,7 @@ private struct Writer {
     case .string(let value): return (ASTPrinter.format(string: value), Precedence.postfix)
     case .bool(let value): return (value ? "true" : "false", Precedence.postfix)
     case .identifier(let name): return (name, Precedence.postfix)
-    case .regime(let regime): return (regime.rawValue, Precedence.postfix)
+    case .regime(let regime): return (regime.word, Precedence.postfix)
     case .unary(let op, let operand):
       return (op.rawValue + self.expr(operand, Precedence.prefix), Precedence.prefix)
     case .binary(let op, let left, let right):
@@ -262,19 +264,20 @@ private struct Writer {
     case .decode(let s):
       emit(
         "decode " + Writer.operand(s.value) + Writer.option("level", s.level)
-          + (s.regime.map { " regime " + $0.rawValue } ?? "") + Writer.option("granule", s.granule))
+          + (s.regime.map { " regime " + $0.word } ?? "") + Writer.option("granule", s.granule))
     case .walk(let s):
       emit(
         "walk " + Writer.leading(s.regime, s.va) + (s.access.map { " " + $0.rawValue } ?? "")
           + (s.trace ? " trace" : "") + (s.noTLB ? " notlb" : ""))
-    case .at(let s): emit("at \(s.operation.rawValue) " + Writer.operand(s.va))
+    case .at(let s): emit("at \(s.operation.word) " + Writer.operand(s.va))
     case .explain(let s): emit("explain " + Writer.operand(s.va) + Writer.option("for", s.regime))
     case .tlbi(let s):
       emit(
-        "tlbi " + s.operation.rawValue + (s.address.map { " " + Writer.operand($0) } ?? "")
-          + Writer.option("asid", s.asid) + Writer.option("level", s.level)
+        "tlbi " + s.operation.word + (s.address.map { " " + Writer.operand($0) } ?? "")
+          + Writer.option("size", s.size) + Writer.option("asid", s.asid)
+          + Writer.option("level", s.level)
           + Writer.option("xt", s.xt))
-    case .dsb(let s): emit("dsb " + s.domain.rawValue)
+    case .dsb(let s): emit("dsb " + s.domain.word)
     case .isb: emit("isb")
     case .tlbFill(let s): emit("tlb fill " + Writer.leading(s.regime, s.va))
     case .assert(let s):
@@ -350,7 +353,7 @@ private struct Writer {
 
   static func space(_ s: SpaceStmt) -> String {
     var line = "space \(s.name)"
-    if let regime = s.regime { line += " regime " + regime.rawValue }
+    if let regime = s.regime { line += " regime " + regime.word }
     if let half = s.half { line += " " + half.rawValue }
     line += option("granule", s.granule) + option("va_bits", s.vaBits)
     line += option("ipa_bits", s.ipaBits)

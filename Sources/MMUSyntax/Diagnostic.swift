@@ -142,6 +142,12 @@ func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
   return rows[a.count][b.count]
 }
 
+/// Words as a message lists them: `a, b, c or d`.
+func listed(_ words: [String]) -> String {
+  guard let last = words.last else { return "" }
+  return words.count == 1 ? last : words.dropLast().joined(separator: ", ") + " or " + last
+}
+
 /// `did you mean 'X'?` for the closest candidate, or nil.
 func didYouMean(_ word: String, in candidates: some Sequence<String>) -> String? {
   closestMatch(word, in: candidates).map { "did you mean '\($0)'?" }

@@ -1,3 +1,5 @@
+import MMU
+
 /// An expression, with the source range it was parsed from.
 ///
 /// A struct around an indirect enum rather than an enum alone, so that every expression has a
@@ -16,7 +18,7 @@ public struct Expr: Equatable, Sendable {
     /// A variable, space, register or procedure name; the interpreter decides which.
     case identifier(String)
     /// A reserved regime word: `el0 el1 el2 s1 s2`.
-    case regime(Regime)
+    case regime(AccessRegime)
     /// `-x` (wrapping), `!x`, `~x`.
     case unary(UnaryOperator, Expr)
     case binary(BinaryOperator, Expr, Expr)

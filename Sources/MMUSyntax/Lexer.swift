@@ -1,3 +1,5 @@
+import MMU
+
 /// Splits a source file into tokens, or reports the first lexical error.
 ///
 /// The lexer reads bytes, not characters, so that hostile input (invalid UTF-8, NUL bytes,
@@ -265,6 +267,8 @@ struct Lexer {
     let word = String(decoding: bytes[begin..<offset], as: UTF8.self)
     if let keyword = Keyword(rawValue: word) {
       append(.keyword(keyword), from: start)
+    } else if let regime = AccessRegime(word: word) {
+      append(.regime(regime), from: start)
     } else {
       append(.identifier(word), from: start)
     }

@@ -1,3 +1,5 @@
+import MMU
+
 /// The machine, mapping, memory, translation, TLB and view commands.
 ///
 /// Commands share three conventions: operands are `parseOperand` expressions (no
@@ -15,6 +17,15 @@ extension Parser {
     let first = try parseOperand(what)
     guard startsOperand(excluding: options) else { return (nil, first) }
     let second = try parseOperand(what)
+    // `walk 0x1000 el1`: a regime word after an operand that is not one is the wrong order.
+    if case .regime(let r) = second.kind {
+      if case .regime = first.kind {
+      } else {
+        throw .error(
+          "the regime comes first, before the address", at: second.range,
+          hint: "write '\(r.word) \(source(of: first.range))'")
+      }
+    }
     return (first, second)
   }
 
@@ -23,7 +34,8 @@ extension Parser {
     guard let text = word else { return fail(expected: "end of statement") }
     return .error(
       "unknown option '\(text)' for '\(command)'", at: current.range,
-      hint: didYouMean(text, in: options))
+      hint: didYouMean(text, in: options)
+        ?? "'\(command)' takes \(listed(options.map { "'\($0)'" }))")
   }
 
   func duplicate(_ token: Token) -> Diagnostic {
@@ -50,27 +62,28 @@ extension Parser {
   }
 
   /// A word from a fixed vocabulary (regime words count as words here).
-  mutating func parseVocabularyWord<T: RawRepresentable & CaseIterable>(
+  mutating func parseVocabularyWord<T: Vocabulary>(
     _ type: T.Type, expected what: String, unknown: (String) -> String
-  ) throws(Diagnostic) -> (value: T, range: SourceRange) where T.RawValue == String {
+  ) throws(Diagnostic) -> (value: T, range: SourceRange) {
     let spelled: String
     switch current.kind {
     case .identifier(let text): spelled = text
     case .keyword(let keyword): spelled = keyword.rawValue
+    case .regime(let regime): spelled = regime.word
     default: throw fail(expected: what)
     }
-    guard let value = T(rawValue: spelled) else {
+    guard let value = T(word: spelled) else {
       throw .error(
-        unknown(spelled), at: current.range,
-        hint: didYouMean(spelled, in: T.allCases.map(\.rawValue)))
+        unknown(spelled), at: current.range, hint: didYouMean(spelled, in: T.words))
     }
     return (value, advance().range)
   }
 
-  mutating func parseSpaceRegime() throws(Diagnostic) -> SpaceRegime {
-    try parseVocabularyWord(
-      SpaceRegime.self, expected: "a regime (el1, el2, vhe or s2)",
-      unknown: { "unknown table regime '\($0)'; expected el1, el2, vhe or s2" }
+  mutating func parseSpaceRegime() throws(Diagnostic) -> Regime {
+    let words = listed(Regime.words)
+    return try parseVocabularyWord(
+      Regime.self, expected: "a regime (\(words))",
+      unknown: { "unknown table regime '\($0)'; expected \(words)" }
     ).value
   }
 
@@ -258,32 +271,44 @@ extension Parser {
   /// `ATTRS` up to the end of the statement.
   mutating func parseAttributes() throws(Diagnostic) -> [Attribute] {
     var attributes: [Attribute] = []
+    var conflicts = AttributeConflicts()
     while !atTerminator {
       guard let text = word else { throw fail(expected: "an attribute") }
       let token = advance()
+      let attribute: Attribute
       if let flag = Attribute.flags.first(where: { $0.word == text }) {
-        attributes.append(Attribute(flag.kind, range: token.range))
-        continue
+        attribute = Attribute(flag.kind, range: token.range)
+      } else {
+        switch text {
+        case "attr":
+          let index = try parseOperand("a MAIR index after 'attr'")
+          attribute = Attribute(.attr(index), range: range(from: token))
+        case "sh":
+          let (value, _) = try parseVocabularyWord(
+            Shareability.self, expected: "'none', 'inner' or 'outer' after 'sh'",
+            unknown: { "unknown shareability '\($0)'; expected none, inner or outer" })
+          attribute = Attribute(.shareability(value), range: range(from: token))
+        case "level":
+          let level = try parseOperand("a level after 'level'")
+          attribute = Attribute(.level(level), range: range(from: token))
+        default:
+          throw .error(
+            "unknown attribute '\(text)'", at: token.range,
+            hint: didYouMean(text, in: Attribute.words))
+        }
       }
-      switch text {
-      case "attr":
-        let index = try parseOperand("a MAIR index after 'attr'")
-        attributes.append(Attribute(.attr(index), range: range(from: token)))
-      case "sh":
-        let (value, _) = try parseVocabularyWord(
-          Shareability.self, expected: "'none', 'inner' or 'outer' after 'sh'",
-          unknown: { "unknown shareability '\($0)'; expected none, inner or outer" })
-        attributes.append(Attribute(.shareability(value), range: range(from: token)))
-      case "level":
-        let level = try parseOperand("a level after 'level'")
-        attributes.append(Attribute(.level(level), range: range(from: token)))
-      default:
-        throw .error(
-          "unknown attribute '\(text)'", at: token.range,
-          hint: didYouMean(text, in: Attribute.words))
-      }
+      try conflicts.add(attribute, text: source(of: attribute.range), index: attributes.count)
+      attributes.append(attribute)
     }
+    try conflicts.finish()
     return attributes
+  }
+
+  /// The source text of a range, as written.
+  func source(of r: SourceRange) -> String {
+    let start = min(max(r.start.offset, 0), file.bytes.count)
+    let end = min(max(r.end.offset, start), file.bytes.count)
+    return String(decoding: file.bytes[start..<end], as: UTF8.self)
   }
 
   mutating func parseSwitch() throws(Diagnostic) -> Stmt {
@@ -375,7 +400,7 @@ extension Parser {
     let start = advance()
     let value = try parseOperand("a descriptor value after 'decode'")
     var level: Expr?
-    var regime: SpaceRegime?
+    var regime: Regime?
     var granule: Expr?
     while !atTerminator {
       switch word {
@@ -438,7 +463,7 @@ extension Parser {
     let (operation, _) = try parseVocabularyWord(
       ATOperation.self, expected: "an AT operation after 'at'",
       unknown: { "unknown AT operation '\($0)'" })
-    let va = try parseOperand("a virtual address after 'at \(operation.rawValue)'")
+    let va = try parseOperand("a virtual address after 'at \(operation.word)'")
     return .at(ATStmt(operation: operation, va: va, range: range(from: start)))
   }
 
@@ -460,16 +485,18 @@ extension Parser {
     let (operation, _) = try parseVocabularyWord(
       TLBIOperation.self, expected: "a TLBI operation after 'tlbi'",
       unknown: { "unknown TLBI operation '\($0)'" })
-    let options = ["asid", "level", "xt"]
+    let options = ["size", "asid", "level", "xt"]
     var address: Expr?
     if startsOperand(excluding: Set(options)) {
       address = try parseOperand("an address")
     }
+    var size: Expr?
     var asid: Expr?
     var level: Expr?
     var xt: Expr?
     while !atTerminator {
       switch word {
+      case "size": size = try optionOperand(size)
       case "asid": asid = try optionOperand(asid)
       case "level": level = try optionOperand(level)
       case "xt": xt = try optionOperand(xt)
@@ -478,7 +505,7 @@ extension Parser {
     }
     return .tlbi(
       TLBIStmt(
-        operation: operation, address: address, asid: asid, level: level, xt: xt,
+        operation: operation, address: address, size: size, asid: asid, level: level, xt: xt,
         range: range(from: start)))
   }
 

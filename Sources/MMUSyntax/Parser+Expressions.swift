@@ -28,8 +28,8 @@ extension Parser {
     switch current.kind {
     case .integer, .string: return true
     case .identifier(let text): return !optionWords.contains(text)
-    case .keyword(let keyword):
-      return keyword == .true || keyword == .false || keyword.regime != nil
+    case .keyword(let keyword): return keyword == .true || keyword == .false
+    case .regime: return true
     case .symbol(let symbol):
       return symbol == .leftParen || symbol == .minus || symbol == .bang || symbol == .tilde
     case .newline, .endOfFile: return false
@@ -103,9 +103,9 @@ extension Parser {
     case .keyword(.true), .keyword(.false):
       advance()
       return (Expr(.bool(isKeyword(.true, token)), range: token.range), 1)
-    case .keyword(let keyword) where keyword.regime != nil:
+    case .regime(let regime):
       advance()
-      return (Expr(.regime(keyword.regime ?? .el1), range: token.range), 1)
+      return (Expr(.regime(regime), range: token.range), 1)
     case .identifier(let text):
       let next = peek()
       if isSymbol(.leftParen, next) && !next.followsSpace {

@@ -56,6 +56,8 @@ struct Parser {
   /// Always a valid index of `tokens`: `advance()` never moves past the end-of-file token.
   var index = 0
   var depth = 0
+  /// How many `proc` bodies enclose the current token: `return` outside one is an error.
+  var procDepth = 0
   /// The end of the last token consumed, where a statement's range ends.
   var previousEnd: SourceLocation
 
@@ -154,6 +156,9 @@ struct Parser {
     if case .keyword(let keyword) = current.kind {
       throw fail(expected: what, hint: "'\(keyword.rawValue)' is a reserved word")
     }
+    if case .regime(let regime) = current.kind {
+      throw fail(expected: what, hint: "'\(regime.word)' is a reserved word")
+    }
     throw fail(expected: what)
   }
 
@@ -249,6 +254,13 @@ struct Parser {
           "unknown command '\(name)'", at: start.range,
           hint: "to call '\(name)', write '\(name)(…)' with no space before '('")
       }
+      if name == "help" {
+        throw .error(
+          "unknown command 'help'", at: start.range,
+          hint:
+            "help is the REPL's: run mmush with no script and type `help`; `mmush --help` lists the options"
+        )
+      }
       throw .error(
         "unknown command '\(name)'", at: start.range,
         hint: didYouMean(name, in: Parser.statementWords))
@@ -337,6 +349,8 @@ struct Parser {
       }
     }
     advance()  // `)`
+    procDepth += 1
+    defer { procDepth -= 1 }
     let body = try parseBlock("proc")
     return .proc(
       ProcStmt(name: name, parameters: parameters, body: body, range: range(from: start)))
@@ -350,6 +364,11 @@ struct Parser {
   }
 
   mutating func parseReturn() throws(Diagnostic) -> Stmt {
+    guard procDepth > 0 else {
+      throw .error(
+        "'return' outside a procedure", at: current.range,
+        hint: "a script, an included file and a top-level block have nothing to return from")
+    }
     let start = advance()
     let value = atTerminator ? nil : try parseExpr()
     return .return(ReturnStmt(value: value, range: range(from: start)))

@@ -1,3 +1,5 @@
+import MMU
+
 /// A statement: one case per statement form of language.md, each with its own payload.
 ///
 /// Typed payloads (rather than a generic "command with words") mean the grammar is checked
@@ -245,7 +247,7 @@ public struct SpaceStmt: Equatable, Sendable {
     public var size: Expr
   }
   public var name: Name
-  public var regime: SpaceRegime?
+  public var regime: Regime?
   public var half: TranslationHalf?
   public var granule: Expr?
   public var vaBits: Expr?
@@ -345,7 +347,7 @@ public struct MemSaveStmt: Equatable, Sendable {
 public struct DecodeStmt: Equatable, Sendable {
   public var value: Expr
   public var level: Expr?
-  public var regime: SpaceRegime?
+  public var regime: Regime?
   public var granule: Expr?
   public var range: SourceRange
 }
@@ -378,10 +380,12 @@ public struct ExplainStmt: Equatable, Sendable {
 
 // MARK: - TLB maintenance and barriers
 
-/// `tlbi OP [ADDR] [asid N] [level N] [xt EXPR]`.
+/// `tlbi OP [ADDR [size SIZE]] [asid N] [level N] [xt EXPR]`; `size` for range operations.
 public struct TLBIStmt: Equatable, Sendable {
   public var operation: TLBIOperation
   public var address: Expr?
+  /// The length of a range operation's address range, in bytes.
+  public var size: Expr? = nil
   public var asid: Expr?
   /// The TTL hint.
   public var level: Expr?

@@ -1,3 +1,5 @@
+import MMU
+
 /// One lexeme with where it came from.
 ///
 /// Every token keeps its source range so that any later stage (parser, interpreter) can point
@@ -11,6 +13,8 @@ public struct Token: Equatable, Sendable {
     case string(String)
     case identifier(String)
     case keyword(Keyword)
+    /// A regime word, `el0 el1 el2 s1 s2` (MMU's `AccessRegime` table): reserved.
+    case regime(AccessRegime)
     case symbol(Symbol)
     /// A line break outside parentheses: it ends a statement.
     case newline
@@ -36,16 +40,13 @@ public struct Token: Equatable, Sendable {
 
 /// Words that can never be identifiers.
 ///
-/// The statement words that introduce syntax (`let`, `if`, …), the booleans, and the regime
-/// words `el0 el1 el2 s1 s2`, which language.md reserves. Command words (`map`, `walk`, …) are
+/// The statement words that introduce syntax (`let`, `if`, …) and the booleans. The regime
+/// words `el0 el1 el2 s1 s2`, which language.md also reserves, are MMU's `AccessRegime`
+/// table and lex as `Token.Kind.regime`. Command words (`map`, `walk`, …) are
 /// deliberately *not* reserved: they are recognised by position, so a variable may be called
 /// `size` or `map`.
 public enum Keyword: String, CaseIterable, Sendable {
   case `let`, proc, `if`, `else`, `for`, `return`, `true`, `false`
-  case el0, el1, el2, s1, s2
-
-  /// The regime a regime word names, if it is one.
-  public var regime: Regime? { Regime(rawValue: rawValue) }
 }
 
 /// Operators and punctuation, spelled as in the source.

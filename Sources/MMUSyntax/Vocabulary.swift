@@ -1,21 +1,12 @@
-/// The fixed words of the language: every enum's raw value is its spelling in a script.
-///
-/// The parser validates these words as it reads them, so that a typo (`tlbi vmale1`) is a
-/// syntax error with a "did you mean" hint at the word, rather than a runtime surprise.
+import MMU
 
-/// A translation regime, as the reserved words name it.
-public enum Regime: String, Sendable, CaseIterable {
-  /// EL1&0 with EL0 permissions (then stage 2 when HCR_EL2.VM=1).
-  case el0
-  /// EL1&0 (then stage 2 when HCR_EL2.VM=1).
-  case el1
-  /// EL2, or EL2&0 with VHE.
-  case el2
-  /// EL1&0 stage 1 alone.
-  case s1
-  /// Stage 2 alone, IPA to PA.
-  case s2
-}
+// The language's own fixed words: every enum's raw value is its spelling in a script.
+//
+// The parser validates these words as it reads them, so that a typo (`tlbi vmale1`) is a
+// syntax error with a "did you mean" hint at the word, rather than a runtime surprise. The
+// words that name the model's instructions, barrier options and regimes are not here: they
+// are MMU's tables (`TLBIOperation`, `BarrierDomain`, `ATOperation`, `AccessRegime`,
+// `Regime`), read through `MMU.Vocabulary`.
 
 /// The statements that attach to a live machine (QEMU's gdbstub), release it, and re-read
 /// it. The parser, the REPL's completer and its help take the words from here.
@@ -27,22 +18,17 @@ public enum LiveCommand: String, Sendable, CaseIterable {
 }
 
 /// The access a walk performs or an assert checks.
-public enum AccessKind: String, Sendable, CaseIterable {
+public enum AccessKind: String, Sendable, CaseIterable, Vocabulary {
   case read, write, exec
 }
 
-/// The table format of a `space`, or the format `decode` reads a descriptor in.
-public enum SpaceRegime: String, Sendable, CaseIterable {
-  case el1, el2, vhe, s2
-}
-
 /// Which half of a two-range regime a `space` serves.
-public enum TranslationHalf: String, Sendable, CaseIterable {
+public enum TranslationHalf: String, Sendable, CaseIterable, Vocabulary {
   case ttbr0, ttbr1
 }
 
 /// The registers `switch` writes.
-public enum BaseRegister: String, Sendable, CaseIterable {
+public enum BaseRegister: String, Sendable, CaseIterable, Vocabulary {
   case ttbr0EL1 = "ttbr0_el1"
   case ttbr1EL1 = "ttbr1_el1"
   case ttbr0EL2 = "ttbr0_el2"
@@ -50,30 +36,8 @@ public enum BaseRegister: String, Sendable, CaseIterable {
   case vttbrEL2 = "vttbr_el2"
 }
 
-/// The AT instructions.
-public enum ATOperation: String, Sendable, CaseIterable {
-  case s1e1r, s1e1w, s1e0r, s1e0w, s1e2r, s1e2w, s12e1r, s12e1w, s12e0r, s12e0w
-  case s1e1rp, s1e1wp
-}
-
-/// The TLBI operations the model performs, named as the instructions.
-public enum TLBIOperation: String, Sendable, CaseIterable {
-  case vmalle1, vmalle1is, vae1, vae1is, vale1, vale1is, vaae1, vaae1is
-  case vaale1, vaale1is, aside1, aside1is, vmalls12e1, vmalls12e1is, alle1, alle1is
-  case ipas2e1, ipas2e1is, ipas2le1, ipas2le1is, alle2, alle2is, vae2, vae2is
-  case vale2, vale2is
-
-  /// Inner-shareable: broadcast to every CPU when completed.
-  public var isBroadcast: Bool { rawValue.hasSuffix("is") }
-}
-
-/// DSB's shareability domain and access type.
-public enum BarrierDomain: String, Sendable, CaseIterable {
-  case sy, ish, ishst, ishld, osh, oshst, nsh, nshst, st, ld
-}
-
 /// Fault kinds an `assert walk … faults` may name.
-public enum FaultKind: String, Sendable, CaseIterable {
+public enum FaultKind: String, Sendable, CaseIterable, Vocabulary {
   case translation
   case addressSize = "address_size"
   case accessFlag = "access_flag"
@@ -82,12 +46,12 @@ public enum FaultKind: String, Sendable, CaseIterable {
 }
 
 /// What `assert tlb` expects of a lookup.
-public enum TLBState: String, Sendable, CaseIterable {
+public enum TLBState: String, Sendable, CaseIterable, Vocabulary {
   case hit, miss, stale, conflict
 }
 
 /// `sh none|inner|outer`.
-public enum Shareability: String, Sendable, CaseIterable {
+public enum Shareability: String, Sendable, CaseIterable, Vocabulary {
   case none, inner, outer
 }
 

@@ -72,14 +72,16 @@ final class REPLDriver {
       case .interrupted:
         buffer = ""
       case .line(let line):
-        editor.addHistory(line)
         if buffer.isEmpty, let command = REPLCommand(line) {
+          editor.addHistory(line)
           if perform(command) { continue } else { break loop }
         }
         buffer += line + "\n"
         if needsMoreInput(buffer) { continue }
         let text = buffer
         buffer = ""
+        // The whole input is one history entry, so Up recalls a block as it was typed.
+        editor.addHistory(String(text.dropLast()))
         if text.allSatisfy(\.isWhitespace) { continue }
         inputCount += 1
         execute(SourceFile(name: "<repl:\(inputCount)>", text: text))
@@ -125,7 +127,11 @@ final class REPLDriver {
       let lines = editor.history
       let shown = count.map { min($0, lines.count) } ?? lines.count
       for (i, line) in lines.enumerated().suffix(shown) {
-        say(String(repeating: " ", count: max(0, 5 - String(i + 1).count)) + "\(i + 1)  \(line)")
+        let number = String(repeating: " ", count: max(0, 5 - String(i + 1).count)) + "\(i + 1)  "
+        say(
+          number
+            + line.split(separator: "\n", omittingEmptySubsequences: false).joined(
+              separator: "\n       "))
       }
     case .quit:
       return false

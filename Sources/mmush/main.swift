@@ -14,21 +14,26 @@ struct MMUSh: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "mmush",
     abstract: "The MMU shell: an executable model of the AArch64 MMU with a scripting language.",
-    discussion: """
-      With no script, mmush opens an interactive REPL (or reads a script from standard input
-      when it is not a terminal). Each script runs on a fresh machine (registers, memory,
-      TLBs, variables): a script that needs another's state includes it. The summary totals
-      every script. Exit status: 0 all good, 1 an assertion failed, 2 a diagnostic (usage,
-      syntax or runtime error).
-      """,
+    // One paragraph, no line breaks of its own: ArgumentParser wraps it to the terminal.
+    discussion:
+      "With no script, mmush opens an interactive REPL (or reads a script from standard input "
+      + "when it is not a terminal). Each script runs on a fresh machine (registers, memory, "
+      + "TLBs, variables): a script that needs another's state includes it. The summary totals "
+      + "every script. Exit status: 0 all good, 1 an assertion failed, 2 a diagnostic (usage, "
+      + "syntax or runtime error).",
     version: "0.1.0")
 
-  @Argument(help: "Scripts to run in order, each on a fresh machine ('-' reads standard input).")
+  @Argument(
+    help: ArgumentHelp(
+      "Scripts to run in order, each on a fresh machine ('-' reads standard input).",
+      valueName: "script"))
   var scripts: [String] = []
 
   @Option(
     name: .customShort("c"),
-    help: "Run STATEMENTS given on the command line (with scripts: before each of them).")
+    help: ArgumentHelp(
+      "Run statements given on the command line (with scripts: before each of them).",
+      valueName: "statements"))
   var command: String?
 
   @Flag(help: "Print one JSON object per line for each result and diagnostic.")
@@ -43,27 +48,35 @@ struct MMUSh: ParsableCommand {
   @Flag(name: .customLong("stop-on-failure"), help: "Stop at the first failed assertion.")
   var stopOnFailure = false
 
-  @Option(name: .customLong("max-steps"), help: "Statements a run may execute (default 50000000).")
-  var maxSteps: Int?
+  // The limits' defaults are the interpreter's own, so --help shows the values a run uses.
+  @Option(
+    name: .customLong("max-steps"),
+    help: ArgumentHelp("Statements a run may execute.", valueName: "n"))
+  var maxSteps: Int = InterpreterOptions().maxSteps
 
-  @Option(name: .customLong("max-depth"), help: "Nested procedure calls (default 200).")
-  var maxDepth: Int?
+  @Option(
+    name: .customLong("max-depth"), help: ArgumentHelp("Nested procedure calls.", valueName: "n"))
+  var maxDepth: Int = InterpreterOptions().maxCallDepth
 
   @Option(
     name: .customLong("max-memory"),
-    help: "Simulated memory a run may allocate, e.g. 64M or 4G (default 1G).")
-  var maxMemory: String?
+    help: ArgumentHelp("Simulated memory a run may allocate, e.g. 64M or 4G.", valueName: "size"))
+  var maxMemory: String = "1G"
 
   @Option(
     name: .customLong("max-output"),
-    help: "Entries one command may list: mem read count, dump rows, tlb show (default 1000000).")
-  var maxOutput: Int?
+    help: ArgumentHelp(
+      "Entries one command may list: mem read count, dump rows, tlb show.", valueName: "n"))
+  var maxOutput: Int = InterpreterOptions().maxOutputItems
 
   @Option(
-    name: .customLong("allow-write"), help: "A folder scripts may also write into (repeatable).")
+    name: .customLong("allow-write"),
+    help: ArgumentHelp("A folder scripts may also write into (repeatable).", valueName: "dir"))
   var allowWrite: [String] = []
 
-  @Option(name: .customShort("I"), help: "A folder to search for imported modules (repeatable).")
+  @Option(
+    name: .customShort("I"),
+    help: ArgumentHelp("A folder to search for imported modules (repeatable).", valueName: "dir"))
   var includes: [String] = []
 
   @Flag(
@@ -72,25 +85,33 @@ struct MMUSh: ParsableCommand {
         + " an answer differs, 2 when QEMU is missing."))
   var qemu = false
 
-  @Option(name: .customLong("qemu-binary"), help: "The QEMU to run for --qemu.")
+  @Option(
+    name: .customLong("qemu-binary"),
+    help: ArgumentHelp("The QEMU to run for --qemu.", valueName: "path"))
   var qemuBinary: String?
 
   @Option(
     name: .customLong("export-image"),
-    help: "Write the QEMU check (image, vectors, command line, expected PARs) into DIR.")
+    help: ArgumentHelp(
+      "Write the QEMU check (image, vectors, command line, expected PARs) into a folder.",
+      valueName: "dir"))
   var exportImage: String?
 
   @Option(
     name: .customLong("qemu-results"),
-    help: "Compare with the results FILE a run of an exported image wrote.")
+    help: ArgumentHelp(
+      "Compare with the results file a run of an exported image wrote.", valueName: "file"))
   var qemuResults: String?
 
   @Option(
-    help: "Attach to a QEMU gdbstub at HOST:PORT before the scripts run (see docs/live.md).")
+    help: ArgumentHelp(
+      "Attach to a QEMU gdbstub at HOST:PORT before each script runs (see docs/live.md).",
+      valueName: "host:port"))
   var attach: String?
 
   @Option(
-    name: .customLong("live-timeout"), help: "Seconds a live stub has to answer (default 10).")
+    name: .customLong("live-timeout"),
+    help: ArgumentHelp("Seconds a live stub has to answer (default 10).", valueName: "seconds"))
   var liveTimeout: Double?
 
   func runOptions() -> RunOptions {
@@ -99,10 +120,10 @@ struct MMUSh: ParsableCommand {
     o.quiet = quiet
     o.color = !noColor && getenv("NO_COLOR") == nil && isatty(STDOUT_FILENO) == 1 && !json
     o.interpreter.stopOnFailure = stopOnFailure
-    if let maxSteps { o.interpreter.maxSteps = max(1, maxSteps) }
-    if let maxDepth { o.interpreter.maxCallDepth = maxDepth }
-    if let maxOutput { o.interpreter.maxOutputItems = maxOutput }
-    if let maxMemory, let bytes = Self.size(maxMemory) { o.interpreter.maxMemory = bytes }
+    o.interpreter.maxSteps = max(1, maxSteps)
+    o.interpreter.maxCallDepth = maxDepth
+    o.interpreter.maxOutputItems = maxOutput
+    if let bytes = Self.size(maxMemory) { o.interpreter.maxMemory = bytes }
     o.interpreter.allowWrite = allowWrite
     o.qemu.run = qemu || (qemuBinary != nil && qemuResults == nil)
     o.qemu.binary = qemuBinary
@@ -121,11 +142,11 @@ struct MMUSh: ParsableCommand {
       throw ValidationError(
         "--qemu runs QEMU; --qemu-results reads another run's results: pick one")
     }
-    if let maxSteps, maxSteps < 1 { throw ValidationError("--max-steps must be at least 1") }
-    if let maxDepth, !(0...1_000_000).contains(maxDepth) {
+    if maxSteps < 1 { throw ValidationError("--max-steps must be at least 1") }
+    if !(0...1_000_000).contains(maxDepth) {
       throw ValidationError("--max-depth must be 0...1000000")
     }
-    if let maxOutput, !(1...100_000_000).contains(maxOutput) {
+    if !(1...100_000_000).contains(maxOutput) {
       throw ValidationError("--max-output must be 1...100000000")
     }
     if let attach, LiveTarget.parseAddress(attach) == nil || attach.contains("\"") {
@@ -134,7 +155,7 @@ struct MMUSh: ParsableCommand {
     if let liveTimeout, !(liveTimeout > 0 && liveTimeout <= 3600) {
       throw ValidationError("--live-timeout takes seconds, more than 0 and at most 3600")
     }
-    if let maxMemory {
+    do {
       guard let bytes = Self.size(maxMemory), bytes >= 4096, bytes <= 1 << 52 else {
         throw ValidationError(
           "--max-memory takes a size from 4K to 4P, such as 65536, 64M or 4G (not '\(maxMemory)')")

@@ -51,8 +51,8 @@ enum Hostile {
       symlink("../outside/planted.dot", work + "/planted.dot")
       link(outside + "/victim", work + "/hardlink")
       let data = (0..<8192).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 7) }
-      fm.createFile(atPath: work + "/data.bin", contents: Data(data))
-      fm.createFile(atPath: work + "/sparse.bin", contents: nil)
+      _ = fm.createFile(atPath: work + "/data.bin", contents: Data(data))
+      _ = fm.createFile(atPath: work + "/sparse.bin", contents: nil)
       truncate(work + "/sparse.bin", 1 << 40)
       let comment = "# " + String(repeating: "x", count: 1000) + "\n"
       try String(repeating: comment, count: 1000).write(
@@ -60,7 +60,7 @@ enum Hostile {
     }
 
     func write(_ name: String, _ bytes: [UInt8]) {
-      FileManager.default.createFile(atPath: work + "/" + name, contents: Data(bytes))
+      _ = FileManager.default.createFile(atPath: work + "/" + name, contents: Data(bytes))
     }
 
     /// What the folder outside holds now, each file with its contents.
@@ -106,8 +106,8 @@ enum Hostile {
   ) -> Outcome {
     let outPath = directory + "/../out-\(slot)"
     let errPath = directory + "/../err-\(slot)"
-    FileManager.default.createFile(atPath: outPath, contents: nil)
-    FileManager.default.createFile(atPath: errPath, contents: nil)
+    _ = FileManager.default.createFile(atPath: outPath, contents: nil)
+    _ = FileManager.default.createFile(atPath: errPath, contents: nil)
     let p = Process()
     p.executableURL = URL(fileURLWithPath: Support.binary)
     p.arguments = arguments + [name]

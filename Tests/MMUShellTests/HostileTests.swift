@@ -6,8 +6,11 @@ import Testing
 /// Every input in Golden/hostile (one hostility each, named in its first line) and every input
 /// generated below runs through the real binary, in a sandbox folder full of traps (see
 /// `Hostile.Sandbox`), and must end with status 1 (a failed assertion) or 2 (a diagnostic)
-/// and say why, within the timeout. The step limit is lowered to keep the corpus fast in a
-/// debug build; every other limit is the default.
+/// and say why, within the timeout. Each kept file states, on its second line, the status
+/// and a fragment of the message it was written to reach (`# expect: exit 2, "3:9: error:
+/// no file"`), so a file that fails earlier, for another reason, fails the test. The step
+/// limit is lowered to keep the corpus fast in a debug build; every other limit is the
+/// default.
 @Suite("Hostile inputs")
 struct HostileTests {
   static let folder = "Tests/MMUShellTests/Golden/hostile"
@@ -107,6 +110,19 @@ struct HostileTests {
     return g.map { ("generated-" + $0.0 + ".mmu", $0.1) }
   }
 
+  /// The `# expect: exit N, "fragment"` line of a kept input: its second line.
+  static func expectation(_ bytes: [UInt8]) -> (status: Int32, fragment: String)? {
+    let lines = String(decoding: bytes.prefix(4096), as: UTF8.self).split(
+      separator: "\n", maxSplits: 2, omittingEmptySubsequences: false)
+    guard lines.count > 1, lines[1].hasPrefix("# expect: exit ") else { return nil }
+    let line = lines[1].dropFirst("# expect: exit ".count)
+    guard let comma = line.firstIndex(of: ","), let status = Int32(line[..<comma]),
+      let open = line.firstIndex(of: "\""), let close = line.lastIndex(of: "\""), open < close
+    else { return nil }
+    let fragment = String(line[line.index(after: open)..<close])
+    return fragment.isEmpty ? nil : (status, fragment)
+  }
+
   @Test func everyHostileInputEndsWithADiagnostic() throws {
     let sandbox = try Hostile.Sandbox()
     defer { sandbox.remove() }
@@ -120,6 +136,14 @@ struct HostileTests {
     for (name, bytes) in generated { sandbox.write(name, bytes) }
     for i in 0..<70 {
       sandbox.write("chain-\(i).mmu", Array("include \"chain-\(i + 1).mmu\"\n".utf8))
+    }
+    var expected: [String: (status: Int32, fragment: String)] = [:]
+    for path in kept {
+      let name = String(path.split(separator: "/").last!)
+      let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Support.root + "/" + path)))
+      let e = Self.expectation(bytes)
+      #expect(e != nil, "\(name): no `# expect: exit N, \"fragment\"` second line")
+      expected[name] = e
     }
     let names = kept.map { String($0.split(separator: "/").last!) } + generated.map(\.name)
     #expect(names.count >= 200)
@@ -141,6 +165,12 @@ struct HostileTests {
         #expect(o.stdout.contains("assertion failed"), "\(o.name): status 1 without a failure")
       }
       #expect(!said.contains("Fatal error") && !said.contains("crashed"), "\(o.name) crashed")
+      if let e = expected[o.name] {
+        #expect(
+          o.status == e.status && said.contains(e.fragment),
+          "\(o.name) must end with status \(e.status) saying \"\(e.fragment)\"; it ended with \(o.status):\n\(said.prefix(2000))"
+        )
+      }
     }
     // Nothing was written outside the current directory, through any of the traps.
     #expect(sandbox.outsideContents() == before)

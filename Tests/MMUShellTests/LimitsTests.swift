@@ -46,7 +46,7 @@ struct LimitsTests {
     ).path
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: dir) }
-    FileManager.default.createFile(atPath: dir + "/f.bin", contents: Data(count: 1 << 20))
+    _ = FileManager.default.createFile(atPath: dir + "/f.bin", contents: Data(count: 1 << 20))
     let file = try Support.run(
       [
         "--max-memory", "64K", "-c",

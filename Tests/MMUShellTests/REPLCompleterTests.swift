@@ -1,3 +1,4 @@
+import MMU
 import MMUScript
 import MMUShell
 import MMUSyntax
@@ -100,8 +101,15 @@ struct REPLCompleterTests {
   }
 
   @Test func operationsAndVocabulary() {
-    #expect(complete("tlbi vae") == ["vae1", "vae1is", "vae2", "vae2is"])
+    #expect(complete("tlbi vae") == ["vae1", "vae1is", "vae1os", "vae2", "vae2is", "vae2os"])
+    #expect(
+      complete("tlbi rvaa") == [
+        "rvaae1", "rvaae1is", "rvaae1os", "rvaale1", "rvaale1is", "rvaale1os",
+      ])
     #expect(complete("tlbi vae1 va ").contains("asid"))
+    #expect(!complete("tlbi vae1 va ").contains("size"))
+    #expect(complete("tlbi rvae1os va ").contains("size"))
+    #expect(complete("dsb os") == ["osh", "oshld", "oshst"])
     #expect(!complete("tlbi vae1 va asid 1 ").contains("asid"))
     #expect(complete("at s12e1") == ["s12e1r", "s12e1w"])
     #expect(complete("dsb is") == ["ish", "ishld", "ishst"])
@@ -119,6 +127,16 @@ struct REPLCompleterTests {
     #expect(complete("for i ") == ["in"])
     #expect(complete("mem ") == ["load", "read", "save", "write"])
     #expect(complete("mem read 0x1000 ") == ["count"])
+  }
+
+  /// The completer offers exactly the model's tables: every TLBI, barrier option, AT
+  /// operation and regime word, and nothing else.
+  @Test func wordsAreTheModelsTables() {
+    #expect(complete("tlbi ") == TLBIOperation.words.sorted())
+    #expect(complete("dsb ") == BarrierDomain.words.sorted())
+    #expect(complete("at ") == ATOperation.words.sorted())
+    #expect(complete("space g regime ") == Regime.words.sorted())
+    #expect(complete("layout ") == AccessRegime.words.sorted())
   }
 
   @Test func sessionNames() {

@@ -1,4 +1,5 @@
 import Foundation
+import MMU
 import MMUShell
 import MMUSyntax
 import Testing
@@ -44,6 +45,24 @@ struct REPLHelpTests {
     #expect(REPLHelp.topic(named: "trans")?.name == "translate")
     #expect(REPLHelp.topic(named: "nosuch") == nil)
     #expect(REPLHelp.unknown("wlak").contains("did you mean 'walk'?"))
+  }
+
+  /// Help names every word of the model's tables: TLBIs (with is/os), barrier options, AT
+  /// operations, regimes and table formats.
+  @Test func helpListsTheModelsWords() throws {
+    func help(_ name: String) throws -> String {
+      REPLHelp.text(for: try #require(REPLHelp.topic(named: name)))
+    }
+    let tlbi = try help("tlbi")
+    for op in TLBIOperation.vocabulary where op.domain == .local {
+      #expect(tlbi.contains(" \(op.word)"), "help tlbi lacks \(op.word)")
+    }
+    #expect(tlbi.contains("`is`") && tlbi.contains("`os`") && tlbi.contains("size SIZE"))
+    #expect(try help("dsb").contains("dsb [" + BarrierDomain.words.joined(separator: "|") + "]"))
+    #expect(try help("at").contains("at " + ATOperation.words.joined(separator: "|") + " VA"))
+    let regimes = try help("regimes")
+    for r in AccessRegime.words { #expect(regimes.contains("\n  \(r) "), "\(r)") }
+    #expect(try help("decode").contains("regime " + Regime.words.joined(separator: "|")))
   }
 
   /// Live-machine statements are the exception: their examples would need a stub.

@@ -281,6 +281,41 @@ struct REPLTerminalTests {
     try again.waitFor("[exit 0]")
   }
 
+  /// A block typed over several lines is one history entry: Up recalls all of it, Enter runs
+  /// it again, `:history` lists it once, and it is one entry after a restart too.
+  @Test func blockIsOneHistoryEntry() throws {
+    let folder = try makeFolder("block-history")
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let term = try start(in: folder)
+    try term.waitFor(Self.prompt)
+    for line in ["for i in 0x40 ..< 0x42 {", "print i + 0x1000", "}"] {
+      try term.type(line)
+      try term.press("Enter")
+    }
+    try term.waitFor("0x1041")
+    try term.press("Up")
+    try term.press("Enter")
+    try term.waitFor("0x1041", count: 2)
+    try term.type(":history")
+    try term.press("Enter")
+    try term.waitFor("    1  for i in 0x40 ..< 0x42 {\n       print i + 0x1000\n       }\n")
+    #expect(try term.count("    2  ") == 1 && term.count("    3  ") == 0)
+    try term.type(":quit")
+    try term.press("Enter")
+    try term.waitFor("[exit 0]")
+    term.close()
+
+    let again = try start(in: folder)
+    try again.waitFor(Self.prompt)
+    try again.type(":history")
+    try again.press("Enter")
+    try again.waitFor("    1  for i in 0x40 ..< 0x42 {\n       print i + 0x1000\n       }\n")
+    try again.type(":quit")
+    try again.press("Enter")
+    try again.waitFor("[exit 0]")
+    again.close()
+  }
+
   /// Colour only on a terminal without NO_COLOR; the prompt follows `cpu` and `set el`.
   @Test func colourAndPrompt() throws {
     let folder = try makeFolder("colour")

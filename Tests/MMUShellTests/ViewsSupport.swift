@@ -65,7 +65,7 @@ enum ViewsSupport {
   ) {
     let path = directory + "/" + name
     if updating {
-      FileManager.default.createFile(atPath: path, contents: Data(actual.utf8))
+      _ = FileManager.default.createFile(atPath: path, contents: Data(actual.utf8))
       return
     }
     guard let data = FileManager.default.contents(atPath: path) else {

@@ -1,3 +1,4 @@
+import MMU
 import Testing
 
 @testable import MMUSyntax
@@ -149,7 +150,7 @@ struct DiagnosticTests {
     arguments: [
       ("tcr_el3", ["ttbr0_el1", "tcr_el1", "tcr_el2"], "tcr_el1"),
       ("wlak", ["walk", "map"], "walk"),
-      ("vmale1", TLBIOperation.allCases.map(\.rawValue), "vmalle1"),
+      ("vmale1", TLBIOperation.words, "vmalle1"),
       ("rwz", Attribute.words, "rwx"),
       ("RW", Attribute.words, "rw"),
       ("zzzzzz", ["walk", "map"], nil),

@@ -1,3 +1,4 @@
+import MMU
 import Testing
 
 @testable import MMUSyntax
@@ -99,11 +100,16 @@ struct LexerTests {
       try kinds("tcr_el1 _x9 let if else for proc return true false el0 el1 el2 s1 s2 map") == [
         .identifier("tcr_el1"), .identifier("_x9"), .keyword(.let), .keyword(.if),
         .keyword(.else), .keyword(.for), .keyword(.proc), .keyword(.return), .keyword(.true),
-        .keyword(.false), .keyword(.el0), .keyword(.el1), .keyword(.el2), .keyword(.s1),
-        .keyword(.s2), .identifier("map"),
+        .keyword(.false), .regime(.el0), .regime(.el1), .regime(.el2), .regime(.s1),
+        .regime(.s2), .identifier("map"),
       ])
-    #expect(Keyword.el2.regime == .el2)
-    #expect(Keyword.let.regime == nil)
+  }
+
+  /// The reserved regime words are MMU's `AccessRegime` table, every one of them.
+  @Test func everyRegimeWordIsReserved() throws {
+    for r in AccessRegime.vocabulary {
+      #expect(try kinds(r.word) == [.regime(r)])
+    }
   }
 
   @Test("operators take the longest match")

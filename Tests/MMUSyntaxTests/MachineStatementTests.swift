@@ -1,3 +1,4 @@
+import MMU
 import Testing
 
 @testable import MMUSyntax
@@ -175,13 +176,13 @@ struct MachineStatementTests {
       "space guest regime el1 ttbr1 granule 64k va_bits 48 pool 0x4000_0000 size 2M via g2 at 0x4010_0000",
       as: SpaceStmt.self)
     #expect(s.name.text == "guest")
-    #expect(s.regime == .el1 && s.half == .ttbr1)
+    #expect(s.regime == .el10 && s.half == .ttbr1)
     #expect(sx(s.granule) == "0x1_0000" && sx(s.vaBits) == "48" && s.ipaBits == nil)
     #expect(sx(s.pool?.base) == "0x4000_0000" && sx(s.pool?.size) == "0x20_0000")
     #expect(sx(s.via) == "g2" && sx(s.root) == "0x4010_0000")
     let s2 = try parsed("space vm at 0x100000 ipa_bits 40 regime s2", as: SpaceStmt.self)
-    #expect(s2.regime == .s2 && sx(s2.ipaBits) == "40" && sx(s2.root) == "0x10_0000")
-    #expect(try parsed("space h regime vhe ttbr0", as: SpaceStmt.self).regime == .vhe)
+    #expect(s2.regime == .stage2 && sx(s2.ipaBits) == "40" && sx(s2.root) == "0x10_0000")
+    #expect(try parsed("space h regime vhe ttbr0", as: SpaceStmt.self).regime == .el20)
     let bare = try parsed("space k", as: SpaceStmt.self)
     #expect(bare.regime == nil && bare.half == nil && bare.pool == nil)
   }
@@ -287,10 +288,10 @@ struct MachineStatementTests {
   func decode() throws {
     let d = try parsed(
       "decode 0x0060_0000_4000_0741 level 2 regime s2 granule 4k", as: DecodeStmt.self)
-    #expect(sx(d.value) == "0x60_0000_4000_0741" && sx(d.level) == "2" && d.regime == .s2)
+    #expect(sx(d.value) == "0x60_0000_4000_0741" && sx(d.level) == "2" && d.regime == .stage2)
     #expect(sx(d.granule) == "0x1000")
     let n = try parsed("decode desc granule 4k level -1 regime vhe", as: DecodeStmt.self)
-    #expect(sx(n.level) == "(- 1)" && n.regime == .vhe)
+    #expect(sx(n.level) == "(- 1)" && n.regime == .el20)
     let bare = try parsed("decode 3", as: DecodeStmt.self)
     #expect(bare.level == nil && bare.regime == nil && bare.granule == nil)
   }

@@ -174,6 +174,55 @@ struct MalformedInputTests {
       input: "map 0 -> 0 size 4k sh most",
       expected: "1:23: unknown shareability 'most'; expected none, inner or outer"),
     Case(input: "map 0 -> 0 size 4k 7", expected: "1:20: expected an attribute, found '7'"),
+    // Operands in the wrong order, options that are not there, `help` outside the REPL.
+    Case(
+      input: "walk 0xffff_0000_0000_0000 el1",
+      expected: "1:28: the regime comes first, before the address",
+      hint: "write 'el1 0xffff_0000_0000_0000'"),
+    Case(
+      input: "walk el1 0 bogus", expected: "1:12: unknown option 'bogus' for 'walk'",
+      hint: "'walk' takes 'read', 'write', 'exec', 'trace' or 'notlb'"),
+    Case(
+      input: "help", expected: "1:1: unknown command 'help'",
+      hint:
+        "help is the REPL's: run mmush with no script and type `help`; `mmush --help` lists the options"
+    ),
+    // `return` outside a procedure: at the top level, in a top-level block, in `on cpu`.
+    Case(input: "return", expected: "1:1: 'return' outside a procedure"),
+    Case(input: "if true { return 1 }", expected: "1:11: 'return' outside a procedure"),
+    Case(input: "for i in 0 ..< 2 {\n  return\n}", expected: "2:3: 'return' outside a procedure"),
+    Case(input: "on cpu 0 { return }", expected: "1:12: 'return' outside a procedure"),
+    Case(
+      input: "proc f() { return 1 }\nreturn f()", expected: "2:1: 'return' outside a procedure"),
+    // Contradictory attributes: an error naming both, at the second, whatever the order.
+    Case(input: "map 0 -> 0 size 4k x nx", expected: "1:22: contradictory attributes 'x' and 'nx'"),
+    Case(input: "map 0 -> 0 size 4k nx x", expected: "1:23: contradictory attributes 'nx' and 'x'"),
+    Case(
+      input: "map 0 -> 0 size 4k rw ro", expected: "1:23: contradictory attributes 'rw' and 'ro'"),
+    Case(
+      input: "map 0 -> 0 size 4k ro rwx", expected: "1:23: contradictory attributes 'ro' and 'rwx'"),
+    Case(
+      input: "map 0 -> 0 size 4k device normal",
+      expected: "1:27: contradictory attributes 'device' and 'normal'"),
+    Case(
+      input: "map 0 -> 0 size 4k ngnre gre",
+      expected: "1:26: contradictory attributes 'ngnre' and 'gre'"),
+    Case(
+      input: "map 0 -> 0 size 4k attr 2 nc",
+      expected: "1:27: contradictory attributes 'attr 2' and 'nc'"),
+    Case(
+      input: "map 0 -> 0 size 4k sh inner sh none",
+      expected: "1:29: contradictory attributes 'sh inner' and 'sh none'"),
+    Case(
+      input: "map 0 -> 0 size 4k pages level 2",
+      expected: "1:26: contradictory attributes 'pages' and 'level 2'"),
+    Case(
+      input: "map 0 -> 0 size 4k x pxn", expected: "1:22: contradictory attributes 'x' and 'pxn'"),
+    Case(
+      input: "map 0 -> 0 size 4k uxn user rx",
+      expected: "1:29: contradictory attributes 'uxn' and 'rx'"),
+    Case(
+      input: "protect 0 size 4k rwx r", expected: "1:23: contradictory attributes 'rwx' and 'r'"),
     Case(
       input: "map 0 ..< 0x1000 0",
       expected: "1:18: expected '->' after the end address in 'map', found '0'"),

@@ -1,3 +1,4 @@
+import MMU
 import Testing
 
 @testable import MMUSyntax
@@ -23,8 +24,8 @@ struct TranslationStatementTests {
   }
 
   @Test func at() throws {
-    for operation in ATOperation.allCases {
-      let a = try parsed("at \(operation.rawValue) 0x1000", as: ATStmt.self)
+    for operation in ATOperation.vocabulary {
+      let a = try parsed("at \(operation.word) 0x1000", as: ATStmt.self)
       #expect(a.operation == operation && sx(a.va) == "0x1000")
     }
   }
@@ -35,28 +36,48 @@ struct TranslationStatementTests {
     #expect(try parsed("explain va", as: ExplainStmt.self).regime == nil)
   }
 
-  @Test("tlbi: every operation, optional address, asid, level, xt")
+  @Test("tlbi: every operation the model implements, optional address, asid, level, xt")
   func tlbi() throws {
-    #expect(TLBIOperation.allCases.count == 26)
-    for operation in TLBIOperation.allCases {
-      let t = try parsed("tlbi \(operation.rawValue)", as: TLBIStmt.self)
+    // 21 bases (13 classic, 8 FEAT_TLBIRANGE), each local, IS and OS.
+    #expect(TLBIOperation.vocabulary.count == 63)
+    for operation in TLBIOperation.vocabulary {
+      let t = try parsed("tlbi \(operation.word)", as: TLBIStmt.self)
       #expect(t.operation == operation && t.address == nil)
     }
     let t = try parsed("tlbi vae1is 0x40_0000 asid 5 level 3", as: TLBIStmt.self)
-    #expect(t.operation == .vae1is && t.operation.isBroadcast)
+    #expect(t.operation == TLBIOperation(.vae1, .inner) && t.operation.broadcast)
     #expect(sx(t.address) == "0x40_0000" && sx(t.asid) == "5" && sx(t.level) == "3" && t.xt == nil)
     let x = try parsed("tlbi vale1 xt (5 << 48) | (va >> 12)", as: TLBIStmt.self)
     #expect(x.address == nil && sx(x.xt) == "(| (paren (<< 5 48)) (paren (>> va 12)))")
     let a = try parsed("tlbi aside1 asid 7", as: TLBIStmt.self)
     #expect(a.address == nil && sx(a.asid) == "7")
-    #expect(!TLBIOperation.vale1.isBroadcast)
+    #expect(!TLBIOperation(.vale1).broadcast)
+    let os = try parsed("tlbi vae1os 0x1000", as: TLBIStmt.self)
+    #expect(os.operation == TLBIOperation(.vae1, .outer) && sx(os.address) == "0x1000")
+  }
+
+  /// Range operations (FEAT_TLBIRANGE) take ADDR size SIZE, or the raw xt.
+  @Test func rangeTLBI() throws {
+    let r = try parsed("tlbi rvae1is 0x40_0000 size 64k asid 5 level 3", as: TLBIStmt.self)
+    #expect(r.operation == TLBIOperation(.rvae1, .inner) && r.operation.isRange)
+    #expect(sx(r.address) == "0x40_0000" && sx(r.size) == "0x1_0000")
+    #expect(sx(r.asid) == "5" && sx(r.level) == "3")
+    let s2 = try parsed("tlbi ripas2e1is 0x8000 size 2M", as: TLBIStmt.self)
+    #expect(s2.operation == TLBIOperation(.ripas2e1, .inner) && sx(s2.size) == "0x20_0000")
+    let x = try parsed("tlbi rvaale1 xt (1 << 46) | 4", as: TLBIStmt.self)
+    #expect(x.operation == TLBIOperation(.rvaale1) && x.size == nil && x.address == nil)
+    #expect(sx(x.xt) == "(| (paren (<< 1 46)) 4)")
+    #expect(diagnose("tlbi rvae1 0x1000 size 4k size 8k") != nil)
   }
 
   @Test("dsb: every domain; bare dsb is sy")
   func dsb() throws {
-    for domain in BarrierDomain.allCases {
-      #expect(try parsed("dsb \(domain.rawValue)", as: DSBStmt.self).domain == domain)
+    #expect(BarrierDomain.vocabulary.count == 12)
+    for domain in BarrierDomain.vocabulary {
+      #expect(try parsed("dsb \(domain.word)", as: DSBStmt.self).domain == domain)
     }
+    #expect(try parsed("dsb oshld", as: DSBStmt.self).domain == .oshld)
+    #expect(try parsed("dsb nshld", as: DSBStmt.self).domain == .nshld)
     #expect(try parsed("dsb", as: DSBStmt.self).domain == .sy)
     #expect(span(try parsed("isb", as: ISBStmt.self).range) == "1:1-1:4")
   }
@@ -97,7 +118,7 @@ struct TranslationStatementTests {
       return
     }
     #expect(kind == .permission && sx(level) == "3" && sx(stage) == "1" && !s1ptw)
-    for fault in FaultKind.allCases {
+    for fault in MMUSyntax.FaultKind.allCases {
       let (f, _) = try walkAssertion("assert walk va faults \(fault.rawValue)")
       #expect(f.expectation == .faults(kind: fault, level: nil, stage: nil, s1ptw: false))
     }

@@ -21,6 +21,19 @@ public enum Regime: Int, Sendable, CaseIterable, CustomStringConvertible {
   }
 }
 
+/// The words a space's `regime` option and `decode` name a table format by: `vhe` is EL2&0.
+extension Regime: Vocabulary {
+  public static var vocabulary: [Regime] { allCases }
+  public var word: String {
+    switch self {
+    case .el10: "el1"
+    case .el2: "el2"
+    case .el20: "vhe"
+    case .stage2: "s2"
+    }
+  }
+}
+
 /// The kind of memory access being translated.
 public enum AccessType: Int, Sendable, CaseIterable, CustomStringConvertible {
   case read, write, exec

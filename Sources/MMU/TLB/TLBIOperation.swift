@@ -1,7 +1,7 @@
 /// A TLBI instruction (§9.2): the operation and its shareability. `vae1` is local, `vae1is`
 /// broadcast to the Inner Shareable domain (every online CPU), `vae1os` to the Outer
 /// Shareable domain (also every online CPU, but only `dsb osh`/`dsb sy` complete it).
-public struct TLBIOperation: Sendable, Hashable, CustomStringConvertible {
+public struct TLBIOperation: Sendable, Hashable, CustomStringConvertible, Vocabulary {
   /// The operation without its shareability suffix.
   public enum Base: String, Sendable, CaseIterable {
     case vmalle1, vae1, vale1, vaae1, vaale1, aside1
@@ -61,6 +61,8 @@ public struct TLBIOperation: Sendable, Hashable, CustomStringConvertible {
     base.rawValue + (domain == .inner ? "is" : domain == .outer ? "os" : "")
   }
   public var description: String { name }
+  public static var vocabulary: [TLBIOperation] { all }
+  public var word: String { name }
 
   /// Broadcast to every online CPU (IS/OS forms).
   public var broadcast: Bool { domain != .local }

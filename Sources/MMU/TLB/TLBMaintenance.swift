@@ -36,7 +36,7 @@ public struct TLBICompletion: Sendable, Equatable {
 }
 
 /// The DSB options of `dsb` (bare `dsb` is `sy`).
-public enum BarrierDomain: String, Sendable, CaseIterable {
+public enum BarrierDomain: String, Sendable, CaseIterable, Vocabulary {
   case sy, st, ld, ish, ishst, ishld, osh, oshst, oshld, nsh, nshst, nshld
 
   public init?(name: String) {

@@ -56,6 +56,10 @@ public enum MapError: Error, Equatable, Sendable {
   /// The table at `table` (a level-`level` table) is reached by two entries: not a tree.
   case notATree(table: UInt64, level: Int)
   case attribute(AttributeError)
+  /// `contiguous` on a leaf that cannot be part of a whole group: a level with no group
+  /// (`entries` nil), or a group of `entries` leaves of `leafSize` that the range (VA, and PA
+  /// at the same offset) does not cover whole and aligned.
+  case contiguousGroup(va: UInt64, level: Int, entries: Int?, leafSize: UInt64)
   case memory(MemoryError)
   case unmappedTable(address: UInt64)
   case internalError(String)
@@ -185,6 +189,44 @@ public struct Mapper {
 
   // MARK: Map
 
+  /// Every leaf a `contiguous` map writes must belong to a whole group that the map writes:
+  /// the group's entries all in [va, last] (so with the same attributes), its input and
+  /// output aligned to the group's span, at a level where the granule has groups. The leaves
+  /// are those the policy picks (the largest block alignment allows, pages, or one level);
+  /// one step a group, so the cost is the map's size over the group span.
+  func checkContiguousGroups(va: UInt64, last: UInt64, pa: UInt64, policy: LeafPolicy)
+    throws(MapError)
+  {
+    var a = va
+    while true {
+      let out = pa &+ (a &- va)
+      var level = 3
+      switch policy {
+      case .pages: level = 3
+      case .level(let l): level = l
+      case .largest:
+        for l in max(geometry.startLevel, 0)..<3
+        where space.granule.allowsBlock(at: l, ds: geometry.ds, paMax: space.paMax) {
+          let bs = geometry.blockSize(l)
+          if a & (bs &- 1) == 0 && out & (bs &- 1) == 0 && last &- a >= bs &- 1 {
+            level = l
+            break
+          }
+        }
+      }
+      let leaf = geometry.blockSize(level)
+      guard let n = space.granule.contiguousEntries(level: level) else {
+        throw .contiguousGroup(va: a, level: level, entries: nil, leafSize: leaf)
+      }
+      let (span, o) = leaf.multipliedReportingOverflow(by: UInt64(n))
+      guard !o, a & (span &- 1) == 0, out & (span &- 1) == 0, last &- a >= span &- 1 else {
+        throw .contiguousGroup(va: a, level: level, entries: n, leafSize: leaf)
+      }
+      if last &- a == span &- 1 { return }
+      a &+= span
+    }
+  }
+
   /// Maps [va, va+size) to [pa, pa+size) with `attributes`. Refuses to overwrite a valid
   /// mapping unless `force`; with `force`, replacing or splitting a live entry is reported
   /// as a break-before-make warning.
@@ -201,6 +243,9 @@ public struct Mapper {
       guard va & (bs - 1) == 0, pa & (bs - 1) == 0, size & (bs - 1) == 0 else {
         throw .notAlignedForLevel(level: l, blockSize: bs)
       }
+    }
+    if attributes.contiguous {
+      try checkContiguousGroups(va: va, last: last, pa: pa, policy: policy)
     }
     let leafBits: UInt64
     do {

@@ -1,6 +1,6 @@
 /// The AT instructions (§7.4): which regime, which stage(s), which access, and whether the
 /// permission check includes PSTATE.PAN (S1E1RP/S1E1WP, FEAT_PAN2).
-public enum ATOperation: String, Sendable, CaseIterable {
+public enum ATOperation: String, Sendable, CaseIterable, Vocabulary {
   case s1e1r, s1e1w, s1e0r, s1e0w, s1e2r, s1e2w, s12e1r, s12e1w, s12e0r, s12e0w
   case s1e1rp, s1e1wp
 
