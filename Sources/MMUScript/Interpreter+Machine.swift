@@ -43,6 +43,10 @@ extension Interpreter {
     case .dump(let s): try executeDump(s)
     case .layout(let s): try executeLayout(s)
     case .graph(let s): try executeGraph(s)
+    case .check(let s): try executeCheck(s)
+    case .findPA(let s): sink.emit(.findPA(try findPA(s)))
+    case .diffDump(let s): sink.emit(.dumpDiff(try dumpDiff(s)))
+    case .marker(let s): try executeMarker(s)
     default:
       throw Diagnostic.error("statement not supported here", at: stmt.range)
     }

@@ -5,6 +5,7 @@ extension Interpreter {
   // MARK: dump
 
   func executeDump(_ s: DumpStmt) throws {
+    if let format = s.format { return try executePtdump(s, format: format) }
     // The target: a regime word (the tables its base registers point at now), a space, or
     // by default the current space, else the current EL's regime.
     var regimeWord: MMUSyntax.Regime?

@@ -69,6 +69,8 @@ public final class Interpreter {
   /// Files being executed, innermost last: `include` is relative to the last one, and a file
   /// already on the stack is a cycle.
   var fileStack: [String] = []
+  /// The markers `dump … format linux` cuts its rows at (`marker`), in address order.
+  var ptdumpMarkers: [PtdumpMarker] = []
   /// The space `map`, `unmap`, `protect`, `dump` use when none is named.
   public var currentSpace: String?
   public private(set) var passed = 0

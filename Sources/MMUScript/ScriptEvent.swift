@@ -19,6 +19,11 @@ public enum ScriptEvent: Sendable {
   case layout(LayoutEvent)
   case graph(GraphEvent)
   case tlb(TLBEvent)
+  case ptdump(PtdumpEvent)
+  case wxCheck(WXCheckEvent)
+  case aliasCheck(AliasCheckEvent)
+  case findPA(FindPAEvent)
+  case dumpDiff(DumpDiffEvent)
 }
 
 /// `walk` and `translate`.

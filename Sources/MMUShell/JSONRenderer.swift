@@ -206,6 +206,11 @@ public final class JSONRenderer: EventSink {
     case .explain(let e): emitObject(explainObject(e))
     case .layout(let l): emitObject(layoutObject(l))
     case .graph(let g): emitObject(graphObject(g))
+    case .ptdump(let e): ptdumpObjects(e).forEach(emitObject)
+    case .wxCheck(let e): emitObject(wxObject(e))
+    case .aliasCheck(let e): emitObject(aliasObject(e))
+    case .findPA(let e): emitObject(findPAObject(e))
+    case .dumpDiff(let e): emitObject(diffObject(e))
     case .tlb(let t):
       var o = base("tlb", t.range)
       o.string("text", t.what)

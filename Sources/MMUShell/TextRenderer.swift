@@ -62,6 +62,11 @@ public final class TextRenderer: EventSink {
     case .dump(let d): ViewText(r: self).dump(d)
     case .layout(let l): ViewText(r: self).layout(l)
     case .graph(let g): ViewText(r: self).graph(g)
+    case .ptdump(let e): PtdumpText(r: self).ptdump(e)
+    case .wxCheck(let e): PtdumpText(r: self).wx(e)
+    case .aliasCheck(let e): PtdumpText(r: self).aliases(e)
+    case .findPA(let e): PtdumpText(r: self).findPA(e)
+    case .dumpDiff(let e): PtdumpText(r: self).diff(e)
     case .tlb(let t): line(t.what)
     case .assertion, .warning: break
     }

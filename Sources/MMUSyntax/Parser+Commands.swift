@@ -498,12 +498,12 @@ extension Parser {
 
   mutating func parseDump() throws(Diagnostic) -> Stmt {
     let start = advance()
-    var dump = DumpStmt(target: nil, window: nil, range: start.range)
-    if !atTerminator {
+    var dump = DumpStmt(target: nil, window: nil, format: nil, range: start.range)
+    if !atTerminator && !isWord("format") {
       let first = try parseOperand("a space, regime or address after 'dump'")
       if isWord("size") {
         dump.window = DumpStmt.Window(va: first, size: try expectSize("the address"))
-      } else if !atTerminator {
+      } else if !atTerminator && !isWord("format") {
         dump.target = first
         let va = try parseOperand("an address or end of statement")
         dump.window = DumpStmt.Window(va: va, size: try expectSize("the address in 'dump'"))
@@ -511,6 +511,7 @@ extension Parser {
         dump.target = first
       }
     }
+    if matchWord("format") { dump.format = try parseDumpFormat() }
     dump.range = range(from: start)
     return .dump(dump)
   }

@@ -42,12 +42,13 @@ struct Parser {
 
   /// Words that start a statement when they begin one (and are not followed by `=` or an
   /// adjacent `(`), plus the keyword statements, for "did you mean" hints.
-  static let statementWords = [
-    "let", "proc", "if", "for", "return", "import", "include", "print", "echo", "reset", "set",
-    "cpus", "cpu", "on", "show", "space", "map", "unmap", "protect", "switch", "translate",
-    "mem", "decode", "walk", "at", "explain", "tlbi", "dsb", "isb", "tlb", "assert", "expect",
-    "dump", "layout", "graph",
-  ]
+  static let statementWords =
+    [
+      "let", "proc", "if", "for", "return", "import", "include", "print", "echo", "reset", "set",
+      "cpus", "cpu", "on", "show", "space", "map", "unmap", "protect", "switch", "translate",
+      "mem", "decode", "walk", "at", "explain", "tlbi", "dsb", "isb", "tlb", "assert", "expect",
+      "dump", "layout", "graph",
+    ] + TableStatementWord.allCases.map(\.rawValue)
 
   let file: SourceFile
   /// Never empty: the lexer always ends with `.endOfFile`.
@@ -289,6 +290,10 @@ struct Parser {
     case "dump": return try parseDump()
     case "layout": return try parseLayout()
     case "graph": return try parseGraph()
+    case "check": return .check(try parseCheck())
+    case "find": return .findPA(try parseFindPA())
+    case "diff": return .diffDump(try parseDiffDump())
+    case "marker": return try parseMarker()
     default: return nil
     }
   }

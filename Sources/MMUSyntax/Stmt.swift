@@ -54,6 +54,11 @@ public indirect enum Stmt: Equatable, Sendable {
   case dump(DumpStmt)
   case layout(LayoutStmt)
   case graph(GraphStmt)
+  // Whole tables
+  case check(CheckStmt)
+  case findPA(FindPAStmt)
+  case diffDump(DiffDumpStmt)
+  case marker(MarkerStmt)
 
   /// The statement's source range, from its first word to its last token.
   public var range: SourceRange {
@@ -98,6 +103,10 @@ public indirect enum Stmt: Equatable, Sendable {
     case .dump(let s): return s.range
     case .layout(let s): return s.range
     case .graph(let s): return s.range
+    case .check(let s): return s.range
+    case .findPA(let s): return s.range
+    case .diffDump(let s): return s.range
+    case .marker(let s): return s.range
     }
   }
 }
@@ -416,6 +425,8 @@ public struct AssertStmt: Equatable, Sendable {
     case tlb(state: TLBState, regime: Expr?, va: Expr)
     /// `assert EXPR`
     case expr(Expr)
+    /// `assert check …`, `assert find pa …`, `assert diff dump …`
+    case table(TableAssertion)
   }
   public var condition: Condition
   public var message: Expr?
@@ -461,6 +472,8 @@ public struct DumpStmt: Equatable, Sendable {
   }
   public var target: Expr?
   public var window: Window?
+  /// `format linux|kvm`: the kernel's own text instead of the model's rows.
+  public var format: DumpFormat?
   public var range: SourceRange
 }
 

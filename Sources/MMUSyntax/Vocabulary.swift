@@ -117,3 +117,25 @@ public struct Attribute: Equatable, Sendable {
   /// Every attribute word, for "did you mean" hints.
   public static var words: [String] { flags.map(\.word) + ["attr", "sh", "level"] }
 }
+
+/// `dump … format WORD`: a kernel's own page-table dump, line for line.
+public enum DumpFormat: String, Sendable, CaseIterable {
+  /// arm64 Linux's kernel_page_tables (arch/arm64/mm/ptdump.c).
+  case linux
+  /// KVM's stage-2 dump (arch/arm64/kvm/ptdump.c).
+  case kvm
+}
+
+/// The whole-table checks: `check WORD [REGIME|SPACE]`.
+public enum TableCheckKind: String, Sendable, CaseIterable {
+  /// Writable and executable kernel pages, and kernel pages without UXN (CONFIG_DEBUG_WX).
+  case wx
+  /// One physical page mapped with different memory types or cacheability.
+  case aliases
+}
+
+/// The statements over whole tables, as their first words spell them: the parser, the
+/// completer and the help take them from here.
+public enum TableStatementWord: String, Sendable, CaseIterable {
+  case check, find, diff, marker
+}
