@@ -45,6 +45,7 @@ public enum REPLHelp {
     ("TLB and barriers", ["tlbi", "dsb", "isb", "tlb"]),
     ("Checking", ["assert", "expect"]),
     ("Views", ["dump", "layout", "graph"]),
+    ("Whole tables", ["check", "find", "diff", "marker"]),
     ("Words", ["regimes", "attributes"]),
     ("REPL commands", [":help", ":load", ":reset", ":save", ":history", ":quit"]),
   ]
@@ -350,8 +351,46 @@ public enum REPLHelp {
       examples: ["expect error \"unknown register\" { set no_such_reg = 1 }"]),
     HelpTopic(
       "dump", "ptdump-style listing: coalesced ranges, level, attributes",
-      syntax: ["dump [SPACE|REGIME] [VA size SIZE]"],
-      examples: ["space k ttbr1\nmap k 0xffff_8000_0000_0000 -> 0x4000_0000 size 4M\ndump k"]),
+      syntax: ["dump [SPACE|REGIME] [VA size SIZE] [format linux|kvm]"],
+      details: [
+        "format linux: the kernel's kernel_page_tables text, byte for byte, cut at the markers.",
+        "format kvm: KVM's stage-2 dump (levels by number, R W X AF BLK).",
+      ],
+      examples: [
+        "space k ttbr1\nmap k 0xffff_8000_0000_0000 -> 0x4000_0000 size 4M\ndump k",
+        "space k ttbr1\nmap k 0xffff_8000_0000_0000 -> 0x4000_0000 size 4M\ndump k format linux",
+      ]),
+    HelpTopic(
+      "check", "whole-table checks: W+X kernel pages, memory-type aliases",
+      syntax: ["check wx|aliases [REGIME|SPACE]", "assert check wx|aliases [REGIME|SPACE]"],
+      details: [
+        "wx counts as CONFIG_DEBUG_WX: pages writable with PXN clear, and pages without UXN.",
+        "aliases: one physical range mapped with different MAIR memory types.",
+      ],
+      examples: [
+        "space k ttbr1\nmap k 0xffff_8000_0000_0000 -> 0x4000_0000 size 2M\nswitch ttbr1_el1 k\ncheck wx el1\nassert check aliases el1"
+      ]),
+    HelpTopic(
+      "find", "every VA that maps a physical range, with its rights (crash's ptov)",
+      syntax: [
+        "find pa PA [size SIZE] [REGIME|SPACE]", "assert find pa PA [size SIZE] [REGIME|SPACE]",
+      ],
+      examples: [
+        "space k ttbr1\nmap k 0xffff_8000_0000_0000 -> 0x4000_0000 size 2M\nswitch ttbr1_el1 k\nfind pa 0x4000_1000 el1"
+      ]),
+    HelpTopic(
+      "diff", "two spaces or regimes as ptdump rows: - only in the first, + only in the second",
+      syntax: ["diff dump A B [format linux|kvm]", "assert diff dump A B"],
+      examples: [
+        "space a ttbr1\nmap a 0xffff_8000_0000_0000 -> 0x4000_0000 size 8k pages\nspace b ttbr1\nmap b 0xffff_8000_0000_0000 -> 0x4000_0000 size 4k pages\ndiff dump a b"
+      ]),
+    HelpTopic(
+      "marker", "name an address that `dump … format linux` cuts its rows at",
+      syntax: ["marker VA \"NAME\"", "marker clear"],
+      details: ["Markers go in address order, as the kernel's address_markers."],
+      examples: [
+        "marker 0xffff_0000_0000_0000 \"Linear Mapping start\"\nmarker 0xffff_8000_0000_0000 \"Linear Mapping end\""
+      ]),
     HelpTopic(
       "layout", "the VA map of a regime: halves, ranges, sizes",
       syntax: ["layout [REGIME]"], examples: ["layout el1"]),
