@@ -63,6 +63,8 @@ public final class TextRenderer: EventSink {
     case .layout(let l): ViewText(r: self).layout(l)
     case .graph(let g): ViewText(r: self).graph(g)
     case .tlb(let t): line(t.what)
+    case .core(let c): CoreText.summary(c.state).forEach(line)
+    case .symbols(let s): line("symbols \(s.path): \(s.count) symbols")
     case .assertion, .warning: break
     }
   }
@@ -115,8 +117,9 @@ public final class TextRenderer: EventSink {
       TraceText(r: self).lines(r.walk, outcome: r.walk.outcome, walkCache: r.walkCacheUsed)
         .forEach(line)
     }
+    let symbol = w.symbol.map { " <\($0)>" } ?? ""
     var s =
-      "walk \(w.label) \(hex(r.walk.inputAddress)) \(r.walk.access): \(outcomeText(r.outcome))"
+      "walk \(w.label) \(hex(r.walk.inputAddress))\(symbol) \(r.walk.access): \(outcomeText(r.outcome))"
     switch r.tlb {
     case .notUsed: break
     case .stale(let current):
