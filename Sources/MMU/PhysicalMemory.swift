@@ -230,7 +230,7 @@ public final class PhysicalMemory {
   @inline(__always)
   public func read64(_ pa: UInt64) -> UInt64 {
     guard let p = pagePointer(pa) else { return 0 }
-    return UInt64(littleEndian: p.load(fromByteOffset: Int(pa & 0xff8), as: UInt64.self))
+    return UInt64(littleEndian: p.loadUnaligned(fromByteOffset: Int(pa & 0xff8), as: UInt64.self))
   }
 
   /// Writes a naturally aligned 64-bit little-endian value.
@@ -246,10 +246,12 @@ public final class PhysicalMemory {
     guard let p = pagePointer(pa) else { return 0 }
     let off = Int(pa & 0xfff)
     switch size {
-    case 1: return UInt64(p.load(fromByteOffset: off, as: UInt8.self))
-    case 2: return UInt64(UInt16(littleEndian: p.load(fromByteOffset: off, as: UInt16.self)))
-    case 4: return UInt64(UInt32(littleEndian: p.load(fromByteOffset: off, as: UInt32.self)))
-    default: return UInt64(littleEndian: p.load(fromByteOffset: off, as: UInt64.self))
+    case 1: return UInt64(p.loadUnaligned(fromByteOffset: off, as: UInt8.self))
+    case 2:
+      return UInt64(UInt16(littleEndian: p.loadUnaligned(fromByteOffset: off, as: UInt16.self)))
+    case 4:
+      return UInt64(UInt32(littleEndian: p.loadUnaligned(fromByteOffset: off, as: UInt32.self)))
+    default: return UInt64(littleEndian: p.loadUnaligned(fromByteOffset: off, as: UInt64.self))
     }
   }
 
@@ -387,10 +389,10 @@ public final class PhysicalMemory {
   }
 
   /// Maps pieces of one file at their physical addresses without copying (MAP_PRIVATE,
-  /// MAP_NORESERVE: a 4 GiB core costs nothing until read). Addresses must be page aligned
-  /// and offsets 8-byte aligned, since descriptors are read in place; an offset need not be
-  /// page aligned (QEMU's RAM starts at offset 0x4f0): the mapping starts at the page below
-  /// it. A piece's partial last page is copied, so the bytes after the piece read as zero.
+  /// MAP_NORESERVE: a 4 GiB core costs nothing until read). Addresses must be page aligned;
+  /// an offset may be anything (QEMU's RAM starts at offset 0x4f0, or 0x1b14 with more
+  /// notes): the mapping starts at the page below it, and every read of page storage is an
+  /// unaligned load, so a descriptor may sit at any host address. A piece's partial last page is copied, so the bytes after the piece read as zero.
   /// All or nothing: every range is checked before anything is mapped.
   public func mapFileSegments(path: String, _ segments: [FileSegment]) throws(MemoryError) {
     let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
@@ -407,7 +409,7 @@ public final class PhysicalMemory {
     let sorted = segments.filter { $0.length > 0 }.sorted { $0.address < $1.address }
     var previousEnd: UInt64 = 0
     for s in sorted {
-      guard s.address & 0xfff == 0, s.offset & 7 == 0 else {
+      guard s.address & 0xfff == 0 else {
         throw .badAccess(address: s.address, size: Self.pageSize)
       }
       let (end, o) = s.address.addingReportingOverflow(s.length)

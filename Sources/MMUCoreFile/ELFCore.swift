@@ -171,12 +171,6 @@ public struct ELFCore: Equatable, Sendable {
           "PT_LOAD at offset \(hex(l.fileOffset)) size \(hex(l.fileSize)) runs past the end of the file (\(hex(fileSize)) bytes)"
       )
     }
-    guard l.fileSize == 0 || l.fileOffset & 7 == 0 else {
-      throw .badSegment(
-        index: i,
-        reason:
-          "file offset \(hex(l.fileOffset)) is not 8-byte aligned; descriptors are read in place")
-    }
     return l
   }
 
