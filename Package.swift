@@ -15,14 +15,17 @@ let package = Package(
   targets: [
     // The machine: memory, registers, geometry, descriptors, walker, TLBs. No text, no I/O.
     .target(name: "MMU"),
+    // Kernel cores: ELF64 cores and their notes (VMCOREINFO, PRSTATUS), the EL1 registers
+    // they imply, and symbol tables. Reads files; no text.
+    .target(name: "MMUCoreFile", dependencies: ["MMU"]),
     // The .mmu language's syntax: tokens with source ranges, parser, AST, diagnostics.
     .target(name: "MMUSyntax"),
     // The interpreter over the model: statements, builtins, modules, typed results.
-    .target(name: "MMUScript", dependencies: ["MMU", "MMUSyntax", "CSupport"]),
+    .target(name: "MMUScript", dependencies: ["MMU", "MMUCoreFile", "MMUSyntax", "CSupport"]),
     // A few C library calls Swift's Glibc module does not export (thread stack bounds).
     .target(name: "CSupport"),
     // Rendering of results (text, JSON, DOT) and the batch runner, shared by mmush and tests.
-    .target(name: "MMUShell", dependencies: ["MMU", "MMUSyntax", "MMUScript"]),
+    .target(name: "MMUShell", dependencies: ["MMU", "MMUCoreFile", "MMUSyntax", "MMUScript"]),
     .systemLibrary(
       name: "CReadline", path: "Sources/CReadline", providers: [.apt(["libreadline-dev"])]),
     .target(name: "LineEditor", dependencies: ["CReadline"]),
@@ -37,7 +40,8 @@ let package = Package(
     // The fuzz targets (Fuzz/run.sh builds them with -sanitize=fuzzer); a plain build makes
     // a corpus replayer that the tests run over the seeds and every crash input kept.
     .executableTarget(
-      name: "MMUFuzz", dependencies: ["MMU", "MMUSyntax", "MMUScript", "MMUShell", "CFuzzerDriver"]
+      name: "MMUFuzz",
+      dependencies: ["MMU", "MMUCoreFile", "MMUSyntax", "MMUScript", "MMUShell", "CFuzzerDriver"]
     ),
     .executableTarget(
       name: "mmush-bench", dependencies: ["MMU", "MMUSyntax", "MMUScript", "MMUShell"],

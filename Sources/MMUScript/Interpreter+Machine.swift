@@ -31,6 +31,7 @@ extension Interpreter {
     case .memRead(let s): try executeMemRead(s)
     case .memLoad(let s): try executeMemLoad(s)
     case .memSave(let s): try executeMemSave(s)
+    case .load(let s): try executeLoad(s)
     case .decode(let s): try executeDecode(s)
     case .at(let s): try executeAT(s)
     case .explain(let s): try executeExplain(s)

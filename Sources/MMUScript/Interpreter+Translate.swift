@@ -46,7 +46,7 @@ extension Interpreter {
       result: machine.access(
         cpu: c, context: context(r, cpu: c), address: va, access: p.access, trace: p.trace,
         useTLB: !p.noTLB),
-      trace: p.trace, range: p.range)
+      trace: p.trace, symbol: symbolTable == nil ? nil : symbolName(va), range: p.range)
     // Each missing-barrier warning (one per pending TLBI) is output: counted as work.
     let warnings = event.result.warnings.count
     if warnings > 0 { addWork(warnings) }

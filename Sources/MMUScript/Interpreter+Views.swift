@@ -64,6 +64,7 @@ extension Interpreter {
         via: root.via, outputIsIPA: root.via != nil, runs: [], problem: root.problem)
       if root.problem == nil {
         section.runs = try scan(root, first: first, last: last, tables: false, range: s.range).runs
+        if symbolTable != nil { section.symbols = section.runs.map { symbolName($0.first) } }
       }
       sections.append(section)
     }

@@ -1,4 +1,5 @@
 import MMU
+import MMUCoreFile
 import MMUSyntax
 
 /// Limits and paths of a run, set from the command line or with `set`.
@@ -71,6 +72,10 @@ public final class Interpreter {
   var fileStack: [String] = []
   /// The markers `dump … format linux` cuts its rows at (`marker`), in address order.
   var ptdumpMarkers: [PtdumpMarker] = []
+  /// The kernel core `load core` loaded, if any (cleared by `reset`).
+  public internal(set) var loadedCore: LoadedCore?
+  /// The symbols `load symbols` read, naming addresses in walk and dump output.
+  public internal(set) var symbolTable: SymbolTable?
   /// The space `map`, `unmap`, `protect`, `dump` use when none is named.
   public var currentSpace: String?
   public private(set) var passed = 0
@@ -96,6 +101,7 @@ public final class Interpreter {
   public func resetMachine() {
     machine = Machine(memory: PhysicalMemory(pageBudget: options.memoryPages))
     currentSpace = nil
+    loadedCore = nil
   }
 
   /// Parses and runs a whole file. Diagnostics propagate; a failed assertion does not.

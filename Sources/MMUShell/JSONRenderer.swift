@@ -163,6 +163,7 @@ public final class JSONRenderer: EventSink {
         o.object("tables_" + k2, v2)
       }
       o.int("accesses", w.result.walk.accesses)
+      if let symbol = w.symbol { o.string("symbol", symbol) }
       if w.trace { o.array("steps", steps(w.result.walk.steps)) }
       emitObject(o)
     case .at(let a):
@@ -214,6 +215,12 @@ public final class JSONRenderer: EventSink {
     case .tlb(let t):
       var o = base("tlb", t.range)
       o.string("text", t.what)
+      emitObject(o)
+    case .core(let c): emitObject(coreObject(c))
+    case .symbols(let s):
+      var o = base("symbols", s.range)
+      o.string("file", s.path)
+      o.int("count", s.count)
       emitObject(o)
     }
   }

@@ -68,6 +68,8 @@ public final class TextRenderer: EventSink {
     case .findPA(let e): PtdumpText(r: self).findPA(e)
     case .dumpDiff(let e): PtdumpText(r: self).diff(e)
     case .tlb(let t): line(t.what)
+    case .core(let c): CoreText.summary(c.state).forEach(line)
+    case .symbols(let s): line("symbols \(s.path): \(s.count) symbols")
     case .assertion, .warning: break
     }
   }
@@ -120,8 +122,9 @@ public final class TextRenderer: EventSink {
       TraceText(r: self).lines(r.walk, outcome: r.walk.outcome, walkCache: r.walkCacheUsed)
         .forEach(line)
     }
+    let symbol = w.symbol.map { " <\($0)>" } ?? ""
     var s =
-      "walk \(w.label) \(hex(r.walk.inputAddress)) \(r.walk.access): \(outcomeText(r.outcome))"
+      "walk \(w.label) \(hex(r.walk.inputAddress))\(symbol) \(r.walk.access): \(outcomeText(r.outcome))"
     switch r.tlb {
     case .notUsed: break
     case .stale(let current):

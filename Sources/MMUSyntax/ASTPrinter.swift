@@ -248,6 +248,7 @@ private struct Writer {
     case .memRead(let s):
       emit("mem read " + Writer.operand(s.address) + Writer.option("count", s.count))
     case .memLoad(let s): emit("mem load " + Writer.leading(s.address, s.file))
+    case .load(let s): emit("load \(s.kind.rawValue) " + Writer.operand(s.file))
     case .memSave(let s):
       emit(
         "mem save " + Writer.operand(s.address) + " size " + Writer.leading(s.size, s.file))

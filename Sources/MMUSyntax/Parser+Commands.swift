@@ -371,6 +371,17 @@ extension Parser {
     }
   }
 
+  /// `load core FILE` / `load symbols FILE`.
+  mutating func parseLoad() throws(Diagnostic) -> Stmt {
+    let start = advance()
+    let kind = try parseVocabularyWord(
+      LoadKind.self, expected: "'core' or 'symbols' after 'load'",
+      unknown: { "unknown 'load' kind '\($0)'; expected core or symbols" }
+    ).value
+    let file = try parseOperand("a file name after 'load \(kind.rawValue)'")
+    return .load(LoadStmt(kind: kind, file: file, range: range(from: start)))
+  }
+
   mutating func parseDecode() throws(Diagnostic) -> Stmt {
     let start = advance()
     let value = try parseOperand("a descriptor value after 'decode'")

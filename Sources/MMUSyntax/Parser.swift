@@ -47,7 +47,7 @@ struct Parser {
       "let", "proc", "if", "for", "return", "import", "include", "print", "echo", "reset", "set",
       "cpus", "cpu", "on", "show", "space", "map", "unmap", "protect", "switch", "translate",
       "mem", "decode", "walk", "at", "explain", "tlbi", "dsb", "isb", "tlb", "assert", "expect",
-      "dump", "layout", "graph",
+      "dump", "layout", "graph", "load",
     ] + TableStatementWord.allCases.map(\.rawValue)
 
   let file: SourceFile
@@ -277,6 +277,7 @@ struct Parser {
     case "switch": return try parseSwitch()
     case "translate": return try parseTranslate()
     case "mem": return try parseMem()
+    case "load": return try parseLoad()
     case "decode": return try parseDecode()
     case "walk": return try parseWalk()
     case "at": return try parseAT()

@@ -37,6 +37,7 @@ public indirect enum Stmt: Equatable, Sendable {
   case memRead(MemReadStmt)
   case memLoad(MemLoadStmt)
   case memSave(MemSaveStmt)
+  case load(LoadStmt)
   case decode(DecodeStmt)
   // Translating
   case walk(WalkStmt)
@@ -90,6 +91,7 @@ public indirect enum Stmt: Equatable, Sendable {
     case .memRead(let s): return s.range
     case .memLoad(let s): return s.range
     case .memSave(let s): return s.range
+    case .load(let s): return s.range
     case .decode(let s): return s.range
     case .walk(let s): return s.range
     case .at(let s): return s.range
@@ -335,6 +337,14 @@ public struct MemReadStmt: Equatable, Sendable {
 /// `mem load PA FILE`.
 public struct MemLoadStmt: Equatable, Sendable {
   public var address: Expr
+  public var file: Expr
+  public var range: SourceRange
+}
+
+/// `load core FILE` (an ELF core: memory and registers) or `load symbols FILE` (a
+/// System.map or kallsyms text naming addresses in walk and dump output).
+public struct LoadStmt: Equatable, Sendable {
+  public var kind: LoadKind
   public var file: Expr
   public var range: SourceRange
 }

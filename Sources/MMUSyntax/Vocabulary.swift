@@ -17,6 +17,14 @@ public enum Regime: String, Sendable, CaseIterable {
   case s2
 }
 
+/// What `load` reads.
+public enum LoadKind: String, Sendable, CaseIterable {
+  /// An ELF core: QEMU dump-guest-memory, /proc/vmcore, kdump ELF.
+  case core
+  /// A System.map or /proc/kallsyms text.
+  case symbols
+}
+
 /// The access a walk performs or an assert checks.
 public enum AccessKind: String, Sendable, CaseIterable {
   case read, write, exec

@@ -25,6 +25,11 @@ struct MMUSh: ParsableCommand {
   @Option(name: .customShort("c"), help: "Run STATEMENTS given on the command line.")
   var command: String?
 
+  @Option(
+    name: .customLong("core"),
+    help: "Load an ELF kernel core (vmcore, QEMU dump-guest-memory) first, as `load core`.")
+  var core: String?
+
   @Flag(help: "Print one JSON object per line for each result and diagnostic.")
   var json = false
 
@@ -105,8 +110,24 @@ struct MMUSh: ParsableCommand {
     return value << shift
   }
 
+  /// `load core "FILE"` for `--core FILE`, the path written as a string literal.
+  static func coreStatement(_ path: String) -> SourceFile {
+    var literal = ""
+    for c in path.unicodeScalars {
+      switch c {
+      case "\\": literal += "\\\\"
+      case "\"": literal += "\\\""
+      case "\n": literal += "\\n"
+      case "\t": literal += "\\t"
+      default: literal.unicodeScalars.append(c)
+      }
+    }
+    return SourceFile(name: "--core", text: "load core \"\(literal)\"\n")
+  }
+
   func run() throws {
     var files: [SourceFile] = []
+    let prelude = core.map { [Self.coreStatement($0)] } ?? []
     if let command { files.append(SourceFile(name: "-c", text: command)) }
     for path in scripts {
       if path == "-" {
@@ -122,13 +143,13 @@ struct MMUSh: ParsableCommand {
     }
     if files.isEmpty {
       if isatty(STDIN_FILENO) == 1 {
-        let code = REPLDriver(options: runOptions()).run()
+        let code = REPLDriver(options: runOptions(), prelude: prelude).run()
         throw ExitCode(code)
       }
       files.append(SourceFile(name: "<stdin>", bytes: try readAll(stdin, name: "<stdin>")))
     }
     let runner = Runner(options: runOptions())
-    let status = runner.runAll(files)
+    let status = runner.runAll(prelude + files)
     if status != 0 { throw ExitCode(status) }
   }
 
