@@ -67,7 +67,7 @@ public struct REPLCompleter: Sendable {
       "let", "proc", "if", "else", "for", "return", "import", "include", "print", "echo", "reset",
       "set", "cpus", "cpu", "on", "show", "space", "map", "unmap", "protect", "switch", "translate",
       "mem", "decode", "walk", "at", "explain", "tlbi", "dsb", "isb", "tlb", "assert", "expect",
-      "dump", "layout", "graph",
+      "dump", "layout", "graph", "load",
     ] + MMUSyntax.TableStatementWord.allCases.map(\.rawValue)
 
   /// The characters that end a word for completion (the line editor is given the same). `.`
@@ -303,6 +303,9 @@ public struct REPLCompleter: Sendable {
       if last == "va_bits" { return [] }
       return Self.unused(["granule", "va_bits"], args)
     case "mem": return memArguments(args)
+    case "load":
+      if args.isEmpty { return MMUSyntax.LoadKind.allCases.map(\.rawValue) }
+      return args.count == 1 ? files("").map { "\"" + $0 } : []
     case "decode":
       if args.isEmpty { return values }
       if last == "regime" { return MMUSyntax.SpaceRegime.allCases.map(\.rawValue) }

@@ -40,7 +40,7 @@ public enum REPLHelp {
     ),
     ("Machine", ["reset", "set", "cpus", "cpu", "on", "show"]),
     ("Spaces and mapping", ["space", "map", "unmap", "protect", "switch", "translate"]),
-    ("Memory", ["mem", "decode"]),
+    ("Memory", ["mem", "decode", "load"]),
     ("Translating", ["walk", "at", "explain"]),
     ("TLB and barriers", ["tlbi", "dsb", "isb", "tlb"]),
     ("Checking", ["assert", "expect"]),
@@ -288,6 +288,19 @@ public enum REPLHelp {
         "mem save PA size SIZE \"FILE\"",
       ],
       examples: ["mem write 0x8000_0000 = 0x1122_3344 size 4\nmem read 0x8000_0000 count 2"]),
+    HelpTopic(
+      "load", "open a kernel core (registers too) or a symbol table",
+      syntax: LoadKind.allCases.map { "load \($0.rawValue) \"FILE\"" },
+      details: [
+        "`load core`: an ELF core (QEMU dump-guest-memory, /proc/vmcore, kdump ELF). RAM is",
+        "mapped from the file, not copied; TTBR1_EL1, TCR_EL1, MAIR_EL1 and SCTLR_EL1 come",
+        "from its VMCOREINFO, so `walk el1` works at once. `vmcoreinfo(\"KEY\")` reads the note.",
+        "`load symbols`: a System.map or kallsyms text; walk and dump name the nearest symbol.",
+        "`mmush --core FILE` loads a core before anything else. See docs/cores.md.",
+      ],
+      examples: [
+        "load core \"vmcore\"\nprint vmcoreinfo(\"OSRELEASE\")\nwalk el1 vmcoreinfo(\"_stext\")"
+      ]),
     HelpTopic(
       "decode", "explain a descriptor value",
       syntax: ["decode VALUE [level N] [regime el1|el2|vhe|s2] [granule G]"],
