@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+
+/// Cores of small 6.12 kernels built with CONFIG_PTDUMP_DEBUGFS (Tests/Fixtures/ptdump/README.md),
+/// each with the kernel_page_tables text that boot printed: loaded with nothing typed, cut
+/// at the markers linux/ptdump derives from VMCOREINFO, `dump el1 format linux` prints the
+/// kernel's text byte for byte.
+@Suite("Real kernels' own ptdump")
+struct RealPtdumpTests {
+  static let root: String = {
+    var url = URL(fileURLWithPath: #filePath)
+    for _ in 0..<3 { url.deleteLastPathComponent() }
+    return url.path
+  }()
+
+  /// Folder under Tests/Fixtures/ptdump, the page size, and the fixmap's configuration
+  /// (no ACPI GHES, KPTI and a relocatable image, as make/common.config builds them).
+  static let kernels: [(String, String)] = [("k4-48", "4K")]
+
+  @Test("dump el1 format linux equals the kernel's own kernel_page_tables", arguments: kernels)
+  func sameText(_ kernel: (String, String)) throws {
+    let folder = TemporaryFolder()
+    guard
+      let core = try RealCoreTests.decompress(
+        "../ptdump/\(kernel.0)/core.elf.xz", into: folder)
+    else { return }
+    let expected = try String(
+      contentsOfFile: RealCoreTests.fixtures + "/../ptdump/\(kernel.0)/ptdump.txt",
+      encoding: .utf8)
+    let script = """
+      import "linux/ptdump"
+      lx_markers_from_core(lx_fixmap_slots(\(kernel.1), 0, 0, 1, 1))
+      dump el1 format linux
+      check wx el1
+      """
+    let r = try CoreCLITests.mmush(
+      ["-I", Self.root + "/stdlib", "--core", core, "-c", script], in: folder.path)
+    #expect(r.status == 0, "\(r.stderr)")
+    // The core's summary comes first; the dump starts at the first marker.
+    let start = try #require(r.stdout.range(of: "---[ Linear Mapping start ]---"))
+    let end = try #require(r.stdout.range(of: "check wx el1:"))
+    let dump = String(r.stdout[start.lowerBound..<end.lowerBound])
+    #expect(dump == expected)
+    // The kernel printed no row that is writable with PXN clear (RW and "x ").
+    #expect(!expected.contains(" RW x "))
+    #expect(r.stdout.contains("Checked W+X mappings: passed, no W+X pages found"))
+  }
+}
