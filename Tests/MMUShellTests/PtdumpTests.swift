@@ -271,4 +271,66 @@ struct PtdumpTests {
       json.out.contains(
         #""text":"0xffff000000413000-0xffff000000600000        1972K PTE""#))
   }
+
+  @Test("linux/ptdump: 6.1 lists the fixmap before PCI I/O and vmemmap, 6.9+ after them")
+  func markerOrders() {
+    // One page in each of four regions; the markers are placed by hand (any values in
+    // address order): the names must come out in each version's list order.
+    let tables = """
+      import "linux/ptdump"
+      space k regime el1 ttbr1 granule 4k va_bits 48
+      map k 0xffff_0000_0000_0000 -> 0x4000_0000 size 4k pages
+      map k 0xffff_8000_0000_0000 -> 0x4000_0000 size 4k pages
+      map k 0xffff_c000_0000_0000 -> 0x4000_0000 size 4k pages
+      map k 0xffff_e000_0000_0000 -> 0x4000_0000 size 4k pages
+      switch ttbr1_el1 k
+
+      """
+    let v61 = ViewsSupport.run(
+      tables + """
+        lx_markers_v6_1(48, 0xffff_8000_0000_0000, 0xffff_8000_0800_0000, \
+            0xffff_8000_0800_0000, 0xffff_a000_0000_0000, 0xffff_b000_0000_0000, \
+            0xffff_b000_0080_0000, 0xffff_c000_0000_0000, 0xffff_d000_0000_0000, \
+            0xffff_e000_0000_0000)
+        dump el1 format linux
+
+        """)
+    #expect(v61.status == 0, "\(v61.err)")
+    let names61 = v61.out.split(separator: "\n").filter { $0.hasPrefix("---[") }
+    #expect(
+      names61 == [
+        "---[ Linear Mapping start ]---", "---[ Linear Mapping end ]---",
+        "---[ Modules start ]---", "---[ Modules end ]---", "---[ vmalloc() area ]---",
+        "---[ vmalloc() end ]---", "---[ Fixmap start ]---", "---[ Fixmap end ]---",
+        "---[ PCI I/O start ]---", "---[ PCI I/O end ]---", "---[ vmemmap start ]---",
+        "---[ vmemmap end ]---",
+      ])
+    // 6.9+: VA_BITS 48 on 48 bits, 4K pages, struct page 64 bytes, 981 fixmap slots
+    // (lx_fixmap_slots(4K, 0, 0, 1, 1): 2 + 512 + 1 + 2 + 4 + 65 * 7 + 5). A marker prints
+    // only when an entry is noted at or past it, so the top markers need tables up there:
+    // a fixmap page (as the kernel has) gives the last L0 entry an L1, L2 and L3 table.
+    let v69 = ViewsSupport.run(
+      tables + """
+        map k 0xffff_ffff_ff5f_e000 -> 0x4000_0000 size 4k pages
+        assert lx_fixmap_slots(4K, 0, 0, 1, 1) == 981
+        assert lx_fixmap_slots(16K, 1, 1, 1, 1) == 265
+        lx_markers_v6_9(48, 48, 4K, 0xffff_8000_0000_0000, 0xffff_8000_8000_0000, \
+            0xffff_fdff_bf80_0000, 0xffff_fdff_c000_0000, 0xffff_ffff_c000_0000, 64, 981)
+        dump el1 format linux
+
+        """)
+    #expect(v69.status == 0, "\(v69.err)")
+    let names69 = v69.out.split(separator: "\n").filter { $0.hasPrefix("---[") }
+    #expect(
+      names69 == [
+        "---[ Linear Mapping start ]---", "---[ Linear Mapping end ]---",
+        "---[ Modules start ]---", "---[ Modules end ]---", "---[ vmalloc() area ]---",
+        "---[ vmalloc() end ]---", "---[ vmemmap start ]---", "---[ vmemmap end ]---",
+        "---[ PCI I/O start ]---", "---[ PCI I/O end ]---", "---[ Fixmap start ]---",
+        "---[ Fixmap end ]---",
+      ])
+    // FIXADDR_TOT_START = -8M - 981 pages = 0xffff_ffff_ff42_b000: the row before the
+    // marker ends there.
+    #expect(v69.out.contains("-0xffffffffff42b000 "))
+  }
 }
