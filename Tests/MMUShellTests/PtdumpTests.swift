@@ -333,4 +333,28 @@ struct PtdumpTests {
     // marker ends there.
     #expect(v69.out.contains("-0xffffffffff42b000 "))
   }
+
+  @Test("JSON: check wx, find pa, check aliases and diff dump carry what the text says")
+  func checksJSON() {
+    let r = ViewsSupport.run(
+      PtdumpTests.kernel + """
+        check wx el1
+        find pa 0x4000_1000 size 4k el1
+        check aliases el1
+        diff dump k k
+
+        """, json: true)
+    #expect(r.status == 0, "\(r.err)")
+    let lines = r.out.split(separator: "\n")
+    let wx = lines.first { $0.contains(#""type":"check_wx""#) } ?? ""
+    #expect(wx.contains(#""passed":false"#) && wx.contains(#""wx_pages":1"#))
+    #expect(wx.contains(#""non_uxn_pages":0"#))
+    let find = lines.first { $0.contains(#""type":"find_pa""#) } ?? ""
+    #expect(find.contains(#""va":"0xffff000000001000""#))
+    #expect(find.contains(#""va":"0xffff000000411000""#))
+    let aliases = lines.first { $0.contains(#""type":"check_aliases""#) } ?? ""
+    #expect(aliases.contains(#""passed":false"#) && aliases.contains(#""last":"0x40001fff""#))
+    let diff = lines.first { $0.contains(#""type":"diff_dump""#) } ?? ""
+    #expect(diff.contains(#""lines":[]"#))
+  }
 }
