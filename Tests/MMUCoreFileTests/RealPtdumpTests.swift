@@ -15,7 +15,7 @@ struct RealPtdumpTests {
 
   /// Folder under Tests/Fixtures/ptdump, the page size, and the fixmap's configuration
   /// (no ACPI GHES, KPTI and a relocatable image, as make/common.config builds them).
-  static let kernels: [(String, String)] = [("k4-48", "4K")]
+  static let kernels: [(String, String)] = [("k4-48", "4K"), ("k16-48", "16K")]
 
   @Test("dump el1 format linux equals the kernel's own kernel_page_tables", arguments: kernels)
   func sameText(_ kernel: (String, String)) throws {
