@@ -36,6 +36,10 @@ extension Interpreter {
   /// Maps the core's memory, then writes the kernel's EL1 registers on every CPU (one CPU
   /// per PRSTATUS note), each CPU's TLB emptied.
   func loadCore(_ path: String, range: SourceRange) throws {
+    if let loaded = loadedCore {
+      throw Diagnostic.error(
+        "a core is already loaded (\(loaded.path))", at: range, hint: "`reset` first")
+    }
     let core: KernelCore
     let registers: KernelRegisters?
     do {
