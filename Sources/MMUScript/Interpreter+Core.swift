@@ -34,8 +34,14 @@ extension Interpreter {
   }
 
   /// Maps the core's memory, then writes the kernel's EL1 registers on every CPU (one CPU
-  /// per PRSTATUS note), each CPU's TLB emptied.
+  /// per PRSTATUS note), each CPU's TLB emptied. A CPU the core says was at EL2 ran a VHE
+  /// kernel: its EL2&0 registers get the same values (TCR_EL2 has TCR_EL1's layout when
+  /// HCR_EL2.E2H = 1), with E2H and TGE set, and the CPU is put at EL2.
   func loadCore(_ path: String, range: SourceRange) throws {
+    if let loaded = loadedCore {
+      throw Diagnostic.error(
+        "a core is already loaded (\(loaded.path))", at: range, hint: "`reset` first")
+    }
     let core: KernelCore
     let registers: KernelRegisters?
     do {
@@ -60,6 +66,16 @@ extension Interpreter {
         c.registers[.ttbr0_el1] = 0
         c.registers[.mair_el1] = registers.mair
         c.registers[.sctlr_el1] = registers.sctlr
+        let atEL2 = c.index < core.cpus.count && core.cpus[c.index].exceptionLevel == 2
+        if atEL2 {
+          c.registers[.tcr_el2] = registers.tcr
+          c.registers[.ttbr1_el2] = registers.ttbr1
+          c.registers[.ttbr0_el2] = 0
+          c.registers[.mair_el2] = registers.mair
+          c.registers[.sctlr_el2] = registers.sctlr
+          c.registers[.hcr_el2] |= (1 << 34) | (1 << 27)
+        }
+        c.el = atEL2 ? 2 : 1
         c.tlb.removeAll()
       }
     }

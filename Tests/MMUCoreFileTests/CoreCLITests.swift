@@ -169,5 +169,17 @@ struct CoreCLITests {
     #expect(unknown.status == 2)
     #expect(unknown.stderr.contains("VMCOREINFO has no key 'OSRELEAS'"))
     #expect(unknown.stderr.contains("did you mean 'OSRELEASE'?"))
+    let twice = try Self.mmush(
+      ["--core", folder.path + "/c", "-c", "load core \"c\""], in: folder.path)
+    #expect(twice.status == 2)
+    #expect(twice.stderr.contains("a core is already loaded"))
+    // After `reset` the same core loads again.
+    let again = try Self.mmush(
+      [
+        "--core", folder.path + "/c", "-c",
+        "reset\nload core \"c\"\nprint vmcoreinfo(\"PAGESIZE\")",
+      ],
+      in: folder.path)
+    #expect(again.status == 0, "\(again.stderr)")
   }
 }

@@ -137,3 +137,26 @@ struct KernelRegisterTests {
     #expect(throws: CoreFileError.self) { try VMCoreInfo(text: Array("NOEQUALS\n".utf8)) }
   }
 }
+
+@Suite("Kernel regions from VMCOREINFO")
+struct KernelRegionTests {
+  @Test("the bounds present and in order, sorted by start; a missing or reversed pair is left out")
+  func regions() throws {
+    let i = try VMCoreInfo(
+      text: Array(
+        """
+        NUMBER(VMALLOC_START)=0xffff800080000000
+        NUMBER(MODULES_VADDR)=0xffff800000000000
+        NUMBER(MODULES_END)=0xffff800080000000
+        NUMBER(VMALLOC_END)=0xfffffdffbf800000
+        NUMBER(VMEMMAP_START)=0xffffffffc0000000
+        NUMBER(VMEMMAP_END)=0xffffc1ffc0000000
+
+        """.utf8))
+    #expect(
+      i.regions == [
+        KernelRegion(kind: .modules, start: 0xffff_8000_0000_0000, end: 0xffff_8000_8000_0000),
+        KernelRegion(kind: .vmalloc, start: 0xffff_8000_8000_0000, end: 0xffff_fdff_bf80_0000),
+      ])
+  }
+}
