@@ -45,4 +45,31 @@ struct RealPtdumpTests {
     #expect(!expected.contains(" RW x "))
     #expect(r.stdout.contains("Checked W+X mappings: passed, no W+X pages found"))
   }
+
+  /// No 52-bit PTDUMP_DEBUGFS kernel yet: on Debian's LPA2 core (Tests/Fixtures/cores/k4-52)
+  /// the rules the text must follow are checked instead of the kernel's own text.
+  @Test("4K/52 LPA2 core: five level names, no SHD (bits [9:8] are OA), rows tile the half")
+  func lpa2Rules() throws {
+    let folder = TemporaryFolder()
+    guard let core = try RealCoreTests.decompress("k4-52/core.elf.xz", into: folder) else {
+      return
+    }
+    let r = try CoreCLITests.mmush(
+      ["--core", core, "-c", "dump el1 format linux"], in: folder.path)
+    #expect(r.status == 0, "\(r.stderr)")
+    let rows = r.stdout.split(separator: "\n").filter { $0.hasPrefix("0x") }
+    // T1SZ 12: the kernel half starts at -(1 << 52); the last row ends at 2^64, printed 0.
+    #expect(rows.first?.hasPrefix("0xfff0000000000000-") == true)
+    #expect(rows.last?.contains("-0x0000000000000000 ") == true)
+    // Each row starts where the one before ended (no markers declared: no gaps to print).
+    for (a, b) in zip(rows, rows.dropFirst()) {
+      #expect(a.dropFirst(19).prefix(18) == b.prefix(18), "\(a) / \(b)")
+    }
+    // Five levels with LPA2: level -1 is PGD and level 0 P4D (mm_p4d_folded is false).
+    for name in [" PGD", " P4D", " PUD", " PMD", " PTE"] {
+      #expect(rows.contains { $0.contains(name) }, "no \(name) row")
+    }
+    // SH lives in TCR_EL1 with DS=1; a descriptor's bits [9:8] are OA[51:50], zero below 2^50.
+    #expect(!rows.contains { $0.contains("SHD") })
+  }
 }
