@@ -205,17 +205,26 @@ extension Interpreter {
     let all = try physicalMappings(t, range: s.range).sorted { ($0.pa, $0.va) < ($1.pa, $1.va) }
     var aliases: [PhysicalAlias] = []
     var open: [PhysicalMapping] = []
-    for m in all {
+    // Many mappings of one PA make the sweep quadratic: it stops at a budget of comparisons.
+    var compared = 0
+    let budget = max(options.maxOutputItems, 1) &* 16
+    sweep: for m in all {
       let mLast = m.pa &+ (m.size &- 1)
       open.removeAll { $0.pa &+ ($0.size &- 1) < m.pa }
+      compared &+= open.count
+      guard compared <= budget else {
+        throw Diagnostic.error(
+          "more than \(budget) overlapping mappings to compare: stopped", at: s.range,
+          hint: "check a space with fewer aliases of one physical range")
+      }
       for other in open where other.run.attributes.mair != m.run.attributes.mair {
         let hi = min(other.pa &+ (other.size &- 1), mLast)
         aliases.append(PhysicalAlias(first: m.pa, last: hi, a: other, b: m))
-        guard aliases.count < options.maxOutputItems else { break }
+        if aliases.count >= options.maxOutputItems { break sweep }
       }
       open.append(m)
-      addWork(open.count)
     }
+    addWork(compared)
     return AliasCheckEvent(target: label(t), aliases: aliases, range: s.range)
   }
 
