@@ -95,6 +95,11 @@ extension Interpreter {
   func executePtdump(_ s: DumpStmt, format: DumpFormat) throws {
     let t = try tableTarget(s.target, range: s.range)
     let root = try kernelRoot(t, range: s.range)
+    if format == .kvm && !root.regime.isStage2 {
+      throw Diagnostic.error(
+        "format kvm is KVM's stage-2 dump; \(label(t)) is \(root.regime)", at: s.range,
+        hint: "dump s2 format kvm, or a stage-2 space")
+    }
     var first = root.first
     var last = root.last
     if let w = s.window {
