@@ -15,7 +15,7 @@ struct RealPtdumpTests {
 
   /// Folder under Tests/Fixtures/ptdump, the page size, and the fixmap's configuration
   /// (no ACPI GHES, KPTI and a relocatable image, as make/common.config builds them).
-  static let kernels: [(String, String)] = [("k4-48", "4K"), ("k16-48", "16K")]
+  static let kernels: [(String, String)] = [("k4-48", "4K"), ("k4-52", "4K"), ("k16-48", "16K")]
 
   @Test("dump el1 format linux equals the kernel's own kernel_page_tables", arguments: kernels)
   func sameText(_ kernel: (String, String)) throws {
@@ -46,8 +46,8 @@ struct RealPtdumpTests {
     #expect(r.stdout.contains("Checked W+X mappings: passed, no W+X pages found"))
   }
 
-  /// No 52-bit PTDUMP_DEBUGFS kernel yet: on Debian's LPA2 core (Tests/Fixtures/cores/k4-52)
-  /// the rules the text must follow are checked instead of the kernel's own text.
+  /// Debian's LPA2 core (Tests/Fixtures/cores/k4-52, another config) has no ptdump of its own:
+  /// the rules the text must follow are checked on it.
   @Test("4K/52 LPA2 core: five level names, no SHD (bits [9:8] are OA), rows tile the half")
   func lpa2Rules() throws {
     let folder = TemporaryFolder()
