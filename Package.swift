@@ -43,8 +43,11 @@ let package = Package(
       name: "MMUFuzz",
       dependencies: ["MMU", "MMUCoreFile", "MMUSyntax", "MMUScript", "MMUShell", "CFuzzerDriver"]
     ),
+    // Plain C versions of the benchmarked work (walks, TLB lookups), the bench's baselines.
+    .target(name: "CBaselines", path: "Benchmarks/CBaselines"),
     .executableTarget(
-      name: "mmush-bench", dependencies: ["MMU", "MMUSyntax", "MMUScript", "MMUShell"],
+      name: "mmush-bench",
+      dependencies: ["MMU", "MMUSyntax", "MMUScript", "MMUShell", "CBaselines"],
       path: "Benchmarks/MMUBench"),
     .testTarget(name: "MMUTests", dependencies: ["MMU"]),
     .testTarget(

@@ -52,6 +52,11 @@ struct Measurement {
   var targetText: String = ""
   /// Extra facts, printed after the table and put in the JSON.
   var notes: [(String, String)] = []
+  /// The C baseline's per-operation cost in the same batches (interleaved with the model's),
+  /// in `unit`; empty when the scenario has no C counterpart.
+  var baselineSamples: [Double] = []
+  /// The most `median / baselineMedian` may be; replaces an absolute target.
+  var ratioTarget: Double?
 
   var sorted: [Double] { samples.sorted() }
   var min: Double { sorted.first ?? 0 }
@@ -59,8 +64,15 @@ struct Measurement {
   var median: Double { Stats.median(samples) }
   var wallMedian: Double { Stats.median(wallSamples) }
 
+  var baselineMedian: Double { Stats.median(baselineSamples) }
+  /// mmush's median over C's, or nil without a baseline.
+  var ratio: Double? {
+    baselineSamples.isEmpty || baselineMedian <= 0 ? nil : median / baselineMedian
+  }
+
   /// nil when there is no target.
   var meets: Bool? {
+    if let ratioTarget, let ratio { return ratio <= ratioTarget }
     guard let target else { return nil }
     return direction == .atMost ? median <= target : median >= target
   }
@@ -112,6 +124,51 @@ func measure(
   return (cpu, wall)
 }
 
+/// Times `body` (the model) and `baseline` (C) in interleaved batches — model first in even
+/// batches, C first in odd ones — so both see the same machine state and load; returns both
+/// per-operation costs. Only the model's part runs inside `measuredRegion` (callgrind counts it).
+func measurePair(
+  _ config: RunConfig, body: () -> Int, baseline: () -> Int
+) -> (cpu: [Double], wall: [Double], baseline: [Double]) {
+  for _ in 0..<config.warmup {
+    blackHole(measuredRegion(body))
+    blackHole(baselineRegion(baseline))
+  }
+  var cpu: [Double] = []
+  var wall: [Double] = []
+  var c: [Double] = []
+  func timeModel() {
+    let c0 = Clock.cpu()
+    let w0 = Clock.wall()
+    let n = measuredRegion(body)
+    let w1 = Clock.wall()
+    let c1 = Clock.cpu()
+    let ops = Double(Swift.max(n, 1))
+    cpu.append(Double(c1 &- c0) / ops)
+    wall.append(Double(w1 &- w0) / ops)
+  }
+  func timeBaseline() {
+    let c0 = Clock.cpu()
+    let n = baselineRegion(baseline)
+    let c1 = Clock.cpu()
+    c.append(Double(c1 &- c0) / Double(Swift.max(n, 1)))
+  }
+  for batch in 0..<max(1, config.batches) {
+    if batch % 2 == 0 {
+      timeModel()
+      timeBaseline()
+    } else {
+      timeBaseline()
+      timeModel()
+    }
+  }
+  return (cpu, wall, c)
+}
+
+/// The C baseline's part of a batch, outside `measuredRegion`.
+@inline(never)
+func baselineRegion(_ body: () -> Int) -> Int { body() }
+
 /// The timed part of every batch. Its name is what `Benchmarks/check.sh` gives callgrind's
 /// `--toggle-collect`, so instruction counts cover exactly the measured operations.
 @inline(never)
@@ -156,23 +213,28 @@ func pad(_ s: String, _ n: Int, right: Bool = false) -> String {
 
 func printTable(_ results: [Measurement], header: [(String, String)]) {
   print("mmush-bench: " + header.map { "\($0.0) \($0.1)" }.joined(separator: ", "))
-  let cols = ["scenario", "per", "batches", "min", "median", "max", "wall med", "target", "ok"]
-  let widths = [16, 11, 9, 11, 11, 11, 11, 13, 4]
+  let cols = [
+    "scenario", "per", "batches", "min", "median", "max", "wall med", "C med", "x C", "target",
+    "ok",
+  ]
+  let widths = [16, 11, 9, 11, 11, 11, 11, 10, 6, 13, 16]
   func line(_ cells: [String]) {
     var s = ""
     for (i, c) in cells.enumerated() {
-      s += pad(c, widths[i], right: i >= 2 && i <= 6) + (i + 1 < cells.count ? "  " : "")
+      s += pad(c, widths[i], right: i >= 2 && i <= 8) + (i + 1 < cells.count ? "  " : "")
     }
+    while s.last == " " { s.removeLast() }
     print(s)
   }
   line(cols)
   line(widths.map { String(repeating: "-", count: $0) })
   for r in results {
     let u = " " + r.unit
-    let ok = r.meets.map { $0 ? "yes" : "NO" } ?? ""
     line([
       r.name, r.per, "\(r.samples.count)x\(r.opsPerBatch)", fmt(r.min) + u, fmt(r.median) + u,
-      fmt(r.max) + u, fmt(r.wallMedian) + u, r.targetText, ok,
+      fmt(r.max) + u, fmt(r.wallMedian) + u,
+      r.baselineSamples.isEmpty ? "" : fmt(r.baselineMedian) + u,
+      r.ratio.map { fmt($0) + "x" } ?? "", r.targetText, verdict(r),
     ])
   }
   let noted = results.filter { !$0.notes.isEmpty }
@@ -184,6 +246,21 @@ func printTable(_ results: [Measurement], header: [(String, String)]) {
   print(
     "Times are \(results.contains { $0.clock == "wall" } ? "process CPU time per operation (startup: wall time per process)" : "process CPU time per operation"); min/median/max over batches."
   )
+}
+
+/// "yes", or "NO" and by how much the median misses its target ("NO, 1.4x over").
+func verdict(_ r: Measurement) -> String {
+  guard let ok = r.meets else { return "" }
+  if ok { return "yes" }
+  let miss: Double
+  if let ratioTarget = r.ratioTarget, let ratio = r.ratio {
+    miss = ratio / ratioTarget
+  } else if let target = r.target, target > 0 {
+    miss = r.direction == .atMost ? r.median / target : target / Swift.max(r.median, 1e-9)
+  } else {
+    return "NO"
+  }
+  return "NO, " + fmt(miss) + "x over"
 }
 
 func jsonString(_ s: String) -> String {
@@ -219,11 +296,18 @@ func printJSON(_ results: [Measurement], header: [(String, String)]) {
     o += "\"min\": \(jsonNumber(r.min)), \"median\": \(jsonNumber(r.median)), "
     o += "\"max\": \(jsonNumber(r.max)), \"wall_median\": \(jsonNumber(r.wallMedian)), "
     o += "\"samples\": [\(r.samples.map(jsonNumber).joined(separator: ", "))]"
-    if let t = r.target {
+    if !r.baselineSamples.isEmpty {
+      o += ", \"c_median\": \(jsonNumber(r.baselineMedian))"
+      o += ", \"c_samples\": [\(r.baselineSamples.map(jsonNumber).joined(separator: ", "))]"
+      o += ", \"ratio\": \(r.ratio.map(jsonNumber) ?? "null")"
+    }
+    if let t = r.ratioTarget {
+      o += ", \"ratio_target\": \(jsonNumber(t))"
+    } else if let t = r.target {
       o += ", \"target\": \(jsonNumber(t)), \"target_kind\": "
       o += jsonString(r.direction == .atMost ? "at_most" : "at_least")
-      o += ", \"meets_target\": \(r.meets! ? "true" : "false")"
     }
+    if let meets = r.meets { o += ", \"meets_target\": \(meets ? "true" : "false")" }
     if !r.notes.isEmpty {
       o += ", \"notes\": {"
       o += r.notes.map { "\(jsonString($0.0)): \(jsonString($0.1))" }.joined(separator: ", ")

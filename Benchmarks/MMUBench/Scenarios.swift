@@ -1,6 +1,7 @@
 // The scenarios. Each sets up its machine (untimed), checks once that the operation does
 // what it should (a translation, a TLB hit, 24 reads for a nested walk...), then times it.
 
+import CBaselines
 import MMU
 import MMUScript
 import MMUShell
@@ -63,6 +64,17 @@ let scenarios: [Scenario] = [
     name: "script-walks-text", summary: "the same through Runner, text rendered to a NullOutput",
     run: { scriptWalks($0, text: true) }),
   Scenario(
+    name: "json-walks",
+    summary: "what a --json walk event costs beyond the walk (rendered minus sink)",
+    run: { renderedWalks($0, json: true) }),
+  Scenario(
+    name: "text-walks", summary: "what a rendered walk line costs beyond the walk",
+    run: { renderedWalks($0, json: false) }),
+  Scenario(
+    name: "dump-text-1g",
+    summary: "what a rendered dump row costs beyond the scan (one row a 4K page)",
+    run: dumpText),
+  Scenario(
     name: "startup", summary: "`mmush -c 'print 1'` as a whole process (posix_spawn + wait4)",
     run: startup),
   Scenario(
@@ -79,15 +91,15 @@ let scenarios: [Scenario] = [
 /// with `tlb` every access after the warm-up is a hit.
 func timeWalks(
   _ name: String, _ machine: Machine, _ context: AccessContext, _ vas: [UInt64], tlb: Bool,
-  _ config: RunConfig, expectAccesses: Int? = nil
-) -> (cpu: [Double], wall: [Double]) {
+  _ config: RunConfig, expectAccesses: Int? = nil, baseline: (() -> Int)? = nil
+) -> (cpu: [Double], wall: [Double], baseline: [Double]) {
   let c = machine.cpu
   for va in vas.prefix(256) {
     let r = machine.access(cpu: c, context: context, address: va, access: .read, useTLB: tlb)
     check(r.outcome.translation != nil, "\(name): \(va) does not translate: \(r.outcome)")
     if let n = expectAccesses { check(r.accesses == n, "\(name): \(r.accesses) reads, not \(n)") }
   }
-  let t = measure(config) {
+  let walks = { () -> Int in
     var sum: UInt64 = 0
     for va in vas {
       let r = machine.access(cpu: c, context: context, address: va, access: .read, useTLB: tlb)
@@ -95,6 +107,13 @@ func timeWalks(
     }
     blackHole(sum)
     return vas.count
+  }
+  let t: (cpu: [Double], wall: [Double], baseline: [Double])
+  if let baseline {
+    t = measurePair(config, body: walks, baseline: baseline)
+  } else {
+    let m = measure(config, body: walks)
+    t = (m.cpu, m.wall, [])
   }
   if tlb {
     for va in vas.prefix(256) {
@@ -105,15 +124,103 @@ func timeWalks(
   return t
 }
 
+/// A walk scenario's row: its C ratio target, when it has one, replaces absolute targets
+/// (times move between machines and hours; a ratio measured side by side does not).
 func walkMeasurement(
-  _ name: String, _ t: (cpu: [Double], wall: [Double]), ops: Int, target: Double?
+  _ name: String, _ t: (cpu: [Double], wall: [Double], baseline: [Double]), ops: Int,
+  ratioTarget: Double?
 ) -> Measurement {
   var m = Measurement(
     name: name, per: "walk", unit: "ns", opsPerBatch: ops, samples: t.cpu, wallSamples: t.wall)
-  m.target = target
-  if let target { m.targetText = "<= \(fmt(target)) ns" }
+  m.baselineSamples = t.baseline
+  m.ratioTarget = ratioTarget
+  if let ratioTarget { m.targetText = "<= \(fmt(ratioTarget))x C" }
   m.notes = [("rate", fmt(1e3 / m.median) + " M walks/s")]
   return m
+}
+
+/// The C walk of `vas` over copies of the stage's tables, checked against the model first.
+func stage1Baseline(
+  _ name: String, _ f: Stage1Fixture, _ vas: [UInt64], format: Int32
+) -> () -> Int {
+  let memory = BaselineMemory(pages: 4096)
+  memory.copyTables(
+    from: f.machine.memory, root: f.space.root, geometry: f.space.geometry, format: format)
+  var stage = baselineStage(f.space, format: format)
+  checkBaseline(name, f.machine, Stage1Fixture.context, vas) { cb_walk(memory.memory, &stage, $0) }
+  return {
+    var faults = 0
+    let sum = vas.withUnsafeBufferPointer {
+      cb_walk_batch(memory.memory, &stage, $0.baseAddress, $0.count, &faults)
+    }
+    blackHole(sum)
+    check(faults == 0, "\(name): the C walk faulted \(faults) times")
+    return vas.count
+  }
+}
+
+/// The C nested walk: stage-2 tables copied from VTTBR, stage-1 tables found through them.
+func nestedBaseline(_ f: NestedFixture, _ vas: [UInt64]) -> () -> Int {
+  let memory = BaselineMemory(pages: 8192)
+  let model = f.machine.memory
+  memory.copyTables(
+    from: model, root: f.stage2.root, geometry: f.stage2.geometry, format: 0)
+  var s2 = baselineStage(f.stage2, format: 0)
+  var s1 = baselineStage(f.stage1, format: 0)
+  memory.copyTables(from: model, root: f.stage1.root, geometry: f.stage1.geometry, format: 0) {
+    cb_walk(memory.memory, &s2, $0).pa
+  }
+  checkBaseline("walk-nested", f.machine, NestedFixture.context, vas) {
+    cb_walk_nested(memory.memory, &s1, &s2, $0)
+  }
+  return {
+    var faults = 0
+    let sum = vas.withUnsafeBufferPointer {
+      cb_walk_nested_batch(memory.memory, &s1, &s2, $0.baseAddress, $0.count, &faults)
+    }
+    blackHole(sum)
+    check(faults == 0, "walk-nested: the C walk faulted \(faults) times")
+    return vas.count
+  }
+}
+
+/// A C TLB holding the translation of every page in [base, base + size), checked against the
+/// model's answers; its lookups of `vas` are the baseline of a TLB hit.
+func tlbBaseline(
+  _ name: String, _ f: Stage1Fixture, base: UInt64, size: UInt64, _ vas: [UInt64]
+) -> () -> Int {
+  let pages = Int(size >> 12)
+  guard let tlb = cb_tlb_create(pages) else {
+    check(false, "\(name): no memory for the C TLB")
+    return { 0 }
+  }
+  var va = base
+  while va < base &+ size {
+    let r = f.machine.access(
+      cpu: f.cpu, context: Stage1Fixture.context, address: va, access: .read, useTLB: false)
+    guard case .translated(let t) = r.outcome else {
+      check(false, "\(name): \(va) does not translate")
+      return { 0 }
+    }
+    cb_tlb_insert(tlb, va, 0, t.pa)
+    va &+= 4096
+  }
+  check(cb_tlb_count(tlb) == pages, "\(name): C TLB holds \(cb_tlb_count(tlb)) of \(pages)")
+  final class Holder: @unchecked Sendable {
+    let tlb: OpaquePointer
+    init(_ tlb: OpaquePointer) { self.tlb = tlb }
+    deinit { cb_tlb_destroy(tlb) }
+  }
+  let holder = Holder(tlb)
+  return {
+    var misses = 0
+    let sum = vas.withUnsafeBufferPointer {
+      cb_tlb_lookup_batch(holder.tlb, $0.baseAddress, $0.count, 0, &misses)
+    }
+    blackHole(sum)
+    check(misses == 0, "\(name): \(misses) C TLB misses")
+    return vas.count
+  }
 }
 
 let walkBase: UInt64 = 0x10_0000_0000
@@ -128,8 +235,8 @@ func walk4K48(_ config: RunConfig) -> Measurement {
   let vas = randomAddresses(base: walkBase, size: mappedSize(config), count: n)
   let t = timeWalks(
     "walk-4k-48", f.machine, Stage1Fixture.context, vas, tlb: false, config,
-    expectAccesses: 4)
-  return walkMeasurement("walk-4k-48", t, ops: n, target: 90)
+    expectAccesses: 4, baseline: stage1Baseline("walk-4k-48", f, vas, format: 0))
+  return walkMeasurement("walk-4k-48", t, ops: n, ratioTarget: 3)
 }
 
 func walkTLBHit(_ config: RunConfig) -> Measurement {
@@ -143,8 +250,10 @@ func walkTLBHit(_ config: RunConfig) -> Measurement {
   }
   var c = config
   c.warmup = max(c.warmup, 1)
-  let t = timeWalks("walk-tlb-hit", f.machine, Stage1Fixture.context, vas, tlb: true, c)
-  var m = walkMeasurement("walk-tlb-hit", t, ops: n, target: 45)
+  let baseline = tlbBaseline("walk-tlb-hit", f, base: walkBase, size: mappedSize(config), vas)
+  let t = timeWalks(
+    "walk-tlb-hit", f.machine, Stage1Fixture.context, vas, tlb: true, c, baseline: baseline)
+  var m = walkMeasurement("walk-tlb-hit", t, ops: n, ratioTarget: 3)
   m.notes.append(("TLB entries", "\(f.cpu.tlb.count)"))
   return m
 }
@@ -160,8 +269,11 @@ func walkTLBHit2K(_ config: RunConfig) -> Measurement {
   for va in vas {
     _ = f.machine.access(cpu: f.cpu, context: Stage1Fixture.context, address: va, access: .read)
   }
-  let t = timeWalks("walk-tlb-hit-2k", f.machine, Stage1Fixture.context, vas, tlb: true, config)
-  var m = walkMeasurement("walk-tlb-hit-2k", t, ops: n, target: nil)
+  let baseline = tlbBaseline("walk-tlb-hit-2k", f, base: walkBase, size: size, vas)
+  let t = timeWalks(
+    "walk-tlb-hit-2k", f.machine, Stage1Fixture.context, vas, tlb: true, config,
+    baseline: baseline)
+  var m = walkMeasurement("walk-tlb-hit-2k", t, ops: n, ratioTarget: nil)
   m.notes.append(("TLB entries", "\(f.cpu.tlb.count)"))
   return m
 }
@@ -172,8 +284,8 @@ func walkNested(_ config: RunConfig) -> Measurement {
   let vas = randomAddresses(base: NestedFixture.guestVA, size: mappedSize(config), count: n)
   let t = timeWalks(
     "walk-nested", f.machine, NestedFixture.context, vas, tlb: false, config,
-    expectAccesses: 24)
-  var m = walkMeasurement("walk-nested", t, ops: n, target: 500)
+    expectAccesses: 24, baseline: nestedBaseline(f, vas))
+  var m = walkMeasurement("walk-nested", t, ops: n, ratioTarget: 3)
   m.notes.append(("descriptor reads per walk", "24"))
   m.notes.append(("per read", fmt(m.median / 24) + " ns"))
   return m
@@ -189,8 +301,8 @@ func walk64K52(_ config: RunConfig) -> Measurement {
   let vas = randomAddresses(base: highVA, size: mappedSize(config), count: n, pageBits: 16)
   let t = timeWalks(
     "walk-64k-52", f.machine, Stage1Fixture.context, vas, tlb: false, config,
-    expectAccesses: 3)
-  var m = walkMeasurement("walk-64k-52", t, ops: n, target: nil)
+    expectAccesses: 3, baseline: stage1Baseline("walk-64k-52", f, vas, format: 1))
+  var m = walkMeasurement("walk-64k-52", t, ops: n, ratioTarget: nil)
   m.notes.append(("levels", "3 (1..3), 52-bit PA in bits[15:12]"))
   return m
 }
@@ -202,8 +314,8 @@ func walkLPA2(_ config: RunConfig) -> Measurement {
   let vas = randomAddresses(base: highVA, size: mappedSize(config), count: n)
   let t = timeWalks(
     "walk-lpa2", f.machine, Stage1Fixture.context, vas, tlb: false, config,
-    expectAccesses: 5)
-  var m = walkMeasurement("walk-lpa2", t, ops: n, target: nil)
+    expectAccesses: 5, baseline: stage1Baseline("walk-lpa2", f, vas, format: 2))
+  var m = walkMeasurement("walk-lpa2", t, ops: n, ratioTarget: nil)
   m.notes.append(("levels", "5 (-1..3)"))
   return m
 }
@@ -333,7 +445,7 @@ func mapLinear64G(_ config: RunConfig) -> Measurement {
   let t = timeWalks(
     "map-linear-64g", f.machine, Stage1Fixture.context, vas, tlb: false, config,
     expectAccesses: 2)
-  var m = walkMeasurement("map-linear-64g", t, ops: n, target: nil)
+  var m = walkMeasurement("map-linear-64g", t, ops: n, ratioTarget: nil)
   m.notes.insert(("map of 64 x 1G blocks", fmt(Stats.median(mt.cpu)) + " us"), at: 0)
   return m
 }
@@ -462,16 +574,11 @@ func walkScriptSetup(_ size: UInt64) -> String {
   """
 }
 
-func scriptWalks(_ config: RunConfig, text: Bool) -> Measurement {
-  // Every page of the map, in passes: a walk statement with the address in a variable, as
-  // scripts write them. 1M walks = 4 passes over 1 GiB of 4K pages; small fixtures (the
-  // callgrind check) use 1024 pages, so the warm-up batch fills the TLB as the full run's
-  // does and the timed batch hits.
-  let size = config.small ? 4 * Size.m : mappedSize(config)
+/// A script walking every page of `[base, base + size)` in passes until about `walks` walks
+/// are made, with the address in a variable as scripts write them; and how many it makes.
+func walkLoop(size: UInt64, walks: Int) -> (SourceFile, Int) {
   let pages = Int(size >> 12)
-  let n = config.ops ?? million
-  let passes = max(1, (n + pages - 1) / pages)
-  let ops = passes * pages
+  let passes = max(1, (walks + pages - 1) / pages)
   let loop = SourceFile(
     name: "walks",
     text: """
@@ -482,6 +589,16 @@ func scriptWalks(_ config: RunConfig, text: Bool) -> Measurement {
       }
 
       """)
+  return (loop, passes * pages)
+}
+
+func scriptWalks(_ config: RunConfig, text: Bool) -> Measurement {
+  // Every page of the map, in passes: a walk statement with the address in a variable, as
+  // scripts write them. 1M walks = 4 passes over 1 GiB of 4K pages; small fixtures (the
+  // callgrind check) use 1024 pages, so the warm-up batch fills the TLB as the full run's
+  // does and the timed batch hits.
+  let size = config.small ? 4 * Size.m : mappedSize(config)
+  let (loop, ops) = walkLoop(size: size, walks: config.ops ?? million)
   let sink = DiscardSink()
   let it: Interpreter
   let runner: Runner?

@@ -127,12 +127,14 @@ enum Builtins {
       }
       return .walk(
         WalkRecord(
-          access: it.performAccess(r, va: va, access: access, trace: false, useTLB: useTLB)))
+          access: it.performAccess(
+            r, va: va, access: access, trace: false, useTLB: useTLB, range: range)))
     case "pa":
       try arity(2...2)
       let r = try it.regime(args[0])
       let va = try int(1)
-      let a = it.performAccess(r, va: va, access: .read, trace: false, useTLB: true)
+      let a = it.performAccess(
+        r, va: va, access: .read, trace: false, useTLB: true, range: range)
       switch a.outcome {
       case .translated(let t): return .hex(t.pa)
       case .faulted(let f):

@@ -16,7 +16,7 @@ extension Interpreter {
     case .tlb(let state, let r, let vaExpr):
       let reg = try regime(r)
       let va = try integer(vaExpr)
-      let a = probeAccess(reg, va: va)
+      let a = probeAccess(reg, va: va, range: s.range)
       let actual = a.tlb.name
       var detail = actual
       if case .stale(let current) = a.tlb {
@@ -31,9 +31,9 @@ extension Interpreter {
     }
   }
 
-  func outcomeText(_ o: WalkOutcome) -> String {
+  func outcomeText(_ o: WalkOutcome, ipa: Bool = false) -> String {
     switch o {
-    case .translated(let t): return "pa \(formatter.hex(t.pa))"
+    case .translated(let t): return "\(ipa ? "ipa" : "pa") \(formatter.hex(t.pa))"
     case .faulted(let f):
       return "\(f.kind) fault level \(f.level) stage \(f.stage)\(f.s1ptw ? " s1ptw" : "")"
     }
@@ -45,17 +45,20 @@ extension Interpreter {
     var access = accessType(w.access)
     if case .allows(let k) = w.expectation { access = accessType(k) }
     if case .denies(let k) = w.expectation { access = accessType(k) }
-    let a = performAccess(r, va: va, access: access, trace: false, useTLB: !w.noTLB)
+    let a = performAccess(
+      r, va: va, access: access, trace: false, useTLB: !w.noTLB, range: range)
     let what = "walk \(r.rawValue) \(formatter.hex(va)) \(access)"
-    let actual = outcomeText(a.outcome)
+    // `s1` under stage 2 outputs an IPA: the texts say so.
+    let ipa = outputIsIPA(r, context(r, cpu: machine.cpu))
+    let actual = outcomeText(a.outcome, ipa: ipa)
     switch w.expectation {
     case .translates(let e):
       let pa = try integer(e)
       let ok = a.outcome.translation?.pa == pa
       try record(
         AssertionEvent(
-          passed: ok, what: what, expected: "pa \(formatter.hex(pa))", actual: actual,
-          message: message, range: range))
+          passed: ok, what: what, expected: "\(ipa ? "ipa" : "pa") \(formatter.hex(pa))",
+          actual: actual, message: message, range: range))
     case .faults(let kind, let level, let stage, let s1ptw):
       var expected = "a fault"
       var ok = false

@@ -62,7 +62,8 @@ extension Interpreter {
         root: root.view?.root ?? setup.tableBase, first: first, last: last, space: root.space,
         via: root.via, outputIsIPA: root.via != nil, runs: [], problem: root.problem)
       if root.problem == nil {
-        section.runs = try scan(root, first: first, last: last, tables: false, range: s.range).runs
+        (section.runs, section.problem) = try scanForView(
+          root, first: first, last: last, range: s.range)
         if symbolTable != nil { section.symbols = section.runs.map { symbolName($0.first) } }
       }
       sections.append(section)
@@ -99,9 +100,10 @@ extension Interpreter {
         geometry: setup.geometry, root: root.view?.root ?? setup.tableBase, space: root.space,
         extents: [], problem: root.problem)
       if root.problem == nil {
-        let runs = try scan(root, first: root.first, last: root.last, tables: false, range: s.range)
-          .runs
+        let (runs, problem) = try scanForView(
+          root, first: root.first, last: root.last, range: s.range)
         region.extents = extents(runs)
+        region.problem = problem
       }
       regions.append(region)
       if root.last == UInt64.max { reachedTop = true } else { next = root.last + 1 }

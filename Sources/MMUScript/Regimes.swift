@@ -4,12 +4,14 @@ import MMUSyntax
 extension Interpreter {
   /// What a regime word means on CPU `c` (language.md): `el1`/`el0` are EL1&0 (then stage 2
   /// when HCR_EL2.VM=1), `el2` is EL2 or EL2&0, `s1` is EL1&0 stage 1 alone, `s2` stage 2.
+  /// Under stage 2, `s1`'s table addresses are IPAs, read through stage 2 as `el1`'s are
+  /// (views, TLB lookups); its walks stop at the IPA (`regimeAccess`).
   func context(_ r: MMUSyntax.Regime, cpu c: CPU) -> AccessContext {
     switch r {
     case .el0: return c.context(el: 0)
     case .el1: return c.context(el: 1)
     case .el2: return c.context(el: 2)
-    case .s1: return AccessContext(regime: .el10)
+    case .s1: return AccessContext(regime: .el10, stage2: c.registers.stage2Enabled)
     case .s2: return AccessContext(regime: .stage2)
     }
   }

@@ -40,12 +40,16 @@ public struct SymbolsEvent: Sendable {
 public struct WalkEvent: Sendable {
   /// The regime word (`el1`…) or `space NAME` for a software walk.
   public var label: String
+  /// The translation regime walked: which ELs the rights are for (non-VHE EL2 has no EL0).
+  public var regime: MMU.Regime
   public var cpu: Int
   public var result: AccessResult
   public var trace: Bool
   /// The nearest symbol at or below the VA (`load symbols`), e.g. `_stext+0x10`.
   public var symbol: String? = nil
   public var range: SourceRange
+  /// The output is an IPA: `s1` under stage 2, or a space whose tables are `via` a stage 2.
+  public var outputIsIPA = false
 }
 
 public struct ATEvent: Sendable {

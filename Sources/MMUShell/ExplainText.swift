@@ -142,7 +142,11 @@ struct ExplainText {
 }
 
 extension String {
+  /// The string without its trailing spaces. Scans bytes: a space is one ASCII byte, so the
+  /// cut after the last other byte is a scalar boundary (a Character-wise reverse made every
+  /// dump row cost ~30 µs).
   var trailingSpacesRemoved: String {
-    String(reversed().drop(while: { $0 == " " }).reversed())
+    guard let last = utf8.lastIndex(where: { $0 != 0x20 }) else { return "" }
+    return String(decoding: utf8[...last], as: UTF8.self)
   }
 }

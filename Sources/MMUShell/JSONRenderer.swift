@@ -85,10 +85,18 @@ public final class JSONRenderer: EventSink {
     return o
   }
 
-  func translation(_ t: Translation) -> JSONObject {
+  /// `outputIsIPA`: the output is stage 1's, given as `ipa` (no `pa`). `regime`: non-VHE EL2
+  /// has no EL0, so its `permissions` list the privileged rights alone.
+  func translation(_ t: Translation, regime: MMU.Regime? = nil, outputIsIPA: Bool = false)
+    -> JSONObject
+  {
     var o = JSONObject()
-    o.hex("pa", t.pa)
-    if let ipa = t.ipa { o.hex("ipa", ipa) }
+    if outputIsIPA {
+      o.hex("ipa", t.pa)
+    } else {
+      o.hex("pa", t.pa)
+      if let ipa = t.ipa { o.hex("ipa", ipa) }
+    }
     o.int("level", t.level)
     o.hex("size", UInt64(1) << UInt64(t.blockBits))
     o.hex("descriptor", t.descriptor)
@@ -97,14 +105,17 @@ public final class JSONRenderer: EventSink {
     o.hex("attr", UInt64(t.attributes.mair))
     o.string("memory", MemoryAttributes.describe(t.attributes.mair))
     o.string("shareability", t.attributes.shareability.description)
-    o.string("permissions", t.permissions.description)
+    o.string("permissions", TextRenderer.rightsText(t.permissions, regime: regime))
     o.bool("global", t.global)
     return o
   }
 
-  func outcome(_ w: WalkOutcome) -> (String, JSONObject) {
+  func outcome(_ w: WalkOutcome, regime: MMU.Regime? = nil, outputIsIPA: Bool = false)
+    -> (String, JSONObject)
+  {
     switch w {
-    case .translated(let t): return ("translation", translation(t))
+    case .translated(let t):
+      return ("translation", translation(t, regime: regime, outputIsIPA: outputIsIPA))
     case .faulted(let f): return ("fault", fault(f))
     }
   }
@@ -156,10 +167,10 @@ public final class JSONRenderer: EventSink {
       o.hex("va", w.result.walk.inputAddress)
       o.string("access", w.result.walk.access.description)
       o.string("tlb", w.result.tlb.name)
-      let (k, v) = outcome(w.result.outcome)
+      let (k, v) = outcome(w.result.outcome, regime: w.regime, outputIsIPA: w.outputIsIPA)
       o.object(k, v)
       if case .stale(let current) = w.result.tlb {
-        let (k2, v2) = outcome(current)
+        let (k2, v2) = outcome(current, regime: w.regime, outputIsIPA: w.outputIsIPA)
         o.object("tables_" + k2, v2)
       }
       o.int("accesses", w.result.walk.accesses)

@@ -384,7 +384,7 @@ public enum REPLHelp {
         "el1  what an access from EL1 gets: EL1&0 stage 1, then stage 2 when HCR_EL2.VM=1",
         "el0  the same with EL0 permissions",
         "el2  EL2, or EL2&0 with VHE",
-        "s1   EL1&0 stage 1 alone",
+        "s1   EL1&0 stage 1 alone: VA to IPA under stage 2 (tables still read through it)",
         "s2   stage 2 alone, IPA to PA",
         "A space's table format: regime el1 (default), el2, vhe or s2.",
       ],

@@ -91,22 +91,37 @@ public final class TextRenderer: EventSink {
     return s
   }
 
-  func translationText(_ t: Translation) -> String {
-    var parts = ["pa \(hex(t.pa))"]
+  /// `outputIsIPA`: the output is stage 1's (`s1` under stage 2, a `via` space), so it is
+  /// labelled `ipa`. `regime` decides which ELs the rights are listed for.
+  func translationText(_ t: Translation, regime: MMU.Regime? = nil, outputIsIPA: Bool = false)
+    -> String
+  {
+    var parts = [outputIsIPA ? "ipa \(hex(t.pa))" : "pa \(hex(t.pa))"]
     if let ipa = t.ipa { parts.append("ipa \(hex(ipa))") }
     parts.append(
       "level \(t.level) \(sizeText(UInt64(1) << UInt64(t.blockBits))) \(t.level == 3 ? "page" : "block")"
     )
     parts.append(
       MemoryAttributes.describe(t.attributes.mair) + " " + t.attributes.shareability.description)
-    parts.append(t.permissions.description)
+    parts.append(Self.rightsText(t.permissions, regime: regime))
     if !t.global { parts.append("nG") }
     return parts.joined(separator: "  ")
   }
 
-  func outcomeText(_ o: WalkOutcome) -> String {
+  /// A walk's rights: `el0 rwx priv rwx`, or `priv rwx` alone for non-VHE EL2, a one-range
+  /// regime without EL0 (its descriptors have no EL0 permission: AP[1] is ignored, one XN).
+  static func rightsText(_ p: Permissions, regime: MMU.Regime?) -> String {
+    let priv = ViewWords.rwx(p.privRead, p.privWrite, p.privExec)
+    if regime == .el2 { return "priv \(priv)" }
+    return "el0 \(ViewWords.rwx(p.el0Read, p.el0Write, p.el0Exec)) priv \(priv)"
+  }
+
+  func outcomeText(_ o: WalkOutcome, regime: MMU.Regime? = nil, outputIsIPA: Bool = false)
+    -> String
+  {
     switch o {
-    case .translated(let t): return translationText(t)
+    case .translated(let t):
+      return translationText(t, regime: regime, outputIsIPA: outputIsIPA)
     case .faulted(let f): return faultText(f)
     }
   }
@@ -119,11 +134,14 @@ public final class TextRenderer: EventSink {
     }
     let symbol = w.symbol.map { " <\($0)>" } ?? ""
     var s =
-      "walk \(w.label) \(hex(r.walk.inputAddress))\(symbol) \(r.walk.access): \(outcomeText(r.outcome))"
+      "walk \(w.label) \(hex(r.walk.inputAddress))\(symbol) \(r.walk.access): "
+      + outcomeText(r.outcome, regime: w.regime, outputIsIPA: w.outputIsIPA)
     switch r.tlb {
     case .notUsed: break
     case .stale(let current):
-      s += "  [tlb stale: the tables now give \(outcomeText(current))]"
+      s +=
+        "  [tlb stale: the tables now give "
+        + outcomeText(current, regime: w.regime, outputIsIPA: w.outputIsIPA) + "]"
     case .conflict(let n): s += "  [tlb conflict: \(n) entries match]"
     default: s += "  [tlb \(r.tlb.name)]"
     }

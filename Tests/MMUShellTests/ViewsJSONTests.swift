@@ -175,6 +175,7 @@ struct ViewsJSONTests {
     switch vttbr_el2 g
     set stage2 on
     walk el1 0xffff_8000_0000_1234 trace
+    walk s1 0xffff_8000_0000_1234
     explain 0xc1_2345_6789 for s2
     layout s2
     dump el1

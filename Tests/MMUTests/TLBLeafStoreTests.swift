@@ -111,15 +111,15 @@ struct TLBLeafStoreTests {
 
   @Test("the walk-cache store compacts once most of its slots are free")
   func walkStoreCompacts() {
-    var store = TLBStore<Int>()
+    var store = WalkCacheStore<Int>()
     for i in 0..<1000 {
-      store.insert(i, key: TLBSlotKey(tag: 1, base: UInt64(i) << 21, asid: 0))
+      store.insert(i, key: WalkCacheKey(tag: 1, base: UInt64(i) << 21, asid: 0))
     }
     #expect(store.slots.count == 1000)
     let victims = store.slots(where: { $0 >= 10 })
     #expect(store.remove(slots: victims).count == 990)
     #expect(store.count == 10 && store.slots.count == 10)
-    var m = TLBStore<Int>.Matches()
+    var m = WalkCacheStore<Int>.Matches()
     store.find(tag: 1, base: 7 << 21, asid: 0, globals: false, into: &m)
     #expect(m.count == 1 && store.element(m.first) == 7)
   }

@@ -1,22 +1,22 @@
 /// The exact identity of a stored entry: its tags packed in one word, its input base, and its
-/// ASID (`TLBStore.noASID` for a global entry or an untagged one). Matching compares these
+/// ASID (`WalkCacheStore.noASID` for a global entry or an untagged one). Matching compares these
 /// integers only, so a lookup touches no reference-counted storage.
-struct TLBSlotKey: Equatable {
+struct WalkCacheKey: Equatable {
   var tag: UInt64
   var base: UInt64
   var asid: UInt64
 }
 
-/// Hash storage for TLB entries: elements in stable slots, found through chained buckets by a
+/// Hash storage for walk-cache entries (table descriptors cached by level): elements in stable slots, found through chained buckets by a
 /// hash of (tag, base). Several elements may share one (entries that differ only in ASID), so
 /// a lookup walks the chain and compares exact keys. Cost grows with what is cached, never
 /// with address space size; removal by a predicate scans every slot (TLBIs are rare, lookups
 /// are not).
-struct TLBStore<Element> {
+struct WalkCacheStore<Element> {
   static var noASID: UInt64 { .max }
 
   private(set) var slots: [Element?] = []
-  private var keys: [TLBSlotKey] = []
+  private var keys: [WalkCacheKey] = []
   private var nextInChain: [Int32] = []
   private var buckets: [Int32] = Array(repeating: -1, count: 64)
   private var freeSlots: [Int32] = []
@@ -66,7 +66,7 @@ struct TLBStore<Element> {
 
   /// Stores `e` under `key`, overwriting an element with the same key (or, with `replace`
   /// false, keeping that one).
-  mutating func insert(_ e: Element, key: TLBSlotKey, replace: Bool = true) {
+  mutating func insert(_ e: Element, key: WalkCacheKey, replace: Bool = true) {
     var i = buckets[bucket(tag: key.tag, base: key.base)]
     while i >= 0 {
       if keys[Int(i)] == key {
@@ -116,12 +116,12 @@ struct TLBStore<Element> {
   }
 
   private mutating func compact() {
-    var fresh = TLBStore()
+    var fresh = WalkCacheStore()
     for i in slots.indices { if let e = slots[i] { fresh.insert(e, key: keys[i]) } }
     self = fresh
   }
 
-  mutating func removeAll() { self = TLBStore() }
+  mutating func removeAll() { self = WalkCacheStore() }
 
   /// Every element, in slot order.
   var elements: [Element] { slots.compactMap { $0 } }

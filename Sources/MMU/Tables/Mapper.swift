@@ -77,6 +77,14 @@ public struct Mapper {
   public let memory: PhysicalMemory
   /// MAIR of the regime the space is for, to pick AttrIndx.
   public let mair: UInt64
+  /// Makes, at the start of each operation, the check its descriptor writes are told of;
+  /// the check's warnings join the report. The machine's break-before-make check
+  /// (`Machine.mapperWriteCheck`), which sees the TLBs as they are when the operation starts.
+  public var writeCheck: (() -> DescriptorWriteCheck)?
+
+  /// Told of one descriptor write: its PA, the old value and the new one.
+  public typealias DescriptorWriteCheck = (_ pa: UInt64, _ old: UInt64, _ new: UInt64) ->
+    [ModelWarning]
 
   public init(space: AddressSpace, memory: PhysicalMemory, mair: UInt64) {
     self.space = space
@@ -241,6 +249,7 @@ public struct Mapper {
 
     // Apply.
     var report = MapReport()
+    let check = writeCheck?()
     try run {
       try space.visit(from: va, through: last, memory: memory) { phase, e in
         guard phase == .leaf else { return }
@@ -250,14 +259,14 @@ public struct Mapper {
           if e.kind.isLeaf && e.descriptor != new {
             report.warnings.append(bbm("map ... force replaced a live entry", e, new))
           }
-          try memory.write64(e.entryPA, new)
+          try write(e.entryPA, new, &report, check)
           report.entriesWritten += 1
         } else if e.kind.isLeaf {
-          let table = try split(e)
+          let table = try split(e, &report, check)
           report.tablesAllocated += 1
           report.warnings.append(bbm("map ... force split a live block", e, table))
         } else {
-          try memory.write64(e.entryPA, try newTable())
+          try write(e.entryPA, try newTable(), &report, check)
           report.tablesAllocated += 1
         }
       }
@@ -273,6 +282,7 @@ public struct Mapper {
   public func unmap(va: UInt64, size: UInt64, free: Bool = false) throws(MapError) -> MapReport {
     let last = try checkRange(va, size: size)
     var report = MapReport()
+    let check = writeCheck?()
     try checkSplitTables(va: va, last: last)
     try run {
       try space.visit(from: va, through: last, memory: memory) { phase, e in
@@ -280,10 +290,10 @@ public struct Mapper {
         case .leaf:
           guard e.kind.isLeaf else { return }
           if e.inputAddress >= va && e.lastAddress <= last {
-            try memory.write64(e.entryPA, 0)
+            try write(e.entryPA, 0, &report, check)
             report.entriesWritten += 1
           } else {
-            let table = try split(e)
+            let table = try split(e, &report, check)
             report.tablesAllocated += 1
             report.warnings.append(bbm("unmap split a live block", e, table))
           }
@@ -294,7 +304,7 @@ public struct Mapper {
           guard let childPA = space.tablePA(child, memory: memory) else { return }
           let n = geometry.entries(atLevel: e.level + 1)
           if (0..<n).allSatisfy({ memory.read64(childPA &+ UInt64($0) * 8) & 1 == 0 }) {
-            try memory.write64(e.entryPA, 0)
+            try write(e.entryPA, 0, &report, check)
             releaseTable(child, pa: childPA)
             report.tablesFreed += 1
           }
@@ -314,6 +324,7 @@ public struct Mapper {
   {
     let last = try checkRange(va, size: size)
     var report = MapReport()
+    let check = writeCheck?()
     try checkSplitTables(va: va, last: last)
     try run {
       try space.visit(from: va, through: last, memory: memory) { phase, e in
@@ -322,11 +333,11 @@ public struct Mapper {
           let new = try change.apply(
             to: e.descriptor, format: space.format, mair: mair, ds: geometry.ds)
           if new != e.descriptor {
-            try memory.write64(e.entryPA, new)
+            try write(e.entryPA, new, &report, check)
             report.entriesWritten += 1
           }
         } else {
-          let table = try split(e)
+          let table = try split(e, &report, check)
           report.tablesAllocated += 1
           report.warnings.append(bbm("protect split a live block", e, table))
         }
@@ -428,7 +439,9 @@ public struct Mapper {
 
   /// Replaces a block by a table of the next level's entries mapping the same addresses with
   /// the same attributes. Returns the new table descriptor (already written).
-  func split(_ e: VisitedEntry) throws -> UInt64 {
+  func split(_ e: VisitedEntry, _ report: inout MapReport, _ check: DescriptorWriteCheck?) throws
+    -> UInt64
+  {
     let d = Descriptor(e.descriptor)
     let g = space.granule
     let out = d.address(granule: g, ds: geometry.ds, outputBits: 52, level: e.level)
@@ -445,10 +458,20 @@ public struct Mapper {
     for i in 0..<g.entriesPerTable {
       let child = leafDescriptor(
         level: childLevel, output: out &+ UInt64(i) &* childSize, bits: attrs)
-      try memory.write64(tablePA &+ UInt64(i) * 8, child)
+      try write(tablePA &+ UInt64(i) * 8, child, &report, check)
     }
-    try memory.write64(e.entryPA, tableDesc)
+    try write(e.entryPA, tableDesc, &report, check)
     return tableDesc
+  }
+
+  /// Writes one descriptor, telling `check`.
+  func write(
+    _ pa: UInt64, _ new: UInt64, _ report: inout MapReport, _ check: DescriptorWriteCheck?
+  ) throws {
+    guard let check else { return try memory.write64(pa, new) }
+    let old = memory.read64(pa)
+    try memory.write64(pa, new)
+    if old != new { report.warnings += check(pa, old, new) }
   }
 
   func bbm(_ what: String, _ e: VisitedEntry, _ new: UInt64) -> ModelWarning {

@@ -38,10 +38,9 @@ public final class CPU {
     return controlsCache
   }
 
-  /// Counts TLB invalidations completed into this CPU's TLB (any, and all-levels ones), and
-  /// resets; the break-before-make check compares them across a descriptor's invalid step.
-  var invalidations = 0
-  var allLevelInvalidations = 0
+  /// Counts resets: a CPU reset since a descriptor's invalid step holds nothing of it, so the
+  /// break-before-make check no longer waits for its TLBI.
+  var resets = 0
 
   public init(index: Int) { self.index = index }
 
@@ -60,8 +59,7 @@ public final class CPU {
     el = 1
     tlb.removeAll()
     pendingTLBIs = []
-    invalidations &+= 1
-    allLevelInvalidations &+= 1
+    resets &+= 1
   }
 
   /// The regime and stage-2 use of an access at `el` (§2.3): EL2 is EL2&0 with E2H, EL0 joins

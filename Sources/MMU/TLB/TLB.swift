@@ -10,7 +10,7 @@
 /// exclusivity checks, which would otherwise dominate a TLB hit.
 public final class TLB {
   let leaves = TLBLeafStore()
-  @exclusivity(unchecked) var walks = TLBStore<WalkCacheEntry>()
+  @exclusivity(unchecked) var walks = WalkCacheStore<WalkCacheEntry>()
   /// Bit n set: some leaf entry covers 2^n bytes (only these sizes are probed).
   @exclusivity(unchecked) private(set) var leafSizes: UInt64 = 0
   /// Bit (level + 1) set: some walk-cache entry is at that level.
@@ -51,12 +51,12 @@ public final class TLB {
       | (vmid.map { (($0 & 0xffff) &+ 1) << 18 } ?? 0)
   }
 
-  static func key(_ w: WalkCacheEntry) -> TLBSlotKey {
-    TLBSlotKey(
+  static func key(_ w: WalkCacheEntry) -> WalkCacheKey {
+    WalkCacheKey(
       tag: walkTag(
         regime: w.regime, nested: w.nested, vmid: w.vmid, level: w.level, sizeBits: w.sizeBits,
         granule: w.granule),
-      base: w.inputBase, asid: w.asid ?? TLBStore<WalkCacheEntry>.noASID)
+      base: w.inputBase, asid: w.asid ?? WalkCacheStore<WalkCacheEntry>.noASID)
   }
 
   // MARK: Leaf entries
@@ -154,12 +154,12 @@ public final class TLB {
     geometry g: Geometry
   ) -> WalkCacheEntry? {
     guard walkLevels != 0 else { return nil }
-    let asidKey = asid ?? TLBStore<WalkCacheEntry>.noASID
+    let asidKey = asid ?? WalkCacheStore<WalkCacheEntry>.noASID
     var level = 2
     while level >= g.startLevel {
       if walkLevels & bit(level + 1) != 0 {
         let shift = g.levelShift(level)
-        var m = TLBStore<WalkCacheEntry>.Matches()
+        var m = WalkCacheStore<WalkCacheEntry>.Matches()
         walks.find(
           tag: Self.walkTag(
             regime: regime, nested: nested, vmid: vmid, level: level, sizeBits: shift,
