@@ -139,7 +139,8 @@ enum Builtins {
       case .translated(let t): return .hex(t.pa)
       case .faulted(let f):
         throw Diagnostic.error(
-          "\(r.rawValue) \(it.formatter.hex(va)) does not translate: \(f)", at: range)
+          "\(r.rawValue) \(it.formatter.hex(va)) does not translate: \(it.formatter.fault(f))",
+          at: range)
       }
     case "desc", "desc_addr":
       try arity(3...3)

@@ -142,9 +142,12 @@ extension Interpreter {
     guard let view = root.view, let setup = root.setup else {
       return TableScan(tables: [], runs: [], visited: 0)
     }
+    // Visiting is bounded by the steps left (a view's reads count against the step limit);
+    // the listing by the output limit, counted in rows.
+    let stepsLeft = max(1, options.maxSteps - steps)
     let result = try view.scan(
       from: first, through: last, memory: machine.memory, setup: setup,
-      limit: options.maxOutputItems, keepTables: tables)
+      limit: stepsLeft, rowLimit: options.maxOutputItems, keepTables: tables)
     // What a view scans counts against the step limit: a loop of dumps of a big space ends
     // there instead of scanning a million entries per step.
     addWork(result.visited)
@@ -158,12 +161,16 @@ extension Interpreter {
   func scanDiagnostic(_ error: TableScanError, _ root: TableRoot, _ range: SourceRange)
     -> Diagnostic
   {
+    let what = root.space.map { "'\($0)'" } ?? root.name
     switch error {
-    case .limitReached(let n):
+    case .limitReached:
       return Diagnostic.error(
-        "the tables of \(root.space.map { "'\($0)'" } ?? root.name) hold more than \(n) tables and entries: stopped",
-        at: range,
-        hint: "dump a window: `dump SPACE VA size SIZE`")
+        "step limit of \(options.maxSteps) statements reached reading the tables of \(what)",
+        at: range, hint: "raise it with --max-steps N")
+    case .rowLimitReached(let n):
+      return Diagnostic.error(
+        "the tables of \(what) hold more than \(n) rows (runs of leaves): stopped", at: range,
+        hint: "dump a window (`dump SPACE VA size SIZE`) or raise the limit with --max-output N")
     case .unmappedTable(let a):
       return Diagnostic.error(unmappedTableProblem(a, root), at: range)
     }

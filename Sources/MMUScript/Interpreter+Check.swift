@@ -34,8 +34,7 @@ extension Interpreter {
   func outcomeText(_ o: WalkOutcome, ipa: Bool = false) -> String {
     switch o {
     case .translated(let t): return "\(ipa ? "ipa" : "pa") \(formatter.hex(t.pa))"
-    case .faulted(let f):
-      return "\(f.kind) fault level \(f.level) stage \(f.stage)\(f.s1ptw ? " s1ptw" : "")"
+    case .faulted(let f): return formatter.fault(f)
     }
   }
 
@@ -45,6 +44,12 @@ extension Interpreter {
     var access = accessType(w.access)
     if case .allows(let k) = w.expectation { access = accessType(k) }
     if case .denies(let k) = w.expectation { access = accessType(k) }
+    if translationObserver != nil {
+      let ctx = context(r, cpu: machine.cpu)
+      observe(
+        .assertWalk, context: ctx, stage1Only: outputIsIPA(r, ctx), access: access, va: va,
+        range: range)
+    }
     let a = performAccess(
       r, va: va, access: access, trace: false, useTLB: !w.noTLB, range: range)
     let what = "walk \(r.rawValue) \(formatter.hex(va)) \(access)"
@@ -77,12 +82,12 @@ extension Interpreter {
         }
         if s1ptw { ok = ok && f.s1ptw }
       }
-      var parts: [String] = []
-      if let kind { parts.append("\(kind.rawValue) fault") }
+      // Worded as the fault formatter words the actual fault.
+      var parts: [String] = [kind.map { "\($0.rawValue) fault" } ?? "a fault"]
       if let level { parts.append("level \(try smallInt(level, "level", in: -1...3))") }
       if let stage { parts.append("stage \(try smallInt(stage, "stage", in: 1...2))") }
-      if s1ptw { parts.append("s1ptw") }
-      if !parts.isEmpty { expected = parts.joined(separator: " ") }
+      if s1ptw { parts.append("on a stage-1 table walk") }
+      if parts.count > 1 || kind != nil { expected = parts.joined(separator: ", ") }
       try record(
         AssertionEvent(
           passed: ok, what: what, expected: expected, actual: actual, message: message, range: range
@@ -105,7 +110,8 @@ extension Interpreter {
   }
 
   /// `expect warning|error ["text"] { … }`: passes when the block reports it. A caught error
-  /// ends the block (its statement did not happen); caught warnings are not printed.
+  /// ends the block (its statement did not happen); warnings are printed as they happen, then
+  /// checked.
   func executeExpect(_ s: ExpectStmt) throws {
     let text = try s.text.map { formatter.format(try evaluate($0)) }
     func matches(_ m: String) -> Bool {

@@ -95,7 +95,7 @@ extension Interpreter {
         "the table pool is exhausted: this needs \(needed) more table page\(needed == 1 ? "" : "s"), \(available) free"
     case .memoryBudget(let needed, let available):
       return
-        "the memory budget is exhausted: this needs \(needed) more 4K pages for tables (\(ViewWords.size(UInt64(needed) &* 4096))), \(available) free (--max-memory raises the budget)"
+        "the memory budget is exhausted: this needs \(needed) more 4K pages for tables (\(Builtins.human(UInt64(needed) &* 4096))), \(available) free (--max-memory raises the budget)"
     case .notATree(let t, let level):
       return
         "the level \(level) table at \(formatter.hex(t)) is reached by two entries: the tables are not a tree (shared, or looping back), so this would change them everywhere at once"

@@ -65,6 +65,11 @@ extension Interpreter {
     // without the exclusivity check another module's property costs.
     let c = machine.cpu
     let ctx = context(r, cpu: c)
+    if translationObserver != nil {
+      observe(
+        .walk, context: ctx, stage1Only: outputIsIPA(r, ctx), access: p.access, va: va,
+        range: p.range)
+    }
     let event = WalkEvent(
       label: r.rawValue, regime: ctx.regime, cpu: c.index,
       result: regimeAccess(
@@ -81,11 +86,21 @@ extension Interpreter {
     guard let op = MMU.ATOperation(rawValue: s.operation.rawValue) else {
       throw Diagnostic.error("unknown AT operation", at: s.range)
     }
+    if machine.cpu.registers.features.pan < op.requiredPANLevel {
+      throw Diagnostic.error(
+        "at \(op.rawValue) needs FEAT_PAN2, which this CPU lacks", at: s.range,
+        hint: "`set feature pan 2` (or on) first")
+    }
     if op.el2 || op.bothStages, machine.cpu.el < 2 {
       throw Diagnostic.error(
         "at \(op.rawValue) is only available at EL2 (the CPU is at EL\(machine.cpu.el))",
         at: s.range,
         hint: "`set el 2` first")
+    }
+    if translationObserver != nil {
+      observe(
+        .at(op), context: machine.context(for: op, cpu: machine.cpu), access: op.access, va: va,
+        range: s.range)
     }
     let (result, access) = machine.addressTranslate(op, va: va, cpu: machine.cpu)
     for w in access.warnings { warnModel(w, at: s.range) }

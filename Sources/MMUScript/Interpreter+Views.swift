@@ -167,7 +167,11 @@ extension Interpreter {
     }
     let root = tableRoot(space: sp)
     let scan = try scan(root, first: root.first, last: root.last, tables: true, range: s.range)
-    let graph = GraphBuilder.dot(space: sp, scan: scan, formatter: formatter)
+    guard let makeSource = graphSource else {
+      throw Diagnostic.error(
+        "graph needs the shell's Graphviz writer (run it with mmush)", at: s.range)
+    }
+    let graph = makeSource(GraphView(space: sp, scan: scan), formatter)
     var event = GraphEvent(
       space: sp.name, path: path, format: format, dotPath: nil, rendered: false,
       tables: scan.tables.count, tableGroups: graph.groups, leafRuns: graph.runs, note: nil,

@@ -41,8 +41,8 @@ extension Interpreter {
     -> StageSetup
   {
     var regs = machine.cpu.registers
-    regs[.tcr_el1] &= ~(bit(7) | bit(23) | bit(55) | bit(56))
-    regs[.tcr_el2] &= regs.e2h ? ~(bit(7) | bit(23)) : ~0
+    for name in ["epd0", "epd1", "e0pd0", "e0pd1"] { regs.set(.tcr_el1, name, 0) }
+    if regs.e2h { for name in ["epd0", "epd1"] { regs.set(.tcr_el2, name, 0) } }
     let ctx = context(r, cpu: machine.cpu)
     let result: Result<StageSetup, Fault>
     if ctx.regime == .stage2 {
@@ -56,7 +56,7 @@ extension Interpreter {
     case .success(let s): return s
     case .failure(let f):
       throw Diagnostic.error(
-        "the registers of \(r.rawValue) describe no valid walk (\(f))", at: range)
+        "the registers of \(r.rawValue) describe no valid walk (\(formatter.fault(f)))", at: range)
     }
   }
 

@@ -83,7 +83,8 @@ public struct DecodeEvent: Sendable {
 
 public struct ShowEvent: Sendable {
   public enum Topic: Sendable {
-    case regs(cpu: Int, registers: RegisterFile, el: Int)
+    /// `pan` is the CPU's PSTATE.PAN.
+    case regs(cpu: Int, registers: RegisterFile, el: Int, pan: Bool)
     case machine(MachineSummary)
     case spaces([SpaceSummary])
     case cpus([CPUSummary])
@@ -232,9 +233,29 @@ public struct GraphEvent: Sendable {
   public var range: SourceRange
 }
 
+/// TLB maintenance and barriers: `tlbi`, `dsb`, `isb`, `tlb fill`. The text renderer prints
+/// none of them (the walks after show their effect); a JSON log records each, so the steps
+/// of a TLB bug can be read from it (docs/json.md).
 public struct TLBEvent: Sendable {
-  public var what: String
+  public enum Action: Sendable {
+    /// Issued: pending until a DSB completes it; the report previews its reach.
+    case tlbi(TLBIReport)
+    case dsb(BarrierReport)
+    /// The TLBIs still pending on the CPU when it executed.
+    case isb(pending: [PendingTLBI])
+    /// `tlb fill REGIME VA`: what the walk found and the TLB now holds.
+    case fill(label: String, va: UInt64, result: AccessResult)
+  }
+  public var action: Action
+  /// The CPU that executed it.
+  public var cpu: Int
   public var range: SourceRange
+
+  public init(_ action: Action, cpu: Int, range: SourceRange) {
+    self.action = action
+    self.cpu = cpu
+    self.range = range
+  }
 }
 
 /// Receives events as they happen.

@@ -9,7 +9,7 @@ struct JSONObject {
     parts.append("\(JSONObject.quote(key)):\(value)")
   }
   mutating func string(_ key: String, _ v: String) { add(key, JSONObject.quote(v)) }
-  mutating func hex(_ key: String, _ v: UInt64) { string(key, "0x" + String(v, radix: 16)) }
+  mutating func hex(_ key: String, _ v: UInt64) { string(key, ValueFormatter.plain.hex(v)) }
   mutating func int(_ key: String, _ v: Int) { add(key, String(v)) }
   mutating func bool(_ key: String, _ v: Bool) { add(key, v ? "true" : "false") }
   mutating func null(_ key: String) { add(key, "null") }
@@ -44,7 +44,10 @@ struct JSONObject {
 /// addresses or raw values are hex strings; levels and counts are numbers.
 public final class JSONRenderer: EventSink {
   let out: TextOutput
-  var formatter = ValueFormatter(hexGrouping: false)
+  /// Fields are hex without `_` (the schema); text fields print as the text renderer would,
+  /// with the interpreter's formatter as it is at each event.
+  var formatter: ValueFormatter { .plain }
+  public var formatterSource: () -> ValueFormatter = { ValueFormatter() }
 
   public init(output: TextOutput) { self.out = output }
 
@@ -67,7 +70,7 @@ public final class JSONRenderer: EventSink {
 
   func value(_ v: Value) -> String {
     switch v {
-    case .int(let x, .hex): return JSONObject.quote("0x" + String(x, radix: 16))
+    case .int(let x, .hex): return JSONObject.quote(formatter.hex(x))
     case .int(let x, .decimal): return String(Int64(bitPattern: x))
     case .bool(let b): return b ? "true" : "false"
     default: return JSONObject.quote(formatter.format(v))
@@ -154,7 +157,7 @@ public final class JSONRenderer: EventSink {
     case .print(let values, let r):
       var o = base("print", r)
       o.array("values", values.map(value))
-      o.string("text", values.map(ValueFormatter().format).joined(separator: " "))
+      o.string("text", values.map(formatterSource().format).joined(separator: " "))
       emitObject(o)
     case .echo(let s, let r):
       var o = base("echo", r)
@@ -210,7 +213,7 @@ public final class JSONRenderer: EventSink {
     case .memRead(let address, let values, let r):
       var o = base("mem", r)
       o.hex("address", address)
-      o.array("values", values.map { JSONObject.quote("0x" + String($0, radix: 16)) })
+      o.array("values", values.map { JSONObject.quote(formatter.hex($0)) })
       emitObject(o)
     case .decode(let d): emitObject(decodeObject(d))
     case .show(let s): emitObject(showObject(s))
@@ -218,10 +221,7 @@ public final class JSONRenderer: EventSink {
     case .explain(let e): emitObject(explainObject(e))
     case .layout(let l): emitObject(layoutObject(l))
     case .graph(let g): emitObject(graphObject(g))
-    case .tlb(let t):
-      var o = base("tlb", t.range)
-      o.string("text", t.what)
-      emitObject(o)
+    case .tlb(let t): emitObject(maintenanceObject(t))
     case .core(let c): emitObject(coreObject(c))
     case .symbols(let s):
       var o = base("symbols", s.range)

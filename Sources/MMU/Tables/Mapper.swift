@@ -156,7 +156,7 @@ public struct Mapper {
       let input = base &+ (i << UInt64(shift))
       let e = VisitedEntry(
         level: childLevel, inputAddress: input, entryAddress: 0, entryPA: 0, descriptor: 0,
-        kind: .invalid, shift: shift)
+        kind: .invalid, shift: shift, address: 0, addressFits: true)
       guard !leafFits(e, va: lo, last: hi, pa: pa &+ (lo &- va), policy: policy), childLevel < 3
       else { return 0 }
       return tablesForEmpty(
@@ -224,6 +224,12 @@ public struct Mapper {
         if phase == .tablePre { try checkTree(&seen, e) }
         guard phase == .leaf else { return }
         let fits = leafFits(e, va: va, last: last, pa: pa, policy: policy)
+        // A table entry whose address does not fit the output size (the visit does not go
+        // below it): occupied, as a leaf is; `force` replaces it.
+        if e.kind == .table && !force {
+          throw MapError.alreadyMapped(
+            va: max(e.inputAddress, va), level: e.level, descriptor: e.descriptor)
+        }
         if e.kind.isLeaf {
           if !force {
             throw MapError.alreadyMapped(
@@ -300,7 +306,7 @@ public struct Mapper {
         case .tablePost:
           guard free else { return }
           let child = Descriptor(e.descriptor).address(
-            granule: space.granule, ds: geometry.ds, outputBits: 52)
+            granule: space.granule, ds: geometry.ds, outputBits: space.outputBits)
           guard let childPA = space.tablePA(child, memory: memory) else { return }
           let n = geometry.entries(atLevel: e.level + 1)
           if (0..<n).allSatisfy({ memory.read64(childPA &+ UInt64($0) * 8) & 1 == 0 }) {
@@ -373,7 +379,7 @@ public struct Mapper {
   /// would land on every path at once.
   func checkTree(_ seen: inout Set<UInt64>, _ e: VisitedEntry) throws {
     let child = Descriptor(e.descriptor).address(
-      granule: space.granule, ds: geometry.ds, outputBits: 52)
+      granule: space.granule, ds: geometry.ds, outputBits: space.outputBits)
     let pa = space.tablePA(child, memory: memory) ?? child
     guard seen.insert(pa).inserted else {
       throw MapError.notATree(table: child, level: e.level + 1)
@@ -444,12 +450,13 @@ public struct Mapper {
   {
     let d = Descriptor(e.descriptor)
     let g = space.granule
-    let out = d.address(granule: g, ds: geometry.ds, outputBits: 52, level: e.level)
+    let out = d.address(granule: g, ds: geometry.ds, outputBits: space.outputBits, level: e.level)
     // Attribute bits: everything but the type bits and the address field.
     let addressBits = Descriptor(0).withAddress(lowMask(52), granule: g, ds: geometry.ds).raw
     let attrs = e.descriptor & ~addressBits & ~3
     let tableDesc = try newTable()
-    let table = Descriptor(tableDesc).address(granule: g, ds: geometry.ds, outputBits: 52)
+    let table = Descriptor(tableDesc).address(
+      granule: g, ds: geometry.ds, outputBits: space.outputBits)
     guard let tablePA = space.tablePA(table, memory: memory) else {
       throw MapError.unmappedTable(address: table)
     }
