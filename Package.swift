@@ -18,6 +18,9 @@ let package = Package(
     // Kernel cores: ELF64 cores and their notes (VMCOREINFO, PRSTATUS), the EL1 registers
     // they imply, and symbol tables. Reads files; no text.
     .target(name: "MMUCoreFile", dependencies: ["MMU"]),
+    // The QEMU differential check: an A64 encoder, the bare-metal image, test vectors, the
+    // QEMU runner, PAR comparison and the table of known QEMU departures.
+    .target(name: "QEMUCheck", dependencies: ["MMU"]),
     // The .mmu language's syntax: tokens with source ranges, parser, AST, diagnostics.
     .target(name: "MMUSyntax"),
     // The interpreter over the model: statements, builtins, modules, typed results.
@@ -25,7 +28,8 @@ let package = Package(
     // A few C library calls Swift's Glibc module does not export (thread stack bounds).
     .target(name: "CSupport"),
     // Rendering of results (text, JSON, DOT) and the batch runner, shared by mmush and tests.
-    .target(name: "MMUShell", dependencies: ["MMU", "MMUCoreFile", "MMUSyntax", "MMUScript"]),
+    .target(
+      name: "MMUShell", dependencies: ["MMU", "MMUCoreFile", "MMUSyntax", "MMUScript", "QEMUCheck"]),
     .systemLibrary(
       name: "CReadline", path: "Sources/CReadline", providers: [.apt(["libreadline-dev"])]),
     .target(name: "LineEditor", dependencies: ["CReadline"]),
@@ -52,6 +56,7 @@ let package = Package(
     .testTarget(name: "MMUTests", dependencies: ["MMU"]),
     .testTarget(
       name: "MMUCoreFileTests", dependencies: ["MMU", "MMUCoreFile", "MMUScript", "MMUShell"]),
+    .testTarget(name: "QEMUCheckTests", dependencies: ["QEMUCheck", "MMU"]),
     .testTarget(name: "MMUSyntaxTests", dependencies: ["MMUSyntax"]),
     .testTarget(name: "MMUScriptTests", dependencies: ["MMUScript", "MMUShell"]),
     .testTarget(name: "MMUShellTests", dependencies: ["MMUShell"], exclude: ["Golden"]),

@@ -7,21 +7,29 @@ import MMUCoreFile
 
 /// Fuzz target 3: arbitrary bytes as an ELF core. The reader (ELF header, program headers,
 /// PN_XNUM, notes), the PRSTATUS and VMCOREINFO decoders and the register derivation run on
-/// the bytes; when they parse, the bytes are written to `core.bin` in the working folder
-/// (the harness runs in an empty temporary one), mapped into memory as `load core` does, and
-/// walked. The same bytes also go to the VMCOREINFO and symbol-table parsers directly.
+/// the bytes; when they parse, the bytes are written to a file in /dev/shm (tmpfs: no disk
+/// I/O, whose stalls on a loaded host tripped libFuzzer's 1 s timeout), unlinked at once and
+/// reached through /proc/self/fd, then mapped into memory as `load core` does and walked. The same bytes also go to
+/// the VMCOREINFO and symbol-table parsers directly.
 enum CoreTarget {
+  nonisolated(unsafe) static var memoryFile: Int32 = -1
+
   static func run(_ data: [UInt8]) {
     _ = try? VMCoreInfo(text: data)
     if let t = try? SymbolTable(text: data), let first = t.symbols.first {
       _ = t.nearest(first.address &+ 1)
     }
     guard (try? ELFCore.read(ArrayByteSource(data))) != nil else { return }
-    let path = "core.bin"
-    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-    guard fd >= 0 else { return }
-    _ = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-    close(fd)
+    if memoryFile < 0 {
+      let folder = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "."
+      let name = "\(folder)/mmush-fuzz-core-\(getpid())"
+      memoryFile = open(name, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+      unlink(name)
+    }
+    guard memoryFile >= 0, ftruncate(memoryFile, 0) == 0 else { return }
+    let written = data.withUnsafeBytes { pwrite(memoryFile, $0.baseAddress, $0.count, 0) }
+    guard written == data.count else { return }
+    let path = "/proc/self/fd/\(memoryFile)"
     guard let core = try? KernelCore(path: path) else { return }
     let m = Machine(memory: PhysicalMemory(pageBudget: 64))
     guard (try? core.map(into: m.memory)) != nil else { return }

@@ -127,17 +127,20 @@ enum Builtins {
       }
       return .walk(
         WalkRecord(
-          access: it.performAccess(r, va: va, access: access, trace: false, useTLB: useTLB)))
+          access: it.performAccess(
+            r, va: va, access: access, trace: false, useTLB: useTLB, range: range)))
     case "pa":
       try arity(2...2)
       let r = try it.regime(args[0])
       let va = try int(1)
-      let a = it.performAccess(r, va: va, access: .read, trace: false, useTLB: true)
+      let a = it.performAccess(
+        r, va: va, access: .read, trace: false, useTLB: true, range: range)
       switch a.outcome {
       case .translated(let t): return .hex(t.pa)
       case .faulted(let f):
         throw Diagnostic.error(
-          "\(r.rawValue) \(it.formatter.hex(va)) does not translate: \(f)", at: range)
+          "\(r.rawValue) \(it.formatter.hex(va)) does not translate: \(it.formatter.fault(f))",
+          at: range)
       }
     case "desc", "desc_addr":
       try arity(3...3)

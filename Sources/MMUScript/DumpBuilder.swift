@@ -74,6 +74,7 @@ extension Interpreter {
         } else {
           root.view = AddressSpace.registerView(name: name, setup: setup, via: s2view)
           root.via = s2view?.name
+          root.problem = disabledHalf(ctx.regime, upper: upper)
         }
         root.space = machine.spaceOrder.first { n in
           guard let sp = machine.space(named: n) else { return false }
@@ -96,33 +97,82 @@ extension Interpreter {
     return roots
   }
 
+  /// Why the registers never walk a half (TCR.EPD0/EPD1 of a two-range regime), or nil.
+  func disabledHalf(_ regime: MMU.Regime, upper: Bool) -> String? {
+    let regs = machine.cpu.registers
+    let tcr: String
+    switch regime {
+    case .el10: tcr = "TCR_EL1"
+    case .el20: tcr = "TCR_EL2"
+    default: return nil
+    }
+    let value = regime == .el10 ? regs[.tcr_el1] : regs[.tcr_el2]
+    guard value & bit(upper ? 23 : 7) != 0 else { return nil }
+    let n = upper ? 1 : 0
+    return "\(tcr).EPD\(n)=1 (a walk from TTBR\(n) faults: translation, level 0)"
+  }
+
+  /// Scans a root's tables for a view of a regime: a stage-1 table that stage 2 does not map
+  /// is the section's problem (the other half is still shown), any other error a diagnostic.
+  func scanForView(_ root: TableRoot, first: UInt64, last: UInt64, range: SourceRange) throws
+    -> (runs: [LeafRun], problem: String?)
+  {
+    do {
+      return (try scanTables(root, first: first, last: last, tables: false).runs, nil)
+    } catch {
+      if case .unmappedTable(let a) = error { return ([], unmappedTableProblem(a, root)) }
+      throw scanDiagnostic(error, root, range)
+    }
+  }
+
   /// Scans a root's tables in [first, last]; a scan error becomes a diagnostic.
   func scan(_ root: TableRoot, first: UInt64, last: UInt64, tables: Bool, range: SourceRange)
     throws -> TableScan
   {
+    do {
+      return try scanTables(root, first: first, last: last, tables: tables)
+    } catch {
+      throw scanDiagnostic(error, root, range)
+    }
+  }
+
+  func scanTables(_ root: TableRoot, first: UInt64, last: UInt64, tables: Bool)
+    throws(TableScanError) -> TableScan
+  {
     guard let view = root.view, let setup = root.setup else {
       return TableScan(tables: [], runs: [], visited: 0)
     }
-    do {
-      let result = try view.scan(
-        from: first, through: last, memory: machine.memory, setup: setup,
-        limit: options.maxOutputItems, keepTables: tables)
-      // What a view scans counts against the step limit: a loop of dumps of a big space ends
-      // there instead of scanning a million entries per step.
-      addWork(result.visited)
-      return result
-    } catch {
-      switch error {
-      case .limitReached(let n):
-        throw Diagnostic.error(
-          "the tables of \(root.space.map { "'\($0)'" } ?? root.name) hold more than \(n) tables and entries: stopped",
-          at: range,
-          hint: "dump a window: `dump SPACE VA size SIZE`")
-      case .unmappedTable(let a):
-        throw Diagnostic.error(
-          "a stage-1 table at IPA \(formatter.hex(a)) is not mapped by stage 2 (\(root.via ?? "via"))",
-          at: range)
-      }
+    // Visiting is bounded by the steps left (a view's reads count against the step limit);
+    // the listing by the output limit, counted in rows.
+    let stepsLeft = max(1, options.maxSteps - steps)
+    let result = try view.scan(
+      from: first, through: last, memory: machine.memory, setup: setup,
+      limit: stepsLeft, rowLimit: options.maxOutputItems, keepTables: tables)
+    // What a view scans counts against the step limit: a loop of dumps of a big space ends
+    // there instead of scanning a million entries per step.
+    addWork(result.visited)
+    return result
+  }
+
+  func unmappedTableProblem(_ a: UInt64, _ root: TableRoot) -> String {
+    "a stage-1 table at IPA \(formatter.hex(a)) is not mapped by stage 2 (\(root.via ?? "via"))"
+  }
+
+  func scanDiagnostic(_ error: TableScanError, _ root: TableRoot, _ range: SourceRange)
+    -> Diagnostic
+  {
+    let what = root.space.map { "'\($0)'" } ?? root.name
+    switch error {
+    case .limitReached:
+      return Diagnostic.error(
+        "step limit of \(options.maxSteps) statements reached reading the tables of \(what)",
+        at: range, hint: "raise it with --max-steps N")
+    case .rowLimitReached(let n):
+      return Diagnostic.error(
+        "the tables of \(what) hold more than \(n) rows (runs of leaves): stopped", at: range,
+        hint: "dump a window (`dump SPACE VA size SIZE`) or raise the limit with --max-output N")
+    case .unmappedTable(let a):
+      return Diagnostic.error(unmappedTableProblem(a, root), at: range)
     }
   }
 }

@@ -18,7 +18,7 @@ extension Interpreter {
     case .tlb(let state, let r, let vaExpr):
       let reg = try regime(r)
       let va = try integer(vaExpr)
-      let a = probeAccess(reg, va: va)
+      let a = probeAccess(reg, va: va, range: s.range)
       let actual = a.tlb.name
       var detail = actual
       if case .stale(let current) = a.tlb {
@@ -33,11 +33,10 @@ extension Interpreter {
     }
   }
 
-  func outcomeText(_ o: WalkOutcome) -> String {
+  func outcomeText(_ o: WalkOutcome, ipa: Bool = false) -> String {
     switch o {
-    case .translated(let t): return "pa \(formatter.hex(t.pa))"
-    case .faulted(let f):
-      return "\(f.kind) fault level \(f.level) stage \(f.stage)\(f.s1ptw ? " s1ptw" : "")"
+    case .translated(let t): return "\(ipa ? "ipa" : "pa") \(formatter.hex(t.pa))"
+    case .faulted(let f): return formatter.fault(f)
     }
   }
 
@@ -47,17 +46,26 @@ extension Interpreter {
     var access = accessType(w.access)
     if case .allows(let k) = w.expectation { access = accessType(k) }
     if case .denies(let k) = w.expectation { access = accessType(k) }
-    let a = performAccess(r, va: va, access: access, trace: false, useTLB: !w.noTLB)
+    if translationObserver != nil {
+      let ctx = context(r, cpu: machine.cpu)
+      observe(
+        .assertWalk, context: ctx, stage1Only: outputIsIPA(r, ctx), access: access, va: va,
+        range: range)
+    }
+    let a = performAccess(
+      r, va: va, access: access, trace: false, useTLB: !w.noTLB, range: range)
     let what = "walk \(r.rawValue) \(formatter.hex(va)) \(access)"
-    let actual = outcomeText(a.outcome)
+    // `s1` under stage 2 outputs an IPA: the texts say so.
+    let ipa = outputIsIPA(r, context(r, cpu: machine.cpu))
+    let actual = outcomeText(a.outcome, ipa: ipa)
     switch w.expectation {
     case .translates(let e):
       let pa = try integer(e)
       let ok = a.outcome.translation?.pa == pa
       try record(
         AssertionEvent(
-          passed: ok, what: what, expected: "pa \(formatter.hex(pa))", actual: actual,
-          message: message, range: range))
+          passed: ok, what: what, expected: "\(ipa ? "ipa" : "pa") \(formatter.hex(pa))",
+          actual: actual, message: message, range: range))
     case .faults(let kind, let level, let stage, let s1ptw):
       var expected = "a fault"
       var ok = false
@@ -76,12 +84,12 @@ extension Interpreter {
         }
         if s1ptw { ok = ok && f.s1ptw }
       }
-      var parts: [String] = []
-      if let kind { parts.append("\(kind.rawValue) fault") }
+      // Worded as the fault formatter words the actual fault.
+      var parts: [String] = [kind.map { "\($0.rawValue) fault" } ?? "a fault"]
       if let level { parts.append("level \(try smallInt(level, "level", in: -1...3))") }
       if let stage { parts.append("stage \(try smallInt(stage, "stage", in: 1...2))") }
-      if s1ptw { parts.append("s1ptw") }
-      if !parts.isEmpty { expected = parts.joined(separator: " ") }
+      if s1ptw { parts.append("on a stage-1 table walk") }
+      if parts.count > 1 || kind != nil { expected = parts.joined(separator: ", ") }
       try record(
         AssertionEvent(
           passed: ok, what: what, expected: expected, actual: actual, message: message, range: range
@@ -104,7 +112,8 @@ extension Interpreter {
   }
 
   /// `expect warning|error ["text"] { … }`: passes when the block reports it. A caught error
-  /// ends the block (its statement did not happen); caught warnings are not printed.
+  /// ends the block (its statement did not happen); warnings are printed as they happen, then
+  /// checked.
   func executeExpect(_ s: ExpectStmt) throws {
     let text = try s.text.map { formatter.format(try evaluate($0)) }
     func matches(_ m: String) -> Bool {

@@ -5,6 +5,7 @@ extension Interpreter {
   func evaluate(_ e: Expr) throws -> Value {
     switch e.kind {
     case .integer(let v): return .int(v, .hex)
+    case .decimal(let v): return .int(v, .decimal)
     case .string(let s): return .string(s)
     case .bool(let b): return .bool(b)
     case .regime(let r): return .regime(r)
@@ -127,7 +128,7 @@ extension Interpreter {
     let style: IntegerStyle = si == .decimal && sj == .decimal ? .decimal : .hex
     func overflow() -> Diagnostic {
       Diagnostic.error(
-        "integer overflow: \(formatter.hex(i)) \(op.rawValue) \(formatter.hex(j)) does not fit in 64 bits",
+        "integer overflow: \(formatter.format(x)) \(op.rawValue) \(formatter.format(y)) does not fit in 64 bits",
         at: range)
     }
     switch op {

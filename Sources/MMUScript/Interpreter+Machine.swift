@@ -77,7 +77,9 @@ extension Interpreter {
     let m = machine
     let topic: ShowEvent.Topic
     switch s.target {
-    case .regs: topic = .regs(cpu: m.currentCPU, registers: m.cpu.registers, el: m.cpu.el)
+    case .regs:
+      topic = .regs(
+        cpu: m.currentCPU, registers: m.cpu.registers, el: m.cpu.el, pan: m.cpu.pan)
     case .machine:
       topic = .machine(
         MachineSummary(

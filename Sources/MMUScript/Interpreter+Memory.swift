@@ -78,27 +78,24 @@ extension Interpreter {
     let value = try integer(s.value)
     let c = machine.cpu
     let format: DescriptorFormat
-    let granuleReg: UInt64
+    let granuleReg: Granule
     let ds: Bool
+    let r = c.registers
     switch s.regime {
-    case .none, .el1?:
-      format = .stage1TwoRange
-      granuleReg = bitField(c.registers[.tcr_el1], 15, 14)
-      ds = c.registers[.tcr_el1] & bit(59) != 0
-    case .vhe?:
-      format = .stage1TwoRange
-      granuleReg = bitField(c.registers[.tcr_el2], 15, 14)
-      ds = c.registers[.tcr_el2] & bit(59) != 0
-    case .el2?:
-      format = .stage1OneRange
-      granuleReg = bitField(c.registers[.tcr_el2], 15, 14)
-      ds = c.registers[.tcr_el2] & bit(32) != 0
+    case .none, .el1?, .vhe?, .el2?:
+      let el1 = s.regime == nil || s.regime == .el1
+      format = s.regime == .el2 ? .stage1OneRange : .stage1TwoRange
+      // TTBR0's fields: TCR_EL1, or TCR_EL2 in the layout the word names.
+      let range = RangeControl(
+        tcr: el1 ? r[.tcr_el1] : r[.tcr_el2], upper: false, el2Layout: s.regime == .el2)
+      granuleReg = range.granule
+      ds = range.ds
     case .s2?:
       format = .stage2
-      granuleReg = bitField(c.registers[.vtcr_el2], 15, 14)
-      ds = c.registers[.vtcr_el2] & bit(32) != 0
+      granuleReg = r.stage2Granule
+      ds = r.value(.vtcr_el2, "ds") != 0
     }
-    let g = try s.granule.map { try granule($0) } ?? Granule(tg0: granuleReg)
+    let g = try s.granule.map { try granule($0) } ?? granuleReg
     // Without a level: a block/table descriptor reads as level 2, a page as level 3.
     let level =
       try s.level.map { try smallInt($0, "level", in: -1...3) } ?? (value & 3 == 1 ? 2 : 3)

@@ -16,18 +16,14 @@ extension Interpreter {
         throw Diagnostic.error(
           "pa_bits \(bits) is not a PARange size: allowed 32 36 40 42 44 48 52", at: n.range)
       }
-      for cpu in machine.cpus {
-        cpu.registers[.id_aa64mmfr0_el1] = withBitField(cpu.registers[.id_aa64mmfr0_el1], 3, 0, enc)
-      }
-      c.registers[.tcr_el1] = withBitField(c.registers[.tcr_el1], 34, 32, enc)
-      c.registers[.tcr_el2] =
-        c.registers.e2h
-        ? withBitField(c.registers[.tcr_el2], 34, 32, enc)
-        : withBitField(c.registers[.tcr_el2], 18, 16, enc)
-      c.registers[.vtcr_el2] = withBitField(c.registers[.vtcr_el2], 18, 16, enc)
+      for cpu in machine.cpus { cpu.registers.set(.id_aa64mmfr0_el1, "parange", enc) }
+      var r = c.registers
+      r.set(.tcr_el1, "ips", enc)
+      r.set(.tcr_el2, r.e2h ? "ips" : "ps", enc)
+      r.set(.vtcr_el2, "ps", enc)
+      c.registers = r
     case .ipaBits(let n, let g):
-      let gran =
-        try g.map { try granule($0) } ?? Granule(tg0: bitField(c.registers[.vtcr_el2], 15, 14))
+      let gran = try g.map { try granule($0) } ?? c.registers.stage2Granule
       try setIPABits(n, granule: gran)
     case .exceptionLevel(let e):
       c.el = try smallInt(e, "exception level", in: 0...2)
@@ -36,7 +32,14 @@ extension Interpreter {
     case .vhe(let v):
       try setVHE(try onOff(v), range: v.range)
     case .stage2(let v):
-      c.registers[.hcr_el2] = withBitField(c.registers[.hcr_el2], 0, 0, try onOff(v) ? 1 : 0)
+      c.registers.set(.hcr_el2, "vm", try onOff(v) ? 1 : 0)
+    case .pan(let v):
+      let on = try onOff(v)
+      guard !on || c.registers.features.pan >= 1 else {
+        throw Diagnostic.error(
+          "this CPU does not implement PAN", at: v.range, hint: "`set feature pan on` first")
+      }
+      c.pan = on
     case .tablePool(let base, let size):
       let b = try integer(base)
       let sz = try integer(size)
@@ -111,20 +114,21 @@ extension Interpreter {
     guard c.registers.features.implements(g) else {
       throw Diagnostic.error("this CPU does not implement the \(g) granule", at: range)
     }
+    var regs = c.registers
     switch r {
     case .el1, .el0, .s1:
-      var t = withBitField(c.registers[.tcr_el1], 15, 14, g.tg0)
-      t = withBitField(t, 31, 30, g.tg1)
-      if g == .k64 { t &= ~bit(59) }
-      c.registers[.tcr_el1] = t
+      regs.set(.tcr_el1, "tg0", g.tg0)
+      regs.set(.tcr_el1, "tg1", g.tg1)
+      if g == .k64 { regs.set(.tcr_el1, "ds", 0) }
     case .el2:
-      var t = withBitField(c.registers[.tcr_el2], 15, 14, g.tg0)
-      if c.registers.e2h { t = withBitField(t, 31, 30, g.tg1) }
-      c.registers[.tcr_el2] = t
+      regs.set(.tcr_el2, "tg0", g.tg0)
+      if regs.e2h { regs.set(.tcr_el2, "tg1", g.tg1) }
     case .s2:
-      let ipa = 64 - Int(bitField(c.registers[.vtcr_el2], 5, 0))
+      let ipa = 64 - Int(regs.value(.vtcr_el2, "t0sz"))
       try applyStage2(ipaBits: ipa, granule: g, range: range)
+      return
     }
+    c.registers = regs
   }
 
   func setVABits(_ n: Expr, for r: MMUSyntax.Regime) throws {
@@ -132,13 +136,15 @@ extension Interpreter {
     let f = c.registers.features
     let bits = try smallInt(n, "va_bits", in: 0...64)
     if r == .s2 {
-      try setIPABits(n, granule: Granule(tg0: bitField(c.registers[.vtcr_el2], 15, 14)))
+      try setIPABits(n, granule: c.registers.stage2Granule)
       return
     }
     let el2 = r == .el2
-    let tcr = el2 ? c.registers[.tcr_el2] : c.registers[.tcr_el1]
-    let g = Granule(tg0: bitField(tcr, 15, 14))
-    let ds = (el2 && !c.registers.e2h) ? tcr & bit(32) != 0 : tcr & bit(59) != 0
+    let reg: SystemRegister = el2 ? .tcr_el2 : .tcr_el1
+    let range = RangeControl(
+      tcr: c.registers[reg], upper: false, el2Layout: el2 && !c.registers.e2h)
+    let g = range.granule
+    let ds = range.ds
     let allowed = Machine.allowedInputBits(granule: g, ds: ds && f.lpa2(g), features: f)
     guard allowed.contains(bits) else {
       let hint = bits > 48 && g != .k64 && f.lpa2(g) ? "`set lpa2 on` allows up to 52 bits" : nil
@@ -147,13 +153,11 @@ extension Interpreter {
         at: n.range, hint: hint)
     }
     let tsz = UInt64(64 - bits)
-    if el2 {
-      var t = withBitField(tcr, 5, 0, tsz)
-      if c.registers.e2h { t = withBitField(t, 21, 16, tsz) }
-      c.registers[.tcr_el2] = t
-    } else {
-      c.registers[.tcr_el1] = withBitField(withBitField(tcr, 5, 0, tsz), 21, 16, tsz)
-    }
+    var regs = c.registers
+    regs.set(reg, "t0sz", tsz)
+    // TCR_EL1 and the VHE TCR_EL2 size both ranges.
+    if !el2 || regs.e2h { regs.set(reg, "t1sz", tsz) }
+    c.registers = regs
   }
 
   func setIPABits(_ n: Expr, granule g: Granule) throws {
@@ -183,13 +187,13 @@ extension Interpreter {
         "ipa_bits \(bits) is not valid for a \(g) granule stage 2: allowed \(allowed.lowerBound)...\(allowed.upperBound) with a start level this CPU supports",
         at: range)
     }
-    var v = c.registers[.vtcr_el2]
-    v = withBitField(v, 5, 0, UInt64(64 - bits))
-    v = withBitField(v, 7, 6, sl.sl0)
-    v = withBitField(v, 15, 14, g.tg0)
-    v = withBitField(v, 32, 32, ds ? 1 : 0)
-    v = withBitField(v, 33, 33, sl.sl2 ? 1 : 0)
-    c.registers[.vtcr_el2] = v
+    var regs = c.registers
+    regs.set(.vtcr_el2, "t0sz", UInt64(64 - bits))
+    regs.set(.vtcr_el2, "sl0", sl.sl0)
+    regs.set(.vtcr_el2, "tg0", g.tg0)
+    regs.set(.vtcr_el2, "ds", ds ? 1 : 0)
+    regs.set(.vtcr_el2, "sl2", sl.sl2 ? 1 : 0)
+    c.registers = regs
   }
 
   func setLPA2(_ on: Bool, for r: MMUSyntax.Regime, range: SourceRange) throws {
@@ -200,20 +204,15 @@ extension Interpreter {
         throw Diagnostic.error("LPA2 is not available with the \(g) granule on this CPU", at: range)
       }
     }
+    // DS is named "ds" in every layout (TCR_EL1 bit 59, TCR_EL2 bit 59 or 32, VTCR bit 32).
+    let reg: SystemRegister
     switch r {
-    case .el1, .el0, .s1:
-      try check(Granule(tg0: bitField(c.registers[.tcr_el1], 15, 14)))
-      c.registers[.tcr_el1] = withBitField(c.registers[.tcr_el1], 59, 59, on ? 1 : 0)
-    case .el2:
-      try check(Granule(tg0: bitField(c.registers[.tcr_el2], 15, 14)))
-      c.registers[.tcr_el2] =
-        c.registers.e2h
-        ? withBitField(c.registers[.tcr_el2], 59, 59, on ? 1 : 0)
-        : withBitField(c.registers[.tcr_el2], 32, 32, on ? 1 : 0)
-    case .s2:
-      try check(Granule(tg0: bitField(c.registers[.vtcr_el2], 15, 14)))
-      c.registers[.vtcr_el2] = withBitField(c.registers[.vtcr_el2], 32, 32, on ? 1 : 0)
+    case .el1, .el0, .s1: reg = .tcr_el1
+    case .el2: reg = .tcr_el2
+    case .s2: reg = .vtcr_el2
     }
+    try check(Granule(tg0: c.registers.value(reg, "tg0")))
+    c.registers.set(reg, "ds", on ? 1 : 0)
   }
 
   /// `set vhe on|off`: HCR_EL2.E2H and TGE, and TCR_EL2 rewritten into the layout that E2H
@@ -224,29 +223,25 @@ extension Interpreter {
       throw Diagnostic.error("this CPU does not implement VHE", at: range)
     }
     guard on != c.registers.e2h else { return }
-    let old = c.registers[.tcr_el2]
-    var t: UInt64
+    var r = c.registers
+    // TCR_EL2 from one layout into the other, by field name.
+    let old = !on
+    let tsz = r.value(.tcr_el2, "t0sz", vhe: old)
+    let g = Granule(tg0: r.value(.tcr_el2, "tg0", vhe: old))
+    let ps = r.value(.tcr_el2, on ? "ps" : "ips", vhe: old)
+    let ds = r.value(.tcr_el2, "ds", vhe: old)
+    r[.tcr_el2] = on ? RegisterDefaults.tcrEL1 : RegisterDefaults.tcrEL2
+    r.set(.tcr_el2, "t0sz", tsz, vhe: on)
+    r.set(.tcr_el2, "tg0", g.tg0, vhe: on)
+    r.set(.tcr_el2, on ? "ips" : "ps", ps, vhe: on)
+    r.set(.tcr_el2, "ds", ds, vhe: on)
     if on {
-      let tsz = bitField(old, 5, 0)
-      let g = Granule(tg0: bitField(old, 15, 14))
-      t = RegisterDefaults.tcrEL1
-      t = withBitField(t, 5, 0, tsz)
-      t = withBitField(t, 21, 16, tsz)
-      t = withBitField(t, 15, 14, g.tg0)
-      t = withBitField(t, 31, 30, g.tg1)
-      t = withBitField(t, 34, 32, bitField(old, 18, 16))
-      t = withBitField(t, 59, 59, bitField(old, 32, 32))
-    } else {
-      t = RegisterDefaults.tcrEL2
-      t = withBitField(t, 5, 0, bitField(old, 5, 0))
-      t = withBitField(t, 15, 14, bitField(old, 15, 14))
-      t = withBitField(t, 18, 16, bitField(old, 34, 32))
-      t = withBitField(t, 32, 32, bitField(old, 59, 59))
+      r.set(.tcr_el2, "t1sz", tsz, vhe: on)
+      r.set(.tcr_el2, "tg1", g.tg1, vhe: on)
     }
-    c.registers[.tcr_el2] = t
-    var h = withBitField(c.registers[.hcr_el2], 34, 34, on ? 1 : 0)
-    h = withBitField(h, 27, 27, on ? 1 : 0)
-    c.registers[.hcr_el2] = h
+    r.set(.hcr_el2, "e2h", on ? 1 : 0)
+    r.set(.hcr_el2, "tge", on ? 1 : 0)
+    c.registers = r
   }
 
   func setFeature(_ name: Name, _ v: Expr) throws {
@@ -309,7 +304,8 @@ extension Interpreter {
       machine.memory.pageBudget = pages
     default:
       let knobs = [
-        "granule", "va_bits", "pa_bits", "ipa_bits", "el", "lpa2", "vhe", "stage2", "table_pool",
+        "granule", "va_bits", "pa_bits", "ipa_bits", "el", "lpa2", "vhe", "stage2", "pan",
+        "table_pool",
         "feature", "tlb_speculative", "strict_barriers", "bbm_check", "max_steps", "max_depth",
         "max_memory", "max_output", "hex_grouping", "memory_budget",
       ]

@@ -95,7 +95,7 @@ extension Interpreter {
         "the table pool is exhausted: this needs \(needed) more table page\(needed == 1 ? "" : "s"), \(available) free"
     case .memoryBudget(let needed, let available):
       return
-        "the memory budget is exhausted: this needs \(needed) more 4K pages for tables (\(ViewWords.size(UInt64(needed) &* 4096))), \(available) free (--max-memory raises the budget)"
+        "the memory budget is exhausted: this needs \(needed) more 4K pages for tables (\(Builtins.human(UInt64(needed) &* 4096))), \(available) free (--max-memory raises the budget)"
     case .notATree(let t, let level):
       return
         "the level \(level) table at \(formatter.hex(t)) is reached by two entries: the tables are not a tree (shared, or looping back), so this would change them everywhere at once"
@@ -149,7 +149,7 @@ extension Interpreter {
       size = end - va
     }
     let (attrs, policy, force) = try mapAttributes(s.attributes, for: sp)
-    let mapper = Mapper(space: sp, memory: machine.memory, mair: mair(for: sp))
+    let mapper = checkedMapper(sp)
     do {
       let report = try mapper.map(
         va: va, pa: pa, size: size, attributes: attrs, policy: policy, force: force)
@@ -163,7 +163,7 @@ extension Interpreter {
   func executeUnmap(_ s: UnmapStmt) throws {
     speculateBeforeTableChange()
     let sp = try space(s.space, range: s.range)
-    let mapper = Mapper(space: sp, memory: machine.memory, mair: mair(for: sp))
+    let mapper = checkedMapper(sp)
     do {
       let report = try mapper.unmap(va: try integer(s.va), size: try integer(s.size), free: s.free)
       for w in report.warnings { warnModel(w, at: s.range) }
@@ -176,7 +176,7 @@ extension Interpreter {
     speculateBeforeTableChange()
     let sp = try space(s.space, range: s.range)
     let change = try attributeChange(s.attributes, for: sp)
-    let mapper = Mapper(space: sp, memory: machine.memory, mair: mair(for: sp))
+    let mapper = checkedMapper(sp)
     do {
       let report = try mapper.protect(
         va: try integer(s.va), size: try integer(s.size), change: change)
@@ -184,6 +184,14 @@ extension Interpreter {
     } catch let e as MapError {
       throw Diagnostic.error(describe(e), at: s.range)
     }
+  }
+
+  /// A mapper for `sp` whose descriptor writes the machine checks for break-before-make
+  /// against what the TLBs hold.
+  func checkedMapper(_ sp: AddressSpace) -> Mapper {
+    var m = Mapper(space: sp, memory: machine.memory, mair: mair(for: sp))
+    m.writeCheck = machine.mapperWriteCheck()
+    return m
   }
 
   func warnModel(_ w: ModelWarning, at range: SourceRange) {

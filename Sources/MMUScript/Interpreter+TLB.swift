@@ -24,6 +24,7 @@ extension Interpreter {
         op, address: address, asid: asid, level: level, xt: xt, cpu: machine.cpu)
       // Issuing scans the TLB of every CPU it reaches.
       addWork(report.targets.count + tlbEntries / 8)
+      sink.emit(.tlb(TLBEvent(.tlbi(report), cpu: machine.currentCPU, range: s.range)))
     } catch {
       throw Diagnostic.error(describe(error), at: s.range)
     }
@@ -55,17 +56,25 @@ extension Interpreter {
     let report = machine.dsb(d, cpu: machine.cpu)
     // Each TLBI it completes scans the TLBs it reaches.
     addWork(report.completed.count * (1 + entries / 8))
+    sink.emit(.tlb(TLBEvent(.dsb(report), cpu: machine.currentCPU, range: s.range)))
     for w in report.warnings { warnModel(w, at: s.range) }
   }
 
   func executeISB(_ s: ISBStmt) throws {
-    for w in machine.isb(cpu: machine.cpu) { warnModel(w, at: s.range) }
+    let pending = machine.cpu.pendingTLBIs
+    let warnings = machine.isb(cpu: machine.cpu)
+    sink.emit(.tlb(TLBEvent(.isb(pending: pending), cpu: machine.currentCPU, range: s.range)))
+    for w in warnings { warnModel(w, at: s.range) }
   }
 
   func executeTLBFill(_ s: TLBFillStmt) throws {
     let r = try regime(s.regime)
     let va = try integer(s.va)
     let a = machine.fillTLB(cpu: machine.cpu, context: context(r, cpu: machine.cpu), address: va)
+    sink.emit(
+      .tlb(
+        TLBEvent(
+          .fill(label: r.rawValue, va: va, result: a), cpu: machine.currentCPU, range: s.range)))
     for w in a.warnings { warnModel(w, at: s.range) }
   }
 

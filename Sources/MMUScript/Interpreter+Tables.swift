@@ -77,7 +77,7 @@ extension Interpreter {
       }
     } catch {
       switch error {
-      case .limitReached(let n):
+      case .limitReached(let n), .rowLimitReached(let n):
         throw Diagnostic.error(
           "the tables of \(root.space.map { "'\($0)'" } ?? root.name) hold more than \(n) entries: stopped",
           at: range, hint: "dump a window: `dump SPACE VA size SIZE format linux`")

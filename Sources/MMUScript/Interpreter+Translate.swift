@@ -3,21 +3,44 @@ import MMUSyntax
 
 extension Interpreter {
   /// An access by the current CPU as `r` would make it: TLB first unless `useTLB` is false.
+  /// `s1` under stage 2 reads its tables through stage 2 and answers with the IPA
+  /// (`Machine.stage1Access`). Missing-barrier warnings (strict barriers) are reported at
+  /// `range`.
   func performAccess(
-    _ r: MMUSyntax.Regime, va: UInt64, access: AccessType, trace: Bool, useTLB: Bool
+    _ r: MMUSyntax.Regime, va: UInt64, access: AccessType, trace: Bool, useTLB: Bool,
+    range: SourceRange
   ) -> AccessResult {
-    let a = machine.access(
-      cpu: machine.cpu, context: context(r, cpu: machine.cpu), address: va, access: access,
-      trace: trace, useTLB: useTLB)
-    // Each missing-barrier warning (one per pending TLBI) is output: counted as work.
-    addWork(a.warnings.count)
+    let c = machine.cpu
+    let a = regimeAccess(
+      r, context(r, cpu: c), cpu: c, va: va, access: access, trace: trace, useTLB: useTLB)
+    for w in a.warnings { warnModel(w, at: range) }
     return a
   }
 
-  /// What an access would get, changing nothing (`assert tlb`).
-  func probeAccess(_ r: MMUSyntax.Regime, va: UInt64) -> AccessResult {
+  /// The access regime word `r` (whose context on `c` is `ctx`) makes, warnings not yet
+  /// reported: `s1` under stage 2 stops at the IPA (`outputIsIPA`).
+  func regimeAccess(
+    _ r: MMUSyntax.Regime, _ ctx: AccessContext, cpu c: CPU, va: UInt64, access: AccessType,
+    trace: Bool, useTLB: Bool
+  ) -> AccessResult {
+    if outputIsIPA(r, ctx) {
+      return machine.stage1Access(
+        cpu: c, address: va, access: access, trace: trace, useTLB: useTLB)
+    }
+    return machine.access(
+      cpu: c, context: ctx, address: va, access: access, trace: trace, useTLB: useTLB)
+  }
+
+  /// Whether an `r` walk in context `ctx` outputs an IPA: `s1` while stage 2 is enabled.
+  func outputIsIPA(_ r: MMUSyntax.Regime, _ ctx: AccessContext) -> Bool {
+    r == .s1 && ctx.stage2
+  }
+
+  /// What an access would get, changing nothing (`assert tlb`). `s1` under stage 2 uses no
+  /// TLB, so it probes as `el1` would fill: the combined entry.
+  func probeAccess(_ r: MMUSyntax.Regime, va: UInt64, range: SourceRange) -> AccessResult {
     let a = machine.probe(cpu: machine.cpu, context: context(r, cpu: machine.cpu), address: va)
-    addWork(a.warnings.count)
+    for w in a.warnings { warnModel(w, at: range) }
     return a
   }
 
@@ -41,15 +64,20 @@ extension Interpreter {
     // `currentCPU` always names a CPU (CPUs are only ever added), so `c.index` is it, read
     // without the exclusivity check another module's property costs.
     let c = machine.cpu
+    let ctx = context(r, cpu: c)
+    if translationObserver != nil {
+      observe(
+        .walk, context: ctx, stage1Only: outputIsIPA(r, ctx), access: p.access, va: va,
+        range: p.range)
+    }
     let event = WalkEvent(
-      label: r.rawValue, cpu: c.index,
-      result: machine.access(
-        cpu: c, context: context(r, cpu: c), address: va, access: p.access, trace: p.trace,
-        useTLB: !p.noTLB),
-      trace: p.trace, symbol: symbolTable == nil ? nil : symbolName(va), range: p.range)
-    // Each missing-barrier warning (one per pending TLBI) is output: counted as work.
-    let warnings = event.result.warnings.count
-    if warnings > 0 { addWork(warnings) }
+      label: r.rawValue, regime: ctx.regime, cpu: c.index,
+      result: regimeAccess(
+        r, ctx, cpu: c, va: va, access: p.access, trace: p.trace, useTLB: !p.noTLB),
+      trace: p.trace, symbol: symbolTable == nil ? nil : symbolName(va), range: p.range,
+      outputIsIPA: outputIsIPA(r, ctx))
+    // Missing-barrier warnings (strict barriers) come before the walk they concern.
+    for w in event.result.warnings { warnModel(w, at: p.range) }
     sink.emit(.walk(consume event))
   }
 
@@ -58,14 +86,24 @@ extension Interpreter {
     guard let op = MMU.ATOperation(rawValue: s.operation.rawValue) else {
       throw Diagnostic.error("unknown AT operation", at: s.range)
     }
+    if machine.cpu.registers.features.pan < op.requiredPANLevel {
+      throw Diagnostic.error(
+        "at \(op.rawValue) needs FEAT_PAN2, which this CPU lacks", at: s.range,
+        hint: "`set feature pan 2` (or on) first")
+    }
     if op.el2 || op.bothStages, machine.cpu.el < 2 {
       throw Diagnostic.error(
         "at \(op.rawValue) is only available at EL2 (the CPU is at EL\(machine.cpu.el))",
         at: s.range,
         hint: "`set el 2` first")
     }
+    if translationObserver != nil {
+      observe(
+        .at(op), context: machine.context(for: op, cpu: machine.cpu), access: op.access, va: va,
+        range: s.range)
+    }
     let (result, access) = machine.addressTranslate(op, va: va, cpu: machine.cpu)
-    addWork(access.warnings.count)
+    for w in access.warnings { warnModel(w, at: s.range) }
     sink.emit(.at(ATEvent(operation: op, va: va, result: result, access: access, range: s.range)))
   }
 
@@ -90,7 +128,8 @@ extension Interpreter {
     sink.emit(
       .walk(
         WalkEvent(
-          label: "space \(sp.name)", cpu: machine.currentCPU, result: result, trace: true,
-          range: s.range)))
+          label: "space \(sp.name)", regime: sp.regime, cpu: machine.currentCPU, result: result,
+          trace: true,
+          range: s.range, outputIsIPA: sp.via != nil)))
   }
 }

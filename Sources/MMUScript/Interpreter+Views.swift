@@ -63,7 +63,8 @@ extension Interpreter {
         root: root.view?.root ?? setup.tableBase, first: first, last: last, space: root.space,
         via: root.via, outputIsIPA: root.via != nil, runs: [], problem: root.problem)
       if root.problem == nil {
-        section.runs = try scan(root, first: first, last: last, tables: false, range: s.range).runs
+        (section.runs, section.problem) = try scanForView(
+          root, first: first, last: last, range: s.range)
         if symbolTable != nil { section.symbols = section.runs.map { symbolName($0.first) } }
       }
       sections.append(section)
@@ -100,9 +101,10 @@ extension Interpreter {
         geometry: setup.geometry, root: root.view?.root ?? setup.tableBase, space: root.space,
         extents: [], problem: root.problem)
       if root.problem == nil {
-        let runs = try scan(root, first: root.first, last: root.last, tables: false, range: s.range)
-          .runs
+        let (runs, problem) = try scanForView(
+          root, first: root.first, last: root.last, range: s.range)
         region.extents = extents(runs)
+        region.problem = problem
       }
       regions.append(region)
       if root.last == UInt64.max { reachedTop = true } else { next = root.last + 1 }
@@ -166,7 +168,11 @@ extension Interpreter {
     }
     let root = tableRoot(space: sp)
     let scan = try scan(root, first: root.first, last: root.last, tables: true, range: s.range)
-    let graph = GraphBuilder.dot(space: sp, scan: scan, formatter: formatter)
+    guard let makeSource = graphSource else {
+      throw Diagnostic.error(
+        "graph needs the shell's Graphviz writer (run it with mmush)", at: s.range)
+    }
+    let graph = makeSource(GraphView(space: sp, scan: scan), formatter)
     var event = GraphEvent(
       space: sp.name, path: path, format: format, dotPath: nil, rendered: false,
       tables: scan.tables.count, tableGroups: graph.groups, leafRuns: graph.runs, note: nil,

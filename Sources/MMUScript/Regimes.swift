@@ -4,12 +4,14 @@ import MMUSyntax
 extension Interpreter {
   /// What a regime word means on CPU `c` (language.md): `el1`/`el0` are EL1&0 (then stage 2
   /// when HCR_EL2.VM=1), `el2` is EL2 or EL2&0, `s1` is EL1&0 stage 1 alone, `s2` stage 2.
+  /// Under stage 2, `s1`'s table addresses are IPAs, read through stage 2 as `el1`'s are
+  /// (views, TLB lookups); its walks stop at the IPA (`regimeAccess`).
   func context(_ r: MMUSyntax.Regime, cpu c: CPU) -> AccessContext {
     switch r {
     case .el0: return c.context(el: 0)
     case .el1: return c.context(el: 1)
     case .el2: return c.context(el: 2)
-    case .s1: return AccessContext(regime: .el10)
+    case .s1: return AccessContext(regime: .el10, stage2: c.registers.stage2Enabled)
     case .s2: return AccessContext(regime: .stage2)
     }
   }
@@ -39,8 +41,8 @@ extension Interpreter {
     -> StageSetup
   {
     var regs = machine.cpu.registers
-    regs[.tcr_el1] &= ~(bit(7) | bit(23) | bit(55) | bit(56))
-    regs[.tcr_el2] &= regs.e2h ? ~(bit(7) | bit(23)) : ~0
+    for name in ["epd0", "epd1", "e0pd0", "e0pd1"] { regs.set(.tcr_el1, name, 0) }
+    if regs.e2h { for name in ["epd0", "epd1"] { regs.set(.tcr_el2, name, 0) } }
     let ctx = context(r, cpu: machine.cpu)
     let result: Result<StageSetup, Fault>
     if ctx.regime == .stage2 {
@@ -54,7 +56,7 @@ extension Interpreter {
     case .success(let s): return s
     case .failure(let f):
       throw Diagnostic.error(
-        "the registers of \(r.rawValue) describe no valid walk (\(f))", at: range)
+        "the registers of \(r.rawValue) describe no valid walk (\(formatter.fault(f)))", at: range)
     }
   }
 

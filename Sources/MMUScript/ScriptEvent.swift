@@ -45,12 +45,16 @@ public struct SymbolsEvent: Sendable {
 public struct WalkEvent: Sendable {
   /// The regime word (`el1`…) or `space NAME` for a software walk.
   public var label: String
+  /// The translation regime walked: which ELs the rights are for (non-VHE EL2 has no EL0).
+  public var regime: MMU.Regime
   public var cpu: Int
   public var result: AccessResult
   public var trace: Bool
   /// The nearest symbol at or below the VA (`load symbols`), e.g. `_stext+0x10`.
   public var symbol: String? = nil
   public var range: SourceRange
+  /// The output is an IPA: `s1` under stage 2, or a space whose tables are `via` a stage 2.
+  public var outputIsIPA = false
 }
 
 public struct ATEvent: Sendable {
@@ -84,7 +88,8 @@ public struct DecodeEvent: Sendable {
 
 public struct ShowEvent: Sendable {
   public enum Topic: Sendable {
-    case regs(cpu: Int, registers: RegisterFile, el: Int)
+    /// `pan` is the CPU's PSTATE.PAN.
+    case regs(cpu: Int, registers: RegisterFile, el: Int, pan: Bool)
     case machine(MachineSummary)
     case spaces([SpaceSummary])
     case cpus([CPUSummary])
@@ -233,9 +238,29 @@ public struct GraphEvent: Sendable {
   public var range: SourceRange
 }
 
+/// TLB maintenance and barriers: `tlbi`, `dsb`, `isb`, `tlb fill`. The text renderer prints
+/// none of them (the walks after show their effect); a JSON log records each, so the steps
+/// of a TLB bug can be read from it (docs/json.md).
 public struct TLBEvent: Sendable {
-  public var what: String
+  public enum Action: Sendable {
+    /// Issued: pending until a DSB completes it; the report previews its reach.
+    case tlbi(TLBIReport)
+    case dsb(BarrierReport)
+    /// The TLBIs still pending on the CPU when it executed.
+    case isb(pending: [PendingTLBI])
+    /// `tlb fill REGIME VA`: what the walk found and the TLB now holds.
+    case fill(label: String, va: UInt64, result: AccessResult)
+  }
+  public var action: Action
+  /// The CPU that executed it.
+  public var cpu: Int
   public var range: SourceRange
+
+  public init(_ action: Action, cpu: Int, range: SourceRange) {
+    self.action = action
+    self.cpu = cpu
+    self.range = range
+  }
 }
 
 /// Receives events as they happen.

@@ -50,9 +50,31 @@ public struct ValueFormatter: Sendable {
   public var hexGrouping = true
   public init(hexGrouping: Bool = true) { self.hexGrouping = hexGrouping }
 
-  public func hex(_ v: UInt64) -> String {
-    let digits = String(v, radix: 16)
-    guard hexGrouping, digits.count > 4 else { return "0x" + digits }
+  /// Hex digits never grouped: the JSON schema's form.
+  public static let plain = ValueFormatter(hexGrouping: false)
+
+  /// `0x` and the hex digits, grouped by four from the right when `hexGrouping` is on. Every
+  /// address and raw value any renderer prints goes through here, so `set hex_grouping`
+  /// reaches all of them.
+  public func hex(_ v: UInt64) -> String { hex(v, digits: 1) }
+
+  /// `v` zero-padded to at least `digits` hex digits, so that a column of values lines up
+  /// (descriptors as 16 digits, the addresses of a dump as many as its largest needs).
+  public func hex(_ v: UInt64, digits: Int) -> String {
+    let bare = String(v, radix: 16)
+    let padded =
+      bare.count >= digits ? bare : String(repeating: "0", count: digits - bare.count) + bare
+    return "0x" + group(padded)
+  }
+
+  /// The exclusive end of a range ending at `last`: 2^64 (17 digits) when `last` is the top.
+  public func end(_ last: UInt64, digits: Int = 1) -> String {
+    last == .max
+      ? "0x" + group("1" + String(repeating: "0", count: 16)) : hex(last &+ 1, digits: digits)
+  }
+
+  func group(_ digits: String) -> String {
+    guard hexGrouping, digits.count > 4 else { return digits }
     var groups: [Substring] = []
     var end = digits.endIndex
     while end > digits.startIndex {
@@ -60,7 +82,16 @@ public struct ValueFormatter: Sendable {
       groups.insert(digits[start..<end], at: 0)
       end = start
     }
-    return "0x" + groups.joined(separator: "_")
+    return groups.joined(separator: "_")
+  }
+
+  /// A fault as every message and rendering words it: `translation fault, level 2, stage 1`,
+  /// then `on a stage-1 table walk` and the IPA of a stage-2 fault when they apply.
+  public func fault(_ f: Fault) -> String {
+    var s = "\(f.kind) fault, level \(f.level), stage \(f.stage)"
+    if f.s1ptw { s += ", on a stage-1 table walk" }
+    if f.stage == 2, let ipa = f.ipa { s += ", IPA \(hex(ipa))" }
+    return s
   }
 
   public func format(_ v: Value) -> String {
@@ -74,7 +105,7 @@ public struct ValueFormatter: Sendable {
     case .walk(let w):
       switch w.outcome {
       case .translated(let t): return "walk(pa \(hex(t.pa)), level \(t.level))"
-      case .faulted(let f): return "walk(\(f))"
+      case .faulted(let f): return "walk(\(fault(f)))"
       }
     case .none: return "none"
     }

@@ -37,7 +37,7 @@ enum CoreText {
         "  \(c.cpus.count) CPU\(c.cpus.count == 1 ? "" : "s"): " + cpus.joined(separator: ", "))
     }
     let ram = c.ranges.map {
-      "\(hex($0.address))-\(hex($0.address &+ $0.size &- 1)) (\(sizeText($0.size)))"
+      "\(hex($0.address))-\(hex($0.address &+ $0.size &- 1)) (\(ViewWords.size($0.size)))"
     }
     lines.append("  RAM " + (ram.isEmpty ? "none" : ram.joined(separator: ", ")))
     return lines

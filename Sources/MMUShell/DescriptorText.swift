@@ -27,10 +27,10 @@ struct DescriptorText {
       return s
     case .block, .page:
       let out = d.address(granule: c.granule, ds: c.ds, outputBits: c.outputBits, level: level)
-      let size = sizeText(UInt64(1) << UInt64(c.granule.levelShift(level)))
+      let size = ViewWords.size(UInt64(1) << UInt64(c.granule.levelShift(level)))
       var attrs = leafAttributes(d, format: format, ds: c.ds)
       if format != .stage2, !attrs.isEmpty {
-        let mair = UInt8(truncatingIfNeeded: c.mair >> UInt64(8 * d.attrIndx))
+        let mair = MemoryAttributes.mairByte(c.mair, index: d.attrIndx)
         attrs[0] += "(\(MemoryAttributes.describe(mair)))"
       }
       if c.ds {
@@ -115,7 +115,7 @@ struct DescriptorText {
       let out = d.address(granule: e.granule, ds: e.ds, outputBits: 52, level: e.level)
       row(
         "output",
-        "\(f.hex(out)) (\(e.granule.levelShift(e.level) >= 10 ? sizeText(UInt64(1) << UInt64(e.granule.levelShift(e.level))) : "") \(kind))"
+        "\(f.hex(out)) (\(e.granule.levelShift(e.level) >= 10 ? ViewWords.size(UInt64(1) << UInt64(e.granule.levelShift(e.level))) : "") \(kind))"
       )
       switch e.format {
       case .stage2:
@@ -127,7 +127,7 @@ struct DescriptorText {
         row("XN", "\(d.s2xn)")
         row("FnXS", d.fnxs ? "1" : "0")
       case .stage1TwoRange, .stage1OneRange:
-        let attr = UInt8(truncatingIfNeeded: e.mair >> UInt64(8 * d.attrIndx))
+        let attr = MemoryAttributes.mairByte(e.mair, index: d.attrIndx)
         row(
           "AttrIndx",
           "\(d.attrIndx) = MAIR \(f.hex(UInt64(attr))) \(MemoryAttributes.describe(attr))")
@@ -158,15 +158,6 @@ struct DescriptorText {
     }
     return lines
   }
-}
-
-func sizeText(_ x: UInt64) -> String {
-  if x == 0 { return "0" }
-  for (shift, unit) in [(60, "E"), (50, "P"), (40, "T"), (30, "G"), (20, "M"), (10, "K")]
-  where x & ((1 << UInt64(shift)) - 1) == 0 {
-    return "\(x >> UInt64(shift))\(unit)"
-  }
-  return String(x)
 }
 
 extension String {

@@ -23,7 +23,6 @@ struct ExplainText {
 
   func render(_ e: ExplainEvent) {
     let b = e.breakdown
-    let g = b.geometry
     line("explain \(f.hex(e.va)) for \(e.label): \(e.regime) via \(e.baseRegister)")
     let labels = b.fields.map { label($0, e) }
     let drawing = draw(b.fields, labels: labels)
@@ -76,7 +75,7 @@ struct ExplainText {
     ]
     if g.concatenatedTables > 1 {
       out.append(
-        "level \(g.startLevel): \(g.concatenatedTables) concatenated tables of \(g.granule.entriesPerTable) entries (\(g.startEntries) in all), \(sizeText(g.startTableBytes)) aligned"
+        "level \(g.startLevel): \(g.concatenatedTables) concatenated tables of \(g.granule.entriesPerTable) entries (\(g.startEntries) in all), \(ViewWords.size(g.startTableBytes)) aligned"
       )
     }
     let name = e.regime == .stage2 ? "IPA" : "VA"

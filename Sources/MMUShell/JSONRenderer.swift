@@ -9,7 +9,7 @@ struct JSONObject {
     parts.append("\(JSONObject.quote(key)):\(value)")
   }
   mutating func string(_ key: String, _ v: String) { add(key, JSONObject.quote(v)) }
-  mutating func hex(_ key: String, _ v: UInt64) { string(key, "0x" + String(v, radix: 16)) }
+  mutating func hex(_ key: String, _ v: UInt64) { string(key, ValueFormatter.plain.hex(v)) }
   mutating func int(_ key: String, _ v: Int) { add(key, String(v)) }
   mutating func bool(_ key: String, _ v: Bool) { add(key, v ? "true" : "false") }
   mutating func null(_ key: String) { add(key, "null") }
@@ -44,7 +44,10 @@ struct JSONObject {
 /// addresses or raw values are hex strings; levels and counts are numbers.
 public final class JSONRenderer: EventSink {
   let out: TextOutput
-  var formatter = ValueFormatter(hexGrouping: false)
+  /// Fields are hex without `_` (the schema); text fields print as the text renderer would,
+  /// with the interpreter's formatter as it is at each event.
+  var formatter: ValueFormatter { .plain }
+  public var formatterSource: () -> ValueFormatter = { ValueFormatter() }
 
   public init(output: TextOutput) { self.out = output }
 
@@ -67,7 +70,7 @@ public final class JSONRenderer: EventSink {
 
   func value(_ v: Value) -> String {
     switch v {
-    case .int(let x, .hex): return JSONObject.quote("0x" + String(x, radix: 16))
+    case .int(let x, .hex): return JSONObject.quote(formatter.hex(x))
     case .int(let x, .decimal): return String(Int64(bitPattern: x))
     case .bool(let b): return b ? "true" : "false"
     default: return JSONObject.quote(formatter.format(v))
@@ -85,10 +88,18 @@ public final class JSONRenderer: EventSink {
     return o
   }
 
-  func translation(_ t: Translation) -> JSONObject {
+  /// `outputIsIPA`: the output is stage 1's, given as `ipa` (no `pa`). `regime`: non-VHE EL2
+  /// has no EL0, so its `permissions` list the privileged rights alone.
+  func translation(_ t: Translation, regime: MMU.Regime? = nil, outputIsIPA: Bool = false)
+    -> JSONObject
+  {
     var o = JSONObject()
-    o.hex("pa", t.pa)
-    if let ipa = t.ipa { o.hex("ipa", ipa) }
+    if outputIsIPA {
+      o.hex("ipa", t.pa)
+    } else {
+      o.hex("pa", t.pa)
+      if let ipa = t.ipa { o.hex("ipa", ipa) }
+    }
     o.int("level", t.level)
     o.hex("size", UInt64(1) << UInt64(t.blockBits))
     o.hex("descriptor", t.descriptor)
@@ -97,14 +108,17 @@ public final class JSONRenderer: EventSink {
     o.hex("attr", UInt64(t.attributes.mair))
     o.string("memory", MemoryAttributes.describe(t.attributes.mair))
     o.string("shareability", t.attributes.shareability.description)
-    o.string("permissions", t.permissions.description)
+    o.string("permissions", TextRenderer.rightsText(t.permissions, regime: regime))
     o.bool("global", t.global)
     return o
   }
 
-  func outcome(_ w: WalkOutcome) -> (String, JSONObject) {
+  func outcome(_ w: WalkOutcome, regime: MMU.Regime? = nil, outputIsIPA: Bool = false)
+    -> (String, JSONObject)
+  {
     switch w {
-    case .translated(let t): return ("translation", translation(t))
+    case .translated(let t):
+      return ("translation", translation(t, regime: regime, outputIsIPA: outputIsIPA))
     case .faulted(let f): return ("fault", fault(f))
     }
   }
@@ -143,7 +157,7 @@ public final class JSONRenderer: EventSink {
     case .print(let values, let r):
       var o = base("print", r)
       o.array("values", values.map(value))
-      o.string("text", values.map(ValueFormatter().format).joined(separator: " "))
+      o.string("text", values.map(formatterSource().format).joined(separator: " "))
       emitObject(o)
     case .echo(let s, let r):
       var o = base("echo", r)
@@ -156,10 +170,10 @@ public final class JSONRenderer: EventSink {
       o.hex("va", w.result.walk.inputAddress)
       o.string("access", w.result.walk.access.description)
       o.string("tlb", w.result.tlb.name)
-      let (k, v) = outcome(w.result.outcome)
+      let (k, v) = outcome(w.result.outcome, regime: w.regime, outputIsIPA: w.outputIsIPA)
       o.object(k, v)
       if case .stale(let current) = w.result.tlb {
-        let (k2, v2) = outcome(current)
+        let (k2, v2) = outcome(current, regime: w.regime, outputIsIPA: w.outputIsIPA)
         o.object("tables_" + k2, v2)
       }
       o.int("accesses", w.result.walk.accesses)
@@ -199,7 +213,7 @@ public final class JSONRenderer: EventSink {
     case .memRead(let address, let values, let r):
       var o = base("mem", r)
       o.hex("address", address)
-      o.array("values", values.map { JSONObject.quote("0x" + String($0, radix: 16)) })
+      o.array("values", values.map { JSONObject.quote(formatter.hex($0)) })
       emitObject(o)
     case .decode(let d): emitObject(decodeObject(d))
     case .show(let s): emitObject(showObject(s))
@@ -212,10 +226,7 @@ public final class JSONRenderer: EventSink {
     case .aliasCheck(let e): emitObject(aliasObject(e))
     case .findPA(let e): emitObject(findPAObject(e))
     case .dumpDiff(let e): emitObject(diffObject(e))
-    case .tlb(let t):
-      var o = base("tlb", t.range)
-      o.string("text", t.what)
-      emitObject(o)
+    case .tlb(let t): emitObject(maintenanceObject(t))
     case .core(let c): emitObject(coreObject(c))
     case .symbols(let s):
       var o = base("symbols", s.range)

@@ -5,12 +5,10 @@ import MMUSyntax
 /// The JSON of the views, `show` and `decode` (schema: docs/json.md). Addresses and raw
 /// values are hex strings; levels, counts and bit numbers are numbers.
 extension JSONRenderer {
-  static func hexString(_ v: UInt64) -> String { "0x" + String(v, radix: 16) }
+  static func hexString(_ v: UInt64) -> String { ValueFormatter.plain.hex(v) }
 
   /// The exclusive end of a range ending at `last`: `0x10000000000000000` at the top.
-  static func endString(_ last: UInt64) -> String {
-    last == .max ? "0x10000000000000000" : hexString(last &+ 1)
-  }
+  static func endString(_ last: UInt64) -> String { ValueFormatter.plain.end(last) }
 
   func geometry(_ g: Geometry) -> JSONObject {
     var o = JSONObject()
@@ -202,11 +200,12 @@ extension JSONRenderer {
   func showObject(_ s: ShowEvent) -> JSONObject {
     var o = base("show", s.range)
     switch s.topic {
-    case .regs(let cpu, let regs, let el):
+    case .regs(let cpu, let regs, let el, let pan):
       o.string("topic", "regs")
       o.int("cpu", cpu)
       o.int("el", el)
       o.bool("vhe", regs.e2h)
+      o.bool("pan", pan)
       var r = JSONObject()
       for reg in SystemRegister.allCases { r.hex(reg.name, regs[reg]) }
       o.object("registers", r)
@@ -339,7 +338,7 @@ extension JSONRenderer {
         o.int("s2ap", Int(d.s2ap))
         o.int("s2xn", Int(d.s2xn))
       case .stage1TwoRange, .stage1OneRange:
-        let attr = UInt8(truncatingIfNeeded: e.mair >> UInt64(8 * d.attrIndx))
+        let attr = MemoryAttributes.mairByte(e.mair, index: d.attrIndx)
         o.int("attr_index", d.attrIndx)
         o.hex("attr", UInt64(attr))
         o.string("memory", MemoryAttributes.describe(attr))

@@ -80,13 +80,14 @@ public struct REPLCompleter: Sendable {
 
   /// `set` words other than registers.
   public static let settings = [
-    "granule", "va_bits", "pa_bits", "ipa_bits", "el", "lpa2", "vhe", "stage2", "table_pool",
-    "feature", "tlb_speculative", "strict_barriers", "bbm_check", "max_steps", "max_depth",
+    "granule", "va_bits", "pa_bits", "ipa_bits", "el", "lpa2", "vhe", "stage2", "pan",
+    "table_pool", "feature", "tlb_speculative", "strict_barriers", "bbm_check", "max_steps",
+    "max_depth",
     "max_memory", "max_output", "hex_grouping", "memory_budget",
   ]
 
   static let switchSettings = [
-    "lpa2", "vhe", "stage2", "tlb_speculative", "strict_barriers", "bbm_check",
+    "lpa2", "vhe", "stage2", "pan", "tlb_speculative", "strict_barriers", "bbm_check",
   ]
   static let granules = ["4k", "16k", "64k"]
   static let regimes = MMUSyntax.Regime.allCases.map(\.rawValue)

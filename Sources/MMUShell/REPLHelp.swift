@@ -167,8 +167,12 @@ public enum REPLHelp {
       syntax: ["include \"FILE.mmu\""],
       details: ["In the REPL the path is relative to the current directory; see also :load."]),
     HelpTopic(
-      "print", "print values (integers in hex)",
+      "print", "print values (a literal as written: 4096 in decimal, 0x1000 and 4k in hex)",
       syntax: ["print EXPR, ..."],
+      details: [
+        "Addresses and raw values print in hex, grouped by four with `_`;",
+        "`set hex_grouping off` drops the underscores from every rendering.",
+      ],
       examples: ["print 4k, bit(12), mask(47, 12)"]),
     HelpTopic(
       "echo", "print a string",
@@ -201,7 +205,8 @@ public enum REPLHelp {
       syntax: [
         "set granule 4k|16k|64k [for REGIME]", "set va_bits N [for REGIME]", "set pa_bits N",
         "set ipa_bits N [granule G]", "set el 0|1|2", "set lpa2 on|off [for REGIME]",
-        "set vhe on|off", "set stage2 on|off", "set REG = EXPR", "set REG.FIELD = EXPR",
+        "set vhe on|off", "set stage2 on|off", "set pan on|off", "set REG = EXPR",
+        "set REG.FIELD = EXPR",
         "set table_pool PA size SIZE", "set feature NAME on|off|N",
         "set tlb_speculative on|off", "set strict_barriers on|off", "set bbm_check on|off",
       ],
@@ -361,6 +366,7 @@ public enum REPLHelp {
     HelpTopic(
       "expect", "pass when the block reports a warning or an error",
       syntax: ["expect warning|error [\"text\"] { ... }"],
+      details: ["A warning is printed as it happens, then checked."],
       examples: ["expect error \"unknown register\" { set no_such_reg = 1 }"]),
     HelpTopic(
       "dump", "ptdump-style listing: coalesced ranges, level, attributes",
@@ -423,7 +429,7 @@ public enum REPLHelp {
         "el1  what an access from EL1 gets: EL1&0 stage 1, then stage 2 when HCR_EL2.VM=1",
         "el0  the same with EL0 permissions",
         "el2  EL2, or EL2&0 with VHE",
-        "s1   EL1&0 stage 1 alone",
+        "s1   EL1&0 stage 1 alone: VA to IPA under stage 2 (tables still read through it)",
         "s2   stage 2 alone, IPA to PA",
         "A space's table format: regime el1 (default), el2, vhe or s2.",
       ],

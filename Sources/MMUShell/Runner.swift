@@ -8,18 +8,27 @@ public struct RunOptions: Sendable {
   public var quiet = false
   public var color = false
   public var interpreter = InterpreterOptions()
+  /// `--qemu`, `--export-image`, `--qemu-results`.
+  public var qemu = QEMUOptions()
   public init() {}
 }
 
 /// Runs scripts in batch mode: renders events, prints diagnostics, and returns the exit
 /// status language.md defines: 0 all good, 1 an assertion failed, 2 a diagnostic.
+///
+/// Each file of a batch runs on a fresh interpreter (machine, TLBs, globals): a file's verdict
+/// does not depend on what ran before it. A script that wants shared state `include`s it.
 public final class Runner {
-  public let interpreter: Interpreter
+  /// The interpreter of the file running now (the REPL keeps one for the whole session).
+  public private(set) var interpreter: Interpreter
+  let sink: EventSink
   let text: TextRenderer?
   let json: JSONRenderer?
   let out: TextOutput
   let err: TextOutput
   public let options: RunOptions
+  /// The QEMU check collecting this run's translations, when one was asked for.
+  let qemuSession: QEMUCheckSession?
 
   public init(
     options: RunOptions, output: TextOutput = StreamOutput.standardOutput,
@@ -41,11 +50,39 @@ public final class Runner {
       json = nil
       sink = t
     }
+    self.sink = sink
+    // One QEMU check for the whole run: it sees every file's fresh machine in turn.
+    qemuSession = options.qemu.isActive ? QEMUCheckSession(options: options.qemu) : nil
     interpreter = Interpreter(options: options.interpreter, sink: sink)
+    attach()
+  }
+
+  /// Points the renderers, the graph view and the QEMU check at the current interpreter.
+  func attach() {
+    interpreter.graphSource = DOTText.source
+    interpreter.translationObserver = qemuSession
     if let t = text {
       let it = interpreter
       t.source = { [unowned it] name in it.sources[name] }
+      t.formatterSource = { [unowned it] in it.formatter }
     }
+    json?.formatterSource = { [unowned it = interpreter] in it.formatter }
+  }
+
+  /// Assertions of the files run before the current interpreter's.
+  var earlierPassed = 0
+  var earlierFailed = 0
+  /// Assertions that passed and failed in every file so far.
+  public var passed: Int { earlierPassed + interpreter.passed }
+  public var failed: Int { earlierFailed + interpreter.failed }
+
+  /// Replaces the interpreter with a fresh one (a new machine, no variables), keeping the
+  /// assertion totals.
+  func startFresh() {
+    earlierPassed = passed
+    earlierFailed = failed
+    interpreter = Interpreter(options: options.interpreter, sink: sink)
+    attach()
   }
 
   /// The diagnostic that stopped the last `run`, nil when it completed (the REPL's `:save`
@@ -55,7 +92,6 @@ public final class Runner {
   /// Runs one source; returns false when a diagnostic stopped it (already reported).
   @discardableResult
   public func run(_ file: SourceFile) -> Bool {
-    text?.formatter = interpreter.formatter
     lastFailure = nil
     do {
       try interpreter.run(file)
@@ -87,23 +123,36 @@ public final class Runner {
     err.flush()
   }
 
-  /// Runs every file in order, stopping at the first diagnostic. Prints `N passed, M failed`
-  /// when anything was asserted, and returns the exit status.
-  public func runAll(_ files: [SourceFile]) -> Int32 {
+  /// Runs every file in order, each on a fresh machine, stopping at the first diagnostic.
+  /// `prelude` (the command line's `-c`) runs on each machine before its file. Prints
+  /// `N passed, M failed` over all files when anything was asserted, and returns the exit
+  /// status.
+  public func runAll(_ files: [SourceFile], prelude: SourceFile? = nil) -> Int32 {
+    runAll(files, preludes: prelude.map { [$0] } ?? [])
+  }
+
+  /// `runAll` with several sources before each file (`--core`'s `load core`, then `-c`).
+  public func runAll(_ files: [SourceFile], preludes: [SourceFile]) -> Int32 {
     var ok = true
-    for f in files {
+    for (i, f) in files.enumerated() {
+      if i > 0 { startFresh() }
+      for prelude in preludes where ok { ok = run(prelude) }
+      if !ok { break }
       ok = run(f)
       if !ok { break }
-      if interpreter.failed > 0 && options.interpreter.stopOnFailure { break }
+      if failed > 0 && options.interpreter.stopOnFailure { break }
     }
     finish()
     if !ok { return 2 }
-    return interpreter.failed > 0 ? 1 : 0
+    let status: Int32 = failed > 0 ? 1 : 0
+    // The QEMU check runs once the scripts ran through; its status joins theirs.
+    if let qemuSession { return max(status, qemuSession.finish(out: out, err: err)) }
+    return status
   }
 
   public func finish() {
-    let p = interpreter.passed
-    let f = interpreter.failed
+    let p = passed
+    let f = failed
     if p + f > 0 {
       if let json {
         json.summary(passed: p, failed: f)

@@ -8,8 +8,8 @@ struct ShowText {
 
   func render(_ s: ShowEvent) {
     switch s.topic {
-    case .regs(let cpu, let regs, let el):
-      line("cpu\(cpu) at EL\(el)\(regs.e2h ? ", VHE" : "")")
+    case .regs(let cpu, let regs, let el, let pan):
+      line("cpu\(cpu) at EL\(el)\(regs.e2h ? ", VHE" : "")\(pan ? ", PSTATE.PAN=1" : "")")
       for reg in SystemRegister.allCases {
         let v = regs[reg]
         let fields = reg.fields(vhe: regs.e2h).filter { $0.read(v) != 0 && $0.name != "baddr" }
@@ -21,7 +21,7 @@ struct ShowText {
     case .machine(let m):
       line("machine: \(m.cpus) CPU\(m.cpus == 1 ? "" : "s"), current cpu\(m.currentCPU)")
       line(
-        "  table pool    \(r.hex(m.poolBase)) size \(sizeText(m.poolSize)), \(sizeText(m.poolInUse)) in use"
+        "  table pool    \(r.hex(m.poolBase)) size \(ViewWords.size(m.poolSize)), \(ViewWords.size(m.poolInUse)) in use"
       )
       line("  memory        \(m.allocatedPages) pages allocated of a \(m.pageBudget)-page budget")
       let f = m.features
@@ -51,28 +51,25 @@ struct ShowText {
       line(
         "cpu\(t.cpu) TLB: \(entries.count) entr\(entries.count == 1 ? "y" : "ies"), \(t.walkEntries.count) walk-cache entr\(t.walkEntries.count == 1 ? "y" : "ies")"
       )
-      for e in entries {
-        let tags = [
-          "\(e.regime)".padding(8),
-          "\(e.stage)",
-          "L\(e.level)",
-          e.vmid.map { "vmid \($0)" } ?? "",
-          e.asid.map { "asid \($0)" } ?? "global",
-          e.speculative ? "speculative" : "",
-        ].filter { !$0.isEmpty }.joined(separator: " ")
-        line(
-          "  \(r.hex(e.inputBase)) \(sizeText(UInt64(1) << UInt64(e.sizeBits)).leftPadded(5)) -> \(r.hex(e.translation.pa & ~lowMask(e.sizeBits)))  \(tags)"
-        )
+      // One table for the leaf entries and one for the walk-cache entries, each aligned
+      // whatever the address widths.
+      let leafRows = entries.map { e -> [String] in
+        [
+          r.hex(e.inputBase), ViewWords.size(UInt64(1) << UInt64(e.sizeBits)),
+          "-> " + r.hex(e.translation.pa & ~lowMask(e.sizeBits)), "\(e.regime)", "\(e.stage)",
+          "L\(e.level)", e.vmid.map { "vmid \($0)" } ?? "",
+          e.asid.map { "asid \($0)" } ?? "global", e.speculative ? "speculative" : "",
+        ]
       }
-      for w in t.walkEntries {
-        let tags = [
-          "\(w.regime)".padding(8), w.nested ? "nested" : "",
+      for l in Columns.align(leafRows, right: [1]) { line("  " + l) }
+      let walkRows = t.walkEntries.map { w -> [String] in
+        [
+          "walk", r.hex(w.inputBase), ViewWords.size(UInt64(1) << UInt64(min(w.sizeBits, 63))),
+          "L\(w.level) table -> " + r.hex(w.nextTable), "\(w.regime)", w.nested ? "nested" : "",
           w.vmid.map { "vmid \($0)" } ?? "", w.asid.map { "asid \($0)" } ?? "",
-        ].filter { !$0.isEmpty }.joined(separator: " ")
-        line(
-          "  walk \(r.hex(w.inputBase)) \(sizeText(UInt64(1) << UInt64(min(w.sizeBits, 63))).leftPadded(5)) L\(w.level) table -> \(r.hex(w.nextTable))  \(tags)"
-        )
+        ]
       }
+      for l in Columns.align(walkRows, right: [2]) { line("  " + l) }
       for p in t.pending {
         line("  pending tlbi \(p.operation.name) (issued by cpu\(p.issuer); completes at a DSB)")
       }

@@ -5,7 +5,14 @@ import MMUSyntax
 /// Renders events as readable text: aligned, hex addresses, one result per statement.
 public final class TextRenderer: EventSink {
   let out: TextOutput
-  public var formatter: ValueFormatter
+  /// How values and addresses print: the interpreter's formatter as it is at each event, so
+  /// `set hex_grouping` reaches every rendering from the next statement on.
+  public var formatter: ValueFormatter {
+    get { formatterSource() }
+    set { formatterSource = { newValue } }
+  }
+  /// Where `formatter` comes from (the runner binds it to the running interpreter).
+  public var formatterSource: () -> ValueFormatter
   public var style: Style
   /// Suppresses results (not failures, warnings or errors): `--quiet`.
   public var quiet = false
@@ -28,7 +35,7 @@ public final class TextRenderer: EventSink {
     style: Style = Style(enabled: false)
   ) {
     self.out = output
-    self.formatter = formatter
+    self.formatterSource = { formatter }
     self.style = style
   }
 
@@ -67,7 +74,8 @@ public final class TextRenderer: EventSink {
     case .aliasCheck(let e): PtdumpText(r: self).aliases(e)
     case .findPA(let e): PtdumpText(r: self).findPA(e)
     case .dumpDiff(let e): PtdumpText(r: self).diff(e)
-    case .tlb(let t): line(t.what)
+    // Maintenance prints nothing: the walks after it show its effect (JSON logs it).
+    case .tlb: break
     case .core(let c): CoreText.summary(c.state).forEach(line)
     case .symbols(let s): line("symbols \(s.path): \(s.count) symbols")
     case .assertion, .warning: break
@@ -89,29 +97,55 @@ public final class TextRenderer: EventSink {
 
   // MARK: Walks
 
-  func faultText(_ f: Fault) -> String {
-    var s = "\(f.kind) fault, level \(f.level), stage \(f.stage)"
-    if f.s1ptw { s += ", on a stage-1 table walk" }
-    if f.stage == 2, let ipa = f.ipa { s += ", IPA \(hex(ipa))" }
-    return s
+  func faultText(_ f: Fault) -> String { formatter.fault(f) }
+
+  /// `outputIsIPA`: the output is stage 1's (`s1` under stage 2, a `via` space), so it is
+  /// labelled `ipa`. `regime` decides which ELs the rights are listed for.
+  func translationText(_ t: Translation, regime: MMU.Regime? = nil, outputIsIPA: Bool = false)
+    -> String
+  {
+    translationFields(t, regime: regime, outputIsIPA: outputIsIPA).joined(separator: "  ")
   }
 
-  func translationText(_ t: Translation) -> String {
-    var parts = ["pa \(hex(t.pa))"]
+  /// The fields of a translation, as `walk` prints them two spaces apart.
+  func translationFields(_ t: Translation, regime: MMU.Regime? = nil, outputIsIPA: Bool = false)
+    -> [String]
+  {
+    var parts = [outputIsIPA ? "ipa \(hex(t.pa))" : "pa \(hex(t.pa))"]
     if let ipa = t.ipa { parts.append("ipa \(hex(ipa))") }
     parts.append(
-      "level \(t.level) \(sizeText(UInt64(1) << UInt64(t.blockBits))) \(t.level == 3 ? "page" : "block")"
+      "level \(t.level) \(ViewWords.size(UInt64(1) << UInt64(t.blockBits))) \(t.level == 3 ? "page" : "block")"
     )
     parts.append(
       MemoryAttributes.describe(t.attributes.mair) + " " + t.attributes.shareability.description)
-    parts.append(t.permissions.description)
+    parts.append(Self.rightsText(t.permissions, regime: regime))
     if !t.global { parts.append("nG") }
-    return parts.joined(separator: "  ")
+    return parts
   }
 
-  func outcomeText(_ o: WalkOutcome) -> String {
+  func outcomeFields(_ o: WalkOutcome, regime: MMU.Regime? = nil, outputIsIPA: Bool = false)
+    -> [String]
+  {
     switch o {
-    case .translated(let t): return translationText(t)
+    case .translated(let t): return translationFields(t, regime: regime, outputIsIPA: outputIsIPA)
+    case .faulted(let f): return [faultText(f)]
+    }
+  }
+
+  /// A walk's rights: `el0 rwx priv rwx`, or `priv rwx` alone for non-VHE EL2, a one-range
+  /// regime without EL0 (its descriptors have no EL0 permission: AP[1] is ignored, one XN).
+  static func rightsText(_ p: Permissions, regime: MMU.Regime?) -> String {
+    let priv = ViewWords.rwx(p.privRead, p.privWrite, p.privExec)
+    if regime == .el2 { return "priv \(priv)" }
+    return "el0 \(ViewWords.rwx(p.el0Read, p.el0Write, p.el0Exec)) priv \(priv)"
+  }
+
+  func outcomeText(_ o: WalkOutcome, regime: MMU.Regime? = nil, outputIsIPA: Bool = false)
+    -> String
+  {
+    switch o {
+    case .translated(let t):
+      return translationText(t, regime: regime, outputIsIPA: outputIsIPA)
     case .faulted(let f): return faultText(f)
     }
   }
@@ -122,17 +156,24 @@ public final class TextRenderer: EventSink {
       TraceText(r: self).lines(r.walk, outcome: r.walk.outcome, walkCache: r.walkCacheUsed)
         .forEach(line)
     }
+    // Fields two spaces apart; on a narrow terminal a line breaks between them.
     let symbol = w.symbol.map { " <\($0)>" } ?? ""
-    var s =
-      "walk \(w.label) \(hex(r.walk.inputAddress))\(symbol) \(r.walk.access): \(outcomeText(r.outcome))"
+    var fields = ["walk \(w.label) \(hex(r.walk.inputAddress))\(symbol) \(r.walk.access):"]
+    fields += outcomeFields(r.outcome, regime: w.regime, outputIsIPA: w.outputIsIPA)
     switch r.tlb {
     case .notUsed: break
     case .stale(let current):
-      s += "  [tlb stale: the tables now give \(outcomeText(current))]"
-    case .conflict(let n): s += "  [tlb conflict: \(n) entries match]"
-    default: s += "  [tlb \(r.tlb.name)]"
+      // One field per part, so that a narrow terminal can break between them.
+      var parts = outcomeFields(current, regime: w.regime, outputIsIPA: w.outputIsIPA)
+      parts[0] = "[tlb stale: the tables now give " + parts[0]
+      parts[parts.count - 1] += "]"
+      fields += parts
+    case .conflict(let n): fields.append("[tlb conflict: \(n) entries match]")
+    default: fields.append("[tlb \(r.tlb.name)]")
     }
-    line(s)
+    // The outcome follows the colon with one space, as it always has.
+    let joined = [fields[0] + " " + fields[1]] + fields.dropFirst(2)
+    Columns.wrap(joined, width: width).forEach(line)
   }
 
   // MARK: AT

@@ -8,18 +8,7 @@ struct ViewText {
   func line(_ s: String) { r.line(s) }
 
   /// An address zero-padded to `digits` hex digits (grouped as the formatter groups).
-  func hex(_ v: UInt64, digits: Int) -> String {
-    let d = String(v, radix: 16).leftPadded(digits, "0")
-    guard f.hexGrouping, d.count > 4 else { return "0x" + d }
-    var groups: [Substring] = []
-    var end = d.endIndex
-    while end > d.startIndex {
-      let start = d.index(end, offsetBy: -4, limitedBy: d.startIndex) ?? d.startIndex
-      groups.insert(d[start..<end], at: 0)
-      end = start
-    }
-    return "0x" + groups.joined(separator: "_")
-  }
+  func hex(_ v: UInt64, digits: Int) -> String { f.hex(v, digits: digits) }
 
   /// Hex digits needed for addresses up to `last`.
   static func digits(_ last: UInt64) -> Int {
@@ -27,11 +16,7 @@ struct ViewText {
   }
 
   /// The exclusive end of a range that ends at `last` (2^64 when `last` is the top).
-  func end(_ last: UInt64, digits: Int) -> String {
-    last == .max
-      ? (f.hexGrouping ? "0x1_0000_0000_0000_0000" : "0x10000000000000000")
-      : hex(last &+ 1, digits: digits)
-  }
+  func end(_ last: UInt64, digits: Int) -> String { f.end(last, digits: digits) }
 
   func geometryText(_ g: Geometry) -> String { g.description }
 
@@ -62,7 +47,8 @@ struct ViewText {
     }
     func render(_ cells: [String]) -> [String] {
       let head =
-        cells[0] + "  " + cells[1].leftPadded(widths[1]) + "  " + cells[2].rightPadded(widths[2])
+        cells[0].rightPadded(widths[0]) + "  " + cells[1].leftPadded(widths[1]) + "  "
+        + cells[2].rightPadded(widths[2])
       let tail = (3..<9).map { cells[$0].rightPadded(widths[$0]) }.joined(separator: "  ")
         .trailingSpacesRemoved
       // A narrow terminal: the output and attributes go on a continuation line.

@@ -31,6 +31,13 @@ public enum ASTPrinter {
     Writer.expr(expr)
   }
 
+  /// A hex literal as the printer writes it: `0x` and digits grouped by four, so that it
+  /// parses back as a hex literal (a decimal literal prints as written).
+  public static func format(hex value: UInt64) -> String {
+    let text = format(integer: value)
+    return text.hasPrefix("0x") ? text : "0x" + String(value, radix: 16)
+  }
+
   /// An integer as the printer writes it.
   public static func format(integer value: UInt64) -> String {
     if value < 1024 { return String(value) }
@@ -117,7 +124,8 @@ private struct Writer {
 
   static func raw(_ expr: Expr) -> (String, Int) {
     switch expr.kind {
-    case .integer(let value): return (ASTPrinter.format(integer: value), Precedence.postfix)
+    case .integer(let value): return (ASTPrinter.format(hex: value), Precedence.postfix)
+    case .decimal(let value): return (String(value), Precedence.postfix)
     case .string(let value): return (ASTPrinter.format(string: value), Precedence.postfix)
     case .bool(let value): return (value ? "true" : "false", Precedence.postfix)
     case .identifier(let name): return (name, Precedence.postfix)
@@ -313,6 +321,7 @@ private struct Writer {
     case .lpa2(let value, let regime): return "lpa2 " + toggle(value) + option("for", regime)
     case .vhe(let value): return "vhe " + toggle(value)
     case .stage2(let value): return "stage2 " + toggle(value)
+    case .pan(let value): return "pan " + toggle(value)
     case .tablePool(let base, let size):
       return "table_pool " + operand(base) + " size " + operand(size)
     case .feature(let name, let value): return "feature \(name) " + toggle(value)

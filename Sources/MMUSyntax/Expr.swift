@@ -5,8 +5,10 @@
 /// report a runtime error (overflow, unknown variable, wrong type) at it.
 public struct Expr: Equatable, Sendable {
   public indirect enum Kind: Equatable, Sendable {
-    /// `4096`, `0x1000`, `4k`: the value, suffix applied.
+    /// `0x1000`, `0b101`, `4k`, `1_000`: the value, suffix applied. Prints in hex.
     case integer(UInt64)
+    /// `4096`: a literal in plain decimal digits. Prints in decimal.
+    case decimal(UInt64)
     /// `"text"`: escapes resolved.
     case string(String)
     /// `true`, `false`; also `on`/`off` where a setting takes a switch.

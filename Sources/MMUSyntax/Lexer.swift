@@ -253,6 +253,7 @@ struct Lexer {
       throw .error("integer literal '\(spelling)' overflows 64 bits", at: range)
     }
     append(.integer(value), from: start)
+    tokens[tokens.count - 1].decimal = base == 10 && index == text.count
   }
 
   mutating func lexIdentifier() {

@@ -96,7 +96,7 @@ extension Parser {
     switch token.kind {
     case .integer(let value):
       advance()
-      return (Expr(.integer(value), range: token.range), 1)
+      return (Expr(token.decimal ? .decimal(value) : .integer(value), range: token.range), 1)
     case .string(let value):
       advance()
       return (Expr(.string(value), range: token.range), 1)

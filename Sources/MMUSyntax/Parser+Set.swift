@@ -1,7 +1,9 @@
 /// `set`: the typed knobs of language.md, registers and fields, and any other knob.
 extension Parser {
   /// Knobs whose single argument is a switch (`on`, `off`, or an expression).
-  static let switchKnobs = ["vhe", "stage2", "tlb_speculative", "strict_barriers", "bbm_check"]
+  static let switchKnobs = [
+    "vhe", "stage2", "pan", "tlb_speculative", "strict_barriers", "bbm_check",
+  ]
 
   mutating func parseSet() throws(Diagnostic) -> Stmt {
     let start = advance()
@@ -55,6 +57,7 @@ extension Parser {
       switch knob {
       case "vhe": return .vhe(value)
       case "stage2": return .stage2(value)
+      case "pan": return .pan(value)
       case "tlb_speculative": return .tlbSpeculative(value)
       case "strict_barriers": return .strictBarriers(value)
       default: return .bbmCheck(value)

@@ -21,6 +21,8 @@ public struct SetStmt: Equatable, Sendable {
     case vhe(Expr)
     /// `set stage2 on|off`
     case stage2(Expr)
+    /// `set pan on|off`: PSTATE.PAN of the current CPU
+    case pan(Expr)
     /// `set table_pool PA size SIZE`
     case tablePool(base: Expr, size: Expr)
     /// `set feature NAME on|off|N`

@@ -22,11 +22,15 @@ public struct Token: Equatable, Sendable {
   /// True when whitespace, a comment, a line break or a line continuation precedes the token
   /// (or it starts the file).
   public var followsSpace: Bool
+  /// An integer literal written in plain decimal (no base prefix, no size suffix): its value
+  /// prints in decimal (`for i in 0 ..< 3` counts 0 1 2, not 0x0 0x1 0x2).
+  public var decimal: Bool
 
-  public init(kind: Kind, range: SourceRange, followsSpace: Bool) {
+  public init(kind: Kind, range: SourceRange, followsSpace: Bool, decimal: Bool = false) {
     self.kind = kind
     self.range = range
     self.followsSpace = followsSpace
+    self.decimal = decimal
   }
 }
 

@@ -52,6 +52,7 @@ public enum BaseRegister: String, Sendable, CaseIterable {
 /// The AT instructions.
 public enum ATOperation: String, Sendable, CaseIterable {
   case s1e1r, s1e1w, s1e0r, s1e0w, s1e2r, s1e2w, s12e1r, s12e1w, s12e0r, s12e0w
+  case s1e1rp, s1e1wp
 }
 
 /// The TLBI operations the model performs, named as the instructions.

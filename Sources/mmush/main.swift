@@ -14,15 +14,19 @@ struct MMUSh: ParsableCommand {
     abstract: "The MMU shell: an executable model of the AArch64 MMU with a scripting language.",
     discussion: """
       With no script, mmush opens an interactive REPL (or reads a script from standard input
-      when it is not a terminal). Exit status: 0 all good, 1 an assertion failed, 2 a
-      diagnostic (usage, syntax or runtime error).
+      when it is not a terminal). Each script runs on a fresh machine (registers, memory,
+      TLBs, variables): a script that needs another's state includes it. The summary totals
+      every script. Exit status: 0 all good, 1 an assertion failed, 2 a diagnostic (usage,
+      syntax or runtime error).
       """,
     version: "0.1.0")
 
-  @Argument(help: "Scripts to run in order ('-' reads standard input).")
+  @Argument(help: "Scripts to run in order, each on a fresh machine ('-' reads standard input).")
   var scripts: [String] = []
 
-  @Option(name: .customShort("c"), help: "Run STATEMENTS given on the command line.")
+  @Option(
+    name: .customShort("c"),
+    help: "Run STATEMENTS given on the command line (with scripts: before each of them).")
   var command: String?
 
   @Option(
@@ -55,7 +59,7 @@ struct MMUSh: ParsableCommand {
 
   @Option(
     name: .customLong("max-output"),
-    help: "Entries one command may list: mem read count, dump rows (default 1000000).")
+    help: "Entries one command may list: mem read count, dump rows, tlb show (default 1000000).")
   var maxOutput: Int?
 
   @Option(
@@ -64,6 +68,25 @@ struct MMUSh: ParsableCommand {
 
   @Option(name: .customShort("I"), help: "A folder to search for imported modules (repeatable).")
   var includes: [String] = []
+
+  @Flag(
+    help: ArgumentHelp(
+      "Also ask QEMU (qemu-system-aarch64) about every at, walk and assert walk; exit 1 when"
+        + " an answer differs, 2 when QEMU is missing."))
+  var qemu = false
+
+  @Option(name: .customLong("qemu-binary"), help: "The QEMU to run for --qemu.")
+  var qemuBinary: String?
+
+  @Option(
+    name: .customLong("export-image"),
+    help: "Write the QEMU check (image, vectors, command line, expected PARs) into DIR.")
+  var exportImage: String?
+
+  @Option(
+    name: .customLong("qemu-results"),
+    help: "Compare with the results FILE a run of an exported image wrote.")
+  var qemuResults: String?
 
   func runOptions() -> RunOptions {
     var o = RunOptions()
@@ -76,11 +99,22 @@ struct MMUSh: ParsableCommand {
     if let maxOutput { o.interpreter.maxOutputItems = maxOutput }
     if let maxMemory, let bytes = Self.size(maxMemory) { o.interpreter.maxMemory = bytes }
     o.interpreter.allowWrite = allowWrite
+    o.qemu.run = qemu || (qemuBinary != nil && qemuResults == nil)
+    o.qemu.binary = qemuBinary
+    o.qemu.exportDirectory = exportImage
+    o.qemu.resultsFile = qemuResults
     o.interpreter.modulePaths = Interpreter.defaultModulePaths(includes: includes)
     return o
   }
 
   mutating func validate() throws {
+    if json && (qemu || qemuBinary != nil || exportImage != nil || qemuResults != nil) {
+      throw ValidationError("the QEMU check reports in text: drop --json")
+    }
+    if qemu && qemuResults != nil {
+      throw ValidationError(
+        "--qemu runs QEMU; --qemu-results reads another run's results: pick one")
+    }
     if let maxSteps, maxSteps < 1 { throw ValidationError("--max-steps must be at least 1") }
     if let maxDepth, !(0...1_000_000).contains(maxDepth) {
       throw ValidationError("--max-depth must be 0...1000000")
@@ -127,8 +161,8 @@ struct MMUSh: ParsableCommand {
 
   func run() throws {
     var files: [SourceFile] = []
-    let prelude = core.map { [Self.coreStatement($0)] } ?? []
-    if let command { files.append(SourceFile(name: "-c", text: command)) }
+    let corePrelude = core.map { [Self.coreStatement($0)] } ?? []
+    let prelude = command.map { SourceFile(name: "-c", text: $0) }
     for path in scripts {
       if path == "-" {
         files.append(SourceFile(name: "<stdin>", bytes: try readAll(stdin, name: "<stdin>")))
@@ -141,15 +175,22 @@ struct MMUSh: ParsableCommand {
       defer { fclose(f) }
       files.append(SourceFile(name: path, bytes: try readAll(f, name: path)))
     }
+    // With no script, `-c` is the whole run; with scripts, it runs before each.
+    if files.isEmpty, let prelude {
+      let status = Runner(options: runOptions()).runAll([prelude], preludes: corePrelude)
+      if status != 0 { throw ExitCode(status) }
+      return
+    }
     if files.isEmpty {
       if isatty(STDIN_FILENO) == 1 {
-        let code = REPLDriver(options: runOptions(), prelude: prelude).run()
+        let code = REPLDriver(options: runOptions(), prelude: corePrelude).run()
         throw ExitCode(code)
       }
       files.append(SourceFile(name: "<stdin>", bytes: try readAll(stdin, name: "<stdin>")))
     }
     let runner = Runner(options: runOptions())
-    let status = runner.runAll(prelude + files)
+    // `--core` loads the core into each file's fresh machine, before `-c`.
+    let status = runner.runAll(files, preludes: corePrelude + (prelude.map { [$0] } ?? []))
     if status != 0 { throw ExitCode(status) }
   }
 

@@ -51,12 +51,12 @@ struct EndToEndTests {
 
   @Test func oneLinerStdinAndSeveralFiles() throws {
     let c = try Support.run(["-c", "print 1 + 1; assert 2 == 2"])
-    #expect(c.stdout == "0x2\n1 passed, 0 failed\n")
+    #expect(c.stdout == "2\n1 passed, 0 failed\n")
     #expect(c.status == 0)
     let s = try Support.run(["-"], stdin: "print 3\n")
-    #expect(s.stdout == "0x3\n")
+    #expect(s.stdout == "3\n")
     let piped = try Support.run([], stdin: "print 4\n")
-    #expect(piped.stdout == "0x4\n")
+    #expect(piped.stdout == "4\n")
     let two = try Support.run(["-c", "let a = 1", "-"], stdin: "assert a == 1\n")
     #expect(two.status == 0)
   }

@@ -163,6 +163,10 @@ struct ViewsJSONTests {
     show spaces
     show cpus
     show tlb
+    tlbi vae1is 0xffff_8000_0000_1234
+    isb
+    dsb ish
+    tlb fill el1 0xffff_8000_0000_1234
     explain 0xffff_8000_0000_1234
     dump el1
     dump k 0xffff_8000_0020_0000 size 8K
@@ -175,6 +179,7 @@ struct ViewsJSONTests {
     switch vttbr_el2 g
     set stage2 on
     walk el1 0xffff_8000_0000_1234 trace
+    walk s1 0xffff_8000_0000_1234
     explain 0xc1_2345_6789 for s2
     layout s2
     dump el1
@@ -214,7 +219,7 @@ struct ViewsJSONTests {
     }
     let kinds = [
       "print", "echo", "walk", "at", "assert", "diagnostic", "mem", "decode", "show", "explain",
-      "dump", "dump_row", "layout", "graph", "summary",
+      "dump", "dump_row", "layout", "graph", "summary", "tlbi", "dsb", "isb", "tlb_fill",
     ]
     for k in kinds { #expect(seen[k] != nil, "no \(k) object was printed") }
     #expect(seen["show"] == 5)

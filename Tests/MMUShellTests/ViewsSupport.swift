@@ -60,9 +60,10 @@ enum ViewsSupport {
 
   /// Compares `actual` with the golden file byte for byte (or rewrites it when updating).
   static func expectGolden(
-    _ name: String, _ actual: String, sourceLocation: Testing.SourceLocation = #_sourceLocation
+    _ name: String, _ actual: String, directory: String = goldenDirectory,
+    sourceLocation: Testing.SourceLocation = #_sourceLocation
   ) {
-    let path = goldenDirectory + "/" + name
+    let path = directory + "/" + name
     if updating {
       FileManager.default.createFile(atPath: path, contents: Data(actual.utf8))
       return

@@ -172,4 +172,48 @@ struct ViewsTests {
       try interpreter.run(SourceFile(name: "loop.mmu", bytes: Array(script.utf8)))
     }
   }
+
+  /// Stage 2 maps IPA 0x100_0000 (the guest's tables) but not IPA 0, where TTBR1_EL1 = 0
+  /// points: the TTBR1 section carries the problem, the TTBR0 one its row, and the script
+  /// goes on (before, the dump stopped the run with an error).
+  @Test("a regime's half stage 2 does not map is a section with its problem, in JSON too")
+  func unmappedHalfUnderStage2() throws {
+    let r = ViewsSupport.run(
+      """
+      set ipa_bits 40 granule 4k
+      space g regime s2
+      map g 0x100_0000 -> 0x8100_0000 size 2M
+      switch vttbr_el2 g
+      set stage2 on
+      space guest regime el1 ttbr0 granule 4k va_bits 48 pool 0x100_0000 size 1M via g
+      map guest 0x1000_0000 -> 0x80_0000_8000 size 4K
+      switch ttbr0_el1 guest
+      dump el1
+      layout el1
+      echo "after"
+      """, json: true)
+    #expect(r.status == 0, "\(r.out)")
+    let objects = try r.out.split(separator: "\n").map {
+      try #require(try JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)).object)
+    }
+    let dump = try #require(objects.first { $0["type"]?.string == "dump" })
+    guard case .array(let sections)? = dump["sections"] else {
+      Issue.record("no sections: \(dump)")
+      return
+    }
+    let halves = sections.compactMap(\.object)
+    #expect(halves.map { $0["name"]?.string } == ["TTBR0_EL1", "TTBR1_EL1"])
+    #expect(halves.first?["problem"] == nil && halves.first?["rows"] == .int(1))
+    #expect(
+      halves.last?["problem"]?.string
+        == "a stage-1 table at IPA 0x0 is not mapped by stage 2 (VTTBR_EL2)")
+    let layout = try #require(objects.first { $0["type"]?.string == "layout" })
+    guard case .array(let regions)? = layout["regions"] else {
+      Issue.record("no regions: \(layout)")
+      return
+    }
+    let ttbr1 = regions.compactMap(\.object).first { $0["name"]?.string == "TTBR1_EL1" }
+    #expect(ttbr1?["problem"]?.string?.contains("IPA 0x0 is not mapped") == true)
+    #expect(objects.contains { $0["type"]?.string == "echo" })
+  }
 }

@@ -72,7 +72,7 @@ struct ExpressionTests {
   @Test("unary minus is wrapping negation, kept as an operator on the literal")
   func negation() throws {
     let expr = try expression("-1")
-    guard case .unary(.negate, let operand) = expr.kind, case .integer(1) = operand.kind else {
+    guard case .unary(.negate, let operand) = expr.kind, case .decimal(1) = operand.kind else {
       Issue.record("not a negated literal: \(sx(expr))")
       return
     }

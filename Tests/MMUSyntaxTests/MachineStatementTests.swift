@@ -90,7 +90,7 @@ struct MachineStatementTests {
       Issue.record("register")
       return
     }
-    #expect(reg.text == "mair_el1" && sx(value) == "255")
+    #expect(reg.text == "mair_el1" && sx(value) == "0xff")
     guard case .field(let r, let f, let v) = try setting("set tcr_el1.t0sz = 64 - 39") else {
       Issue.record("field")
       return

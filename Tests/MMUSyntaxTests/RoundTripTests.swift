@@ -224,7 +224,7 @@ struct RoundTripTests {
     #expect(
       ASTPrinter.format(statements) == """
         if x == 1 {
-          print 0x1000, 16, 0x20_0000
+          print 4096, 0x10, 0x20_0000
           walk el1 0x1000 read
         } else {
           show tlb
@@ -239,7 +239,7 @@ struct RoundTripTests {
   @Test("the printer adds parentheses a synthesised tree needs")
   func synthesisedTrees() throws {
     let r = try expression("x").range
-    func n(_ v: UInt64) -> Expr { Expr(.integer(v), range: r) }
+    func n(_ v: UInt64) -> Expr { Expr(v < 1024 ? .decimal(v) : .integer(v), range: r) }
     func b(_ op: BinaryOperator, _ a: Expr, _ c: Expr) -> Expr { Expr(.binary(op, a, c), range: r) }
     #expect(b(.multiply, b(.add, n(1), n(2)), n(3)).description == "(1 + 2) * 3")
     #expect(b(.subtract, n(1), b(.subtract, n(2), n(3))).description == "1 - (2 - 3)")

@@ -67,7 +67,8 @@ func kinds(_ text: String) throws -> [Token.Kind] {
 func sx(_ expr: Expr?) -> String {
   guard let expr else { return "nil" }
   switch expr.kind {
-  case .integer(let value): return ASTPrinter.format(integer: value)
+  case .integer(let value): return ASTPrinter.format(hex: value)
+  case .decimal(let value): return String(value)
   case .string(let value): return ASTPrinter.format(string: value)
   case .bool(let value): return value ? "true" : "false"
   case .identifier(let name): return name

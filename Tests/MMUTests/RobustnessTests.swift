@@ -43,7 +43,39 @@ struct RobustnessTests {
     return r
   }
 
-  @Test("all-ones registers: every regime faults Translation L0 (T0SZ 63, EPD)")
+  /// What all-ones registers give an access: EL1&0 stage 1 is disabled (HCR_EL2.TGE=1,
+  /// AArch64.S1Enabled), so its output is AArch64.S1DisabledOutput's (AddrTop 55 for data
+  /// with TBI, 63 for fetches with TBID; PAMax 52 from the reserved PARange), then stage 2
+  /// when the context asks for it; every other regime's TxSZ = 63 is above every maximum
+  /// (§2.1): Translation L0 before any read.
+  static func allOnesOutcome(_ ctx: AccessContext, _ a: UInt64, _ access: AccessType)
+    -> WalkOutcome
+  {
+    let write = access == .write
+    guard ctx.regime == .el10 else {
+      let stage2 = ctx.regime == .stage2
+      return .faulted(
+        Fault(.translation, level: 0, stage: stage2 ? 2 : 1, ipa: stage2 ? a : nil, write: write))
+    }
+    let top = access == .exec ? 63 : 55
+    guard bitField(a, top, 52) == 0 else {
+      return .faulted(Fault(.addressSize, level: 0, write: write))
+    }
+    let ipa = a & lowMask(56)
+    if ctx.stage2 {
+      return .faulted(Fault(.translation, level: 0, stage: 2, ipa: ipa, write: write))
+    }
+    return .translated(
+      Translation(
+        inputAddress: a, ipa: nil, pa: ipa, level: 0, blockBits: 12, descriptor: 0,
+        stage2Level: nil, stage2BlockBits: nil, stage2Descriptor: nil,
+        stage1Permissions: .all, stage2Permissions: nil,
+        // Data Device-nGnRnE; fetches Normal WT RA with SCTLR_EL1.I=1; Outer Shareable.
+        attributes: MemoryAttributes(mair: access == .exec ? 0xAA : 0x00, shareability: .outer),
+        global: true, contiguous: false))
+  }
+
+  @Test("all-ones registers: EL1&0 stage 1 off (TGE), every other regime Translation L0")
   func allOnesRegisters() {
     let r = Self.allOnes()
     for mem in [PhysicalMemory(), Self.allOnesMemory()] {
@@ -52,14 +84,7 @@ struct RobustnessTests {
           for access in AccessType.allCases {
             let w = walk(mem, r, ctx, a, access)
             Self.check(w, "\(ctx) \(a)")
-            // TxSZ = 63 is above every maximum (§2.1): Translation L0 before any read.
-            let stage2 = ctx.regime == .stage2
-            #expect(
-              w.outcome
-                == .faulted(
-                  Fault(
-                    .translation, level: 0, stage: stage2 ? 2 : 1, ipa: stage2 ? a : nil,
-                    write: access == .write)), "\(ctx) \(a) \(access)")
+            #expect(w.outcome == Self.allOnesOutcome(ctx, a, access), "\(ctx) \(a) \(access)")
             #expect(w.accesses == 0)
           }
         }
@@ -67,15 +92,24 @@ struct RobustnessTests {
     }
   }
 
-  @Test("all-ones registers: every AT writes PAR = Translation L0 (0x809)")
+  @Test("all-ones registers: AT on EL2&0 is Translation L0 (0x809), on EL1&0 the flat map")
   func allOnesAT() {
     let m = Machine()
     m.cpu.registers = Self.allOnes()
     for el in [1, 2] {
       m.cpu.el = el
       for op in ATOperation.allCases {
+        // E2H=TGE=1: S1E2* and, at EL2, S1E0*/S1E1* translate in EL2&0 (T0SZ 63); S12E* and
+        // EL1's S1E* are EL1&0, whose stage 1 TGE disables (and stage 2 too: VM and DC
+        // behave as 0 with E2H and TGE set).
+        let el20 = op.el2 || (el == 2 && !op.bothStages)
         for a in Self.addresses {
-          #expect(m.addressTranslate(op, va: a, cpu: m.cpu).result == .par(0x809), "\(op)")
+          // Stage 1 off, data access: AddrTop 55 (TBI), PAMax 52 → VA<55:52> must be zero;
+          // PAR: PA[51:12] | RES1 | NS | SH 0b10 (Device-nGnRnE, ATTR 0).
+          let expected: UInt64 =
+            el20 ? 0x809 : bitField(a, 55, 52) != 0 ? 0x801 : a & bitMask(51, 12) | 0xB00
+          #expect(
+            m.addressTranslate(op, va: a, cpu: m.cpu).result == .par(expected), "\(op) \(a)")
         }
       }
     }

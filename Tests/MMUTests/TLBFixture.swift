@@ -100,7 +100,8 @@ enum TLBFix {
     return WalkCacheEntry(
       regime: regime, vmid: vmid, asid: asid, nested: false, level: level,
       inputBase: input & ~lowMask(shift), sizeBits: shift, granule: .k4, nextTable: 0x20_0000,
-      entryPA: 0x10_2008, descriptor: 0x20_0003, speculative: false, tableAttributes: 0,
+      entryPA: 0x10_2008, descriptor: 0x20_0003, speculative: false,
+      tableAttributes: TableAttributes(),
       path: [], stamp: 0)
   }
 }

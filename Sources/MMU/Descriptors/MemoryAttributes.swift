@@ -119,6 +119,27 @@ public struct MemoryAttributes: Sendable, Equatable, CustomStringConvertible {
     return nib(m >> 2) << 4 | nib(m & 3)
   }
 
+  /// MAIR_ELx.Attr<index>: the attribute byte a stage-1 AttrIndx selects.
+  @inline(__always)
+  public static func mairByte(_ mair: UInt64, index: Int) -> UInt8 {
+    UInt8(truncatingIfNeeded: mair >> UInt64(8 * (index & 7)))
+  }
+
+  /// Whether a stage-2 MemAttr[3:0] makes Device memory on its own: MemAttr[3:2]=00 with
+  /// FWB=0; MemAttr[2]=0 with FWB=1 (§6.2, §6.4).
+  @inline(__always)
+  public static func stage2IsDevice(memAttr: UInt64, fwb: Bool) -> Bool {
+    fwb ? memAttr & 0b100 == 0 : memAttr & 0b1100 == 0
+  }
+
+  /// HCR_EL2.CD for a data access or a table walk (AArch64.S2Translate, S2DCacheEnabled):
+  /// stage-2 Normal memory is treated as Normal Non-cacheable, Device memory is unchanged.
+  /// Applied to the FWB=0 encoding; with FWB=1 the stage-2 encoding decides (not changed).
+  @inline(__always)
+  public static func stage2CacheDisabled(memAttr: UInt64, fwb: Bool) -> UInt64 {
+    fwb || stage2IsDevice(memAttr: memAttr, fwb: false) ? memAttr : 0b0101
+  }
+
   /// Combines stage 1 and stage 2 (§6.3 with FWB=0, §6.4 with FWB=1).
   public static func combine(
     stage1 s1: MemoryAttributes, stage2 memAttr: UInt64, s2Shareability: Shareability, fwb: Bool,

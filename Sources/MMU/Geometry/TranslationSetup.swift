@@ -22,6 +22,8 @@ public struct StageSetup: Sendable {
   private var outputBitsValue: UInt8
   private var paMaxValue: UInt8
   private var tcrShareabilityValue: UInt8
+  /// What PSTATE.PAN takes from this access's privileged rights (stage 1 only).
+  public var pan: PrivilegedAccessNever
 
   /// Effective output address size: min(PS/IPS, PAMax), capped at 48 for 4K/16K without DS.
   public var outputBits: Int {
@@ -41,7 +43,8 @@ public struct StageSetup: Sendable {
   public init(
     regime: Regime, geometry: Geometry, tableBase: UInt64, outputBits: Int, upperRange: Bool,
     hpd: Bool, hardwareAF: Bool, hardwareDirty: Bool, wxn: Bool, mair: UInt64,
-    tcrShareability: UInt64, asid: UInt64, paMax: Int, xnx: Bool
+    tcrShareability: UInt64, asid: UInt64, paMax: Int, xnx: Bool,
+    pan: PrivilegedAccessNever = .none
   ) {
     self.tableBase = tableBase
     self.mair = mair
@@ -57,6 +60,7 @@ public struct StageSetup: Sendable {
     outputBitsValue = UInt8(truncatingIfNeeded: outputBits)
     paMaxValue = UInt8(truncatingIfNeeded: paMax)
     tcrShareabilityValue = UInt8(truncatingIfNeeded: tcrShareability & 3)
+    self.pan = pan
   }
 }
 
@@ -65,78 +69,37 @@ public enum TranslationSetup {
   /// Prepares stage 1 of `regime` for `va` (EL1&0, EL2, EL2&0), or the setup fault.
   public static func stage1(
     _ regs: RegisterFile, regime: Regime, va: UInt64, access: AccessType,
-    unprivileged: Bool = false
+    unprivileged: Bool = false, pan: Bool = false
   ) -> Result<StageSetup, Fault> {
     let f = regs.features
-    let tcr: UInt64
     let twoRange = regime.hasTwoRanges
     let upper = twoRange && va & bit(55) != 0
-    var tsz: UInt64
-    var granule: Granule
-    var epd = false
-    var hpd = false
-    var tbi = false
-    var tbid = false
-    var e0pd = false
-    var ttbr: UInt64
-    let ipsField: UInt64
-    var ha = false
-    var hd = false
-    var ds = false
-    var sh: UInt64
-    let sctlr: UInt64
+    let (tcr, el2Layout) = regs.tcr(regime)
+    let range = RangeControl(tcr: tcr, upper: upper, el2Layout: el2Layout)
+    let tsz = range.tsz
+    var granule = range.granule
+    let epd = range.epd
+    var hpd = range.hpd
+    let e0pd = range.e0pd
+    let ipsField = range.ps
+    var ha = range.ha
+    var hd = range.hd
+    var ds = range.ds
+    let sh = range.sh
+    let sctlr = regs.sctlr(regime)
     let mair: UInt64
+    let ttbr: UInt64
     var asid: UInt64 = 0
     switch regime {
     case .el10, .el20:
-      tcr = regime == .el10 ? regs[.tcr_el1] : regs[.tcr_el2]
-      sctlr = regime == .el10 ? regs[.sctlr_el1] : regs[.sctlr_el2]
       mair = regime == .el10 ? regs[.mair_el1] : regs[.mair_el2]
       let ttbr0 = regime == .el10 ? regs[.ttbr0_el1] : regs[.ttbr0_el2]
       let ttbr1 = regime == .el10 ? regs[.ttbr1_el1] : regs[.ttbr1_el2]
-      if upper {
-        tsz = bitField(tcr, 21, 16)
-        granule = Granule(tg1: bitField(tcr, 31, 30))
-        epd = tcr & bit(23) != 0
-        hpd = tcr & bit(42) != 0
-        tbi = tcr & bit(38) != 0
-        tbid = tcr & bit(52) != 0
-        e0pd = tcr & bit(56) != 0
-        sh = bitField(tcr, 29, 28)
-        ttbr = ttbr1
-      } else {
-        tsz = bitField(tcr, 5, 0)
-        granule = Granule(tg0: bitField(tcr, 15, 14))
-        epd = tcr & bit(7) != 0
-        hpd = tcr & bit(41) != 0
-        tbi = tcr & bit(37) != 0
-        tbid = tcr & bit(51) != 0
-        e0pd = tcr & bit(55) != 0
-        sh = bitField(tcr, 13, 12)
-        ttbr = ttbr0
-      }
-      ipsField = bitField(tcr, 34, 32)
-      ha = tcr & bit(39) != 0
-      hd = tcr & bit(40) != 0
-      ds = tcr & bit(59) != 0
+      ttbr = upper ? ttbr1 : ttbr0
       // TCR.A1 picks the TTBR whose ASID field is current; TCR.AS selects 16 or 8 bits.
-      let asidTTBR = tcr & bit(22) != 0 ? ttbr1 : ttbr0
-      asid = bitField(asidTTBR, 63, 48)
-      if tcr & bit(36) == 0 || !f.asid16 { asid &= 0xff }
+      asid = Machine.asidWidth(bitField(tcr & bit(22) != 0 ? ttbr1 : ttbr0, 63, 48), tcr: tcr, f)
     case .el2:
-      tcr = regs[.tcr_el2]
-      sctlr = regs[.sctlr_el2]
       mair = regs[.mair_el2]
-      tsz = bitField(tcr, 5, 0)
-      granule = Granule(tg0: bitField(tcr, 15, 14))
-      ipsField = bitField(tcr, 18, 16)
-      tbi = tcr & bit(20) != 0
-      tbid = tcr & bit(29) != 0
-      ha = tcr & bit(21) != 0
-      hd = tcr & bit(22) != 0
-      hpd = tcr & bit(24) != 0
-      ds = tcr & bit(32) != 0
-      sh = bitField(tcr, 13, 12)
       ttbr = regs[.ttbr0_el2]
     case .stage2:
       preconditionFailure("stage 2 has its own setup")
@@ -146,8 +109,9 @@ public enum TranslationSetup {
     hpd = hpd && f.hpds
     ha = ha && f.hafdbs >= 1
     hd = hd && ha && f.hafdbs >= 2
-    // TBI applies to data accesses; TBID limits it to data, so instruction fetches use bit 63.
-    let topBit = tbi && !(tbid && access == .exec) ? 55 : 63
+    // AArch64.AddrTop: TBI applies to data accesses; TBID limits it to data, so instruction
+    // fetches use bit 63.
+    let topBit = range.addressTop(access)
 
     // TxSZ range (§2.1): out of range is a level-0 Translation fault (QEMU's choice, required
     // with FEAT_LVA for too-small values).
@@ -184,8 +148,10 @@ public enum TranslationSetup {
     return .success(
       StageSetup(
         regime: regime, geometry: geometry, tableBase: base, outputBits: oa, upperRange: upper,
-        hpd: hpd, hardwareAF: ha, hardwareDirty: hd, wxn: sctlr & bit(19) != 0, mair: mair,
-        tcrShareability: sh, asid: asid, paMax: f.paMax, xnx: f.xnx))
+        hpd: hpd, hardwareAF: ha, hardwareDirty: hd, wxn: sctlr.wxn, mair: mair,
+        tcrShareability: sh, asid: asid, paMax: f.paMax, xnx: f.xnx,
+        pan: PrivilegedAccessNever(
+          regs, regime: regime, access: access, unprivileged: unprivileged, pan: pan)))
   }
 
   /// Prepares stage 2 for `ipa` from VTCR_EL2/VTTBR_EL2 (§3.4), or the stage-2 setup fault.
@@ -285,9 +251,11 @@ final class StageSetupMemo {
   }
 
   @inline(__always)
-  private static func tag(_ regime: Regime, _ access: AccessType, _ unprivileged: Bool) -> UInt64 {
+  private static func tag(
+    _ regime: Regime, _ access: AccessType, _ unprivileged: Bool, _ pan: Bool = false
+  ) -> UInt64 {
     UInt64(truncatingIfNeeded: regime.rawValue) | UInt64(truncatingIfNeeded: access.rawValue) << 4
-      | (unprivileged ? 1 << 8 : 0)
+      | (unprivileged ? 1 << 8 : 0) | (pan ? 1 << 9 : 0)
   }
 
   @inline(__always)
@@ -322,12 +290,13 @@ final class StageSetupMemo {
   /// `TranslationSetup.stage1`, remembered.
   @inline(__always)
   func stage1(
-    _ regs: RegisterFile, regime: Regime, va: UInt64, access: AccessType, unprivileged: Bool
+    _ regs: RegisterFile, regime: Regime, va: UInt64, access: AccessType, unprivileged: Bool,
+    pan: Bool = false
   ) -> Result<StageSetup, Fault> {
-    let tag = Self.tag(regime, access, unprivileged)
+    let tag = Self.tag(regime, access, unprivileged, pan)
     if let s = find(regs, tag, va) { return .success(s) }
     let r = TranslationSetup.stage1(
-      regs, regime: regime, va: va, access: access, unprivileged: unprivileged)
+      regs, regime: regime, va: va, access: access, unprivileged: unprivileged, pan: pan)
     if case .success(let s) = r { remember(regs, tag, va, s) }
     return r
   }

@@ -13,6 +13,10 @@ public final class CPU {
   }
   /// The current exception level, 0...2.
   public var el = 1
+  /// PSTATE.PAN (FEAT_PAN): privileged data accesses to EL0-accessible memory fault. Not a
+  /// register: TLB entries do not depend on it, every access checks it. Read on every access:
+  /// no exclusivity check (as for `registers`).
+  @exclusivity(unchecked) public var pan = false
   /// Online CPUs take part in broadcast TLB maintenance; an offline CPU holds nothing.
   public internal(set) var online = true
   public let tlb = TLB()
@@ -38,10 +42,9 @@ public final class CPU {
     return controlsCache
   }
 
-  /// Counts TLB invalidations completed into this CPU's TLB (any, and all-levels ones), and
-  /// resets; the break-before-make check compares them across a descriptor's invalid step.
-  var invalidations = 0
-  var allLevelInvalidations = 0
+  /// Counts resets: a CPU reset since a descriptor's invalid step holds nothing of it, so the
+  /// break-before-make check no longer waits for its TLBI.
+  var resets = 0
 
   public init(index: Int) { self.index = index }
 
@@ -58,10 +61,10 @@ public final class CPU {
     registers = r
     registerGeneration &+= 1
     el = 1
+    pan = false
     tlb.removeAll()
     pendingTLBIs = []
-    invalidations &+= 1
-    allLevelInvalidations &+= 1
+    resets &+= 1
   }
 
   /// The regime and stage-2 use of an access at `el` (§2.3): EL2 is EL2&0 with E2H, EL0 joins
@@ -70,10 +73,11 @@ public final class CPU {
   public func context(el: Int) -> AccessContext {
     let r = registers
     switch el {
-    case 2: return AccessContext(regime: r.e2h ? .el20 : .el2)
+    case 2: return AccessContext(regime: r.e2h ? .el20 : .el2, pan: pan)
     case 0 where r.e2h && r.tge: return AccessContext(regime: .el20, unprivileged: true)
     default:
-      return AccessContext(regime: .el10, unprivileged: el == 0, stage2: r.stage2Enabled)
+      return AccessContext(
+        regime: .el10, unprivileged: el == 0, stage2: r.stage2Enabled, pan: pan && el != 0)
     }
   }
 

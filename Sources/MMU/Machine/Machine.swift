@@ -332,7 +332,7 @@ public final class Machine {
     else {
       return cachedAccess(c, context, address, access, trace: false, mode: .access)
     }
-    let cached = cachedOutcome(e, address: address, access: access, context: context)
+    let cached = cachedOutcome(e, address: address, access: access, context: context, cpu: c)
     guard !needsDirtyUpdate(e, cached) else {
       return cachedAccess(c, context, address, access, trace: false, mode: .access)
     }
@@ -401,7 +401,7 @@ public final class Machine {
         return conflict(c, context, address, access, tags, trace: trace, warnings: warnings)
       }
       if m.count == 1, let e = c.tlb.entry(m.first) {
-        let cached = cachedOutcome(e, address: address, access: access, context: context)
+        let cached = cachedOutcome(e, address: address, access: access, context: context, cpu: c)
         if !needsDirtyUpdate(e, cached) {
           return hit(
             c, e, slot: m.first, cached, context, address, access, trace: trace,

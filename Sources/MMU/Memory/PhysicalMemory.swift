@@ -221,6 +221,16 @@ public final class PhysicalMemory {
     }
   }
 
+  /// The page-aligned addresses of every page with storage (written pages, and pages of
+  /// loaded files read or written so far), in ascending order: what a copy of the memory
+  /// must hold (untouched file pages are not listed).
+  public func backedPages() -> [UInt64] {
+    var out: [UInt64] = []
+    out.reserveCapacity(occupied)
+    for i in 0..<capacity where keys[i] != 0 { out.append((keys[i] - 1) << 12) }
+    return out.sorted()
+  }
+
   /// Whether any storage backs `pa` (written, or file-mapped).
   public func isBacked(_ pa: UInt64) -> Bool { pagePointer(pa) != nil }
 

@@ -41,9 +41,13 @@ public struct AccessContext: Sendable, Equatable {
   public var unprivileged: Bool
   /// Stage 2 follows stage 1 (EL1&0 with HCR_EL2.VM=1, or DC=1).
   public var stage2: Bool
-  public init(regime: Regime, unprivileged: Bool = false, stage2: Bool = false) {
+  /// PSTATE.PAN is set and the access honours it: a privileged load or store, or AT
+  /// S1E1RP/WP (AT S1E1R/W ignore it). Which rights it takes is `PrivilegedAccessNever`.
+  public var pan: Bool
+  public init(regime: Regime, unprivileged: Bool = false, stage2: Bool = false, pan: Bool = false) {
     self.regime = regime
     self.unprivileged = unprivileged
     self.stage2 = stage2
+    self.pan = pan
   }
 }

@@ -34,6 +34,7 @@ extension SystemRegister {
   static let hcrLayout: [RegisterField] = [
     .init("vm", 0, 0), .init("ptw", 2, 2), .init("dc", 12, 12), .init("cd", 32, 32),
     .init("fb", 9, 9), .init("tge", 27, 27), .init("e2h", 34, 34), .init("fwb", 46, 46),
+    .init("dct", 57, 57),
   ]
   static let mairLayout: [RegisterField] = (0..<8).map { .init("attr\($0)", 8 * $0 + 7, 8 * $0) }
   static let parLayout: [RegisterField] = [

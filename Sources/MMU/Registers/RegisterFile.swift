@@ -42,13 +42,14 @@ public struct RegisterFile: Sendable, Equatable {
   }
 
   /// HCR_EL2.E2H: EL2 runs the EL2&0 regime (VHE) and TCR_EL2 has the EL1 layout.
-  public var e2h: Bool { self[.hcr_el2] & bit(34) != 0 }
+  public var e2h: Bool { hcr.e2h }
   /// HCR_EL2.TGE: with E2H, EL0 belongs to the EL2&0 regime (the VHE host).
-  public var tge: Bool { self[.hcr_el2] & bit(27) != 0 }
-  /// HCR_EL2.VM: stage 2 translates EL1&0 accesses.
-  public var stage2Enabled: Bool { self[.hcr_el2] & 1 != 0 && !(e2h && tge) }
+  public var tge: Bool { hcr.tge }
+  /// Stage 2 translates EL1&0 accesses: HCR_EL2.VM, or DC (which behaves as if VM were set);
+  /// both behave as 0 with E2H and TGE set.
+  public var stage2Enabled: Bool { hcr.stage2Enabled }
   /// HCR_EL2.FWB.
-  public var fwb: Bool { self[.hcr_el2] & bit(46) != 0 }
+  public var fwb: Bool { hcr.fwb }
 
   /// The field named `name` of register `r` in the layout currently in force.
   public func field(_ r: SystemRegister, _ name: String) -> RegisterField? {

@@ -1,14 +1,14 @@
-/// A live descriptor a raw write made invalid (the "break"), waiting for the TLBI that must
-/// come before a new valid value is written (§9.4).
-struct BreakRecord {
-  var old: UInt64
-  /// Each CPU online at the break: its invalidation counts then. A completed TLBI into its
-  /// TLB (or a reset) since makes the counts differ.
-  var counts: [(cpu: Int, any: Int, allLevels: Int)]
-  /// A walk cache held the old value as a table descriptor: only an all-levels TLBI (not a
-  /// last-level one) removes it.
-  var table: Bool
-  /// The descriptor's level, when a TLB entry says it.
+/// What the online CPUs' TLBs hold of one descriptor.
+struct HeldDescriptor {
+  /// The entries built from it (a CPU's entry once per CPU holding it).
+  var uses: [BreakUse] = []
+  /// Each entry's CPU and the value it read there.
+  var values: [(cpu: Int, value: UInt64)] = []
+  /// A walk-cache entry is this descriptor: it was a table.
+  var table = false
+  /// Its level, as an entry built from it says: a walk-cache entry's own level, or the leaf
+  /// level of a one-stage entry whose last read it was. nil when no entry knows it (a raw
+  /// write does not say).
   var level: Int?
 }
 
@@ -19,14 +19,15 @@ extension Machine {
   /// and with `options.bbmCheck` the change is checked for break-before-make (§9.4).
   ///
   /// Table memory is: the default pool, the pools of spaces whose tables are at PAs, and the
-  /// 4K pages holding a descriptor a TLB entry of an online CPU was built from. A change from one valid value
-  /// to another that moves the output (or next-table) address, changes block/table, memory
-  /// type, shareability or the contiguous bit, or clears nG, is reported at once. A valid
-  /// value written where a raw write left an invalid one is reported unless, since then, a
-  /// TLBI has completed into the TLB of every CPU that was online (an all-levels one if a
-  /// walk cache held the old value as a table). Without a recorded invalid step (the mapper's
-  /// `unmap` writes directly), a TLB still holding the old value is reported. Permission and
-  /// AF changes need no break-before-make.
+  /// 4K pages holding a descriptor a TLB entry of an online CPU was built from. A change from
+  /// one valid value to another that moves the output (or next-table) address, changes
+  /// block/table, memory type, shareability or the contiguous bit, or clears nG, is reported
+  /// at once. A valid value written after an invalid step is reported unless, since then, on
+  /// every CPU online at the step, a completed TLBI covered each entry the TLBs had built from
+  /// the old value (its scope, as TLBIScope matches entries: VMID, ASID, address, level; an
+  /// all-levels one if a walk cache held the old value as a table); with no such entry, any
+  /// TLBI counts. Without a recorded invalid step, a TLB still holding the old value is
+  /// reported. Permission and AF changes need no break-before-make.
   public func writeMemory(_ pa: UInt64, _ value: UInt64, size: Int = 8) throws(MemoryError)
     -> [ModelWarning]
   {
@@ -37,7 +38,65 @@ extension Machine {
     try memory.write(pa, value, size: size)
     let new = memory.read64(word)
     guard options.bbmCheck, live, old != new else { return [] }
-    return checkBreakBeforeMake(at: word, old: old, new: new)
+    let held = heldDescriptors { $0 == word }[word] ?? HeldDescriptor()
+    return checkBreakBeforeMake(at: word, old: old, new: new, held: held, recordAlways: true)
+  }
+
+  /// What each online CPU's TLB holds of the descriptors at the PAs `wanted` selects: the
+  /// entries whose walks read them, in CPU order. Costs one pass over the TLBs.
+  func heldDescriptors(_ wanted: (UInt64) -> Bool) -> [UInt64: HeldDescriptor] {
+    var out: [UInt64: HeldDescriptor] = [:]
+    func note(_ path: [UInt64], cpu: Int, _ use: BreakUse, leafLevel: Int?) {
+      var i = 0
+      while i + 1 < path.count {
+        if wanted(path[i]) {
+          out[path[i], default: HeldDescriptor()].uses.append(use)
+          out[path[i], default: HeldDescriptor()].values.append((cpu, path[i + 1]))
+          if i + 2 == path.count, let l = leafLevel, out[path[i]]?.level == nil {
+            out[path[i]]?.level = l
+          }
+        }
+        i += 2
+      }
+    }
+    for c in onlineCPUs {
+      for (e, cold) in c.tlb.leaves.elements {
+        note(
+          cold.path, cpu: c.index, .leaf(e), leafLevel: e.stage == .combined ? nil : e.level)
+      }
+      for w in c.tlb.walks.elements {
+        note(w.path, cpu: c.index, .walk(w), leafLevel: nil)
+        if wanted(w.entryPA) {
+          out[w.entryPA, default: HeldDescriptor()].table = true
+          out[w.entryPA]?.level = w.level
+          if !w.path.contains(w.entryPA) {
+            out[w.entryPA, default: HeldDescriptor()].uses.append(.walk(w))
+            out[w.entryPA, default: HeldDescriptor()].values.append((c.index, w.descriptor))
+          }
+        }
+      }
+    }
+    return out
+  }
+
+  /// The break-before-make check of the mapper's descriptor writes (`map`, `unmap`,
+  /// `protect`), or nil with `bbm_check` off: each call makes the check of one operation.
+  /// Its invalid steps are recorded when a TLB holds an entry built from the old value, and a
+  /// valid value written after one is checked as a raw write's is. Changes between valid
+  /// values are the mapper's own warnings (`force`, splits). The TLBs are indexed once per
+  /// operation, at its first write that makes or breaks a descriptor.
+  public func mapperWriteCheck() -> (() -> Mapper.DescriptorWriteCheck)? {
+    guard options.bbmCheck else { return nil }
+    return {
+      var index: [UInt64: HeldDescriptor]?
+      return { pa, old, new in
+        guard (old & 1 != 0) != (new & 1 != 0) else { return [] }
+        if index == nil { index = self.heldDescriptors { _ in true } }
+        let held = index?[pa] ?? HeldDescriptor()
+        return self.checkBreakBeforeMake(
+          at: pa, old: old, new: new, held: held, recordAlways: false)
+      }
+    }
   }
 
   /// Whether `pa` holds (or held) a descriptor the model knows of.
@@ -49,16 +108,18 @@ extension Machine {
     return cpus.contains { $0.online && $0.tlb.holdsDescriptor(inPageOf: pa) }
   }
 
-  func checkBreakBeforeMake(at pa: UInt64, old: UInt64, new: UInt64) -> [ModelWarning] {
+  /// `recordAlways`: record an invalid step even when no TLB holds the old value (a raw
+  /// write: hardware may have cached it where the model cannot see).
+  func checkBreakBeforeMake(
+    at pa: UInt64, old: UInt64, new: UInt64, held: HeldDescriptor, recordAlways: Bool
+  ) -> [ModelWarning] {
     switch (old & 1 != 0, new & 1 != 0) {
     case (true, false):
-      let table =
-        old & 3 == 3
-        && cpus.contains { c in c.online && c.tlb.walks.elements.contains { $0.entryPA == pa } }
+      guard recordAlways || !held.uses.isEmpty else { return [] }
+      let uses = held.uses.isEmpty ? [BreakUse.unknown] : held.uses
       breaks[pa] = BreakRecord(
-        old: old,
-        counts: onlineCPUs.map { ($0.index, $0.invalidations, $0.allLevelInvalidations) },
-        table: table, level: descriptorLevel(at: pa))
+        old: old, waiting: onlineCPUs.map { ($0.index, $0.resets, uses) },
+        table: old & 3 == 3 && held.table, level: held.level)
       return []
     case (true, true):
       breaks[pa] = nil
@@ -66,7 +127,7 @@ extension Machine {
       return [
         ModelWarning(
           .breakBeforeMake, "a live descriptor's \(why) changed without break-before-make",
-          entryPA: pa, level: descriptorLevel(at: pa), old: old, new: new)
+          entryPA: pa, level: held.level, old: old, new: new)
       ]
     case (false, true):
       if let record = breaks.removeValue(forKey: pa) {
@@ -77,22 +138,21 @@ extension Machine {
         return [
           ModelWarning(
             .breakBeforeMake,
-            "a descriptor's \(why) changed after its invalid step, but \(kind) has not "
-              + "completed on cpu\(cpu) since (a DSB completes it)",
+            "a descriptor's \(why) changed after its invalid step, but \(kind) that covers "
+              + "it has not completed on cpu\(cpu) since (a DSB completes it)",
             entryPA: pa, level: record.level, old: record.old, new: new)
         ]
       }
-      for c in onlineCPUs {
-        for v in c.tlb.cachedDescriptors(at: pa).sorted() where v & 1 != 0 {
-          guard let why = Self.breakBeforeMakeChange(v, new) else { continue }
-          return [
-            ModelWarning(
-              .breakBeforeMake,
-              "a descriptor's \(why) changed while cpu\(c.index)'s TLB still holds the old "
-                + "value: no TLBI since it was made invalid",
-              entryPA: pa, level: descriptorLevel(at: pa), old: v, new: new)
-          ]
-        }
+      for (cpu, v) in held.values.sorted(by: { ($0.cpu, $0.value) < ($1.cpu, $1.value) })
+      where v & 1 != 0 {
+        guard let why = Self.breakBeforeMakeChange(v, new) else { continue }
+        return [
+          ModelWarning(
+            .breakBeforeMake,
+            "a descriptor's \(why) changed while cpu\(cpu)'s TLB still holds the old "
+              + "value: no TLBI since it was made invalid",
+            entryPA: pa, level: held.level, old: v, new: new)
+        ]
       }
       return []
     case (false, false):
@@ -100,27 +160,23 @@ extension Machine {
     }
   }
 
-  /// The level of the descriptor at `pa`, as a TLB entry built from it says: a walk-cache
-  /// entry's own level, or the leaf level of a one-stage entry whose last read it was. nil
-  /// when no entry knows it (a raw write does not say).
-  func descriptorLevel(at pa: UInt64) -> Int? {
-    for c in onlineCPUs {
-      if let w = c.tlb.walks.elements.first(where: { $0.entryPA == pa }) { return w.level }
-      for (e, cold) in c.tlb.leaves.elements where e.stage != .combined {
-        let p = cold.path
-        if p.count >= 2 && p[p.count - 2] == pa { return e.level }
-      }
+  /// Removes from every break record what a TLBI of `scope`, completed on CPU `cpu`, covered.
+  /// A record covered everywhere is dropped: re-making its descriptor is then clean, as it
+  /// would be without one (no TLB still holds the old value), and it costs no more TLBIs.
+  func noteInvalidation(_ scope: TLBIScope, on cpu: Int) {
+    guard !breaks.isEmpty else { return }
+    for pa in Array(breaks.keys) {
+      breaks[pa]?.invalidated(scope, on: cpu)
+      if breaks[pa]?.waiting.allSatisfy({ $0.uses.isEmpty }) == true { breaks[pa] = nil }
     }
-    return nil
   }
 
-  /// The first CPU online at the break that has had no (sufficient) TLBI since.
+  /// The first CPU online at the break, still online and not reset since, on which some use
+  /// of the old value is not yet covered by a completed TLBI.
   func unflushedCPU(_ r: BreakRecord) -> Int? {
-    for (index, any, allLevels) in r.counts {
-      guard let c = cpu(at: index), c.online else { continue }
-      if (r.table ? c.allLevelInvalidations : c.invalidations) == (r.table ? allLevels : any) {
-        return index
-      }
+    for w in r.waiting where !w.uses.isEmpty {
+      guard let c = cpu(at: w.cpu), c.online, c.resets == w.resets else { continue }
+      return w.cpu
     }
     return nil
   }

@@ -127,7 +127,7 @@ public struct WalkCacheEntry: Sendable, Equatable {
   public var descriptor: UInt64
   public var speculative: Bool
   /// Table attributes (descriptor bits [63:59]) ORed along the path through this entry.
-  var tableAttributes: UInt64
+  var tableAttributes: TableAttributes
   var path: [UInt64]
   var stamp: UInt64
 

@@ -36,8 +36,8 @@ struct TLBControls {
     vmid = Machine.vmid(r)
     asidEL10 = Machine.asid(r, regime: .el10)
     asidEL20 = Machine.asid(r, regime: .el20)
-    mmuEL1 = r[.sctlr_el1] & 1 != 0
-    mmuEL2 = r[.sctlr_el2] & 1 != 0
+    mmuEL1 = r.stage1Enabled(.el10)
+    mmuEL2 = r.stage1Enabled(.el2)
     tcrEL1 = r[.tcr_el1]
     tcrEL2 = r[.tcr_el2]
     e0pd = r.features.e0pd
@@ -100,16 +100,22 @@ extension Machine {
 
   /// What a cached entry gives an access: its translation at this address, or a Permission
   /// fault from the cached rights (permission faults can come from TLB entries, §9.1).
-  func cachedOutcome(_ e: TLBEntry, address: UInt64, access: AccessType, context: AccessContext)
-    -> WalkOutcome
-  {
+  func cachedOutcome(
+    _ e: TLBEntry, address: UInt64, access: AccessType, context: AccessContext, cpu c: CPU
+  ) -> WalkOutcome {
     var t = e.translation
     let offset = address & lowMask(e.sizeBits)
     t.pa = (t.pa & ~lowMask(e.sizeBits)) | offset
     if let ipa = t.ipa { t.ipa = (ipa & ~lowMask(t.blockBits)) | (address & lowMask(t.blockBits)) }
     t.inputAddress = address
     let unpriv = context.unprivileged && (context.regime.hasTwoRanges || context.regime == .stage2)
-    if let p1 = t.stage1Permissions, !p1.allows(access, unprivileged: unpriv) {
+    // PSTATE.PAN is not cached: it applies at every access (AArch64.S1DirectBasePermissions).
+    let pan =
+      context.pan
+      ? PrivilegedAccessNever(
+        c.registers, regime: context.regime, access: access, unprivileged: unpriv, pan: true)
+      : .none
+    if let p1 = t.stage1Permissions, !p1.allows(access, unprivileged: unpriv, pan: pan) {
       return .faulted(Fault(.permission, level: t.level, stage: 1, write: access == .write))
     }
     if let p2 = t.stage2Permissions, !p2.allows(access, unprivileged: context.unprivileged) {

@@ -160,13 +160,13 @@ extension Machine {
     return onlineCPUs
   }
 
-  /// Performs a TLBI on every CPU it reaches.
+  /// Performs a TLBI on every CPU it reaches, and tells the break-before-make check what it
+  /// covered there.
   func complete(_ p: PendingTLBI) -> TLBICompletion {
     let removed = targets(of: p).map { t in
       let entries = t.tlb.removeEntries { p.scope.matches($0) }
       let walks = t.tlb.removeWalkEntries { p.scope.matches($0) }
-      t.invalidations &+= 1
-      if !p.scope.lastLevelOnly { t.allLevelInvalidations &+= 1 }
+      noteInvalidation(p.scope, on: t.index)
       return TLBIEffect(cpu: t.index, entries: entries, walkEntries: walks)
     }
     return TLBICompletion(tlbi: p, removed: removed)

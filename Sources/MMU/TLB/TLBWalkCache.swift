@@ -77,7 +77,7 @@ extension Walker {
   /// Records a valid table descriptor just read at `level`.
   func fillWalkCache(
     _ session: WalkSession, _ setup: StageSetup, input: UInt64, nested: Bool, level: Int,
-    next: UInt64, entryPA: UInt64, descriptor: UInt64, tableAttrs: UInt64, from start: Int
+    next: UInt64, entryPA: UInt64, descriptor: UInt64, tableAttrs: TableAttributes, from start: Int
   ) {
     guard session.fills else { return }
     let t = session.tags(setup.regime)

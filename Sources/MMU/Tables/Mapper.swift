@@ -77,6 +77,14 @@ public struct Mapper {
   public let memory: PhysicalMemory
   /// MAIR of the regime the space is for, to pick AttrIndx.
   public let mair: UInt64
+  /// Makes, at the start of each operation, the check its descriptor writes are told of;
+  /// the check's warnings join the report. The machine's break-before-make check
+  /// (`Machine.mapperWriteCheck`), which sees the TLBs as they are when the operation starts.
+  public var writeCheck: (() -> DescriptorWriteCheck)?
+
+  /// Told of one descriptor write: its PA, the old value and the new one.
+  public typealias DescriptorWriteCheck = (_ pa: UInt64, _ old: UInt64, _ new: UInt64) ->
+    [ModelWarning]
 
   public init(space: AddressSpace, memory: PhysicalMemory, mair: UInt64) {
     self.space = space
@@ -148,7 +156,7 @@ public struct Mapper {
       let input = base &+ (i << UInt64(shift))
       let e = VisitedEntry(
         level: childLevel, inputAddress: input, entryAddress: 0, entryPA: 0, descriptor: 0,
-        kind: .invalid, shift: shift)
+        kind: .invalid, shift: shift, address: 0, addressFits: true)
       guard !leafFits(e, va: lo, last: hi, pa: pa &+ (lo &- va), policy: policy), childLevel < 3
       else { return 0 }
       return tablesForEmpty(
@@ -216,6 +224,12 @@ public struct Mapper {
         if phase == .tablePre { try checkTree(&seen, e) }
         guard phase == .leaf else { return }
         let fits = leafFits(e, va: va, last: last, pa: pa, policy: policy)
+        // A table entry whose address does not fit the output size (the visit does not go
+        // below it): occupied, as a leaf is; `force` replaces it.
+        if e.kind == .table && !force {
+          throw MapError.alreadyMapped(
+            va: max(e.inputAddress, va), level: e.level, descriptor: e.descriptor)
+        }
         if e.kind.isLeaf {
           if !force {
             throw MapError.alreadyMapped(
@@ -241,6 +255,7 @@ public struct Mapper {
 
     // Apply.
     var report = MapReport()
+    let check = writeCheck?()
     try run {
       try space.visit(from: va, through: last, memory: memory) { phase, e in
         guard phase == .leaf else { return }
@@ -250,14 +265,14 @@ public struct Mapper {
           if e.kind.isLeaf && e.descriptor != new {
             report.warnings.append(bbm("map ... force replaced a live entry", e, new))
           }
-          try memory.write64(e.entryPA, new)
+          try write(e.entryPA, new, &report, check)
           report.entriesWritten += 1
         } else if e.kind.isLeaf {
-          let table = try split(e)
+          let table = try split(e, &report, check)
           report.tablesAllocated += 1
           report.warnings.append(bbm("map ... force split a live block", e, table))
         } else {
-          try memory.write64(e.entryPA, try newTable())
+          try write(e.entryPA, try newTable(), &report, check)
           report.tablesAllocated += 1
         }
       }
@@ -273,6 +288,7 @@ public struct Mapper {
   public func unmap(va: UInt64, size: UInt64, free: Bool = false) throws(MapError) -> MapReport {
     let last = try checkRange(va, size: size)
     var report = MapReport()
+    let check = writeCheck?()
     try checkSplitTables(va: va, last: last)
     try run {
       try space.visit(from: va, through: last, memory: memory) { phase, e in
@@ -280,21 +296,21 @@ public struct Mapper {
         case .leaf:
           guard e.kind.isLeaf else { return }
           if e.inputAddress >= va && e.lastAddress <= last {
-            try memory.write64(e.entryPA, 0)
+            try write(e.entryPA, 0, &report, check)
             report.entriesWritten += 1
           } else {
-            let table = try split(e)
+            let table = try split(e, &report, check)
             report.tablesAllocated += 1
             report.warnings.append(bbm("unmap split a live block", e, table))
           }
         case .tablePost:
           guard free else { return }
           let child = Descriptor(e.descriptor).address(
-            granule: space.granule, ds: geometry.ds, outputBits: 52)
+            granule: space.granule, ds: geometry.ds, outputBits: space.outputBits)
           guard let childPA = space.tablePA(child, memory: memory) else { return }
           let n = geometry.entries(atLevel: e.level + 1)
           if (0..<n).allSatisfy({ memory.read64(childPA &+ UInt64($0) * 8) & 1 == 0 }) {
-            try memory.write64(e.entryPA, 0)
+            try write(e.entryPA, 0, &report, check)
             releaseTable(child, pa: childPA)
             report.tablesFreed += 1
           }
@@ -314,6 +330,7 @@ public struct Mapper {
   {
     let last = try checkRange(va, size: size)
     var report = MapReport()
+    let check = writeCheck?()
     try checkSplitTables(va: va, last: last)
     try run {
       try space.visit(from: va, through: last, memory: memory) { phase, e in
@@ -322,11 +339,11 @@ public struct Mapper {
           let new = try change.apply(
             to: e.descriptor, format: space.format, mair: mair, ds: geometry.ds)
           if new != e.descriptor {
-            try memory.write64(e.entryPA, new)
+            try write(e.entryPA, new, &report, check)
             report.entriesWritten += 1
           }
         } else {
-          let table = try split(e)
+          let table = try split(e, &report, check)
           report.tablesAllocated += 1
           report.warnings.append(bbm("protect split a live block", e, table))
         }
@@ -362,7 +379,7 @@ public struct Mapper {
   /// would land on every path at once.
   func checkTree(_ seen: inout Set<UInt64>, _ e: VisitedEntry) throws {
     let child = Descriptor(e.descriptor).address(
-      granule: space.granule, ds: geometry.ds, outputBits: 52)
+      granule: space.granule, ds: geometry.ds, outputBits: space.outputBits)
     let pa = space.tablePA(child, memory: memory) ?? child
     guard seen.insert(pa).inserted else {
       throw MapError.notATree(table: child, level: e.level + 1)
@@ -428,15 +445,18 @@ public struct Mapper {
 
   /// Replaces a block by a table of the next level's entries mapping the same addresses with
   /// the same attributes. Returns the new table descriptor (already written).
-  func split(_ e: VisitedEntry) throws -> UInt64 {
+  func split(_ e: VisitedEntry, _ report: inout MapReport, _ check: DescriptorWriteCheck?) throws
+    -> UInt64
+  {
     let d = Descriptor(e.descriptor)
     let g = space.granule
-    let out = d.address(granule: g, ds: geometry.ds, outputBits: 52, level: e.level)
+    let out = d.address(granule: g, ds: geometry.ds, outputBits: space.outputBits, level: e.level)
     // Attribute bits: everything but the type bits and the address field.
     let addressBits = Descriptor(0).withAddress(lowMask(52), granule: g, ds: geometry.ds).raw
     let attrs = e.descriptor & ~addressBits & ~3
     let tableDesc = try newTable()
-    let table = Descriptor(tableDesc).address(granule: g, ds: geometry.ds, outputBits: 52)
+    let table = Descriptor(tableDesc).address(
+      granule: g, ds: geometry.ds, outputBits: space.outputBits)
     guard let tablePA = space.tablePA(table, memory: memory) else {
       throw MapError.unmappedTable(address: table)
     }
@@ -445,10 +465,20 @@ public struct Mapper {
     for i in 0..<g.entriesPerTable {
       let child = leafDescriptor(
         level: childLevel, output: out &+ UInt64(i) &* childSize, bits: attrs)
-      try memory.write64(tablePA &+ UInt64(i) * 8, child)
+      try write(tablePA &+ UInt64(i) * 8, child, &report, check)
     }
-    try memory.write64(e.entryPA, tableDesc)
+    try write(e.entryPA, tableDesc, &report, check)
     return tableDesc
+  }
+
+  /// Writes one descriptor, telling `check`.
+  func write(
+    _ pa: UInt64, _ new: UInt64, _ report: inout MapReport, _ check: DescriptorWriteCheck?
+  ) throws {
+    guard let check else { return try memory.write64(pa, new) }
+    let old = memory.read64(pa)
+    try memory.write64(pa, new)
+    if old != new { report.warnings += check(pa, old, new) }
   }
 
   func bbm(_ what: String, _ e: VisitedEntry, _ new: UInt64) -> ModelWarning {

@@ -19,6 +19,8 @@ public struct LeafRun: Sendable, Equatable {
   /// Bits [63:59] of the table descriptors above, ORed as the walker gathers them: bit 0
   /// PXNTable, 1 UXNTable/XNTable, 2 APTable[0], 3 APTable[1], 4 NSTable.
   public var tableAttributes: UInt64
+  /// `tableAttributes` by name.
+  public var tableAttributeFlags: TableAttributes { TableAttributes(raw: tableAttributes) }
   /// What the entry grants, table attributes included (unless HPD): stage-1 rights for a
   /// stage-1 space, stage-2 rights (S2AP, XN) for a stage-2 one.
   public var permissions: Permissions
@@ -101,9 +103,10 @@ public struct TableScan: Sendable, Equatable {
 public enum TableScanError: Error, Equatable, Sendable {
   /// A table address the `via` stage-2 space does not map.
   case unmappedTable(address: UInt64)
-  /// More tables and valid entries than the limit (a listing that big is a bug, or tables
-  /// that point at each other).
+  /// More tables and valid entries visited than the limit: what bounds the scan's cost.
   case limitReached(Int)
+  /// More leaf runs (a dump's rows) than the row limit: what bounds the listing's size.
+  case rowLimitReached(Int)
 }
 
 extension AddressSpace {
@@ -132,10 +135,12 @@ extension AddressSpace {
 
   /// Scans the tables under [first, last]: every table (when `keepTables`), and the leaves
   /// with the rights and memory attributes the walker would derive from them under `setup`
-  /// (its MAIR, HPD, WXN, shareability from TCR with DS, XNX).
+  /// (its MAIR, HPD, WXN, shareability from TCR with DS, XNX). `limit` bounds the tables and
+  /// entries visited (the cost), `rowLimit` the runs found (the size of the listing): a 4 GiB
+  /// linear map of pages visits a million entries for one run.
   public func scan(
     from first: UInt64, through last: UInt64, memory: PhysicalMemory, setup: StageSetup,
-    limit: Int = 1_000_000, keepTables: Bool = true
+    limit: Int = 1_000_000, rowLimit: Int = .max, keepTables: Bool = true
   ) throws(TableScanError) -> TableScan {
     let g = geometry
     let mask = LeafRun.addressMask(granule: g.granule, ds: g.ds)
@@ -147,7 +152,7 @@ extension AddressSpace {
     // The table at each level on the current path (index into `tables`), and the table
     // attributes gathered above it; levels -1...3 map to 0...4.
     var open: [Int] = Array(repeating: -1, count: 6)
-    var attrs: [UInt64] = Array(repeating: 0, count: 6)
+    var attrs: [TableAttributes] = Array(repeating: TableAttributes(), count: 6)
     let rootPA = tablePA(root, memory: memory)
     guard let rootPA else { throw .unmappedTable(address: root) }
     if keepTables {
@@ -175,10 +180,12 @@ extension AddressSpace {
         switch phase {
         case .tablePre:
           // Table attributes exist at stage 1 only (stage 2 ignores bits [63:59]).
-          attrs[slot + 1] = stage2 ? 0 : attrs[slot] | (e.descriptor >> 59)
+          var below = attrs[slot]
+          below.add(e.descriptor)
+          attrs[slot + 1] = stage2 ? TableAttributes() : below
           guard keepTables else { return }
           let d = Descriptor(e.descriptor)
-          let next = d.address(granule: g.granule, ds: g.ds, outputBits: 52)
+          let next = d.address(granule: g.granule, ds: g.ds, outputBits: outputBits)
           let node = TableNode(
             level: e.level + 1, address: next, pa: tablePA(next, memory: memory) ?? next,
             first: e.inputAddress, last: e.lastAddress, parent: parent,
@@ -194,17 +201,20 @@ extension AddressSpace {
           // alone: an entry that continues a run with the same bits joins it without
           // deriving them again (a 1 GiB map of pages is one comparison per entry).
           let output = Descriptor(e.descriptor).address(
-            granule: g.granule, ds: g.ds, outputBits: 52, level: e.level)
+            granule: g.granule, ds: g.ds, outputBits: outputBits, level: e.level)
           func joins(_ r: LeafRun) -> Bool {
             r.level == e.level && r.kind == e.kind && r.last &+ 1 == e.inputAddress
               && r.descriptor & ~mask == e.descriptor & ~mask
-              && r.tableAttributes == attrs[slot] && r.output &+ r.size == output
+              && r.tableAttributeFlags == attrs[slot] && r.output &+ r.size == output
           }
           var run: LeafRun?
           if let lastRun = result.runs.last, joins(lastRun) {
             result.runs[result.runs.count - 1].last = e.lastAddress
             result.runs[result.runs.count - 1].count += 1
           } else {
+            guard result.runs.count < rowLimit else {
+              throw TableScanError.rowLimitReached(rowLimit)
+            }
             run = leafRun(e, tableAttributes: attrs[slot], setup: setup, walker: walker)
             result.runs.append(run!)
           }
@@ -240,11 +250,11 @@ extension AddressSpace {
 
   /// One leaf entry as a run of one, with what the walker would derive from it.
   func leafRun(
-    _ e: VisitedEntry, tableAttributes: UInt64, setup: StageSetup, walker: Walker
+    _ e: VisitedEntry, tableAttributes: TableAttributes, setup: StageSetup, walker: Walker
   ) -> LeafRun {
     let g = geometry
     let d = Descriptor(e.descriptor)
-    let output = d.address(granule: g.granule, ds: g.ds, outputBits: 52, level: e.level)
+    let output = d.address(granule: g.granule, ds: g.ds, outputBits: outputBits, level: e.level)
     let permissions: Permissions
     let mair: UInt8
     if regime.isStage2 {
@@ -258,7 +268,7 @@ extension AddressSpace {
     return LeafRun(
       first: e.inputAddress, last: e.lastAddress, level: e.level, kind: e.kind,
       entryBits: e.shift, count: 1, output: output, descriptor: e.descriptor,
-      tableAttributes: tableAttributes, permissions: permissions,
+      tableAttributes: UInt64(tableAttributes.raw), permissions: permissions,
       attributes: MemoryAttributes(mair: mair, shareability: sh),
       global: !(regime.hasTwoRanges && d.nG), contiguous: d.contiguous, accessFlag: d.af)
   }

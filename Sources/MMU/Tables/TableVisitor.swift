@@ -18,6 +18,13 @@ public struct VisitedEntry: Sendable {
   public let kind: DescriptorKind
   /// log2 of the region the entry maps.
   public let shift: Int
+  /// The next-level table (a table entry) or output address (a block or page), decoded as the
+  /// walker decodes it for the space's output size; 0 for other entries.
+  public let address: UInt64
+  /// The address fits the output size. When it does not, a walk through the entry takes an
+  /// Address size fault at its level: a table entry is then not descended into (it is given
+  /// as a `leaf`), as no walk goes below it.
+  public let addressFits: Bool
   public var size: UInt64 { 1 << UInt64(shift) }
   public var lastAddress: UInt64 { inputAddress &+ (size &- 1) }
 }
@@ -79,26 +86,29 @@ extension AddressSpace {
       let input = regionBase &+ (UInt64(index) << UInt64(shift))
       func entry() -> VisitedEntry {
         let raw = memory.read64(entryPA)
-        let kind = Descriptor(raw).kind(
-          level: level, granule: granule, ds: geometry.ds, paMax: paMax)
+        let d = Descriptor(raw)
+        let kind = d.kind(level: level, granule: granule, ds: geometry.ds, paMax: paMax)
+        // The walker's decode and output-size check (§4.2): same granule, DS and output size.
+        let address =
+          kind == .table || kind.isLeaf
+          ? d.address(granule: granule, ds: geometry.ds, outputBits: outputBits) : 0
+        let fits = outputBits > 48 || address >> UInt64(outputBits) == 0
         return VisitedEntry(
           level: level, inputAddress: input, entryAddress: entryAddress, entryPA: entryPA,
-          descriptor: raw, kind: kind, shift: shift)
+          descriptor: raw, kind: kind, shift: shift, address: address, addressFits: fits)
       }
       var e = entry()
-      if e.kind != .table {
+      if e.kind != .table || !e.addressFits {
         try body(.leaf, e)
         e = entry()
-        if e.kind != .table { continue }
+        if e.kind != .table || !e.addressFits { continue }
       } else {
         try body(.tablePre, e)
         e = entry()
-        if e.kind != .table { continue }
+        if e.kind != .table || !e.addressFits { continue }
       }
-      let child = Descriptor(e.descriptor).address(
-        granule: granule, ds: geometry.ds, outputBits: 52)
       try visitTable(
-        level: level + 1, table: child, regionBase: input, first: first, last: last,
+        level: level + 1, table: e.address, regionBase: input, first: first, last: last,
         memory: memory, skipInvalid: skipInvalid, body)
       try body(.tablePost, entry())
     }

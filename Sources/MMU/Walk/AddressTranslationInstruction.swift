@@ -1,11 +1,22 @@
-/// The AT instructions (§7.4): which regime, which stage(s), which access.
+/// The AT instructions (§7.4): which regime, which stage(s), which access, and whether the
+/// permission check includes PSTATE.PAN (S1E1RP/S1E1WP, FEAT_PAN2).
 public enum ATOperation: String, Sendable, CaseIterable {
   case s1e1r, s1e1w, s1e0r, s1e0w, s1e2r, s1e2w, s12e1r, s12e1w, s12e0r, s12e0w
+  case s1e1rp, s1e1wp
 
-  public var access: AccessType { rawValue.hasSuffix("w") ? .write : .read }
+  public var access: AccessType {
+    switch self {
+    case .s1e1w, .s1e0w, .s1e2w, .s12e1w, .s12e0w, .s1e1wp: .write
+    default: .read
+    }
+  }
   public var unprivileged: Bool { rawValue.contains("e0") }
   public var bothStages: Bool { rawValue.hasPrefix("s12") }
   public var el2: Bool { self == .s1e2r || self == .s1e2w }
+  /// S1E1RP/S1E1WP: the check includes PSTATE.PAN (AT S1E1R/W ignore it).
+  public var honoursPAN: Bool { self == .s1e1rp || self == .s1e1wp }
+  /// The ID_AA64MMFR1_EL1.PAN level the operation needs (2 for the PAN forms).
+  public var requiredPANLevel: Int { honoursPAN ? 2 : 0 }
 }
 
 /// What an AT instruction does: writes PAR_EL1, or (for a stage-2 fault on a stage-1 table
@@ -20,11 +31,13 @@ extension Machine {
   public func context(for op: ATOperation, cpu c: CPU) -> AccessContext {
     let r = c.registers
     if op.el2 { return AccessContext(regime: r.e2h ? .el20 : .el2) }
+    let pan = op.honoursPAN && c.pan
     // S1E0*/S1E1* at EL2 with E2H and TGE target EL2&0 (QEMU); otherwise EL1&0.
     if c.el == 2 && r.e2h && r.tge && !op.bothStages {
-      return AccessContext(regime: .el20, unprivileged: op.unprivileged)
+      return AccessContext(regime: .el20, unprivileged: op.unprivileged, pan: pan)
     }
-    return AccessContext(regime: .el10, unprivileged: op.unprivileged, stage2: r.stage2Enabled)
+    return AccessContext(
+      regime: .el10, unprivileged: op.unprivileged, stage2: r.stage2Enabled, pan: pan)
   }
 
   /// Executes AT `op` for `va` on CPU `c`: consults and fills the TLB as an access would,
@@ -58,6 +71,8 @@ extension Machine {
   }
 
   /// A stage-1 walk whose table fetches go through stage 2 but whose output stays an IPA.
+  /// With stage 1 disabled (SCTLR_EL1.M=0, HCR_EL2.DC or TGE) nothing is walked at all: the
+  /// IPA is AArch64.S1DisabledOutput's, and stage 2 is not consulted.
   func stage1OnlyAccess(
     cpu c: CPU, context: AccessContext, va: UInt64, access: AccessType, trace: Bool
   )
@@ -66,20 +81,23 @@ extension Machine {
     var w = Walker(memory: memory, registers: c.registers, trace: trace)
     var steps: [WalkStep] = []
     let outcome: WalkOutcome
-    switch TranslationSetup.stage1(
-      c.registers, regime: context.regime, va: va, access: access,
-      unprivileged: context.unprivileged)
-    {
-    case .failure(let f): outcome = .faulted(f)
-    case .success(let setup):
-      switch w.walkTables(
-        setup, input: va, access: access, unprivileged: context.unprivileged, nested: true,
-        s1ptw: false, steps: &steps)
-      {
-      case .failure(let f): outcome = .faulted(f)
-      case .success(let leaf):
-        outcome = .translated(Walker.translation(from: leaf, input: va, regime: context.regime))
+    let leaf: Result<StageLeaf, Fault>
+    if !c.registers.stage1Enabled(context.regime) {
+      leaf = Walker.stage1DisabledLeaf(c.registers, regime: context.regime, va: va, access: access)
+    } else {
+      leaf = TranslationSetup.stage1(
+        c.registers, regime: context.regime, va: va, access: access,
+        unprivileged: context.unprivileged, pan: context.pan
+      ).flatMap { setup in
+        w.walkTables(
+          setup, input: va, access: access, unprivileged: context.unprivileged, nested: true,
+          s1ptw: false, steps: &steps)
       }
+    }
+    switch leaf {
+    case .failure(let f): outcome = .faulted(f)
+    case .success(let leaf):
+      outcome = .translated(Walker.translation(from: leaf, input: va, regime: context.regime))
     }
     let walk = WalkResult(
       inputAddress: va, access: access, outcome: outcome, steps: steps, accesses: w.accesses)

@@ -90,13 +90,15 @@ public struct Walker {
     }
 
     let s1: StageLeaf
-    if Self.mmuEnabled(registers, ctx.regime) {
+    if registers.stage1Enabled(ctx.regime) {
       let setup: StageSetup
       let prepared =
         setupMemo?.stage1(
-          registers, regime: ctx.regime, va: va, access: access, unprivileged: ctx.unprivileged)
+          registers, regime: ctx.regime, va: va, access: access, unprivileged: ctx.unprivileged,
+          pan: ctx.pan)
         ?? TranslationSetup.stage1(
-          registers, regime: ctx.regime, va: va, access: access, unprivileged: ctx.unprivileged)
+          registers, regime: ctx.regime, va: va, access: access, unprivileged: ctx.unprivileged,
+          pan: ctx.pan)
       switch prepared {
       case .failure(var f):
         f.write = access == .write
@@ -108,7 +110,7 @@ public struct Walker {
       case .success(let leaf): s1 = leaf
       }
     } else {
-      switch Self.mmuOffLeaf(registers, va: va, access: access) {
+      switch Self.stage1DisabledLeaf(registers, regime: ctx.regime, va: va, access: access) {
       case .failure(let f): return .faulted(f)
       case .success(let leaf): s1 = leaf
       }
@@ -124,24 +126,9 @@ public struct Walker {
     {
     case .failure(let f): return .faulted(f)
     case .success(let leaf):
-      Self.addStage2(&t, s1: s1, s2: leaf, registers: registers)
+      Self.addStage2(&t, s1: s1, s2: leaf, registers: registers, access: access)
       return .translated(t)
     }
-  }
-
-  /// MMU off: a flat map. VA bits at and above PAMax must be zero (Address size, level 0).
-  /// Data accesses are Device-nGnRnE, instruction fetches Normal (§6.5).
-  static func mmuOffLeaf(_ registers: RegisterFile, va: UInt64, access: AccessType)
-    -> Result<StageLeaf, Fault>
-  {
-    guard va >> UInt64(registers.features.paMax) == 0 else {
-      return .failure(Fault(.addressSize, level: 0, write: access == .write))
-    }
-    return .success(
-      StageLeaf(
-        output: va, level: 0, blockBits: 12, descriptor: 0, permissions: .all,
-        attribute: access == .exec ? 0x44 : 0x00, shareability: .outer, global: true,
-        contiguous: false))
   }
 
   /// The translation of a stage-1 leaf, before any stage 2.
@@ -157,10 +144,17 @@ public struct Walker {
   }
 
   /// Stage 2's leaf for the output IPA of `t`: the PA, the stage-2 rights, and the
-  /// combined attributes (§6.3, §6.4).
+  /// combined attributes (§6.3, §6.4). HCR_EL2.CD makes stage-2 Normal memory Non-cacheable
+  /// for data accesses (AArch64.S2Translate); instruction fetches keep it.
   static func addStage2(
-    _ t: inout Translation, s1: StageLeaf, s2 leaf: StageLeaf, registers: RegisterFile
+    _ t: inout Translation, s1: StageLeaf, s2 leaf: StageLeaf, registers: RegisterFile,
+    access: AccessType
   ) {
+    let hcr = registers.hcr
+    var memAttr = leaf.attribute
+    if hcr.cd && access != .exec {
+      memAttr = MemoryAttributes.stage2CacheDisabled(memAttr: memAttr, fwb: hcr.fwb)
+    }
     t.ipa = s1.output
     t.pa = leaf.output
     t.stage2Level = leaf.level
@@ -168,8 +162,8 @@ public struct Walker {
     t.stage2Descriptor = leaf.descriptor
     t.stage2Permissions = leaf.permissions
     t.attributes = MemoryAttributes.combine(
-      stage1: t.attributes, stage2: leaf.attribute, s2Shareability: leaf.shareability,
-      fwb: registers.fwb, fwbForcesDevice: registers.implementation.fwbForcesStage2Device)
+      stage1: t.attributes, stage2: memAttr, s2Shareability: leaf.shareability,
+      fwb: hcr.fwb, fwbForcesDevice: registers.implementation.fwbForcesStage2Device)
   }
 
   /// A one-stage translation from a leaf.
@@ -185,14 +179,6 @@ public struct Walker {
           ? MemoryAttributes.stage2MAIR(memAttr: leaf.attribute)
           : UInt8(truncatingIfNeeded: leaf.attribute),
         shareability: leaf.shareability), global: leaf.global, contiguous: leaf.contiguous)
-  }
-
-  static func mmuEnabled(_ registers: RegisterFile, _ regime: Regime) -> Bool {
-    switch regime {
-    case .el10: registers[.sctlr_el1] & 1 != 0
-    case .el2, .el20: registers[.sctlr_el2] & 1 != 0
-    case .stage2: true
-    }
   }
 
   // MARK: Stage 1
@@ -277,8 +263,8 @@ public struct Walker {
 
     var level = g.startLevel
     var table = setup.tableBase
-    // Table attributes gathered on the path (bits [63:59] ORed): PXN, XN, APTable[0..1], NS.
-    var tableAttrs: UInt64 = 0
+    // Table attributes gathered on the path (§4.5).
+    var tableAttrs = TableAttributes()
     let session = self.session
     let pathStart = session?.path.count ?? 0
     if let session, let w = startingPoint(session, setup, input: input, nested: nested) {
@@ -314,12 +300,8 @@ public struct Walker {
           if trace { steps.append(contentsOf: s2Steps) }
           return .failure(f)
         case .success(let leaf):
-          guard leaf.permissions.privRead else {
-            // Stage-1 table walks are reads at stage 2 (§5.6).
-            return .failure(
-              Fault(
-                .permission, level: leaf.level, stage: 2, s1ptw: true, ipa: entry,
-                write: false))
+          if let f = Self.tableFetchFault(leaf, ipa: entry, registers: registers) {
+            return .failure(f)
           }
           entryPA = leaf.output
           tableS2 = leaf
@@ -350,7 +332,7 @@ public struct Walker {
         return .failure(fault(.addressSize, level))
       }
       if kind == .table {
-        tableAttrs |= descriptor >> 59
+        tableAttrs.add(descriptor)
         if let session {
           // Table descriptors are cached even if the walk later faults deeper (§9.1).
           fillWalkCache(
@@ -393,7 +375,7 @@ public struct Walker {
   mutating func leaf(
     _ setup: StageSetup, input: UInt64, access: AccessType, unprivileged: Bool, s1ptw: Bool,
     checkPermissions: Bool, level: Int, shift: Int, descriptor: UInt64, address: UInt64,
-    tableAttrs: UInt64, entry: UInt64, entryPA: UInt64, tableS2: StageLeaf?
+    tableAttrs: TableAttributes, entry: UInt64, entryPA: UInt64, tableS2: StageLeaf?
   ) -> Result<StageLeaf, Fault> {
     let r = Self.leaf(
       memory: memory, setup, input: input, access: access, unprivileged: unprivileged,

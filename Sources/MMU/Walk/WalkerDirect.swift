@@ -26,12 +26,14 @@ extension Walker {
       }
     }
     let s1: StageLeaf
-    if mmuEnabled(registers, ctx.regime) {
+    if registers.stage1Enabled(ctx.regime) {
       let prepared =
         setupMemo?.stage1(
-          registers, regime: ctx.regime, va: va, access: access, unprivileged: ctx.unprivileged)
+          registers, regime: ctx.regime, va: va, access: access, unprivileged: ctx.unprivileged,
+          pan: ctx.pan)
         ?? TranslationSetup.stage1(
-          registers, regime: ctx.regime, va: va, access: access, unprivileged: ctx.unprivileged)
+          registers, regime: ctx.regime, va: va, access: access, unprivileged: ctx.unprivileged,
+          pan: ctx.pan)
       let setup: StageSetup
       switch prepared {
       case .failure(var f):
@@ -49,7 +51,7 @@ extension Walker {
       case .success(let leaf): s1 = leaf
       }
     } else {
-      switch mmuOffLeaf(registers, va: va, access: access) {
+      switch stage1DisabledLeaf(registers, regime: ctx.regime, va: va, access: access) {
       case .failure(let f): return .faulted(f)
       case .success(let leaf): s1 = leaf
       }
@@ -64,7 +66,7 @@ extension Walker {
     {
     case .failure(let f): return .faulted(f)
     case .success(let leaf):
-      addStage2(&t, s1: s1, s2: leaf, registers: registers)
+      addStage2(&t, s1: s1, s2: leaf, registers: registers, access: access)
       return .translated(t)
     }
   }
@@ -163,8 +165,8 @@ extension Walker {
     let outputBits = setup.outputBits
     var level = g.startLevel
     var table = setup.tableBase
-    // Table attributes gathered on the path (bits [63:59] ORed): PXN, XN, APTable[0..1], NS.
-    var tableAttrs: UInt64 = 0
+    // Table attributes gathered on the path (§4.5).
+    var tableAttrs = TableAttributes()
     // The index at each level, as `Geometry.index` gives it: bits [shift + width - 1 : shift],
     // the start level's up to IA - 1.
     let stride = granule.stride
@@ -186,11 +188,8 @@ extension Walker {
         {
         case .failure(let f): return .failure(f)
         case .success(let leaf):
-          // Stage-1 table walks are reads at stage 2 (§5.6).
-          guard leaf.permissions.privRead else {
-            return .failure(
-              Fault(
-                .permission, level: leaf.level, stage: 2, s1ptw: true, ipa: entry, write: false))
+          if let f = tableFetchFault(leaf, ipa: entry, registers: registers) {
+            return .failure(f)
           }
           entryPA = leaf.output
           tableS2 = leaf
@@ -210,7 +209,7 @@ extension Walker {
         return .failure(stageFault(setup, .addressSize, level, input, access, s1ptw))
       }
       if kind == .table {
-        tableAttrs |= descriptor >> 59
+        tableAttrs.add(descriptor)
         table = address
         level += 1
         shift -= stride

@@ -14,6 +14,20 @@ extension Walker {
       write: access == .write)
   }
 
+  /// The stage-2 checks of a stage-1 table fetch through stage 2 (S1PTW): it is a read
+  /// (§5.6), and with HCR_EL2.PTW the stage-2 output must not be Device memory (the
+  /// protected table walk of AArch64.S2Translate). Either fault is a stage-2 Permission
+  /// fault at the level of the stage-2 leaf, with S1PTW set.
+  @inline(__always)
+  static func tableFetchFault(_ s2: StageLeaf, ipa: UInt64, registers: RegisterFile) -> Fault? {
+    if s2.permissions.privRead {
+      let hcr = registers.hcr
+      guard hcr.ptw && MemoryAttributes.stage2IsDevice(memAttr: s2.attribute, fwb: hcr.fwb)
+      else { return nil }
+    }
+    return Fault(.permission, level: s2.level, stage: 2, s1ptw: true, ipa: ipa, write: false)
+  }
+
   /// The leaf a walk reached (a block or page descriptor at `level`, mapping 2^shift bytes at
   /// `address`): the access flag and dirty state, the rights and attributes, the permission
   /// check and the hardware update (written to `memory` when `hardwareUpdates`). The leaf's
@@ -22,7 +36,7 @@ extension Walker {
   static func leaf(
     memory: PhysicalMemory, _ setup: StageSetup, input: UInt64, access: AccessType,
     unprivileged: Bool, s1ptw: Bool, checkPermissions: Bool, hardwareUpdates: Bool, level: Int,
-    shift: Int, descriptor: UInt64, address: UInt64, tableAttrs: UInt64, entry: UInt64,
+    shift: Int, descriptor: UInt64, address: UInt64, tableAttrs: TableAttributes, entry: UInt64,
     entryPA: UInt64, tableS2: StageLeaf?
   ) -> Result<StageLeaf, Fault> {
     let g = setup.geometry
@@ -68,7 +82,8 @@ extension Walker {
         shareability: .field(g.ds ? setup.tcrShareability : nd.sh),
         global: !(setup.regime.hasTwoRanges && nd.nG), contiguous: nd.contiguous)
       let unpriv = unprivileged && setup.regime.hasTwoRanges
-      if checkPermissions && !perms.allows(access, unprivileged: unpriv) {
+      // PSTATE.PAN takes privileged data access to EL0-accessible memory (setup.pan).
+      if checkPermissions && !perms.allows(access, unprivileged: unpriv, pan: setup.pan) {
         return .failure(stageFault(setup, .permission, level, input, access, s1ptw))
       }
     }
@@ -85,18 +100,18 @@ extension Walker {
 
   /// Stage-1 rights from the leaf and the table attributes on the path (§4.5, §5.1-5.4).
   @inline(__always)
-  static func stage1Permissions(_ d: Descriptor, tableAttrs: UInt64, setup: StageSetup)
+  static func stage1Permissions(_ d: Descriptor, tableAttrs: TableAttributes, setup: StageSetup)
     -> Permissions
   {
     var ap = d.ap
     var uxn = d.uxn
     var pxn = d.pxn
     if !setup.hpd {
-      // tableAttrs: bit0 PXNTable, bit1 UXNTable/XNTable, bit2 APTable[0], bit3 APTable[1].
-      pxn = pxn || tableAttrs & 1 != 0
-      uxn = uxn || tableAttrs & 2 != 0
-      if setup.regime.hasTwoRanges && tableAttrs & 4 != 0 { ap &= ~1 }  // no EL0 access
-      if tableAttrs & 8 != 0 { ap |= 2 }  // read-only
+      pxn = pxn || tableAttrs.pxnTable
+      uxn = uxn || tableAttrs.uxnTable
+      // APTable[0] (two-range regimes): no EL0 access; APTable[1]: read-only.
+      if setup.regime.hasTwoRanges && tableAttrs.apTableNoEL0 { ap &= ~1 }
+      if tableAttrs.apTableReadOnly { ap |= 2 }
     }
     if setup.regime.hasTwoRanges {
       return .stage1TwoRange(ap: ap, uxn: uxn, pxn: pxn, wxn: setup.wxn)

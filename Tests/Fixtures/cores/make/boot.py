@@ -1,5 +1,5 @@
 # Boots a kernel in QEMU, waits for the initramfs, dumps memory, and asks gva2gpa for VAs.
-# usage: boot.py NAME KERNEL INITRD CPU SYSTEMMAP PAGE_OFFSET
+# usage: boot.py NAME KERNEL INITRD CPU - PAGE_OFFSET (the fifth argument is unused)
 import os, sys, socket, subprocess, time, random, re
 name, kernel, initrd, cpu, smap, page_offset = sys.argv[1:7]
 page_offset = int(page_offset, 16)
@@ -8,7 +8,8 @@ os.makedirs(d, exist_ok=True)
 sock = d + '/mon.sock'
 if os.path.exists(sock): os.unlink(sock)
 serial = open(d + '/serial.log', 'wb')
-p = subprocess.Popen(['timeout', '600', 'qemu-system-aarch64', '-M', 'virt', '-cpu', cpu, '-m', '512M',
+# QEMU itself, not under timeout(1): p.kill() must reach it (the run is bounded by the loops).
+p = subprocess.Popen(['qemu-system-aarch64', '-M', 'virt', '-cpu', cpu, '-m', '512M',
     '-nographic', '-kernel', kernel, '-initrd', initrd, '-append', 'console=ttyAMA0 nokaslr',
     '-device', 'vmcoreinfo', '-monitor', 'unix:%s,server,nowait' % sock, '-serial', 'file:%s/serial.log' % d,
     '-display', 'none', '-nodefaults'], stdout=serial, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)

@@ -1,0 +1,125 @@
+import Foundation
+import Testing
+
+/// What a walk reports: its output for `s1` under stage 2 (an IPA, read through stage 2), the
+/// rights of a one-range regime (no EL0), and the missing-barrier warnings of
+/// `strict_barriers` (docs/reference.md, docs/json.md, docs/tlb-model.md).
+@Suite("Walk reports")
+struct WalkReportTests {
+  /// A guest (4K, 48-bit, TTBR0) whose tables are at IPA 0x100_0000, which stage 2 maps to PA
+  /// 0x8100_0000 (a 2M block); VA 0x1000_0000 -> IPA 0x80_0000_8000 -> PA 0x4000_8000.
+  static let guest = """
+    set ipa_bits 40 granule 4k
+    space g regime s2
+    map g 0x100_0000 -> 0x8100_0000 size 2M
+    map g 0x80_0000_0000 -> 0x4000_0000 size 64K
+    switch vttbr_el2 g
+    set stage2 on
+    space guest regime el1 ttbr0 granule 4k va_bits 48 pool 0x100_0000 size 1M via g
+    map guest 0x1000_0000 -> 0x80_0000_8000 size 4K user
+    switch ttbr0_el1 guest
+
+    """
+
+  static func objects(_ out: String) throws -> [[String: JSONValue]] {
+    try out.split(separator: "\n").map {
+      try #require(try JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)).object)
+    }
+  }
+
+  /// Stage 1 reads its tables at IPAs: before the fix `s1` read PA 0x100_0000 (nothing there)
+  /// and faulted at level 0.
+  @Test func s1UnderStage2ReadsThroughStage2AndOutputsTheIPA() throws {
+    let r = ViewsSupport.run(
+      Self.guest + """
+        assert walk s1 0x1000_0123 == 0x80_0000_8123
+        assert walk s1 0x1000_0123 notlb == 0x80_0000_8123
+        assert walk(s1, 0x1000_0123).pa == 0x80_0000_8123
+        assert pa(el1, 0x1000_0123) == 0x4000_8123
+        walk s1 0x1000_0123
+        """)
+    #expect(r.status == 0, "\(r.out)\(r.err)")
+    #expect(r.out.contains("walk s1 0x1000_0123 read: ipa 0x80_0000_8123  level 3 4K page"))
+    #expect(!r.out.contains("read: pa "), "\(r.out)")
+  }
+
+  /// A failed `assert walk s1` says the answer is an IPA.
+  @Test func aFailedS1AssertionNamesTheIPA() throws {
+    let r = ViewsSupport.run(Self.guest + "assert walk s1 0x1000_0123 == 0x4000_8123\n")
+    #expect(r.status == 1)
+    #expect(
+      (r.out + r.err).contains("expected ipa 0x4000_8123, got ipa 0x80_0000_8123"),
+      "\(r.out)\(r.err)")
+  }
+
+  @Test func anIPAOutputIsIPAInJSON() throws {
+    let r = ViewsSupport.run(
+      Self.guest + "walk s1 0x1000_0123\ntranslate guest 0x1000_0123\nwalk el1 0x1000_0123\n",
+      json: true)
+    let walks = try Self.objects(r.out).filter { $0["type"]?.string == "walk" }
+    #expect(walks.count == 3)
+    for w in walks.prefix(2) {
+      let t = try #require(w["translation"]?.object)
+      #expect(t["ipa"]?.string == "0x8000008123")
+      #expect(t["pa"] == nil)
+    }
+    let both = try #require(walks.last?["translation"]?.object)
+    #expect(both["pa"]?.string == "0x40008123" && both["ipa"]?.string == "0x8000008123")
+  }
+
+  /// Non-VHE EL2: AP[2]=1 read-only, XN=1: `priv r--` and no EL0 column; with VHE (EL2&0,
+  /// two ranges) EL0 is there again.
+  @Test func nonVHEEL2HasNoEL0Rights() throws {
+    let script = """
+      set el 2
+      space h regime el2 granule 4k va_bits 48
+      map h 0x8000_0000 -> 0x4000_0000 size 4K ro
+      switch ttbr0_el2 h
+      walk el2 0x8000_0010
+      """
+    let text = ViewsSupport.run(script)
+    #expect(text.out.contains("inner-shareable  priv r--"), "\(text.out)")
+    #expect(!text.out.contains("el0"), "\(text.out)")
+    let json = ViewsSupport.run(script, json: true)
+    let walk = try #require(try Self.objects(json.out).first { $0["type"]?.string == "walk" })
+    #expect(walk["translation"]?.object?["permissions"]?.string == "priv r--")
+    let vhe = ViewsSupport.run(
+      """
+      set vhe on
+      set el 2
+      space h regime vhe ttbr0 granule 4k va_bits 48
+      map h 0x8000_0000 -> 0x4000_0000 size 4K ro
+      switch ttbr0_el2 h
+      walk el2 0x8000_0010
+      """)
+    // EL2&0, AP[2:1]=0b10 (read-only, no EL0 access), PXN/UXN set: el0 --- priv r--.
+    #expect(vhe.out.contains("el0 --- priv r--"), "\(vhe.out)\(vhe.err)")
+  }
+
+  /// `strict_barriers`: each statement that looks up the TLB while a TLBI is pending warns
+  /// once per pending TLBI; after the DSB, none do.
+  @Test func aWalkWithATLBIPendingWarns() throws {
+    let r = ViewsSupport.run(
+      """
+      space k regime el1 ttbr1 granule 4k va_bits 48
+      map k 0xffff_0000_0000_0000 -> 0x4000_0000 size 4K
+      switch ttbr1_el1 k
+      set strict_barriers on
+      walk el1 0xffff_0000_0000_0000
+      tlbi vae1 0xffff_0000_0000_0000
+      tlbi vale1 0xffff_0000_0000_0000
+      walk el1 0xffff_0000_0000_0000
+      expect warning "tlbi vae1 on cpu0 has not been completed" { assert walk el1 0xffff_0000_0000_0000 == 0x4000_0000 }
+      expect warning "tlbi vale1 on cpu0" { let w = walk(el1, 0xffff_0000_0000_0000) }
+      expect warning "has not been completed" { assert tlb hit el1 0xffff_0000_0000_0000 }
+      dsb nsh
+      walk el1 0xffff_0000_0000_0000
+      """)
+    #expect(r.status == 0, "\(r.out)\(r.err)")
+    let warnings = (r.out + r.err).components(separatedBy: "warning: tlbi ")
+    // One per pending TLBI at each of lines 8 to 11: `expect warning` shows what it checks.
+    #expect(warnings.count - 1 == 8, "\(r.out)\(r.err)")
+    #expect((r.out + r.err).contains("views.mmu:8:1: warning: tlbi vae1 on cpu0"))
+    #expect((r.out + r.err).contains("views.mmu:8:1: warning: tlbi vale1 on cpu0"))
+  }
+}
