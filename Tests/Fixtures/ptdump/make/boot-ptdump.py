@@ -7,7 +7,9 @@ os.makedirs(d, exist_ok=True)
 sock = d + '/mon.sock'
 if os.path.exists(sock): os.unlink(sock)
 serial = d + '/serial.log'
-p = subprocess.Popen(['timeout', '600', 'qemu-system-aarch64', '-M', 'virt', '-cpu', cpu, '-m', '512M',
+# QEMU itself is the child (no `timeout` wrapper), so p.kill() ends it on every path;
+# the wait below is bounded.
+p = subprocess.Popen(['qemu-system-aarch64', '-M', 'virt', '-cpu', cpu, '-m', '512M',
     '-nographic', '-kernel', kernel, '-initrd', '/work/kbuild/initramfs.cpio.gz',
     '-append', 'console=ttyAMA0 nokaslr', '-device', 'vmcoreinfo',
     '-monitor', 'unix:%s,server,nowait' % sock, '-serial', 'file:' + serial,
