@@ -15,6 +15,9 @@ let package = Package(
   targets: [
     // The machine: memory, registers, geometry, descriptors, walker, TLBs. No text, no I/O.
     .target(name: "MMU"),
+    // Kernel cores: ELF64 cores and their notes (VMCOREINFO, PRSTATUS), the EL1 registers
+    // they imply, and symbol tables. Reads files; no text.
+    .target(name: "MMUCoreFile", dependencies: ["MMU"]),
     // The QEMU differential check: an A64 encoder, the bare-metal image, test vectors, the
     // QEMU runner, PAR comparison and the table of known QEMU departures.
     .target(name: "QEMUCheck", dependencies: ["MMU"]),
@@ -25,12 +28,14 @@ let package = Package(
     // words for instructions, barriers and regimes are MMU's own tables.
     .target(name: "MMUSyntax", dependencies: ["MMU"]),
     // The interpreter over the model: statements, builtins, modules, typed results.
-    .target(name: "MMUScript", dependencies: ["MMU", "MMUSyntax", "MMULive", "CSupport"]),
+    .target(
+      name: "MMUScript", dependencies: ["MMU", "MMUCoreFile", "MMUSyntax", "MMULive", "CSupport"]),
     // A few C library calls Swift's Glibc module does not export (thread stack bounds).
     .target(name: "CSupport"),
     // Rendering of results (text, JSON, DOT) and the batch runner, shared by mmush and tests.
     .target(
-      name: "MMUShell", dependencies: ["MMU", "MMUSyntax", "MMUScript", "QEMUCheck", "MMULive"]),
+      name: "MMUShell",
+      dependencies: ["MMU", "MMUCoreFile", "MMUSyntax", "MMUScript", "QEMUCheck", "MMULive"]),
     .systemLibrary(
       name: "CReadline", path: "Sources/CReadline", providers: [.apt(["libreadline-dev"])]),
     .target(name: "LineEditor", dependencies: ["CReadline"]),
@@ -45,7 +50,8 @@ let package = Package(
     // The fuzz targets (Fuzz/run.sh builds them with -sanitize=fuzzer); a plain build makes
     // a corpus replayer that the tests run over the seeds and every crash input kept.
     .executableTarget(
-      name: "MMUFuzz", dependencies: ["MMU", "MMUSyntax", "MMUScript", "MMUShell", "CFuzzerDriver"]
+      name: "MMUFuzz",
+      dependencies: ["MMU", "MMUCoreFile", "MMUSyntax", "MMUScript", "MMUShell", "CFuzzerDriver"]
     ),
     // Plain C versions of the benchmarked work (walks, TLB lookups), the bench's baselines.
     .target(name: "CBaselines", path: "Benchmarks/CBaselines"),
@@ -54,6 +60,8 @@ let package = Package(
       dependencies: ["MMU", "MMUSyntax", "MMUScript", "MMUShell", "CBaselines"],
       path: "Benchmarks/MMUBench"),
     .testTarget(name: "MMUTests", dependencies: ["MMU"]),
+    .testTarget(
+      name: "MMUCoreFileTests", dependencies: ["MMU", "MMUCoreFile", "MMUScript", "MMUShell"]),
     .testTarget(name: "QEMUCheckTests", dependencies: ["QEMUCheck", "MMU"]),
     .testTarget(name: "MMUSyntaxTests", dependencies: ["MMU", "MMUSyntax"]),
     .testTarget(name: "MMUScriptTests", dependencies: ["MMUScript", "MMUShell"]),

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Builds the fuzz targets (libFuzzer + AddressSanitizer, release) and runs one of them:
 #
-#   Fuzz/run.sh [script|walker] SECONDS [extra libFuzzer flags...]
+#   Fuzz/run.sh [script|walker|core] SECONDS [extra libFuzzer flags...]
 #
 #   script  arbitrary bytes as a .mmu script: lexer, parser, interpreter, renderers
 #   walker  random registers and descriptor trees: walker, AT, TLB, software walks, mapper
+#   core    bytes as an ELF core: ELF/note reader, VMCOREINFO, registers, mapping, walks
 #
 # The working corpus grows in Fuzz/corpus/TARGET (not committed); it starts from the seeds:
 # every script in scripts/ and stdlib/, the test inputs, and the kept crash inputs in
@@ -16,7 +17,7 @@ set -euo pipefail
 target=${1:-script}
 seconds=${2:-60}
 shift $(( $# < 2 ? $# : 2 ))
-case $target in script | walker) ;; *) echo "usage: $0 [script|walker] SECONDS" >&2; exit 2 ;; esac
+case $target in script | walker | core) ;; *) echo "usage: $0 [script|walker|core] SECONDS" >&2; exit 2 ;; esac
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -31,6 +32,9 @@ mkdir -p "$corpus" "$artifacts" "$kept"
 if [ "$target" = script ]; then
   seeds=("$root/scripts" "$root/stdlib" "$root/Tests/MMUShellTests/Golden" "$kept")
   max_len=8192
+elif [ "$target" = core ]; then
+  seeds=("$kept")
+  max_len=16384
 else
   seeds=("$kept")
   max_len=2048

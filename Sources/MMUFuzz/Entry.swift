@@ -2,14 +2,16 @@
   @preconcurrency import Glibc
 #endif
 
-/// The fuzz targets, by name. `--target=script` (default) or `--target=walker` picks one.
+/// The fuzz targets, by name. `--target=script` (default), `--target=walker` or
+/// `--target=core` picks one.
 enum Target: String {
-  case script, walker
+  case script, walker, core
 
   func run(_ data: [UInt8]) {
     switch self {
     case .script: ScriptTarget.run(data)
     case .walker: WalkerTarget.run(data)
+    case .core: CoreTarget.run(data)
     }
   }
 
@@ -42,7 +44,8 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
 
 func usage() -> Never {
   fputs(
-    "usage: MMUFuzz [--target=script|walker] [libFuzzer flags] [CORPUS_DIR|FILE ...]\n", stderr)
+    "usage: MMUFuzz [--target=script|walker|core] [libFuzzer flags] [CORPUS_DIR|FILE ...]\n", stderr
+  )
   exit(2)
 }
 

@@ -6,7 +6,7 @@ enum Builtins {
   static let names = [
     "bit", "mask", "bits", "align_up", "align_down", "is_aligned", "log2", "min", "max", "hex",
     "dec", "lpad", "rpad", "human", "clz", "ctz", "popcount", "str", "walk", "pa", "desc",
-    "desc_addr", "start_level", "levels", "concat_tables", "index", "va_bits",
+    "desc_addr", "start_level", "levels", "concat_tables", "index", "va_bits", "vmcoreinfo",
   ]
 
   static func call(_ name: String, _ args: [Expr], range: SourceRange, in it: Interpreter) throws
@@ -171,6 +171,9 @@ enum Builtins {
         let level = try it.smallInt(args[2], "level", in: g.startLevel...3)
         return .dec(g.index(address, level: level))
       }
+    case "vmcoreinfo":
+      try arity(1...1)
+      return try it.vmcoreinfoValue(try it.string(args[0]), range: args[0].range)
     default:
       throw Diagnostic.error("unknown built-in '\(name)'", at: range)
     }

@@ -13,6 +13,8 @@ extension Interpreter {
           message: message, range: s.range))
     case .walk(let w):
       try assertWalk(w, message: message, range: s.range)
+    case .table(let t):
+      try assertTable(t, message: message, range: s.range)
     case .tlb(let state, let r, let vaExpr):
       let reg = try regime(r)
       let va = try integer(vaExpr)

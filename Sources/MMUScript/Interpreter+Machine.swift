@@ -31,6 +31,7 @@ extension Interpreter {
     case .memRead(let s): try executeMemRead(s)
     case .memLoad(let s): try executeMemLoad(s)
     case .memSave(let s): try executeMemSave(s)
+    case .load(let s): try executeLoad(s)
     case .decode(let s): try executeDecode(s)
     case .at(let s): try executeAT(s)
     case .explain(let s): try executeExplain(s)
@@ -44,6 +45,10 @@ extension Interpreter {
     case .layout(let s): try executeLayout(s)
     case .graph(let s): try executeGraph(s)
     case .live(let s): try executeLive(s)
+    case .check(let s): try executeCheck(s)
+    case .findPA(let s): sink.emit(.findPA(try findPA(s)))
+    case .diffDump(let s): sink.emit(.dumpDiff(try dumpDiff(s)))
+    case .marker(let s): try executeMarker(s)
     default:
       throw Diagnostic.error("statement not supported here", at: stmt.range)
     }

@@ -74,7 +74,8 @@ extension Interpreter {
       label: r.rawValue, regime: ctx.regime, cpu: c.index,
       result: regimeAccess(
         r, ctx, cpu: c, va: va, access: p.access, trace: p.trace, useTLB: !p.noTLB),
-      trace: p.trace, range: p.range, outputIsIPA: outputIsIPA(r, ctx))
+      trace: p.trace, symbol: symbolTable == nil ? nil : symbolName(va), range: p.range,
+      outputIsIPA: outputIsIPA(r, ctx))
     // Missing-barrier warnings (strict barriers) come before the walk they concern.
     for w in event.result.warnings { warnModel(w, at: p.range) }
     sink.emit(.walk(consume event))

@@ -5,6 +5,7 @@ extension Interpreter {
   // MARK: dump
 
   func executeDump(_ s: DumpStmt) throws {
+    if let format = s.format { return try executePtdump(s, format: format) }
     // The target: a regime word (the tables its base registers point at now), a space, or
     // by default the current space, else the current EL's regime.
     var regimeWord: AccessRegime?
@@ -64,6 +65,7 @@ extension Interpreter {
       if root.problem == nil {
         (section.runs, section.problem) = try scanForView(
           root, first: first, last: last, range: s.range)
+        if symbolTable != nil { section.symbols = section.runs.map { symbolName($0.first) } }
       }
       sections.append(section)
     }

@@ -1,5 +1,6 @@
 import MMU
 import MMULive
+import MMUCoreFile
 import MMUSyntax
 
 /// Limits and paths of a run, set from the command line or with `set`.
@@ -74,6 +75,12 @@ public final class Interpreter {
   /// Files being executed, innermost last: `include` is relative to the last one, and a file
   /// already on the stack is a cycle.
   var fileStack: [String] = []
+  /// The markers `dump … format linux` cuts its rows at (`marker`), in address order.
+  var ptdumpMarkers: [PtdumpMarker] = []
+  /// The kernel core `load core` loaded, if any (cleared by `reset`).
+  public internal(set) var loadedCore: LoadedCore?
+  /// The symbols `load symbols` read, naming addresses in walk and dump output.
+  public internal(set) var symbolTable: SymbolTable?
   /// The space `map`, `unmap`, `protect`, `dump` use when none is named.
   public var currentSpace: String?
   public private(set) var passed = 0
@@ -114,6 +121,7 @@ public final class Interpreter {
       machine.memory.attach(source: live)
       loadLive(live.cpus)
     }
+    loadedCore = nil
   }
 
   /// Parses and runs a whole file. Diagnostics propagate; a failed assertion does not.

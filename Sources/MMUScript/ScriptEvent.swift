@@ -20,6 +20,13 @@ public enum ScriptEvent: Sendable {
   case graph(GraphEvent)
   case tlb(TLBEvent)
   case live(LiveEvent)
+  case ptdump(PtdumpEvent)
+  case wxCheck(WXCheckEvent)
+  case aliasCheck(AliasCheckEvent)
+  case findPA(FindPAEvent)
+  case dumpDiff(DumpDiffEvent)
+  case core(CoreEvent)
+  case symbols(SymbolsEvent)
 }
 
 /// `attach`, `refresh`, `detach`: what the session did.
@@ -48,6 +55,19 @@ public struct LiveEvent: Sendable {
   public var range: SourceRange
 }
 
+/// `load core`: what was loaded and the registers derived from it.
+public struct CoreEvent: Sendable {
+  public var state: LoadedCore
+  public var range: SourceRange
+}
+
+/// `load symbols`.
+public struct SymbolsEvent: Sendable {
+  public var path: String
+  public var count: Int
+  public var range: SourceRange
+}
+
 /// `walk` and `translate`.
 public struct WalkEvent: Sendable {
   /// The regime word (`el1`…) or `space NAME` for a software walk.
@@ -57,6 +77,8 @@ public struct WalkEvent: Sendable {
   public var cpu: Int
   public var result: AccessResult
   public var trace: Bool
+  /// The nearest symbol at or below the VA (`load symbols`), e.g. `_stext+0x10`.
+  public var symbol: String? = nil
   public var range: SourceRange
   /// The output is an IPA: `s1` under stage 2, or a space whose tables are `via` a stage 2.
   public var outputIsIPA = false
@@ -168,6 +190,8 @@ public struct DumpSection: Sendable {
   /// Stage 1 under stage 2: the outputs are IPAs.
   public var outputIsIPA: Bool
   public var runs: [LeafRun]
+  /// The symbol at each run's start (`load symbols`), parallel to `runs`; empty without one.
+  public var symbols: [String?] = []
   /// Why nothing could be read (the registers describe no walk, a table IPA is unmapped).
   public var problem: String?
 }

@@ -177,6 +177,7 @@ public final class JSONRenderer: EventSink {
         o.object("tables_" + k2, v2)
       }
       o.int("accesses", w.result.walk.accesses)
+      if let symbol = w.symbol { o.string("symbol", symbol) }
       if w.trace { o.array("steps", steps(w.result.walk.steps)) }
       emitObject(o)
     case .at(let a):
@@ -220,6 +221,11 @@ public final class JSONRenderer: EventSink {
     case .explain(let e): emitObject(explainObject(e))
     case .layout(let l): emitObject(layoutObject(l))
     case .graph(let g): emitObject(graphObject(g))
+    case .ptdump(let e): ptdumpObjects(e).forEach(emitObject)
+    case .wxCheck(let e): emitObject(wxObject(e))
+    case .aliasCheck(let e): emitObject(aliasObject(e))
+    case .findPA(let e): emitObject(findPAObject(e))
+    case .dumpDiff(let e): emitObject(diffObject(e))
     case .tlb(let t): emitObject(maintenanceObject(t))
     case .live(let l):
       var o = base("live", l.range)
@@ -240,6 +246,12 @@ public final class JSONRenderer: EventSink {
         o.bool("halted", halted)
       }
       o.string("text", LiveText.lines(l).joined(separator: "\n"))
+      emitObject(o)
+    case .core(let c): emitObject(coreObject(c))
+    case .symbols(let s):
+      var o = base("symbols", s.range)
+      o.string("file", s.path)
+      o.int("count", s.count)
       emitObject(o)
     }
   }

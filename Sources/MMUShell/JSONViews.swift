@@ -58,7 +58,11 @@ extension JSONRenderer {
         o.string("output", s.outputIsIPA ? "ipa" : "pa")
         if let p = s.problem { o.string("problem", p) }
         o.int("rows", s.runs.count)
-        for run in s.runs { rows.append(dumpRow(run, section: s, range: d.range)) }
+        for (k, run) in s.runs.enumerated() {
+          var row = dumpRow(run, section: s, range: d.range)
+          if k < s.symbols.count, let symbol = s.symbols[k] { row.string("symbol", symbol) }
+          rows.append(row)
+        }
         return o.text
       })
     return [head] + rows

@@ -65,10 +65,11 @@ public struct REPLCompleter: Sendable {
   public static let statementWords =
     [
       "let", "proc", "if", "else", "for", "return", "import", "include", "print", "echo", "reset",
-      "set", "cpus", "cpu", "on", "show", "space", "map", "unmap", "protect", "switch",
-      "translate", "mem", "decode", "walk", "at", "explain", "tlbi", "dsb", "isb", "tlb",
-      "assert", "expect", "dump", "layout", "graph",
+      "set", "cpus", "cpu", "on", "show", "space", "map", "unmap", "protect", "switch", "translate",
+      "mem", "decode", "walk", "at", "explain", "tlbi", "dsb", "isb", "tlb", "assert", "expect",
+      "dump", "layout", "graph", "load",
     ] + MMUSyntax.LiveCommand.allCases.map(\.rawValue)
+      + MMUSyntax.TableStatementWord.allCases.map(\.rawValue)
 
   /// The characters that end a word for completion (the line editor is given the same). `.`
   /// is not one, so `tcr_el1.t0sz` is one word; nor are `/` and `-`, so a path typed after
@@ -304,6 +305,9 @@ public struct REPLCompleter: Sendable {
       if last == "va_bits" { return [] }
       return Self.unused(["granule", "va_bits"], args)
     case "mem": return memArguments(args)
+    case "load":
+      if args.isEmpty { return MMUSyntax.LoadKind.allCases.map(\.rawValue) }
+      return args.count == 1 ? files("").map { "\"" + $0 } : []
     case "decode":
       if args.isEmpty { return values }
       if last == "regime" { return Regime.words }
@@ -331,8 +335,21 @@ public struct REPLCompleter: Sendable {
     case "assert": return assertArguments(args)
     case "expect": return args.isEmpty ? ["warning", "error"] : []
     case "dump":
-      if args.isEmpty { return snapshot.spaces + Self.regimes + values }
-      return ["size"] + values
+      if last == "format" { return MMUSyntax.DumpFormat.allCases.map(\.rawValue) }
+      if args.isEmpty { return snapshot.spaces + Self.regimes + values + ["format"] }
+      return ["size", "format"] + values
+    case "check":
+      if args.isEmpty { return MMUSyntax.TableCheckKind.allCases.map(\.rawValue) }
+      return args.count == 1 ? snapshot.spaces + Self.regimes : []
+    case "find":
+      if args.isEmpty { return ["pa"] }
+      if args.count == 1 || last == "size" { return values }
+      return Self.unused(["size"], args) + snapshot.spaces + Self.regimes
+    case "diff":
+      if args.isEmpty { return ["dump"] }
+      if last == "format" { return MMUSyntax.DumpFormat.allCases.map(\.rawValue) }
+      return args.count < 3 ? snapshot.spaces + Self.regimes : ["format"]
+    case "marker": return args.isEmpty ? ["clear"] + values : []
     case "layout": return args.isEmpty ? Self.regimes : []
     case "graph":
       let files = self.files("").map { "\"" + $0 }

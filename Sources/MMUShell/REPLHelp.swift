@@ -41,11 +41,12 @@ public enum REPLHelp {
     ),
     ("Machine", ["reset", "set", "cpus", "cpu", "on", "show"]),
     ("Spaces and mapping", ["space", "map", "unmap", "protect", "switch", "translate"]),
-    ("Memory", ["mem", "decode"]),
+    ("Memory", ["mem", "decode", "load"]),
     ("Translating", ["walk", "at", "explain"]),
     ("TLB and barriers", ["tlbi", "dsb", "isb", "tlb"]),
     ("Checking", ["assert", "expect"]),
     ("Views", ["dump", "layout", "graph"]),
+    ("Whole tables", ["check", "find", "diff", "marker"]),
     ("Live machine", MMUSyntax.LiveCommand.allCases.map(\.rawValue)),
     ("Words", ["regimes", "attributes"]),
     ("REPL commands", [":help", ":load", ":reset", ":save", ":history", ":quit"]),
@@ -316,6 +317,19 @@ public enum REPLHelp {
       ],
       examples: ["mem write 0x8000_0000 = 0x1122_3344 size 4\nmem read 0x8000_0000 count 2"]),
     HelpTopic(
+      "load", "open a kernel core (registers too) or a symbol table",
+      syntax: LoadKind.allCases.map { "load \($0.rawValue) \"FILE\"" },
+      details: [
+        "`load core`: an ELF core (QEMU dump-guest-memory, /proc/vmcore, kdump ELF). RAM is",
+        "mapped from the file, not copied; TTBR1_EL1, TCR_EL1, MAIR_EL1 and SCTLR_EL1 come",
+        "from its VMCOREINFO, so `walk el1` works at once. `vmcoreinfo(\"KEY\")` reads the note.",
+        "`load symbols`: a System.map or kallsyms text; walk and dump name the nearest symbol.",
+        "`mmush --core FILE` loads a core before anything else. See docs/cores.md.",
+      ],
+      examples: [
+        "load core \"vmcore\"\nprint vmcoreinfo(\"OSRELEASE\")\nwalk el1 vmcoreinfo(\"_stext\")"
+      ]),
+    HelpTopic(
       "decode", "explain a descriptor value",
       syntax: [
         "decode VALUE [level N] [regime \(Regime.words.joined(separator: "|"))] [granule G]"
@@ -393,8 +407,46 @@ public enum REPLHelp {
       examples: ["expect error \"unknown register\" { set no_such_reg = 1 }"]),
     HelpTopic(
       "dump", "ptdump-style listing: coalesced ranges, level, attributes",
-      syntax: ["dump [SPACE|REGIME] [VA size SIZE]"],
-      examples: ["space k ttbr1\nmap k 0xffff_8000_0000_0000 -> 0x4000_0000 size 4M\ndump k"]),
+      syntax: ["dump [SPACE|REGIME] [VA size SIZE] [format linux|kvm]"],
+      details: [
+        "format linux: the kernel's kernel_page_tables text, byte for byte, cut at the markers.",
+        "format kvm: KVM's stage-2 dump (levels by number, R W X AF BLK).",
+      ],
+      examples: [
+        "space k ttbr1\nmap k 0xffff_8000_0000_0000 -> 0x4000_0000 size 4M\ndump k",
+        "space k ttbr1\nmap k 0xffff_8000_0000_0000 -> 0x4000_0000 size 4M\ndump k format linux",
+      ]),
+    HelpTopic(
+      "check", "whole-table checks: W+X kernel pages, memory-type aliases",
+      syntax: ["check wx|aliases [REGIME|SPACE]", "assert check wx|aliases [REGIME|SPACE]"],
+      details: [
+        "wx counts as CONFIG_DEBUG_WX: pages writable with PXN clear, and pages without UXN.",
+        "aliases: one physical range mapped with different MAIR memory types.",
+      ],
+      examples: [
+        "space k ttbr1\nmap k 0xffff_8000_0000_0000 -> 0x4000_0000 size 2M\nswitch ttbr1_el1 k\ncheck wx el1\nassert check aliases el1"
+      ]),
+    HelpTopic(
+      "find", "every VA that maps a physical range, with its rights (crash's ptov)",
+      syntax: [
+        "find pa PA [size SIZE] [REGIME|SPACE]", "assert find pa PA [size SIZE] [REGIME|SPACE]",
+      ],
+      examples: [
+        "space k ttbr1\nmap k 0xffff_8000_0000_0000 -> 0x4000_0000 size 2M\nswitch ttbr1_el1 k\nfind pa 0x4000_1000 el1"
+      ]),
+    HelpTopic(
+      "diff", "two spaces or regimes as ptdump rows: - only in the first, + only in the second",
+      syntax: ["diff dump A B [format linux|kvm]", "assert diff dump A B"],
+      examples: [
+        "space a ttbr1\nmap a 0xffff_8000_0000_0000 -> 0x4000_0000 size 8k pages\nspace b ttbr1\nmap b 0xffff_8000_0000_0000 -> 0x4000_0000 size 4k pages\ndiff dump a b"
+      ]),
+    HelpTopic(
+      "marker", "name an address that `dump … format linux` cuts its rows at",
+      syntax: ["marker VA \"NAME\"", "marker clear"],
+      details: ["Markers go in address order, as the kernel's address_markers."],
+      examples: [
+        "marker 0xffff_0000_0000_0000 \"Linear Mapping start\"\nmarker 0xffff_8000_0000_0000 \"Linear Mapping end\""
+      ]),
     HelpTopic(
       "layout", "the VA map of a regime: halves, ranges, sizes",
       syntax: ["layout [REGIME]"], examples: ["layout el1"]),

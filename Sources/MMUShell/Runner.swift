@@ -132,10 +132,16 @@ public final class Runner {
   }
 
   /// Runs every file in order, each on a fresh machine, stopping at the first diagnostic.
-  /// `prelude` (the command line's `--attach` and `-c`) runs on each machine before its file;
-  /// a live guest stays halted between files. Prints `N passed, M failed` over all files when
-  /// anything was asserted, and returns the exit status.
-  public func runAll(_ files: [SourceFile], prelude: [SourceFile] = []) -> Int32 {
+  /// `prelude` (the command line's `-c`) runs on each machine before its file. Prints
+  /// `N passed, M failed` over all files when anything was asserted, and returns the exit
+  /// status.
+  public func runAll(_ files: [SourceFile], prelude: SourceFile? = nil) -> Int32 {
+    runAll(files, preludes: prelude.map { [$0] } ?? [])
+  }
+
+  /// `runAll` with several sources before each file (`--core`'s `load core`, `--attach`, then
+  /// `-c`); a live guest stays halted between files.
+  public func runAll(_ files: [SourceFile], preludes: [SourceFile]) -> Int32 {
     var ok = true
     for (i, f) in files.enumerated() {
       if i > 0 {
@@ -143,7 +149,7 @@ public final class Runner {
         if !ok { break }
         startFresh()
       }
-      for p in prelude where ok { ok = run(p) }
+      for prelude in preludes where ok { ok = run(prelude) }
       if !ok { break }
       ok = run(f)
       if !ok { break }

@@ -69,9 +69,16 @@ public final class TextRenderer: EventSink {
     case .dump(let d): ViewText(r: self).dump(d)
     case .layout(let l): ViewText(r: self).layout(l)
     case .graph(let g): ViewText(r: self).graph(g)
+    case .ptdump(let e): PtdumpText(r: self).ptdump(e)
+    case .wxCheck(let e): PtdumpText(r: self).wx(e)
+    case .aliasCheck(let e): PtdumpText(r: self).aliases(e)
+    case .findPA(let e): PtdumpText(r: self).findPA(e)
+    case .dumpDiff(let e): PtdumpText(r: self).diff(e)
     // Maintenance prints nothing: the walks after it show its effect (JSON logs it).
     case .tlb: break
     case .live(let l): LiveText.lines(l).forEach(line)
+    case .core(let c): CoreText.summary(c.state).forEach(line)
+    case .symbols(let s): line("symbols \(s.path): \(s.count) symbols")
     case .assertion, .warning: break
     }
   }
@@ -151,7 +158,8 @@ public final class TextRenderer: EventSink {
         .forEach(line)
     }
     // Fields two spaces apart; on a narrow terminal a line breaks between them.
-    var fields = ["walk \(w.label) \(hex(r.walk.inputAddress)) \(r.walk.access):"]
+    let symbol = w.symbol.map { " <\($0)>" } ?? ""
+    var fields = ["walk \(w.label) \(hex(r.walk.inputAddress))\(symbol) \(r.walk.access):"]
     fields += outcomeFields(r.outcome, regime: w.regime, outputIsIPA: w.outputIsIPA)
     switch r.tlb {
     case .notUsed: break

@@ -34,12 +34,14 @@ struct ViewText {
     var table: [[String]] = []
     var owner: [Int] = []
     for (i, s) in d.sections.enumerated() {
-      for run in s.runs {
-        table.append(row(run, section: s, digits: digits))
+      for (k, run) in s.runs.enumerated() {
+        // The symbol at the run's start (`load symbols`) is a last column.
+        let symbol = k < s.symbols.count ? s.symbols[k].map { "<\($0)>" } ?? "" : ""
+        table.append(row(run, section: s, digits: digits) + [symbol])
         owner.append(i)
       }
     }
-    var widths = [Int](repeating: 0, count: 8)
+    var widths = [Int](repeating: 0, count: 9)
     for cells in table {
       for (i, c) in cells.enumerated() { widths[i] = max(widths[i], c.count) }
     }
@@ -47,7 +49,7 @@ struct ViewText {
       let head =
         cells[0].rightPadded(widths[0]) + "  " + cells[1].leftPadded(widths[1]) + "  "
         + cells[2].rightPadded(widths[2])
-      let tail = (3..<8).map { cells[$0].rightPadded(widths[$0]) }.joined(separator: "  ")
+      let tail = (3..<9).map { cells[$0].rightPadded(widths[$0]) }.joined(separator: "  ")
         .trailingSpacesRemoved
       // A narrow terminal: the output and attributes go on a continuation line.
       if let w = width, head.count + 2 + tail.count > w {

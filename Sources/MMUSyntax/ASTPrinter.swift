@@ -258,6 +258,7 @@ private struct Writer {
     case .memRead(let s):
       emit("mem read " + Writer.operand(s.address) + Writer.option("count", s.count))
     case .memLoad(let s): emit("mem load " + Writer.leading(s.address, s.file))
+    case .load(let s): emit("load \(s.kind.rawValue) " + Writer.operand(s.file))
     case .memSave(let s):
       emit(
         "mem save " + Writer.operand(s.address) + " size " + Writer.leading(s.size, s.file))
@@ -294,6 +295,7 @@ private struct Writer {
         let va = s.target == nil ? Writer.operand(window.va) : Writer.juxtaposed(window.va)
         line += " " + va + " size " + Writer.operand(window.size)
       }
+      if let format = s.format { line += " format " + format.rawValue }
       emit(line)
     case .layout(let s): emit("layout" + (s.regime.map { " " + Writer.operand($0) } ?? ""))
     case .graph(let s): emit("graph " + Writer.leading(s.space, s.file))
@@ -302,6 +304,15 @@ private struct Writer {
       case .attach(let address): emit("attach " + Writer.operand(address))
       case .refresh: emit("refresh")
       case .detach(let halt): emit(halt ? "detach halt" : "detach")
+      }
+    case .check(let s): emit(Writer.check(s))
+    case .findPA(let s): emit(Writer.findPA(s))
+    case .diffDump(let s): emit(Writer.diffDump(s))
+    case .marker(let s):
+      switch s.action {
+      case .clear: emit("marker clear")
+      case .add(let address, let name):
+        emit("marker " + Writer.operand(address) + " " + Writer.juxtaposed(name))
       }
     default: break
     }
@@ -366,6 +377,9 @@ private struct Writer {
   static func condition(_ condition: AssertStmt.Condition) -> String {
     switch condition {
     case .expr(let value): return expr(value)
+    case .table(.check(let s)): return check(s)
+    case .table(.findPA(let s)): return findPA(s)
+    case .table(.diff(let s)): return diffDump(s)
     case .tlb(let state, let regime, let va):
       return "tlb \(state.rawValue) " + leading(regime, va)
     case .walk(let walk):
@@ -382,5 +396,19 @@ private struct Writer {
       }
       return text
     }
+  }
+
+  static func check(_ s: CheckStmt) -> String {
+    "check " + s.kind.rawValue + (s.target.map { " " + juxtaposed($0) } ?? "")
+  }
+
+  static func findPA(_ s: FindPAStmt) -> String {
+    "find pa " + operand(s.pa) + option("size", s.size)
+      + (s.target.map { " " + juxtaposed($0) } ?? "")
+  }
+
+  static func diffDump(_ s: DiffDumpStmt) -> String {
+    "diff dump " + operand(s.first) + " " + juxtaposed(s.second)
+      + (s.format.map { " format " + $0.rawValue } ?? "")
   }
 }

@@ -17,6 +17,8 @@ extension Parser {
       let (regime, va) = try parseLeadingAndOperand(
         "a virtual address after 'assert tlb \(state.rawValue)'", options: [])
       condition = .tlb(state: state, regime: regime, va: va)
+    } else if let table = try parseTableAssertion() {
+      condition = .table(table)
     } else {
       condition = .expr(try parseValue("a condition after 'assert'"))
     }

@@ -396,6 +396,17 @@ extension Parser {
     }
   }
 
+  /// `load core FILE` / `load symbols FILE`.
+  mutating func parseLoad() throws(Diagnostic) -> Stmt {
+    let start = advance()
+    let kind = try parseVocabularyWord(
+      LoadKind.self, expected: "'core' or 'symbols' after 'load'",
+      unknown: { "unknown 'load' kind '\($0)'; expected core or symbols" }
+    ).value
+    let file = try parseOperand("a file name after 'load \(kind.rawValue)'")
+    return .load(LoadStmt(kind: kind, file: file, range: range(from: start)))
+  }
+
   mutating func parseDecode() throws(Diagnostic) -> Stmt {
     let start = advance()
     let value = try parseOperand("a descriptor value after 'decode'")
@@ -525,12 +536,12 @@ extension Parser {
 
   mutating func parseDump() throws(Diagnostic) -> Stmt {
     let start = advance()
-    var dump = DumpStmt(target: nil, window: nil, range: start.range)
-    if !atTerminator {
+    var dump = DumpStmt(target: nil, window: nil, format: nil, range: start.range)
+    if !atTerminator && !isWord("format") {
       let first = try parseOperand("a space, regime or address after 'dump'")
       if isWord("size") {
         dump.window = DumpStmt.Window(va: first, size: try expectSize("the address"))
-      } else if !atTerminator {
+      } else if !atTerminator && !isWord("format") {
         dump.target = first
         let va = try parseOperand("an address or end of statement")
         dump.window = DumpStmt.Window(va: va, size: try expectSize("the address in 'dump'"))
@@ -538,6 +549,7 @@ extension Parser {
         dump.target = first
       }
     }
+    if matchWord("format") { dump.format = try parseDumpFormat() }
     dump.range = range(from: start)
     return .dump(dump)
   }

@@ -47,8 +47,8 @@ struct Parser {
       "let", "proc", "if", "for", "return", "import", "include", "print", "echo", "reset", "set",
       "cpus", "cpu", "on", "show", "space", "map", "unmap", "protect", "switch", "translate",
       "mem", "decode", "walk", "at", "explain", "tlbi", "dsb", "isb", "tlb", "assert", "expect",
-      "dump", "layout", "graph",
-    ] + LiveCommand.allCases.map(\.rawValue)
+      "dump", "layout", "graph", "load",
+    ] + LiveCommand.allCases.map(\.rawValue) + TableStatementWord.allCases.map(\.rawValue)
 
   let file: SourceFile
   /// Never empty: the lexer always ends with `.endOfFile`.
@@ -289,6 +289,7 @@ struct Parser {
     case "switch": return try parseSwitch()
     case "translate": return try parseTranslate()
     case "mem": return try parseMem()
+    case "load": return try parseLoad()
     case "decode": return try parseDecode()
     case "walk": return try parseWalk()
     case "at": return try parseAT()
@@ -302,6 +303,10 @@ struct Parser {
     case "dump": return try parseDump()
     case "layout": return try parseLayout()
     case "graph": return try parseGraph()
+    case "check": return .check(try parseCheck())
+    case "find": return .findPA(try parseFindPA())
+    case "diff": return .diffDump(try parseDiffDump())
+    case "marker": return try parseMarker()
     default:
       guard let live = LiveCommand(rawValue: name) else { return nil }
       return try parseLive(live)

@@ -39,6 +39,7 @@ public indirect enum Stmt: Equatable, Sendable {
   case memRead(MemReadStmt)
   case memLoad(MemLoadStmt)
   case memSave(MemSaveStmt)
+  case load(LoadStmt)
   case decode(DecodeStmt)
   // Translating
   case walk(WalkStmt)
@@ -58,6 +59,11 @@ public indirect enum Stmt: Equatable, Sendable {
   case graph(GraphStmt)
   // A live machine
   case live(LiveStmt)
+  // Whole tables
+  case check(CheckStmt)
+  case findPA(FindPAStmt)
+  case diffDump(DiffDumpStmt)
+  case marker(MarkerStmt)
 
   /// The statement's source range, from its first word to its last token.
   public var range: SourceRange {
@@ -89,6 +95,7 @@ public indirect enum Stmt: Equatable, Sendable {
     case .memRead(let s): return s.range
     case .memLoad(let s): return s.range
     case .memSave(let s): return s.range
+    case .load(let s): return s.range
     case .decode(let s): return s.range
     case .walk(let s): return s.range
     case .at(let s): return s.range
@@ -103,6 +110,10 @@ public indirect enum Stmt: Equatable, Sendable {
     case .layout(let s): return s.range
     case .graph(let s): return s.range
     case .live(let s): return s.range
+    case .check(let s): return s.range
+    case .findPA(let s): return s.range
+    case .diffDump(let s): return s.range
+    case .marker(let s): return s.range
     }
   }
 }
@@ -335,6 +346,14 @@ public struct MemLoadStmt: Equatable, Sendable {
   public var range: SourceRange
 }
 
+/// `load core FILE` (an ELF core: memory and registers) or `load symbols FILE` (a
+/// System.map or kallsyms text naming addresses in walk and dump output).
+public struct LoadStmt: Equatable, Sendable {
+  public var kind: LoadKind
+  public var file: Expr
+  public var range: SourceRange
+}
+
 /// `mem save PA size SIZE FILE`.
 public struct MemSaveStmt: Equatable, Sendable {
   public var address: Expr
@@ -423,6 +442,8 @@ public struct AssertStmt: Equatable, Sendable {
     case tlb(state: TLBState, regime: Expr?, va: Expr)
     /// `assert EXPR`
     case expr(Expr)
+    /// `assert check …`, `assert find pa …`, `assert diff dump …`
+    case table(TableAssertion)
   }
   public var condition: Condition
   public var message: Expr?
@@ -468,6 +489,8 @@ public struct DumpStmt: Equatable, Sendable {
   }
   public var target: Expr?
   public var window: Window?
+  /// `format linux|kvm`: the kernel's own text instead of the model's rows.
+  public var format: DumpFormat?
   public var range: SourceRange
 }
 

@@ -17,6 +17,14 @@ public enum LiveCommand: String, Sendable, CaseIterable {
   public static let detachOptions = ["halt"]
 }
 
+/// What `load` reads.
+public enum LoadKind: String, Sendable, CaseIterable, Vocabulary {
+  /// An ELF core: QEMU dump-guest-memory, /proc/vmcore, kdump ELF.
+  case core
+  /// A System.map or /proc/kallsyms text.
+  case symbols
+}
+
 /// The access a walk performs or an assert checks.
 public enum AccessKind: String, Sendable, CaseIterable, Vocabulary {
   case read, write, exec
@@ -90,4 +98,26 @@ public struct Attribute: Equatable, Sendable {
 
   /// Every attribute word, for "did you mean" hints.
   public static var words: [String] { flags.map(\.word) + ["attr", "sh", "level"] }
+}
+
+/// `dump … format WORD`: a kernel's own page-table dump, line for line.
+public enum DumpFormat: String, Sendable, CaseIterable, Vocabulary {
+  /// arm64 Linux's kernel_page_tables (arch/arm64/mm/ptdump.c).
+  case linux
+  /// KVM's stage-2 dump (arch/arm64/kvm/ptdump.c).
+  case kvm
+}
+
+/// The whole-table checks: `check WORD [REGIME|SPACE]`.
+public enum TableCheckKind: String, Sendable, CaseIterable, Vocabulary {
+  /// Writable and executable kernel pages, and kernel pages without UXN (CONFIG_DEBUG_WX).
+  case wx
+  /// One physical page mapped with different memory types or cacheability.
+  case aliases
+}
+
+/// The statements over whole tables, as their first words spell them: the parser, the
+/// completer and the help take them from here.
+public enum TableStatementWord: String, Sendable, CaseIterable {
+  case check, find, diff, marker
 }

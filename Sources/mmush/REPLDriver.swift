@@ -20,9 +20,12 @@ final class REPLDriver {
   let style: Style
   var transcript = REPLTranscript()
   var inputCount = 0
+  /// Sources run before the first prompt (`--core`); a failure ends the REPL with status 2.
+  let prelude: [SourceFile]
 
-  init(options: RunOptions, editor: LineEditor? = nil) {
+  init(options: RunOptions, editor: LineEditor? = nil, prelude: [SourceFile] = []) {
     self.options = options
+    self.prelude = prelude
     self.runner = Runner(options: options)
     self.style = Style(enabled: options.color)
     self.editor =
@@ -54,6 +57,7 @@ final class REPLDriver {
       return true
     }
     let interpreter = runner.interpreter
+    for file in prelude where !runner.run(file) { return 2 }
     editor.completion = { request in
       REPLCompleter(snapshot: CompletionSnapshot(interpreter))
         .complete(line: request.line, start: request.start, end: request.end)

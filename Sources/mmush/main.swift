@@ -36,6 +36,11 @@ struct MMUSh: ParsableCommand {
       valueName: "statements"))
   var command: String?
 
+  @Option(
+    name: .customLong("core"),
+    help: "Load an ELF kernel core (vmcore, QEMU dump-guest-memory) first, as `load core`.")
+  var core: String?
+
   @Flag(help: "Print one JSON object per line for each result and diagnostic.")
   var json = false
 
@@ -177,10 +182,27 @@ struct MMUSh: ParsableCommand {
     return value << shift
   }
 
+  /// `load core "FILE"` for `--core FILE`, the path written as a string literal.
+  static func coreStatement(_ path: String) -> SourceFile {
+    var literal = ""
+    for c in path.unicodeScalars {
+      switch c {
+      case "\\": literal += "\\\\"
+      case "\"": literal += "\\\""
+      case "\n": literal += "\\n"
+      case "\t": literal += "\\t"
+      default: literal.unicodeScalars.append(c)
+      }
+    }
+    return SourceFile(name: "--core", text: "load core \"\(literal)\"\n")
+  }
+
   func run() throws {
     var files: [SourceFile] = []
     let attachFile = attach.map { SourceFile(name: "--attach", text: "attach \"\($0)\"") }
     let commandFile = command.map { SourceFile(name: "-c", text: $0) }
+    // `--core` then `--attach` set up each file's fresh machine, before `-c`.
+    let setup = (core.map { [Self.coreStatement($0)] } ?? []) + (attachFile.map { [$0] } ?? [])
     for path in scripts {
       if path == "-" {
         files.append(SourceFile(name: "<stdin>", bytes: try readAll(stdin, name: "<stdin>")))
@@ -195,25 +217,25 @@ struct MMUSh: ParsableCommand {
     }
     BatchSignals.install()
     RSPConnection.shouldStop = BatchSignals.pending
-    // With no script, `-c` is the whole run; with scripts, it runs before each (after
-    // `--attach`, which attaches each file's fresh machine).
+    // With no script, `-c` is the whole run; with scripts, it runs before each.
     if files.isEmpty, let commandFile {
       let runner = Runner(options: runOptions())
       runner.shouldInterrupt = BatchSignals.pending
-      let status = runner.runAll((attachFile.map { [$0] } ?? []) + [commandFile])
+      let status = runner.runAll([commandFile], preludes: setup)
       if status != 0 { throw ExitCode(status) }
       return
     }
     if files.isEmpty {
       if isatty(STDIN_FILENO) == 1 {
-        let code = REPLDriver(options: runOptions()).run(first: attachFile)
+        let prelude = core.map { [Self.coreStatement($0)] } ?? []
+        let code = REPLDriver(options: runOptions(), prelude: prelude).run(first: attachFile)
         throw ExitCode(code)
       }
       files.append(SourceFile(name: "<stdin>", bytes: try readAll(stdin, name: "<stdin>")))
     }
     let runner = Runner(options: runOptions())
     runner.shouldInterrupt = BatchSignals.pending
-    let status = runner.runAll(files, prelude: [attachFile, commandFile].compactMap { $0 })
+    let status = runner.runAll(files, preludes: setup + (commandFile.map { [$0] } ?? []))
     if status != 0 { throw ExitCode(status) }
   }
 

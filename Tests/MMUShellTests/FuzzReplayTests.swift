@@ -44,6 +44,10 @@ struct FuzzReplayTests {
       ])
   }
 
+  @Test func coreTargetReplaysSeedsAndCrashes() throws {
+    try replay("core", ["Tests/MMUShellTests/Golden/fuzz/core"])
+  }
+
   @Test func walkerTargetReplaysCrashes() throws {
     try replay("walker", ["Tests/MMUShellTests/Golden/fuzz/walker"])
   }

@@ -36,7 +36,7 @@ struct REPLCompleterTests {
   }
 
   @Test func commandWords() {
-    #expect(complete("ma") == ["map"])
+    #expect(complete("ma") == ["map", "marker"])
     #expect(complete("tl") == ["tlb", "tlbi"])
     let all = complete("")
     for word in ["let", "walk", "tlbi", "assert", "help", "pgd_index", "va"] {
@@ -48,7 +48,7 @@ struct REPLCompleterTests {
   @Test func replCommands() {
     #expect(complete(":") == REPLCompleter.replCommands.sorted())
     #expect(complete(":sa") == [":save"])
-    #expect(complete(":help ma") == ["map"])
+    #expect(complete(":help ma") == ["map", "marker"])
     #expect(complete("help wa") == ["walk"])
     #expect(complete(":help :s") == [":save"])
     #expect(complete(":load scr") == ["scripts/"])

@@ -182,7 +182,7 @@ struct REPLTerminalTests {
     try term.type("1")
     try term.press("Enter")
     try term.waitFor(Self.prompt, count: 2)
-    try term.type("ma")
+    try term.type("map")
     try term.press("Tab")
     try term.type("k 0xffff_8000_0000_0000 -> 0x4000_0000 size 2M pag")
     try term.press("Tab")

@@ -120,6 +120,23 @@ struct RoundTripTests {
     layout el2
     graph "tables.dot"
     graph kern dir + "/kern.dot"
+    dump format linux
+    dump el1 format linux
+    dump el1 base size 1G format linux
+    dump s2 format kvm
+    marker base "Linear Mapping start"
+    marker base + 2G "Modules end"
+    marker clear
+    check wx
+    check aliases el1
+    find pa 0x4000_0000
+    find pa 0x4000_0000 size 2M el1
+    diff dump kern el1
+    diff dump kern el1 format kvm
+    assert check wx el1, "W^X"
+    assert check aliases
+    assert find pa 0x4000_0000 size 4k kern
+    assert diff dump kern el1
     """#,
     // A kernel-style setup with continuation lines and semicolons.
     #"""

@@ -60,6 +60,9 @@ public final class PhysicalMemory {
   private var absentPFNs: Set<UInt64> = []
   /// Set when a page from the source could not be kept because the budget was spent.
   public private(set) var sourceBudgetExceeded = false
+  /// The mmap calls behind `fileRegions`, for munmap (a region's host pointer may lie inside
+  /// its mapping: a core's segment need not start on a page of the file).
+  private var mappings: [(address: UnsafeMutableRawPointer, length: Int)] = []
 
   public init(pageBudget: Int = 4 << 20) {
     self.pageBudget = pageBudget
@@ -77,7 +80,7 @@ public final class PhysicalMemory {
     }
     keys.deallocate()
     pages.deallocate()
-    for r in fileRegions { munmap(r.host, Int(r.length)) }
+    for m in mappings { munmap(m.address, m.length) }
   }
 
   private func isOwned(pfn: UInt64) -> Bool {
@@ -327,7 +330,7 @@ public final class PhysicalMemory {
   @inline(__always)
   public func read64(_ pa: UInt64) -> UInt64 {
     guard let p = pagePointer(pa) else { return 0 }
-    return UInt64(littleEndian: p.load(fromByteOffset: Int(pa & 0xff8), as: UInt64.self))
+    return UInt64(littleEndian: p.loadUnaligned(fromByteOffset: Int(pa & 0xff8), as: UInt64.self))
   }
 
   /// Writes a naturally aligned 64-bit little-endian value.
@@ -343,10 +346,12 @@ public final class PhysicalMemory {
     guard let p = pagePointer(pa) else { return 0 }
     let off = Int(pa & 0xfff)
     switch size {
-    case 1: return UInt64(p.load(fromByteOffset: off, as: UInt8.self))
-    case 2: return UInt64(UInt16(littleEndian: p.load(fromByteOffset: off, as: UInt16.self)))
-    case 4: return UInt64(UInt32(littleEndian: p.load(fromByteOffset: off, as: UInt32.self)))
-    default: return UInt64(littleEndian: p.load(fromByteOffset: off, as: UInt64.self))
+    case 1: return UInt64(p.loadUnaligned(fromByteOffset: off, as: UInt8.self))
+    case 2:
+      return UInt64(UInt16(littleEndian: p.loadUnaligned(fromByteOffset: off, as: UInt16.self)))
+    case 4:
+      return UInt64(UInt32(littleEndian: p.loadUnaligned(fromByteOffset: off, as: UInt32.self)))
+    default: return UInt64(littleEndian: p.loadUnaligned(fromByteOffset: off, as: UInt64.self))
     }
   }
 
@@ -432,18 +437,31 @@ public final class PhysicalMemory {
     let (end, o) = pa.addingReportingOverflow(size)
     guard !o, end <= Self.addressLimit else { throw .outOfRange(address: pa) }
     let length = (size + 0xfff) & ~0xfff
-    // The last file starting below the end is the only one that can overlap.
+    try checkUnused(pa, length, path: path)
+    // Where the region goes among the others, sorted by base.
+    let slot = fileRegionsStarting(before: pa + length)
+    guard let host = mmap(nil, Int(length), PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0),
+      host != MAP_FAILED
+    else { throw .file(path: path, reason: String(cString: strerror(errno))) }
+    fileRegions.insert((pa, length, host), at: slot)
+    mappings.append((host, Int(length)))
+    generation &+= 1
+    return size
+  }
+
+  /// Throws when a page of [pa, pa + length) is already backed: a written page or a file.
+  /// Written pages are looked up one by one, or, for a range larger than the page table (a
+  /// huge sparse file), found by scanning the table, so the check costs no more than the
+  /// memory in use.
+  private func checkUnused(_ pa: UInt64, _ length: UInt64, path: String) throws(MemoryError) {
     let slot = fileRegionsStarting(before: pa + length)
     if slot > 0, fileRegions[slot - 1].base + fileRegions[slot - 1].length > pa {
       let r = fileRegions[slot - 1]
       throw .file(
         path: path, reason: "PA \(max(pa, r.base)) is already backed; load into unused memory")
     }
-    // Pages already written in the range: looked up one by one, or, for a range larger than
-    // the page table (a huge sparse file), found by scanning the table, so the check costs
-    // no more than the memory in use.
     let first = pa >> 12
-    let past = (pa + length) >> 12
+    let past = (pa + length + 0xfff) >> 12
     if past - first <= UInt64(capacity) {
       for pfn in first..<past where pagePointer(pfn << 12) != nil {
         throw .file(
@@ -455,11 +473,90 @@ public final class PhysicalMemory {
         throw .file(path: path, reason: "PA \(a) is already backed; load into unused memory")
       }
     }
-    guard let host = mmap(nil, Int(length), PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0),
-      host != MAP_FAILED
-    else { throw .file(path: path, reason: String(cString: strerror(errno))) }
-    fileRegions.insert((pa, length, host), at: slot)
-    generation &+= 1
-    return size
+  }
+
+  /// A piece of a file that appears in physical memory: `length` bytes at file `offset`
+  /// from `address` on (a PT_LOAD of a core).
+  public struct FileSegment: Sendable, Equatable {
+    public var address: UInt64
+    public var offset: UInt64
+    public var length: UInt64
+    public init(address: UInt64, offset: UInt64, length: UInt64) {
+      self.address = address
+      self.offset = offset
+      self.length = length
+    }
+  }
+
+  /// Maps pieces of one file at their physical addresses without copying (MAP_PRIVATE,
+  /// MAP_NORESERVE: a 4 GiB core costs nothing until read). Addresses must be page aligned;
+  /// an offset may be anything (QEMU's RAM starts at offset 0x4f0, or 0x1b14 with more
+  /// notes): the mapping starts at the page below it, and every read of page storage is an
+  /// unaligned load, so a descriptor may sit at any host address. A piece's partial last page is copied, so the bytes after the piece read as zero.
+  /// All or nothing: every range is checked before anything is mapped.
+  public func mapFileSegments(path: String, _ segments: [FileSegment]) throws(MemoryError) {
+    let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+    guard fd >= 0 else { throw .file(path: path, reason: String(cString: strerror(errno))) }
+    defer { close(fd) }
+    var st = stat()
+    guard fstat(fd, &st) == 0 else {
+      throw .file(path: path, reason: String(cString: strerror(errno)))
+    }
+    guard (st.st_mode & S_IFMT) == S_IFREG else {
+      throw .file(path: path, reason: "not a regular file")
+    }
+    let size = UInt64(max(st.st_size, 0))
+    let sorted = segments.filter { $0.length > 0 }.sorted { $0.address < $1.address }
+    var previousEnd: UInt64 = 0
+    for s in sorted {
+      guard s.address & 0xfff == 0 else {
+        throw .badAccess(address: s.address, size: Self.pageSize)
+      }
+      let (end, o) = s.address.addingReportingOverflow(s.length)
+      guard !o, end <= Self.addressLimit else { throw .outOfRange(address: s.address) }
+      let (fileEnd, fo) = s.offset.addingReportingOverflow(s.length)
+      guard !fo, fileEnd <= size else {
+        throw .file(path: path, reason: "offset \(s.offset) + \(s.length) passes the end")
+      }
+      guard s.address >= previousEnd else {
+        throw .file(path: path, reason: "PA \(s.address) is in two segments")
+      }
+      previousEnd = end
+      try checkUnused(s.address, s.length, path: path)
+    }
+    for s in sorted {
+      let whole = s.length & ~0xfff
+      let start = s.offset & ~0xfff
+      let delta = Int(s.offset - start)
+      if whole > 0 {
+        let length = delta + Int(whole)
+        guard
+          let base = mmap(
+            nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_NORESERVE, fd, off_t(start)),
+          base != MAP_FAILED
+        else { throw .file(path: path, reason: String(cString: strerror(errno))) }
+        mappings.append((base, length))
+        fileRegions.insert(
+          (s.address, whole, base + delta), at: fileRegionsStarting(before: s.address))
+        generation &+= 1
+      }
+      if s.length > whole {
+        var tail = [UInt8](repeating: 0, count: Int(s.length - whole))
+        var done = 0
+        while done < tail.count {
+          let n = tail.withUnsafeMutableBytes {
+            pread(fd, $0.baseAddress! + done, $0.count - done, off_t(s.offset + whole) + done)
+          }
+          if n < 0 && errno == EINTR { continue }
+          guard n > 0 else {
+            throw .file(
+              path: path,
+              reason: n == 0 ? "shorter than its headers say" : String(cString: strerror(errno)))
+          }
+          done += n
+        }
+        try writeBytes(s.address + whole, tail)
+      }
+    }
   }
 }

@@ -84,7 +84,7 @@ extension AddressSpace {
           index += Int((UInt64(PhysicalMemory.pageSize) &- (entryPA & 0xfff)) / 8) - 1
           continue
         }
-        let raw = page.load(fromByteOffset: Int(entryPA & 0xff8), as: UInt64.self)
+        let raw = page.loadUnaligned(fromByteOffset: Int(entryPA & 0xff8), as: UInt64.self)
         if UInt64(littleEndian: raw) & 1 == 0 { continue }
       }
       let input = regionBase &+ (UInt64(index) << UInt64(shift))

@@ -1,0 +1,320 @@
+import MMU
+import MMUSyntax
+
+/// What a whole-table statement reads: a regime's tables (as its base registers say now) or
+/// a space as built.
+enum TableTarget {
+  case regime(AccessRegime)
+  case space(AddressSpace)
+}
+
+extension Interpreter {
+  // MARK: targets
+
+  /// A REGIME or SPACE operand; without one the current space, else the current EL's regime
+  /// (as `dump` chooses).
+  func tableTarget(_ e: Expr?, range: SourceRange) throws -> TableTarget {
+    if let e {
+      if case .regime(let r) = try evaluate(e) { return .regime(r) }
+      return .space(try space(e, range: range))
+    }
+    if currentSpace != nil { return .space(try space(nil, range: range)) }
+    return .regime(defaultRegime(machine.cpu))
+  }
+
+  func label(_ t: TableTarget) -> String {
+    switch t {
+    case .regime(let r): r.rawValue
+    case .space(let sp): "space \(sp.name)"
+    }
+  }
+
+  /// Every half a target has: both of a two-range regime, lower first.
+  func roots(_ t: TableTarget, range: SourceRange) -> [TableRoot] {
+    switch t {
+    case .regime(let r): tableRoots(regime: r, range: range)
+    case .space(let sp): [tableRoot(space: sp)]
+    }
+  }
+
+  /// The half a kernel's own dump reads: the upper (TTBR1) half of a two-range regime, where
+  /// the kernel lives; the only half otherwise.
+  func kernelRoot(_ t: TableTarget, range: SourceRange) throws -> TableRoot {
+    guard let root = roots(t, range: range).last else {
+      throw Diagnostic.error("\(label(t)) has no tables", at: range)
+    }
+    if let p = root.problem { throw Diagnostic.error("\(root.name): \(p)", at: range) }
+    return root
+  }
+
+  // MARK: kernel-format rows
+
+  /// The lines of the kernel's dump of [first, last] of a root: `format linux` cut at the
+  /// script's markers; `format kvm` with KVM's single `Guest IPA` marker.
+  func ptdumpLines(
+    _ root: TableRoot, first: UInt64, last: UInt64, format: DumpFormat, markers: Bool = true,
+    range: SourceRange
+  ) throws -> [PtdumpLine] {
+    guard let view = root.view else { return [] }
+    let lines: [PtdumpLine]
+    do {
+      switch format {
+      case .linux:
+        lines = try view.linuxPtdump(
+          from: first, through: last, markers: markers ? ptdumpMarkers : [],
+          memory: machine.memory, limit: options.maxOutputItems)
+      case .kvm:
+        // kvm_ptdump_parser_create: "Guest IPA" at 0, the next marker at 2^ia_bits.
+        let ia = view.geometry.inputBits
+        let top = ia >= 64 ? UInt64.max : UInt64(1) << UInt64(ia)
+        lines = try view.linuxPtdump(
+          from: first, through: last,
+          markers: [
+            PtdumpMarker(address: 0, name: "Guest IPA"), PtdumpMarker(address: top, name: ""),
+          ],
+          memory: machine.memory, mask: LinuxPtdump.kvmProtMask, flush: false,
+          limit: options.maxOutputItems)
+      }
+    } catch {
+      switch error {
+      case .limitReached(let n), .rowLimitReached(let n):
+        throw Diagnostic.error(
+          "the tables of \(root.space.map { "'\($0)'" } ?? root.name) hold more than \(n) entries: stopped",
+          at: range, hint: "dump a window: `dump SPACE VA size SIZE format linux`")
+      case .unmappedTable(let a):
+        throw Diagnostic.error(
+          "a stage-1 table at IPA \(formatter.hex(a)) is not mapped by stage 2 (\(root.via ?? "via"))",
+          at: range)
+      }
+    }
+    addWork(lines.count)
+    return lines
+  }
+
+  /// `dump … format linux|kvm`.
+  func executePtdump(_ s: DumpStmt, format: DumpFormat) throws {
+    let t = try tableTarget(s.target, range: s.range)
+    let root = try kernelRoot(t, range: s.range)
+    if format == .kvm && !root.regime.isStage2 {
+      throw Diagnostic.error(
+        "format kvm is KVM's stage-2 dump; \(label(t)) is \(root.regime)", at: s.range,
+        hint: "dump s2 format kvm, or a stage-2 space")
+    }
+    var first = root.first
+    var last = root.last
+    if let w = s.window {
+      let va = try integer(w.va)
+      let size = try integer(w.size)
+      guard size > 0 else { throw Diagnostic.error("the size is zero", at: w.size.range) }
+      let (l, o) = va.addingReportingOverflow(size - 1)
+      first = max(first, va)
+      last = min(last, o ? UInt64.max : l)
+      guard first <= last else {
+        throw Diagnostic.error(
+          "\(formatter.hex(va)) is outside \(root.name)'s range", at: w.va.range)
+      }
+    }
+    let lines = try ptdumpLines(root, first: first, last: last, format: format, range: s.range)
+    sink.emit(
+      .ptdump(
+        PtdumpEvent(
+          target: label(t), format: format, section: root.name, first: first, last: last,
+          lines: lines, range: s.range)))
+  }
+
+  /// `marker VA "NAME"`, `marker clear`.
+  func executeMarker(_ s: MarkerStmt) throws {
+    switch s.action {
+    case .clear:
+      ptdumpMarkers = []
+    case .add(let a, let n):
+      let address = try integer(a)
+      let name = try string(n)
+      if let previous = ptdumpMarkers.last, previous.address > address {
+        throw Diagnostic.error(
+          "markers go in address order: \(formatter.hex(address)) is below the last one, '\(previous.name)' at \(formatter.hex(previous.address))",
+          at: a.range, hint: "`marker clear`, then add them from the lowest address")
+      }
+      guard ptdumpMarkers.count < 64 else {
+        throw Diagnostic.error("at most 64 markers", at: s.range)
+      }
+      ptdumpMarkers.append(PtdumpMarker(address: address, name: name))
+    }
+  }
+
+  // MARK: checks
+
+  /// ptdump_check_wx over the kernel half, with no markers (the kernel's check has none).
+  func wxCheck(_ s: CheckStmt) throws -> WXCheckEvent {
+    let t = try tableTarget(s.target, range: s.range)
+    let root = try kernelRoot(t, range: s.range)
+    let rows = try ptdumpLines(
+      root, first: root.first, last: root.last, format: .linux, markers: false, range: s.range
+    ).compactMap { line -> PtdumpRow? in
+      if case .row(let r) = line { return r }
+      return nil
+    }
+    let page = root.setup?.geometry.granule.size ?? 4096
+    return WXCheckEvent(
+      target: label(t), section: root.name, pageSize: page,
+      result: WXCheck(rows: rows, pageSize: page), range: s.range)
+  }
+
+  /// Every leaf run of every half of a target, seen from the output side.
+  func physicalMappings(_ t: TableTarget, range: SourceRange) throws -> [PhysicalMapping] {
+    var result: [PhysicalMapping] = []
+    for root in roots(t, range: range) where root.problem == nil && root.view != nil {
+      let runs = try scan(root, first: root.first, last: root.last, tables: false, range: range)
+        .runs
+      for run in runs {
+        result.append(
+          PhysicalMapping(
+            section: root.name, regime: root.regime, va: run.first, pa: run.output,
+            size: run.size, outputIsIPA: root.via != nil, run: run))
+      }
+    }
+    return result
+  }
+
+  /// `find pa PA [size SIZE]`: the part of each run whose output falls in [first, last].
+  func findPA(_ s: FindPAStmt) throws -> FindPAEvent {
+    let t = try tableTarget(s.target, range: s.range)
+    let first = try integer(s.pa)
+    let size = try s.size.map { try integer($0) } ?? 1
+    guard size > 0 else {
+      throw Diagnostic.error("the size is zero", at: s.size?.range ?? s.range)
+    }
+    let (l, o) = first.addingReportingOverflow(size - 1)
+    let last = o ? UInt64.max : l
+    var found: [PhysicalMapping] = []
+    for m in try physicalMappings(t, range: s.range) {
+      let mLast = m.pa &+ (m.size &- 1)
+      guard m.pa <= last && mLast >= first else { continue }
+      let lo = max(m.pa, first)
+      let hi = min(mLast, last)
+      var part = m
+      part.va = m.va &+ (lo &- m.pa)
+      part.pa = lo
+      part.size = hi &- lo &+ 1
+      found.append(part)
+    }
+    found.sort { ($0.pa, $0.va) < ($1.pa, $1.va) }
+    return FindPAEvent(
+      target: label(t), first: first, last: last, mappings: found, range: s.range)
+  }
+
+  /// `check aliases`: pairs of runs that reach the same output bytes with different memory
+  /// types or cacheability (the MAIR-format attribute), found by a sweep in output order.
+  func aliasCheck(_ s: CheckStmt) throws -> AliasCheckEvent {
+    let t = try tableTarget(s.target, range: s.range)
+    let all = try physicalMappings(t, range: s.range).sorted { ($0.pa, $0.va) < ($1.pa, $1.va) }
+    var aliases: [PhysicalAlias] = []
+    var open: [PhysicalMapping] = []
+    // Many mappings of one PA make the sweep quadratic: it stops at a budget of comparisons.
+    var compared = 0
+    let budget = max(options.maxOutputItems, 1) &* 16
+    sweep: for m in all {
+      let mLast = m.pa &+ (m.size &- 1)
+      open.removeAll { $0.pa &+ ($0.size &- 1) < m.pa }
+      compared &+= open.count
+      guard compared <= budget else {
+        throw Diagnostic.error(
+          "more than \(budget) overlapping mappings to compare: stopped", at: s.range,
+          hint: "check a space with fewer aliases of one physical range")
+      }
+      for other in open where other.run.attributes.mair != m.run.attributes.mair {
+        let hi = min(other.pa &+ (other.size &- 1), mLast)
+        aliases.append(PhysicalAlias(first: m.pa, last: hi, a: other, b: m))
+        if aliases.count >= options.maxOutputItems { break sweep }
+      }
+      open.append(m)
+    }
+    addWork(compared)
+    return AliasCheckEvent(target: label(t), aliases: aliases, range: s.range)
+  }
+
+  /// `diff dump A B`: the rows of each (with the script's markers), `-` for rows only A has
+  /// and `+` for rows only B has, in address order.
+  func dumpDiff(_ s: DiffDumpStmt) throws -> DumpDiffEvent {
+    let format = s.format ?? .linux
+    let a = try tableTarget(s.first, range: s.range)
+    let b = try tableTarget(s.second, range: s.range)
+    func rows(_ t: TableTarget) throws -> [PtdumpRow] {
+      let root = try kernelRoot(t, range: s.range)
+      return try ptdumpLines(
+        root, first: root.first, last: root.last, format: format, range: s.range
+      ).compactMap { line -> PtdumpRow? in
+        if case .row(let r) = line { return r }
+        return nil
+      }
+    }
+    let left = try rows(a)
+    let right = try rows(b)
+    let inLeft = Set(left)
+    let inRight = Set(right)
+    let removed = left.filter { !inRight.contains($0) }
+    let added = right.filter { !inLeft.contains($0) }
+    // Both lists are in address order: merge them, a removed row before an added one at the
+    // same address.
+    var lines: [DumpDiffLine] = []
+    var i = 0
+    var j = 0
+    while i < removed.count || j < added.count {
+      if j >= added.count || (i < removed.count && removed[i].start <= added[j].start) {
+        lines.append(.removed(removed[i]))
+        i += 1
+      } else {
+        lines.append(.added(added[j]))
+        j += 1
+      }
+    }
+    return DumpDiffEvent(
+      first: label(a), second: label(b), format: format, lines: lines, range: s.range)
+  }
+
+  func executeCheck(_ s: CheckStmt) throws {
+    switch s.kind {
+    case .wx: sink.emit(.wxCheck(try wxCheck(s)))
+    case .aliases: sink.emit(.aliasCheck(try aliasCheck(s)))
+    }
+  }
+
+  /// The assert forms pass when the statement finds no W+X or non-UXN page, no alias, at
+  /// least one mapping, or no difference.
+  func assertTable(_ t: TableAssertion, message: String?, range: SourceRange) throws {
+    let what: String
+    let expected: String
+    let actual: String
+    let passed: Bool
+    switch t {
+    case .check(let s) where s.kind == .wx:
+      let e = try wxCheck(s)
+      what = "check wx \(e.target)"
+      expected = "no W+X and no non-UXN pages"
+      actual = "\(e.result.wxPages) W+X pages, \(e.result.nonUXNPages) non-UXN pages"
+      passed = e.result.passed
+    case .check(let s):
+      let e = try aliasCheck(s)
+      what = "check aliases \(e.target)"
+      expected = "no aliases"
+      actual = "\(e.aliases.count) alias\(e.aliases.count == 1 ? "" : "es")"
+      passed = e.aliases.isEmpty
+    case .findPA(let s):
+      let e = try findPA(s)
+      what = "find pa \(formatter.hex(e.first)) \(e.target)"
+      expected = "a mapping"
+      actual = "\(e.mappings.count) mapping\(e.mappings.count == 1 ? "" : "s")"
+      passed = !e.mappings.isEmpty
+    case .diff(let s):
+      let e = try dumpDiff(s)
+      what = "diff dump \(e.first) \(e.second)"
+      expected = "no difference"
+      actual = "\(e.lines.count) differing row\(e.lines.count == 1 ? "" : "s")"
+      passed = e.lines.isEmpty
+    }
+    try record(
+      AssertionEvent(
+        passed: passed, what: what, expected: expected, actual: actual, message: message,
+        range: range))
+  }
+}
