@@ -141,7 +141,7 @@ struct ViewsJSONTests {
     echo "hello"
     space k regime el1 ttbr1
     map k 0xffff_8000_0000_0000 -> 0x4000_0000 size 2M
-    map k 0xffff_8000_0020_0000 -> 0x4020_0000 size 8K pages rx contig
+    map k 0xffff_8000_0020_0000 -> 0x4020_0000 size 64K pages rx contig
     switch ttbr1_el1 k
     walk el1 0xffff_8000_0000_1234 trace
     walk el1 0xffff_8000_0040_0000

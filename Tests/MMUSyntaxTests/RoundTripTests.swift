@@ -73,7 +73,13 @@ struct RoundTripTests {
     space guest via vm
     map kern base -> 0x4000_0000 size 2M rw nx
     map 0x1000 ..< 0x3000 -> 0x8000 user rx
-    map kern base ..< base + 4M -> pa r ro rw x rx rwx user nx pxn uxn normal nc wt device ngnrne ngnre gre attr 2 sh inner ng noaf contig pages level -1 force
+    map kern base ..< base + 4M -> pa r ro user rx pxn attr 2 sh inner ng noaf contig level -1 force
+    map kern base ..< base + 4M -> pa rw rwx x nc pages
+    map kern base ..< base + 4M -> pa nx pxn uxn normal
+    map kern base ..< base + 4M -> pa wt
+    map kern base ..< base + 4M -> pa device ngnrne
+    map kern base ..< base + 4M -> pa ngnre
+    map kern base ..< base + 4M -> pa gre
     unmap kern base size 4k free
     unmap base size 2M
     protect kern base size 4k ro
