@@ -80,7 +80,7 @@ struct ViewsTests {
     space k regime el1 ttbr1
     map k 0xffff_0000_0000_0000 -> 0x4000_0000 size 1G
     map k 0xffff_8000_8000_0000 -> 0x4100_0000 size 64K pages rx
-    map k 0xffff_8000_8001_0000 -> 0x0900_0000 size 4K device user ng contig
+    map k 0xffff_8000_8001_0000 -> 0x0900_0000 size 64K pages device user ng contig
     switch ttbr1_el1 k
     """
 
