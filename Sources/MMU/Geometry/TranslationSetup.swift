@@ -1,8 +1,9 @@
 /// Everything one stage of a walk needs, read from the registers for one input address:
 /// the geometry, the table base, the output size, and the controls (HPD, HA/HD, WXN, MAIR).
-/// Building it performs the checks hardware makes before reading any descriptor (§2.4, §3.4).
+/// Building it performs the checks hardware makes before reading any descriptor (architecture.md
+/// §2.9, §5.4).
 ///
-/// Kept small (48 bytes): every walk derives or finds one and carries it down the levels.
+/// Kept small (at most 40 bytes): every walk derives or finds one and carries it down the levels.
 public struct StageSetup: Sendable {
   /// The start table's address (a PA, or an IPA for stage 1 under stage 2), aligned.
   public var tableBase: UInt64
@@ -113,8 +114,8 @@ public enum TranslationSetup {
     // fetches use bit 63.
     let topBit = range.addressTop(access)
 
-    // TxSZ range (§2.1): out of range is a level-0 Translation fault (QEMU's choice, required
-    // with FEAT_LVA for too-small values).
+    // TxSZ range (architecture.md §2.4): out of range is a level-0 Translation fault (QEMU's
+    // choice, required with FEAT_LVA for too-small values).
     let minTSZ: UInt64 = (ds || (granule == .k64 && f.lva)) ? 12 : 16
     let maxTSZ: UInt64 = f.ttst ? (granule == .k64 ? 47 : 48) : 39
     guard tsz >= minTSZ && tsz <= maxTSZ else {
@@ -154,7 +155,8 @@ public enum TranslationSetup {
           regs, regime: regime, access: access, unprivileged: unprivileged, pan: pan)))
   }
 
-  /// Prepares stage 2 for `ipa` from VTCR_EL2/VTTBR_EL2 (§3.4), or the stage-2 setup fault.
+  /// Prepares stage 2 for `ipa` from VTCR_EL2/VTTBR_EL2 (architecture.md §5.4), or the stage-2
+  /// setup fault.
   public static func stage2(_ regs: RegisterFile, ipa: UInt64, access: AccessType) -> Result<
     StageSetup, Fault
   > {

@@ -72,7 +72,7 @@ public struct StepDecoding: Sendable, Equatable {
 
 /// A successful translation: where the address goes and with what rights and attributes.
 ///
-/// Every access builds one and every TLB entry holds one, so it is kept to 48 bytes of plain
+/// Every access builds one and every TLB entry holds one, so it is kept to 49 bytes of plain
 /// data (copied with a few moves, no reference counting): levels and sizes are bytes, and
 /// each optional is a value plus a flag bit, its value 0 when absent so that == compares
 /// the values only.
