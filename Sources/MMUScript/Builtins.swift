@@ -1,7 +1,7 @@
 import MMU
 import MMUSyntax
 
-/// The built-in functions (language.md "Built-in functions", plus lpad/rpad/human/clz/str).
+/// The built-in functions (reference.md "Built-in functions", plus lpad/rpad/human/clz/str).
 enum Builtins {
   static let names = [
     "bit", "mask", "bits", "align_up", "align_down", "is_aligned", "log2", "min", "max", "hex",

@@ -1,6 +1,6 @@
 import MMU
-import MMULive
 import MMUCoreFile
+import MMULive
 import MMUSyntax
 
 /// Limits and paths of a run, set from the command line or with `set`.

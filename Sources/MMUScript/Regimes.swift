@@ -2,7 +2,7 @@ import MMU
 import MMUSyntax
 
 extension Interpreter {
-  /// What a regime word means on CPU `c` (language.md): `el1`/`el0` are EL1&0 (then stage 2
+  /// What a regime word means on CPU `c` (reference.md): `el1`/`el0` are EL1&0 (then stage 2
   /// when HCR_EL2.VM=1), `el2` is EL2 or EL2&0, `s1` is EL1&0 stage 1 alone, `s2` stage 2.
   /// Under stage 2, `s1`'s table addresses are IPAs, read through stage 2 as `el1`'s are
   /// (views, TLB lookups); its walks stop at the IPA (`regimeAccess`).

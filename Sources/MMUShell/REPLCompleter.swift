@@ -69,7 +69,7 @@ public struct REPLCompleter: Sendable {
       "mem", "decode", "walk", "at", "explain", "tlbi", "dsb", "isb", "tlb", "assert", "expect",
       "dump", "layout", "graph", "load",
     ] + MMUSyntax.LiveCommand.allCases.map(\.rawValue)
-      + MMUSyntax.TableStatementWord.allCases.map(\.rawValue)
+    + MMUSyntax.TableStatementWord.allCases.map(\.rawValue)
 
   /// The characters that end a word for completion (the line editor is given the same). `.`
   /// is not one, so `tcr_el1.t0sz` is one word; nor are `/` and `-`, so a path typed after

@@ -7,7 +7,7 @@ public struct HelpTopic: Sendable {
   public var name: String
   /// The line `help` lists.
   public var summary: String
-  /// The forms, one per line, as language.md writes them.
+  /// The forms, one per line, as reference.md writes them.
   public var syntax: [String]
   /// Options and notes, one per line.
   public var details: [String]

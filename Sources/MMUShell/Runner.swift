@@ -14,7 +14,7 @@ public struct RunOptions: Sendable {
 }
 
 /// Runs scripts in batch mode: renders events, prints diagnostics, and returns the exit
-/// status language.md defines: 0 all good, 1 an assertion failed, 2 a diagnostic.
+/// status reference.md defines: 0 all good, 1 an assertion failed, 2 a diagnostic.
 ///
 /// Each file of a batch runs on a fresh interpreter (machine, TLBs, globals): a file's verdict
 /// does not depend on what ran before it. A script that wants shared state `include`s it.

@@ -1,4 +1,4 @@
-/// `set`: the typed knobs of language.md, registers and fields, and any other knob.
+/// `set`: the typed knobs of reference.md, registers and fields, and any other knob.
 extension Parser {
   /// Knobs whose single argument is a switch (`on`, `off`, or an expression).
   static let switchKnobs = [

@@ -3,7 +3,7 @@
 /// A plain recursive-descent parser over the whole token array. It stops at the first error:
 /// a script with a syntax error is not run, so one precise diagnostic beats a cascade.
 ///
-/// Where language.md is silent, the grammar decides:
+/// Where reference.md is silent, the grammar decides:
 /// - A call is a name *immediately* followed by `(`. So `walk(el1, va)` is a call and
 ///   `walk (va)` the command; `print(x)` is a call to a procedure named `print`.
 /// - A command word starts a command only at the start of a statement and not before `=`

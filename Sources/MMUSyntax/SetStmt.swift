@@ -1,6 +1,6 @@
 /// `set …`: a machine setting, a register, a register field, or any other knob.
 ///
-/// The knobs language.md names have typed cases. Any other `set WORD ARGS…` parses as
+/// The knobs reference.md names have typed cases. Any other `set WORD ARGS…` parses as
 /// `.knob`, so a new setting (`set max_steps 1000`, `set hex_grouping on`) needs no parser
 /// change: the interpreter decides which knobs exist and reports unknown ones.
 public struct SetStmt: Equatable, Sendable {

@@ -1,6 +1,6 @@
 import MMU
 
-/// A statement: one case per statement form of language.md, each with its own payload.
+/// A statement: one case per statement form of reference.md, each with its own payload.
 ///
 /// Typed payloads (rather than a generic "command with words") mean the grammar is checked
 /// once, here, and the interpreter switches over cases whose fields already say what each

@@ -41,7 +41,7 @@ public struct Token: Equatable, Sendable {
 /// Words that can never be identifiers.
 ///
 /// The statement words that introduce syntax (`let`, `if`, …) and the booleans. The regime
-/// words `el0 el1 el2 s1 s2`, which language.md also reserves, are MMU's `AccessRegime`
+/// words `el0 el1 el2 s1 s2`, which reference.md also reserves, are MMU's `AccessRegime`
 /// table and lex as `Token.Kind.regime`. Command words (`map`, `walk`, …) are
 /// deliberately *not* reserved: they are recognised by position, so a variable may be called
 /// `size` or `map`.

@@ -2,7 +2,7 @@ import Testing
 
 @testable import MMU
 
-/// AT instructions and PAR_EL1, every value written out bit by bit from §7.4:
+/// AT instructions and PAR_EL1, every value written out bit by bit from architecture.md §9.4:
 /// success: ATTR [63:56], PA [51:12], RES1 [11], NS [9] (=1, Non-secure), SH [8:7], F [0]=0;
 /// fault: RES1 [11], S [9], PTW [8], FST [6:1], F [0]=1.
 @Suite("AT and PAR_EL1")
@@ -173,7 +173,7 @@ struct ATTests {
     #expect(Self.par(m, .s1e1r) == 0xB0F)
   }
 
-  @Test("S1E1R at EL1 hitting a stage-2 fault on the table walk is taken to EL2 (§7.3)")
+  @Test("S1E1R at EL1 with a stage-2 fault on its walk is taken to EL2 (architecture.md §9.3)")
   func s1e1AtEL1TakenToEL2() throws {
     let m = try Self.nestedMachine(el: 1, s2Leaf: { n in n == 3 ? 0 : D.s2rw | D.page })
     m.cpu.registers[.par_el1] = 0xDEAD_0000

@@ -4,7 +4,7 @@ import Testing
 
 @Suite("Memory attributes")
 struct AttributeTests {
-  @Test("stage 1: AttrIndx selects MAIR Attr<n>; SH from the descriptor (§6.1, §4.3)")
+  @Test("stage 1: AttrIndx picks MAIR Attr<n>; SH from the descriptor (architecture.md §7.1)")
   func mairLookup() throws {
     let m = PhysicalMemory()
     var r = baseRegisters()
@@ -33,7 +33,7 @@ struct AttributeTests {
     #expect(walk(m, r, el2Ctx, 0).outcome.translation?.attributes.mair == 0xBB)
   }
 
-  @Test("PAR shareability: Device and Normal iNC/oNC report outer (§7.4)")
+  @Test("PAR shareability: Device and Normal iNC/oNC report outer (architecture.md §9.4)")
   func reportedShareability() {
     #expect(MemoryAttributes(mair: 0x04, shareability: .inner).reportedShareability == .outer)
     #expect(MemoryAttributes(mair: 0x00, shareability: .none).reportedShareability == .outer)
@@ -44,7 +44,7 @@ struct AttributeTests {
     #expect(MemoryAttributes(mair: 0x4F, shareability: .inner).reportedShareability == .inner)
   }
 
-  @Test("stage-2 MemAttr alone as a MAIR byte (§6.2)")
+  @Test("stage-2 MemAttr alone as a MAIR byte (architecture.md §7.2)")
   func stage2MemAttr() {
     // Device: MemAttr[3:2] = 00, [1:0] nGnRnE, nGnRE, nGRE, GRE.
     #expect(MemoryAttributes.stage2MAIR(memAttr: 0b0000) == 0x00)
@@ -65,7 +65,7 @@ struct AttributeTests {
     ).mair
   }
 
-  @Test("combining with FWB=0: Device wins (the more restrictive type), NC < WT < WB (§6.3)")
+  @Test("FWB=0: Device wins (the more restrictive type), NC < WT < WB (architecture.md §7.3)")
   func combineWithoutFWB() {
     // Both Normal: each nibble takes the weaker cacheability, hints from stage 1.
     #expect(Self.combine(0xFF, 0b1111) == 0xFF)
@@ -86,7 +86,7 @@ struct AttributeTests {
     #expect(Self.combine(0x0C, 0b0010) == 0x08)  // nGRE beats GRE
   }
 
-  @Test("combined shareability: outer if either, else inner if either (§6.3)")
+  @Test("combined shareability: outer if either, else inner if either (architecture.md §7.3)")
   func combineShareability() {
     func sh(_ a: Shareability, _ b: Shareability, _ s1: UInt8 = 0xFF, _ s2: UInt64 = 0b1111)
       -> Shareability
@@ -106,7 +106,7 @@ struct AttributeTests {
     #expect(sh(.inner, .inner, 0xFF, 0b0101) == .outer)
   }
 
-  @Test("combining with FWB=1: stage 2 decides (§6.4)")
+  @Test("combining with FWB=1: stage 2 decides (architecture.md §7.4)")
   func combineWithFWB() {
     // 0b111: stage-1 attributes unchanged.
     #expect(Self.combine(0xBB, 0b0111, fwb: true) == 0xBB)
@@ -125,7 +125,7 @@ struct AttributeTests {
     // Each nibble on its own: outer NC → WB RWA, inner WB kept.
     #expect(Self.combine(0x4F, 0b0110, fwb: true) == 0xFF)
     // 0b0xx: Device of the MemAttr[1:0] type (combined with a Device stage 1, as KVM does —
-    // the model's documented choice of the §6.4 conflict).
+    // the model's documented choice of the architecture.md §7.4 conflict).
     #expect(Self.combine(0xFF, 0b0001, fwb: true) == 0x04)
     #expect(Self.combine(0x00, 0b0011, fwb: true) == 0x00)
   }

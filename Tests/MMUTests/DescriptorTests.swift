@@ -10,7 +10,7 @@ struct DescriptorTests {
     Descriptor(raw).kind(level: level, granule: g, ds: ds, paMax: paMax)
   }
 
-  @Test("type by bits[1:0] at every level (§4.1)")
+  @Test("type by bits[1:0] at every level (architecture.md §3.1)")
   func typeByLowBits() {
     // x0 is invalid everywhere, whatever the other bits hold.
     for level in -1...3 {
@@ -23,7 +23,7 @@ struct DescriptorTests {
     #expect(kind(0b11, 3, .k4) == .page)
     #expect(kind(0b11, 3, .k16) == .page)
     #expect(kind(0b11, 3, .k64) == .page)
-    // 01 at level 3 is reserved: invalid, not a page (§12 item 4).
+    // 01 at level 3 is reserved: invalid, not a page (architecture.md §13 item 4).
     #expect(kind(0b01, 3, .k4) == .reserved)
     #expect(kind(0b01, 3, .k16) == .reserved)
     #expect(kind(0b01, 3, .k64) == .reserved)
@@ -31,7 +31,7 @@ struct DescriptorTests {
     #expect(kind(0b01, -1, .k4, ds: true) == .reserved)
   }
 
-  @Test("where blocks are allowed (§1.3, QEMU's rule)")
+  @Test("where blocks are allowed (architecture.md §2.3, QEMU's rule)")
   func blockLevels() {
     // 4K: L1 and L2; L0 only with DS.
     #expect(kind(0b01, 0, .k4) == .reserved)
@@ -49,7 +49,7 @@ struct DescriptorTests {
     #expect(kind(0b01, 2, .k64, paMax: 48) == .block)
   }
 
-  @Test("48-bit address fields (§4.2)")
+  @Test("48-bit address fields (architecture.md §3.2)")
   func addressFields48() {
     // A 4K table descriptor: next-level address [47:12]; attributes and bits above 47 aside.
     let t = Descriptor(0xF800_1234_5678_9003)
@@ -63,7 +63,7 @@ struct DescriptorTests {
     #expect(b.address(granule: .k4, ds: false, outputBits: 48, level: 2) == 0x8020_0000)
   }
 
-  @Test("LPA2 (DS=1): OA[51:50] in bits [9:8] (§1.4, §4.2)")
+  @Test("LPA2 (DS=1): OA[51:50] in bits [9:8] (architecture.md §2.6, §3.2)")
   func lpa2AddressField() {
     // OA 0xF_8000_1234_5000: [49:12] in place, OA[51:50]=0b11 in [9:8].
     let raw: UInt64 = 0x0003_8000_1234_5000 | (0b11 << 8) | D.af | D.page
@@ -77,7 +77,7 @@ struct DescriptorTests {
     #expect(d16.address(granule: .k16, ds: true, outputBits: 52) == 0x0006_0000_0000_4000)
   }
 
-  @Test("64K with a 52-bit OA (FEAT_LPA): OA[51:48] in bits [15:12] (§4.2)")
+  @Test("64K with a 52-bit OA (FEAT_LPA): OA[51:48] in bits [15:12] (architecture.md §3.2)")
   func lpaAddressField() {
     // OA 0xA_0000_0003_0000 → [47:16] = 0x3_0000, [15:12] = 0xA.
     let raw: UInt64 = 0x0003_0000 | (0xA << 12) | D.af | D.shInner | D.page
@@ -89,7 +89,7 @@ struct DescriptorTests {
     #expect(enc.raw == raw)
   }
 
-  @Test("stage-1 leaf fields (§4.3)")
+  @Test("stage-1 leaf fields (architecture.md §3.3)")
   func stage1Fields() {
     // AttrIndx 5, NS, AP=0b11, SH=0b10, AF, nG, Contiguous, PXN, UXN, DBM, GP, SW 0b1010,
     // PBHA 0b0110.
@@ -108,7 +108,7 @@ struct DescriptorTests {
     #expect(!none.af && !none.nG && !none.contiguous && !none.pxn && !none.uxn && none.ap == 0)
   }
 
-  @Test("stage-2 leaf fields (§4.4) and table attributes (§4.5)")
+  @Test("stage-2 leaf fields (architecture.md §3.4) and table attributes (architecture.md §3.5)")
   func stage2AndTableFields() {
     let s2 = Descriptor(D.memAttr(0b1101) | D.s2ap(0b10) | D.s2xn(0b01) | D.af | (1 << 11) | 3)
     #expect(s2.memAttr == 0b1101)
@@ -121,7 +121,7 @@ struct DescriptorTests {
     #expect(!u.pxnTable && u.uxnTable && u.apTable == 0b01 && !u.nsTable)
   }
 
-  @Test("fault status codes (§7.1)")
+  @Test("fault status codes (architecture.md §9.1)")
   func statusCodes() {
     let table: [(FaultKind, Int, UInt64)] = [
       (.addressSize, -1, 0b101001), (.addressSize, 0, 0b000000), (.addressSize, 1, 0b000001),

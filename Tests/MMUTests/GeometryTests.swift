@@ -6,26 +6,27 @@ import Testing
 struct GeometryTests {
   // MARK: Stage 1
 
-  /// §2.2 start-level table, transcribed: IA range -> start level per granule.
+  /// architecture.md §2.5 start-level table, transcribed: IA range -> start level per granule.
   static let stage1StartTable: [Granule: [(ClosedRange<Int>, Int)]] = [
     .k4: [(49...52, -1), (40...48, 0), (31...39, 1), (22...30, 2), (16...21, 3)],
     .k16: [(48...52, 0), (37...47, 1), (26...36, 2), (16...25, 3)],
     .k64: [(43...52, 1), (30...42, 2), (17...29, 3)],
   ]
 
-  /// §1.2: the low bit of each level's index (= log2 of the region one entry maps, §1.3).
+  /// architecture.md §2.2: the low bit of each level's index (= log2 of the region one entry maps,
+  /// architecture.md §2.3).
   static let indexLow: [Granule: [Int: Int]] = [
     .k4: [-1: 48, 0: 39, 1: 30, 2: 21, 3: 12],
     .k16: [0: 47, 1: 36, 2: 25, 3: 14],
     .k64: [1: 42, 2: 29, 3: 16],
   ]
-  /// §1.2: the high bit of each level's index when it is not the start level.
+  /// architecture.md §2.2: the high bit of each level's index when it is not the start level.
   static let indexHigh: [Granule: [Int: Int]] = [
     .k4: [0: 47, 1: 38, 2: 29, 3: 20],
     .k16: [1: 46, 2: 35, 3: 24],
     .k64: [2: 41, 3: 28],
   ]
-  /// §1.3 sizes, in bytes, of the region one entry maps at each level.
+  /// architecture.md §2.3 sizes, in bytes, of the region one entry maps at each level.
   static let entrySize: [Granule: [Int: UInt64]] = [
     .k4: [-1: 256 << 40, 0: 512 << 30, 1: 1 << 30, 2: 2 << 20, 3: 4 << 10],
     .k16: [0: 128 << 40, 1: 64 << 30, 2: 32 << 20, 3: 16 << 10],
@@ -45,7 +46,8 @@ struct GeometryTests {
           for level in start...3 {
             let ib = g.indexBits(level)
             let lo = Self.indexLow[granule]![level]!
-            // The start level indexes [IA-1 : shift(start)] (§1.2), the others a full stride.
+            // The start level indexes [IA-1 : shift(start)] (architecture.md §2.2), the others a
+            // full stride.
             let hi = level == start ? ia - 1 : Self.indexHigh[granule]![level]!
             #expect(ib.lo == lo && ib.hi == hi, "\(granule) IA \(ia) L\(level)")
             #expect(g.blockSize(level) == Self.entrySize[granule]![level]!)
@@ -61,8 +63,8 @@ struct GeometryTests {
     #expect(checked == 37 + 37 + 36)
   }
 
-  /// The configurations of §10.2 and the issue: (granule, IA, levels, start, PTRS_PER_PGD,
-  /// PGDIR_SHIFT).
+  /// The configurations of architecture.md §12.2 and the issue: (granule, IA, levels, start,
+  /// PTRS_PER_PGD, PGDIR_SHIFT).
   static let namedConfigurations: [(Granule, Int, Int, Int, Int, Int)] = [
     (.k4, 39, 3, 1, 512, 30),
     (.k4, 48, 4, 0, 512, 39),
@@ -76,7 +78,7 @@ struct GeometryTests {
     (.k64, 52, 3, 1, 1024, 42),  // LVA: a 1024-entry first table
   ]
 
-  @Test("named configurations (Linux PGTABLE_LEVELS table, §10.2)")
+  @Test("named configurations (Linux PGTABLE_LEVELS table, architecture.md §12.2)")
   func namedConfigurationsFromGeometry() {
     for (granule, ia, levels, start, ptrs, pgdirShift) in Self.namedConfigurations {
       let g = Geometry.stage1(granule: granule, inputBits: ia, ds: ia > 48)
@@ -93,13 +95,13 @@ struct GeometryTests {
     for (granule, ia, levels, start, ptrs, _) in Self.namedConfigurations {
       var r = baseRegisters()
       let tsz = UInt64(64 - ia)
-      // DS=1 for 52-bit 4K/16K (LPA2); 64K/52 needs only FEAT_LVA (§1.4).
+      // DS=1 for 52-bit 4K/16K (LPA2); 64K/52 needs only FEAT_LVA (architecture.md §2.6).
       let ds = ia > 48 && granule != .k64 ? TCR.ds : 0
       r[.tcr_el1] =
         TCR.t0sz(tsz) | TCR.tg0(granule) | TCR.t1sz(tsz) | TCR.tg1(granule)
         | TCR.ips(0b110) | ds
       for upper in [false, true] {
-        // The lowest address of each range: 0, or 2^64 - 2^IA (§10.1).
+        // The lowest address of each range: 0, or 2^64 - 2^IA (architecture.md §12.1).
         let va: UInt64 = upper ? ~((1 << UInt64(ia)) - 1) : 0
         let s = try TranslationSetup.stage1(r, regime: .el10, va: va, access: .read).get()
         #expect(s.upperRange == upper)
@@ -115,7 +117,7 @@ struct GeometryTests {
   @Test("52-bit inputs need the feature: LVA for 64K, LPA2 (DS) for 4K/16K")
   func fiftyTwoBitNeedsFeature() {
     let l0 = Fault(.translation, level: 0)
-    // 64K, T0SZ=12 without FEAT_LVA: below the minimum 16 → Translation L0 (§2.1).
+    // 64K, T0SZ=12 without FEAT_LVA: below the minimum 16 → Translation L0 (architecture.md §2.4).
     var r = baseRegisters()
     r[.id_aa64mmfr2_el1] = ID.mmfr2(lva: false)
     r[.tcr_el1] = TCR.t0sz(12) | TCR.tg0(.k64) | TCR.ips(0b110)
@@ -124,11 +126,12 @@ struct GeometryTests {
     r = baseRegisters()
     r[.tcr_el1] = TCR.t0sz(12) | TCR.tg0(.k4) | TCR.ips(0b110)
     #expect(TranslationSetup.stage1(r, regime: .el10, va: 0, access: .read).fault == l0)
-    // 4K, T0SZ=12, DS=1, but TGran4 says no LPA2: DS is RES0 (§1.4) → still 48-bit min.
+    // 4K, T0SZ=12, DS=1, but TGran4 says no LPA2: DS is RES0 (architecture.md §2.6) → still 48-bit
+    // min.
     r[.tcr_el1] |= TCR.ds
     r[.id_aa64mmfr0_el1] = ID.mmfr0(lpa2: false)
     #expect(TranslationSetup.stage1(r, regime: .el10, va: 0, access: .read).fault == l0)
-    // 16K, T0SZ=12 with DS=1 and LPA2: L0 with 32 entries (§1.2).
+    // 16K, T0SZ=12 with DS=1 and LPA2: L0 with 32 entries (architecture.md §2.2).
     r = baseRegisters()
     r[.tcr_el1] = TCR.t0sz(12) | TCR.tg0(.k16) | TCR.ips(0b110) | TCR.ds
     let s = try? TranslationSetup.stage1(r, regime: .el10, va: 0, access: .read).get()
@@ -136,12 +139,12 @@ struct GeometryTests {
     #expect(s?.geometry.startEntries == 32)
   }
 
-  @Test("TxSZ limits without FEAT_TTST: max 39 (§2.1)")
+  @Test("TxSZ limits without FEAT_TTST: max 39 (architecture.md §2.4)")
   func txszWithoutTTST() {
     var r = baseRegisters()
     r[.id_aa64mmfr2_el1] = ID.mmfr2(ttst: false)
     r[.tcr_el1] = TCR.t0sz(39) | TCR.tg0(.k4) | TCR.ips(0b101)
-    // T0SZ 39 → IA 25 → 4K start level 2 (§2.2).
+    // T0SZ 39 → IA 25 → 4K start level 2 (architecture.md §2.5).
     let ok = try? TranslationSetup.stage1(r, regime: .el10, va: 0, access: .read).get()
     #expect(ok?.geometry.startLevel == 2)
     r[.tcr_el1] = TCR.t0sz(40) | TCR.tg0(.k4) | TCR.ips(0b101)
@@ -164,7 +167,7 @@ struct GeometryTests {
     #expect(k64?.geometry.startEntries == 2)
   }
 
-  @Test("TG0 and TG1 encodings differ (§1.1)")
+  @Test("TG0 and TG1 encodings differ (architecture.md §2.1)")
   func granuleEncodings() {
     #expect(Granule(tg0: 0b00) == .k4)
     #expect(Granule(tg0: 0b01) == .k64)
@@ -178,7 +181,7 @@ struct GeometryTests {
     #expect(Granule.k64.entriesPerTable == 8192)
   }
 
-  @Test("contiguous group sizes (§4.6)")
+  @Test("contiguous group sizes (architecture.md §3.6)")
   func contiguousGroups() {
     #expect(Granule.k4.contiguousEntries(at: 1) == 16)
     #expect(Granule.k4.contiguousEntries(at: 2) == 16)
@@ -191,8 +194,8 @@ struct GeometryTests {
 
   // MARK: Stage 2
 
-  /// §3.2 without SL2: start level per (granule, SL0), nil where reserved; the PAMax/TTST/DS
-  /// conditions are checked separately below.
+  /// architecture.md §5.2 without SL2: start level per (granule, SL0), nil where reserved; the
+  /// PAMax/TTST/DS conditions are checked separately below.
   static func stage2Start(_ g: Granule, sl0: UInt64, ds: Bool) -> Int? {
     switch (g, sl0) {
     case (.k4, 0): 2
@@ -210,7 +213,7 @@ struct GeometryTests {
     }
   }
 
-  /// §3.3 consistency table: the IA range each start level translates.
+  /// architecture.md §5.3 consistency table: the IA range each start level translates.
   static let stage2Range: [Granule: [Int: ClosedRange<Int>]] = [
     .k4: [-1: 49...52, 0: 40...52, 1: 31...43, 2: 22...34, 3: 16...25],
     .k16: [0: 48...52, 1: 37...51, 2: 26...40, 3: 16...29],
@@ -231,11 +234,12 @@ struct GeometryTests {
               r[.vtcr_el2] =
                 VTCR.t0sz(UInt64(64 - ia)) | VTCR.sl0(sl0) | VTCR.tg0(granule) | VTCR.ps(0b110)
                 | (ds ? VTCR.ds : 0) | (sl2 ? VTCR.sl2 : 0) | VTCR.res1
-              // T0SZ limits (§2.1, stage 2 uses the same numbers): IA 16...48, down to
-              // 17 for 64K, up to 52 with DS (4K/16K) or LVA (64K).
+              // T0SZ limits (architecture.md §2.4, stage 2 uses the same numbers): IA 16...48, down
+              // to 17 for 64K, up to 52 with DS (4K/16K) or LVA (64K).
               let minIA = granule == .k64 ? 17 : 16
               let maxIA = ds || granule == .k64 ? 52 : 48
-              // SL2:SL0 = 1:00 is level -1 (4K with DS only); 1:other reserved (§3.2).
+              // SL2:SL0 = 1:00 is level -1 (4K with DS only); 1:other reserved (architecture.md
+              // §5.2).
               let start: Int? =
                 sl2 ? (sl0 == 0 ? -1 : nil) : Self.stage2Start(granule, sl0: sl0, ds: ds)
               var expectedStart: Int? = nil
@@ -249,7 +253,7 @@ struct GeometryTests {
                 valid += 1
                 let g = try? result.get().geometry
                 #expect(g?.startLevel == s, "\(granule) ds \(ds) sl2 \(sl2) sl0 \(sl0) IA \(ia)")
-                // §3.3: 2^(IA - shift(s) - stride) tables when that is above one.
+                // architecture.md §5.3: 2^(IA - shift(s) - stride) tables when that is above one.
                 let lo = Self.indexLow[granule]![s]!
                 let extra = ia - lo - Self.stride[granule]!
                 let tables = extra > 0 ? 1 << extra : 1
@@ -289,7 +293,7 @@ struct GeometryTests {
     #expect(g.startLevel == -1 && g.startEntries == 16 && g.levels == 5)
   }
 
-  @Test("SL0 choices that need more PA or TTST than implemented fault (§3.4 item 3)")
+  @Test("SL0 needing more PA or TTST than implemented faults (architecture.md §5.4 item 3)")
   func stage2NeedsPAMax() {
     func setup(_ g: Granule, ia: Int, sl0: UInt64, parange: UInt64, ttst: Bool = true)
       -> Result<StageSetup, Fault>
@@ -315,7 +319,7 @@ struct GeometryTests {
     #expect((try? setup(.k4, ia: 25, sl0: 3, parange: 0b110).get())?.geometry.startLevel == 3)
   }
 
-  /// §3.5's worked table: IPA → (start level, concatenated tables) per granule.
+  /// architecture.md §5.5's worked table: IPA → (start level, concatenated tables) per granule.
   static let kvmTable: [(Int, (Int, Int), (Int, Int), (Int, Int))] = [
     (32, (2, 4), (2, 1), (2, 1)),
     (33, (2, 8), (2, 1), (2, 1)),
@@ -340,9 +344,9 @@ struct GeometryTests {
     (52, (0, 16), (0, 1), (1, 1)),
   ]
 
-  @Test("KVM's stage-2 choice for IPA 32...52 on every granule (§3.5)")
+  @Test("KVM's stage-2 choice for IPA 32...52 on every granule (architecture.md §5.5)")
   func kvmStage2Table() throws {
-    // SL0 encodings of §3.2 for the start levels KVM uses.
+    // SL0 encodings of architecture.md §5.2 for the start levels KVM uses.
     let sl0: [Granule: [Int: UInt64]] = [
       .k4: [2: 0b00, 1: 0b01, 0: 0b10], .k16: [2: 0b01, 1: 0b10, 0: 0b11],
       .k64: [2: 0b01, 1: 0b10],
@@ -355,7 +359,7 @@ struct GeometryTests {
         #expect(g.concatenatedTables == want.1, "\(granule) IPA \(ipa)")
         let enc = Geometry.sl0(granule: granule, startLevel: want.0)
         #expect(enc?.sl0 == sl0[granule]![want.0]! && enc?.sl2 == false)
-        // "every row also satisfies §3.3": the registers accept it and agree.
+        // "every row also satisfies architecture.md §5.3": the registers accept it and agree.
         var r = baseRegisters()
         r[.vtcr_el2] =
           VTCR.t0sz(UInt64(64 - ipa)) | VTCR.sl0(sl0[granule]![want.0]!) | VTCR.tg0(granule)
@@ -370,13 +374,13 @@ struct GeometryTests {
   func stage2SetupFaultsThroughWalker() throws {
     let m = PhysicalMemory()
     var r = baseRegisters()
-    // 64K with SL0=0b11: reserved (§3.2).
+    // 64K with SL0=0b11: reserved (architecture.md §5.2).
     r[.vtcr_el2] = VTCR.t0sz(24) | VTCR.sl0(3) | VTCR.tg0(.k64) | VTCR.ps(0b101)
     let ipa: UInt64 = 0x1234_5000
     #expect(
       walk(m, r, s2Ctx, ipa).outcome
         == .faulted(Fault(.translation, level: 0, stage: 2, ipa: ipa)))
-    // 4K, SL0=0 (start L2) with a 40-bit IPA: L2 covers at most 34 bits (§3.3).
+    // 4K, SL0=0 (start L2) with a 40-bit IPA: L2 covers at most 34 bits (architecture.md §5.3).
     r[.vtcr_el2] = VTCR.t0sz(24) | VTCR.sl0(0) | VTCR.tg0(.k4) | VTCR.ps(0b101)
     #expect(
       walk(m, r, s2Ctx, ipa, .write).outcome

@@ -2,7 +2,7 @@ import Testing
 
 @testable import MMU
 
-/// The switches for documented disagreements (vmsa-facts §12.13): each default and its
+/// The switches for documented disagreements (architecture.md §13): each default and its
 /// alternative, with the expected values derived from the sources the facts sheet cites.
 @Suite("Implementation choices")
 struct ImplementationChoiceTests {
@@ -13,8 +13,9 @@ struct ImplementationChoiceTests {
 
   @Test func setupFaultLevelIsZeroOrTheStartLevel() {
     var r = RegisterFile()
-    // 4K, T0SZ 25: a 39-bit TTBR0 range starting at level 1 (§2.2). VA bit 39 set is outside
-    // it: a Translation fault before any descriptor is read (§2.4).
+    // 4K, T0SZ 25: a 39-bit TTBR0 range starting at level 1 (architecture.md §2.5). VA bit 39 set
+    // is outside
+    // it: a Translation fault before any descriptor is read (architecture.md §2.9).
     r[.tcr_el1] = withBitField(r[.tcr_el1], 5, 0, 25)
     let va: UInt64 = 1 << 39
     #expect(walk(r, AccessContext(regime: .el10), va).fault == Fault(.translation, level: 0))
@@ -38,7 +39,7 @@ struct ImplementationChoiceTests {
   @Test func kvmRejectsSmallIPAsAtStageTwoLevelZero() {
     var r = RegisterFile()
     // 4K, SL0 = 2 (start level 0), T0SZ 22 (IA 42): the pseudocode allows level 0 for IA 40..52
-    // (§3.3), KVM's nested walker needs IA > 42 for 4K level 0.
+    // (architecture.md §5.3), KVM's nested walker needs IA > 42 for 4K level 0.
     r[.vtcr_el2] = withBitField(withBitField(r[.vtcr_el2], 7, 6, 2), 5, 0, 22)
     let s2 = AccessContext(regime: .stage2)
     // The pseudocode walks: memory is empty, so the level-0 entry is invalid.
@@ -56,7 +57,7 @@ struct ImplementationChoiceTests {
   @Test func fwbDeviceCombinesOrForcesStageTwo() {
     // Stage 1 Device-nGnRnE (0x00); stage 2 with FWB MemAttr 0b011 = Device-GRE (0x0c).
     let s1 = MemoryAttributes(mair: 0x00, shareability: .outer)
-    // KVM: the more restrictive of the two Device types (§6.4, §6.3).
+    // KVM: the more restrictive of the two Device types (architecture.md §7.4, §7.3).
     #expect(
       MemoryAttributes.combine(stage1: s1, stage2: 0b011, s2Shareability: .outer, fwb: true).mair
         == 0x00)

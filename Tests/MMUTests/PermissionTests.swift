@@ -3,7 +3,7 @@ import Testing
 @testable import MMU
 
 /// Permission checks through real walks. Expected rights are written as "rwx" strings per
-/// exception level, transcribed from the tables of §5.
+/// exception level, transcribed from the tables of architecture.md §8.
 @Suite("Permissions")
 struct PermissionTests {
   // 4K, T0SZ=25 (3 levels from L1). VA 0x4060_4567: L1 index [38:30] = 1, L2 [29:21] = 3,
@@ -53,7 +53,7 @@ struct PermissionTests {
     return s
   }
 
-  /// §5.1 data permissions × §5.2 execute rules, WXN = 0:
+  /// architecture.md §8.1 data permissions × architecture.md §8.2 execute rules, WXN = 0:
   /// (AP[2:1], UXN, PXN) → (EL0, EL1).
   static let twoRangeWXN0: [(UInt64, Bool, Bool, String, String)] = [
     (0b00, false, false, "--x", "rwx"),
@@ -108,7 +108,7 @@ struct PermissionTests {
     }
   }
 
-  @Test("APTable, UXNTable, PXNTable, and HPD disabling them (§4.5, §5.1)")
+  @Test("APTable, UXNTable, PXNTable, and HPD disabling them (architecture.md §3.5, §8.1)")
   func hierarchical() throws {
     let m = PhysicalMemory()
     var r = Self.registers()
@@ -154,7 +154,7 @@ struct PermissionTests {
     #expect(Self.rights(m, r, el1Ctx) == "r--")
   }
 
-  /// §5.4: AP[2] alone (AP[1] ignored), XN = bit 54, bit 53 RES0 (ignored).
+  /// architecture.md §8.4: AP[2] alone (AP[1] ignored), XN = bit 54, bit 53 RES0 (ignored).
   @Test("EL2 (one range): AP[2:1] × XN × bit 53, WXN")
   func oneRange() throws {
     let m = PhysicalMemory()
@@ -197,7 +197,8 @@ struct PermissionTests {
     #expect(Self.rights(m, r, el2Ctx) == "rwx")
   }
 
-  /// §5.6: S2AP[0] read, S2AP[1] write; XN[1:0] per EL with FEAT_XNX, XN[1] alone without.
+  /// architecture.md §8.5: S2AP[0] read, S2AP[1] write; XN[1:0] per EL with FEAT_XNX, XN[1] alone
+  /// without.
   @Test("stage 2: every S2AP × XN[1:0], at EL0 and EL1, with and without FEAT_XNX")
   func stage2Matrix() throws {
     let m = PhysicalMemory()
@@ -246,7 +247,7 @@ struct PermissionTests {
     }
   }
 
-  @Test("combined stages: the intersection, stage-1 faults first (§5.7)")
+  @Test("combined stages: the intersection, stage-1 faults first (architecture.md §8.6)")
   func combined() throws {
     // Stage 1: leaf at IPA 0x5000 with AP=01 (EL0 rw, EL1 rw + implicit PXN).
     // Stage 2 for IPA page 5: read-only, XN=01 (EL1 may not execute, EL0 may).

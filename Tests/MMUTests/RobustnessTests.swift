@@ -20,7 +20,8 @@ struct RobustnessTests {
 
   /// Structural facts every outcome must satisfy.
   static func check(_ w: WalkResult, _ what: @autoclosure () -> String) {
-    // A two-stage walk of 5+5 levels reads at most (5+1)*(5+1)-1 = 35 descriptors (§8).
+    // A two-stage walk of 5+5 levels reads at most (5+1)*(5+1)-1 = 35 descriptors (architecture.md
+    // §6).
     #expect(w.accesses >= 0 && w.accesses <= 35, "\(what())")
     switch w.outcome {
     case .translated(let t):
@@ -31,7 +32,7 @@ struct RobustnessTests {
       #expect((-1...3).contains(f.level), "\(what())")
       #expect(f.stage == 1 || f.stage == 2, "\(what())")
       if f.s1ptw { #expect(f.stage == 2, "\(what())") }
-      // Level -1 exists only for Translation and Address size faults (§7.1).
+      // Level -1 exists only for Translation and Address size faults (architecture.md §9.1).
       if f.level == -1 { #expect(f.kind == .translation || f.kind == .addressSize) }
       #expect(f.statusCode < 64)
     }
@@ -47,7 +48,7 @@ struct RobustnessTests {
   /// AArch64.S1Enabled), so its output is AArch64.S1DisabledOutput's (AddrTop 55 for data
   /// with TBI, 63 for fetches with TBID; PAMax 52 from the reserved PARange), then stage 2
   /// when the context asks for it; every other regime's TxSZ = 63 is above every maximum
-  /// (§2.1): Translation L0 before any read.
+  /// (architecture.md §2.4): Translation L0 before any read.
   static func allOnesOutcome(_ ctx: AccessContext, _ a: UInt64, _ access: AccessType)
     -> WalkOutcome
   {

@@ -2,8 +2,9 @@ import Testing
 
 @testable import MMU
 
-/// When a TLBI takes effect: at a DSB of sufficient scope on the issuing CPU (§9.2), and not
-/// before. Store-only and load-only DSBs complete nothing; `dsb nsh` only local operations.
+/// When a TLBI takes effect: at a DSB of sufficient scope on the issuing CPU (architecture.md
+/// §10.3), and not before. Store-only and load-only DSBs complete nothing; `dsb nsh` only local
+/// operations.
 @Suite("TLB barriers")
 struct TLBBarrierTests {
   typealias F = TLBFix

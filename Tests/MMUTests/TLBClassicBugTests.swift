@@ -8,7 +8,7 @@ struct TLBClassicBugTests {
   typealias F = TLBFix
 
   /// Bug 1: switching TTBR0_EL2 to other tables without a TLBI. EL2 has no ASIDs, so the old
-  /// entries still match; writing a TTBR never invalidates (§9.1).
+  /// entries still match; writing a TTBR never invalidates (architecture.md §10.1).
   @Test func switchTTBR0EL2WithoutTLBI() throws {
     let m = Machine()
     let c = m.cpu
@@ -60,7 +60,7 @@ struct TLBClassicBugTests {
 
   /// Bug 3: VALE1 after replacing a table. The last-level TLBI removes the leaf but leaves
   /// the walk-cache entry for the L2 table descriptor, so the next walk starts from the old
-  /// L3 table (§9.2: an "L" operation leaves walk-cache entries).
+  /// L3 table (architecture.md §10.3: an "L" operation leaves walk-cache entries).
   @Test func vale1AfterReplacingATable() throws {
     let m = try F.machine()
     _ = F.read(m)
@@ -131,7 +131,7 @@ struct TLBClassicBugTests {
 
   /// Bug 5: a 2M block replaced by a table of 4K pages without break-before-make. With
   /// speculation the 4K entries join the cached 2M entry and the access takes a TLB conflict
-  /// abort (§9.4).
+  /// abort (architecture.md §11).
   @Test func blockToTableWithoutBBM() throws {
     let m = Machine()
     m.options.tlbSpeculative = true

@@ -3,7 +3,7 @@ import Testing
 @testable import MMU
 
 /// Helpers for the TLB tests. Tables are written as raw descriptors at fixed PAs so every
-/// expected value can be read off by hand (section numbers refer to vmsa-facts.md).
+/// expected value can be read off by hand (section numbers refer to architecture.md).
 enum TLBFix {
   // EL1 TTBR0 tables, 4K granule, 48-bit VA (the machine's defaults): L0..L3.
   static let l0: UInt64 = 0x10_0000

@@ -2,8 +2,8 @@ import Testing
 
 @testable import MMU
 
-/// What each TLBI removes and leaves (§9.2). One CPU holds a fixed set of entries; each case
-/// issues one operation, completes it with `dsb sy`, and lists by hand what is gone.
+/// What each TLBI removes and leaves (architecture.md §10.3). One CPU holds a fixed set of entries;
+/// each case issues one operation, completes it with `dsb sy`, and lists by hand what is gone.
 @Suite("TLBI scope")
 struct TLBIScopeTests {
   static let x: UInt64 = 0x4020_3000  // a VA with a 4K entry and a 2M block entry over it
@@ -162,7 +162,8 @@ struct TLBIScopeTests {
   }
 
   /// The same cases on two CPUs holding the same entries: the local form leaves CPU 1
-  /// alone; the IS form removes the same set from both once `dsb ish` completes it (§9.2).
+  /// alone; the IS form removes the same set from both once `dsb ish` completes it (architecture.md
+  /// §10.3).
   @Test(arguments: cases)
   func broadcast(_ c: Case) throws {
     for form in ["", "is"] {

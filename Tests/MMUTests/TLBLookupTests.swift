@@ -2,7 +2,8 @@ import Testing
 
 @testable import MMU
 
-/// Hit, miss, stale hit, conflict, fills and tags (§9.1), on tables written by hand.
+/// Hit, miss, stale hit, conflict, fills and tags (architecture.md §10.1), on tables written by
+/// hand.
 @Suite("TLB lookup")
 struct TLBLookupTests {
   typealias F = TLBFix
@@ -14,7 +15,8 @@ struct TLBLookupTests {
     #expect(a.outcome.translation?.pa == F.paA)
     #expect(a.accesses == 4)  // L0..L3
     let e = try #require(m.cpu.tlb.entries.first)
-    // A global page: no ASID; EL1&0 entries carry the VMID even with stage 2 off (§9.1).
+    // A global page: no ASID; EL1&0 entries carry the VMID even with stage 2 off (architecture.md
+    // §10.1).
     #expect(m.cpu.tlb.count == 1)
     #expect(e.regime == .el10 && e.stage == .stage1 && e.vmid == 1 && e.asid == nil)
     #expect(e.inputBase == F.va && e.sizeBits == 12 && e.level == 3)
@@ -62,7 +64,8 @@ struct TLBLookupTests {
   @Test func staleHitAfterARawRewrite() throws {
     let m = try F.machine()
     _ = F.read(m)
-    // valid -> valid with another output address, no break: reported at the write (§9.4).
+    // valid -> valid with another output address, no break: reported at the write (architecture.md
+    // §11).
     let w = try m.writeMemory(F.l3 + 3 * 8, F.page(F.paB))
     #expect(w.map(\.kind) == [.breakBeforeMake])
     #expect(w.first?.oldDescriptor == F.page(F.paA) && w.first?.newDescriptor == F.page(F.paB))
@@ -87,7 +90,7 @@ struct TLBLookupTests {
   @Test func permissionsComeFromTheEntry() throws {
     let m = try F.machine()
     _ = F.read(m)
-    // AP[2]=1 (read-only): a permission change needs no break-before-make (§9.4).
+    // AP[2]=1 (read-only): a permission change needs no break-before-make (architecture.md §11).
     let w = try m.writeMemory(F.l3 + 3 * 8, F.page(F.paA) | (1 << 7))
     #expect(w.isEmpty)
     // The cached entry is still read-write: the write succeeds from the TLB (stale).
@@ -179,7 +182,8 @@ struct TLBLookupTests {
   @Test func dbmWriteWalksAgainInsteadOfFaulting() throws {
     let m = try F.machine()
     m.cpu.registers[.tcr_el1] |= (1 << 39) | (1 << 40)  // HA, HD
-    // Writable-clean: AP[2]=1 with DBM: a write sets the dirty state (clears AP[2], §5.5).
+    // Writable-clean: AP[2]=1 with DBM: a write sets the dirty state (clears AP[2], architecture.md
+    // §4.4).
     try m.memory.write64(F.l3 + 3 * 8, F.page(F.paA) | (1 << 7) | (1 << 51))
     _ = F.read(m)
     let a = m.access(cpu: m.cpu, context: F.el1, address: F.va, access: .write)

@@ -2,7 +2,7 @@ import Testing
 
 @testable import MMU
 
-/// TLBI names, operands (§9.3), errors; CPUs online and offline; speculation.
+/// TLBI names, operands (architecture.md §10.4), errors; CPUs online and offline; speculation.
 @Suite("TLBI operands, CPUs, speculation")
 struct TLBOperandTests {
   typealias F = TLBFix
@@ -37,7 +37,7 @@ struct TLBOperandTests {
   }
 
   @Test func ttlDecoding() {
-    // TTL = TG[3:2]:level[1:0]; TG 01 4K, 10 16K, 11 64K; 0b00xx no hint (§9.3).
+    // TTL = TG[3:2]:level[1:0]; TG 01 4K, 10 16K, 11 64K; 0b00xx no hint (architecture.md §10.4).
     #expect(TTLHint(ttl: 0b0000) == nil)
     #expect(TTLHint(ttl: 0b0011) == nil)
     #expect(TTLHint(ttl: 0b0111) == TTLHint(level: 3, granule: .k4))

@@ -2,8 +2,8 @@ import Testing
 
 @testable import MMU
 
-/// Two-stage translations and the TLB (§8, §9.1, §9.2): combined entries, stage-2 entries
-/// filled by every stage-2 walk, and the KVM rule IPAS2E1; DSB; VMALLE1.
+/// Two-stage translations and the TLB (architecture.md §6, §10.1, §10.3): combined entries, stage-2
+/// entries filled by every stage-2 walk, and the KVM rule IPAS2E1; DSB; VMALLE1.
 @Suite("TLB and stage 2")
 struct TLBStage2Tests {
   typealias F = TLBFix
@@ -88,7 +88,7 @@ struct TLBStage2Tests {
     let a = Self.read(m)
     #expect(a.outcome.translation?.pa == F.paA)
     if case .stale = a.tlb {} else { Issue.record("expected stale, got \(a.tlb)") }
-    // IPAS2E1 alone now is too late: the refilled combined entry answers (§9.2).
+    // IPAS2E1 alone now is too late: the refilled combined entry answers (architecture.md §10.3).
     m.cpu.el = 2
     try F.flush(m, "ipas2e1", address: Self.ipa)
     #expect(Self.read(m).outcome.translation?.pa == F.paA)

@@ -5,7 +5,7 @@ import Testing
 // Helpers shared by the MMU tests. They only *encode* values (register fields, descriptor
 // bits) at the positions the architecture gives them; no helper computes an expected result.
 // Every expected value in the tests is written out by hand next to the rule it comes from
-// (section numbers refer to /work/shared/docs/vmsa-facts.md).
+// (section numbers refer to docs/architecture.md).
 
 /// Bits hi...lo of `v` (the tests' own extractor, independent of the model's `bitField`).
 func field(_ v: UInt64, _ hi: Int, _ lo: Int) -> UInt64 {
@@ -14,7 +14,7 @@ func field(_ v: UInt64, _ hi: Int, _ lo: Int) -> UInt64 {
   return width >= 64 ? shifted : shifted & ((1 << UInt64(width)) - 1)
 }
 
-/// Descriptor bits (§4.3, §4.4, §4.5).
+/// Descriptor bits (architecture.md §3.3, §3.4, §3.5).
 enum D {
   static let invalid: UInt64 = 0
   /// bits[1:0] = 0b11: a table above level 3, a page at level 3.
@@ -34,11 +34,11 @@ enum D {
   static func ap(_ v: UInt64) -> UInt64 { v << 6 }
   /// AttrIndx at bits [4:2].
   static func attrIndx(_ v: UInt64) -> UInt64 { v << 2 }
-  // Table attributes (§4.5).
+  // Table attributes (architecture.md §3.5).
   static let pxnTable: UInt64 = 1 << 59
   static let uxnTable: UInt64 = 1 << 60
   static func apTable(_ v: UInt64) -> UInt64 { v << 61 }
-  // Stage 2 (§4.4): MemAttr[3:0] at [5:2], S2AP at [7:6], XN[1:0] at [54:53].
+  // Stage 2 (architecture.md §3.4): MemAttr[3:0] at [5:2], S2AP at [7:6], XN[1:0] at [54:53].
   static func memAttr(_ v: UInt64) -> UInt64 { v << 2 }
   static func s2ap(_ v: UInt64) -> UInt64 { v << 6 }
   static func s2xn(_ v: UInt64) -> UInt64 { v << 53 }
@@ -46,7 +46,8 @@ enum D {
   static let s2rw: UInt64 = memAttr(0b1111) | s2ap(0b11) | shInner | af
 }
 
-/// TCR_EL1 (and TCR_EL2 with E2H=1) fields, EL1 layout (§2.1, §4.5, register description).
+/// TCR_EL1 (and TCR_EL2 with E2H=1) fields, EL1 layout (architecture.md §2.4, §3.5, register
+/// description).
 enum TCR {
   static func t0sz(_ v: UInt64) -> UInt64 { v }
   static let epd0: UInt64 = 1 << 7
@@ -61,7 +62,7 @@ enum TCR {
   }
   static func t1sz(_ v: UInt64) -> UInt64 { v << 16 }
   static let epd1: UInt64 = 1 << 23
-  /// TG1: 01 16K, 10 4K, 11 64K (a different encoding from TG0, §1.1).
+  /// TG1: 01 16K, 10 4K, 11 64K (a different encoding from TG0, architecture.md §2.1).
   static func tg1(_ g: Granule) -> UInt64 {
     switch g {
     case .k16: 0b01 << 30
@@ -94,7 +95,7 @@ enum TCR2 {
   static let res1: UInt64 = (1 << 31) | (1 << 23)
 }
 
-/// VTCR_EL2 fields (§3.1).
+/// VTCR_EL2 fields (architecture.md §5.1).
 enum VTCR {
   static func t0sz(_ v: UInt64) -> UInt64 { v }
   static func sl0(_ v: UInt64) -> UInt64 { v << 6 }
@@ -115,7 +116,7 @@ enum HCR {
   static let fwb: UInt64 = 1 << 46
 }
 
-/// ID register values, written field by field (§11).
+/// ID register values, written field by field (architecture.md §2.10).
 enum ID {
   /// ID_AA64MMFR0_EL1: PARange [3:0], ASIDBits [7:4] (2 = 16-bit), TGran16 [23:20]
   /// (1 yes, 2 yes with LPA2), TGran64 [27:24] (0 yes), TGran4 [31:28] (0 yes, 1 with LPA2).
@@ -134,7 +135,7 @@ enum ID {
 
 /// MAIR used by the walk tests: Attr0 0xFF Normal WB RWA, Attr1 0x04 Device-nGnRE, Attr2 0x44
 /// Normal NC, Attr3 0xBB Normal WT RWA, Attr4 0x00 Device-nGnRnE, Attr5 0xEE Normal WB RA,
-/// Attr6 0xAA Normal WT RA, Attr7 0x0C Device-GRE (§6.1).
+/// Attr6 0xAA Normal WT RA, Attr7 0x0C Device-GRE (architecture.md §7.1).
 let testMAIR: UInt64 = 0x0CAA_EE00_BB44_04FF
 
 /// A register file with every control that matters written explicitly: EL1 and EL2 MMUs on,

@@ -3,7 +3,8 @@ import Testing
 @testable import MMU
 
 /// Walks of hand-built tables for each regime. Table addresses, indexes and descriptors are
-/// written out by hand from the index ranges of §1.2 and the formats of §4.
+/// written out by hand from the index ranges of architecture.md §2.2 and the formats of
+/// architecture.md §3.
 @Suite("Walks")
 struct WalkTests {
   // VA used for 4K/48-bit walks: L0 index VA[47:39] = 1, L1 [38:30] = 2, L2 [29:21] = 3,
@@ -82,8 +83,8 @@ struct WalkTests {
   @Test("TTBR1 with T1SZ=25 (39-bit, 3 levels): the range starts at 0xFFFF_FF80_0000_0000")
   func ttbr1ThirtyNine() throws {
     let m = PhysicalMemory()
-    // Start level 1 (§2.2); all indexes of 0xFFFF_FF80_0000_0000 are 0 ([38:30], [29:21],
-    // [20:12]).
+    // Start level 1 (architecture.md §2.5); all indexes of 0xFFFF_FF80_0000_0000 are 0 ([38:30],
+    // [29:21], [20:12]).
     try m.put(0x20000, 0, 0x21000 | D.table)
     try m.put(0x21000, 0, 0x22000 | D.table)
     try m.put(0x22000, 0, 0x9000_0000 | D.af | D.shInner | D.page)
@@ -99,7 +100,7 @@ struct WalkTests {
         == .faulted(Fault(.translation, level: 0)))
   }
 
-  @Test("EPD0 and E0PD0: Translation L0 without a walk (§2.4)")
+  @Test("EPD0 and E0PD0: Translation L0 without a walk (architecture.md §2.9)")
   func epdAndE0pd() throws {
     let m = PhysicalMemory()
     try Self.build4K48(m, leaf: Self.rwPage | D.ap(0b01))
@@ -124,7 +125,7 @@ struct WalkTests {
   func el2NonVHE() throws {
     let m = PhysicalMemory()
     // AP[2:1]=01 is read/write in a one-range regime (AP[1] RES1, ignored): and, unlike
-    // EL1&0, it does not imply PXN — there is no EL0 (§5.4).
+    // EL1&0, it does not imply PXN — there is no EL0 (architecture.md §8.4).
     try Self.build4K48(m, leaf: Self.rwPage | D.ap(0b01))
     var r = baseRegisters()
     r[.ttbr0_el2] = 0x1000
@@ -168,7 +169,7 @@ struct WalkTests {
     let t = try #require(walk(m, r, c.context(el: 2), upper).outcome.translation)
     #expect(t.pa == 0x8765_4567)
     #expect(!t.global)  // nG counts in EL2&0 (two ranges, ASIDs)
-    // The implicit PXN of an EL0-writable page applies here as in EL1&0 (§5.2).
+    // The implicit PXN of an EL0-writable page applies here as in EL1&0 (architecture.md §8.2).
     #expect(
       walk(m, r, c.context(el: 2), upper, .exec).outcome
         == .faulted(Fault(.permission, level: 3)))
@@ -261,7 +262,7 @@ struct WalkTests {
   static let nested = AccessContext(regime: .el10, stage2: true)
   static let nestedEL0 = AccessContext(regime: .el10, unprivileged: true, stage2: true)
 
-  @Test("nested 4+4 levels: 24 descriptor reads on a full miss (§8)")
+  @Test("nested 4+4 levels: 24 descriptor reads on a full miss (architecture.md §6)")
   func nestedFullMiss() throws {
     let m = PhysicalMemory()
     let r = try Self.buildNested(m)
@@ -281,7 +282,7 @@ struct WalkTests {
     #expect(w.steps.filter { $0.stage == 1 }.allSatisfy { $0.stage2Steps.count == 4 })
   }
 
-  @Test("nested 3+4 levels: 19 reads (§8 table)")
+  @Test("nested 3+4 levels: 19 reads (architecture.md §6 table)")
   func nestedThreePlusFour() throws {
     let m = PhysicalMemory()
     var r = try Self.buildNested(m)
@@ -343,7 +344,7 @@ struct WalkTests {
     #expect(
       walk(m2, r2, Self.nested, Self.va4K48, .write).outcome
         == .faulted(Fault(.permission, level: 3, stage: 2, ipa: 0x5567, write: true)))
-    // Stage 1 read-only too: the stage-1 Permission fault is reported (§5.7).
+    // Stage 1 read-only too: the stage-1 Permission fault is reported (architecture.md §8.6).
     let m3 = PhysicalMemory()
     let r3 = try Self.buildNested(
       m3, s1Leaf: 0x5000 | D.af | D.shInner | D.ap(0b10) | D.page, s2Leaf: ro)
@@ -399,7 +400,8 @@ struct WalkTests {
     try m.put(0x2000, 2, 0x3000 | D.table)
     try m.put(0x3000, 3, (1 << 40) | D.af | D.block)
     #expect(walk(m, r, el1Ctx, Self.va4K48).outcome == .faulted(Fault(.addressSize, level: 2)))
-    // A page at 2^44 (and AF=0: Address size is checked before the access flag, §7.2).
+    // A page at 2^44 (and AF=0: Address size is checked before the access flag, architecture.md
+    // §9.2).
     m = PhysicalMemory()
     try Self.build4K48(m, leaf: (1 << 44) | D.page)
     #expect(walk(m, r, el1Ctx, Self.va4K48).outcome == .faulted(Fault(.addressSize, level: 3)))
@@ -420,7 +422,7 @@ struct WalkTests {
 
   // MARK: Access flag
 
-  @Test("AF=0: Access flag fault at the leaf level; HA=1 sets AF in memory (§5.5)")
+  @Test("AF=0: Access flag fault at the leaf level; HA=1 sets AF in memory (architecture.md §4.4)")
   func accessFlag() throws {
     let m = PhysicalMemory()
     let leaf: UInt64 = 0x8765_4000 | D.shInner | D.page  // AF = 0
@@ -429,8 +431,8 @@ struct WalkTests {
     r[.ttbr0_el1] = 0x1000
     #expect(walk(m, r, el1Ctx, Self.va4K48).outcome == .faulted(Fault(.accessFlag, level: 3)))
     #expect(m.read64(0x4020) == leaf)
-    // The Access flag is checked before permissions (§7.2): EL0, which has no access to
-    // this AP=00 page, still sees the Access flag fault.
+    // The Access flag is checked before permissions (architecture.md §9.2): EL0, which has no
+    // access to this AP=00 page, still sees the Access flag fault.
     #expect(walk(m, r, el0Ctx, Self.va4K48).outcome == .faulted(Fault(.accessFlag, level: 3)))
     // HA=1 but the access faults anyway (EL0 has no access to AP=00): no update.
     r[.tcr_el1] |= TCR.ha
@@ -492,7 +494,7 @@ struct WalkTests {
     #expect(m.read64(0x12_0000 + 5 * 8) == leaf | D.af)
   }
 
-  @Test("nested HA: setting a stage-1 AF is a write through stage 2 (§5.5)")
+  @Test("nested HA: setting a stage-1 AF is a write through stage 2 (architecture.md §4.4)")
   func nestedHardwareAF() throws {
     // Stage-1 leaf with AF=0 and TCR_EL1.HA=1. Its table (IPA page 4) is writable at
     // stage 2: the walker sets AF at PA 0x200_4020.
@@ -516,7 +518,7 @@ struct WalkTests {
     #expect(m2.read64(0x200_4020) == leaf)
   }
 
-  @Test("a stage-2 AF update on a table fetch that then faults is not made (§5.5)")
+  @Test("a stage-2 AF update on a table fetch that then faults is not made (architecture.md §4.4)")
   func stage2AFOnFaultingTableFetch() throws {
     // IPA page 2 (stage-1 L1 table): stage-2 AF=0 and write-only (S2AP=10); VTCR.HA=1.
     let m = PhysicalMemory()
@@ -632,7 +634,7 @@ struct WalkTests {
   @Test("contiguous entries: each entry still translates its own page")
   func contiguousEntries() throws {
     let m = PhysicalMemory()
-    // 16 L3 entries (64 KiB, §4.6) at L3 indexes 0..15, output 0x9000_0000 + i*4K.
+    // 16 L3 entries (64 KiB, architecture.md §3.6) at L3 indexes 0..15, output 0x9000_0000 + i*4K.
     try m.put(0x1000, 0, 0x2000 | D.table)
     try m.put(0x2000, 0, 0x3000 | D.table)
     try m.put(0x3000, 0, 0x4000 | D.table)
@@ -729,14 +731,14 @@ struct WalkTests {
     #expect(walk(m, r, el2Ctx, 0).outcome == .faulted(Fault(.translation, level: 0)))
   }
 
-  @Test("MMU off: flat map, VA bits at/above PAMax → Address size L0 (§2.4)")
+  @Test("MMU off: flat map, VA bits at/above PAMax → Address size L0 (architecture.md §2.9)")
   func mmuOff() throws {
     let m = PhysicalMemory()
     var r = baseRegisters()
     r[.sctlr_el1] = 0
     let t = try #require(walk(m, r, el1Ctx, 0x1234_5678).outcome.translation)
     #expect(t.pa == 0x1234_5678)
-    // Data: Device-nGnRnE (§6.5).
+    // Data: Device-nGnRnE (architecture.md §7.6).
     #expect(t.attributes.mair == 0x00)
     #expect(walk(m, r, el1Ctx, (1 << 52) - 1).outcome.translation?.pa == (1 << 52) - 1)
     #expect(walk(m, r, el1Ctx, 1 << 52).outcome == .faulted(Fault(.addressSize, level: 0)))

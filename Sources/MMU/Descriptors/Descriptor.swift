@@ -1,4 +1,4 @@
-/// What a descriptor is at its level (§4.1).
+/// What a descriptor is at its level (architecture.md §3.1).
 public enum DescriptorKind: String, Sendable, CustomStringConvertible {
   /// bit 0 clear: every other bit is ignored.
   case invalid
@@ -29,8 +29,8 @@ public enum DescriptorFormat: Sendable, Equatable {
   }
 }
 
-/// A 64-bit translation table descriptor with every field named (§4). The raw value is the
-/// truth; the accessors read fields, `with…` methods return modified copies.
+/// A 64-bit translation table descriptor with every field named (architecture.md §3). The raw value
+/// is the truth; the accessors read fields, `with…` methods return modified copies.
 public struct Descriptor: Sendable, Equatable, Hashable {
   public var raw: UInt64
   public init(_ raw: UInt64) { self.raw = raw }
@@ -45,7 +45,7 @@ public struct Descriptor: Sendable, Equatable, Hashable {
     return granule.allowsBlock(at: level, ds: ds, paMax: paMax) ? .block : .reserved
   }
 
-  // MARK: Address fields (§4.2)
+  // MARK: Address fields (architecture.md §3.2)
 
   /// The address field: a next-level table address (level = nil) or a block/page output
   /// address at `level`, before any output-size check. With DS=1 bits[9:8] hold OA[51:50];
@@ -80,7 +80,7 @@ public struct Descriptor: Sendable, Equatable, Hashable {
     return Descriptor(r)
   }
 
-  // MARK: Stage-1 leaf attributes (§4.3)
+  // MARK: Stage-1 leaf attributes (architecture.md §3.3)
   public var attrIndx: Int { Int(bitField(raw, 4, 2)) }
   public var ns: Bool { raw & bit(5) != 0 }
   /// AP[2:1] as a 2-bit value.
@@ -98,14 +98,14 @@ public struct Descriptor: Sendable, Equatable, Hashable {
   public var softwareBits: UInt64 { bitField(raw, 58, 55) }
   public var pbha: UInt64 { bitField(raw, 62, 59) }
 
-  // MARK: Stage-2 leaf attributes (§4.4)
+  // MARK: Stage-2 leaf attributes (architecture.md §3.4)
   public var memAttr: UInt64 { bitField(raw, 5, 2) }
   public var s2ap: UInt64 { bitField(raw, 7, 6) }
   /// XN[1:0] at bits [54:53].
   public var s2xn: UInt64 { bitField(raw, 54, 53) }
   public var fnxs: Bool { raw & bit(11) != 0 }
 
-  // MARK: Table attributes (§4.5)
+  // MARK: Table attributes (architecture.md §3.5)
   public var pxnTable: Bool { raw & bit(59) != 0 }
   /// UXNTable (two-range) / XNTable (one-range).
   public var uxnTable: Bool { raw & bit(60) != 0 }

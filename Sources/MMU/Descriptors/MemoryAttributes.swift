@@ -27,7 +27,7 @@ public enum Shareability: UInt64, Sendable, CustomStringConvertible {
 
 /// Memory attributes of a translation in MAIR format (the byte PAR_EL1.ATTR reports) plus
 /// shareability. Stage-1 bytes come from MAIR_ELx.Attr<AttrIndx>; stage-2 MemAttr is
-/// converted and combined as §6.3/§6.4 describe.
+/// converted and combined as architecture.md §7.3/architecture.md §7.4 describe.
 public struct MemoryAttributes: Sendable, Equatable, CustomStringConvertible {
   public var mair: UInt8
   public var shareability: Shareability
@@ -126,7 +126,7 @@ public struct MemoryAttributes: Sendable, Equatable, CustomStringConvertible {
   }
 
   /// Whether a stage-2 MemAttr[3:0] makes Device memory on its own: MemAttr[3:2]=00 with
-  /// FWB=0; MemAttr[2]=0 with FWB=1 (§6.2, §6.4).
+  /// FWB=0; MemAttr[2]=0 with FWB=1 (architecture.md §7.2, §7.4).
   @inline(__always)
   public static func stage2IsDevice(memAttr: UInt64, fwb: Bool) -> Bool {
     fwb ? memAttr & 0b100 == 0 : memAttr & 0b1100 == 0
@@ -140,7 +140,8 @@ public struct MemoryAttributes: Sendable, Equatable, CustomStringConvertible {
     fwb || stage2IsDevice(memAttr: memAttr, fwb: false) ? memAttr : 0b0101
   }
 
-  /// Combines stage 1 and stage 2 (§6.3 with FWB=0, §6.4 with FWB=1).
+  /// Combines stage 1 and stage 2 (architecture.md §7.3 with FWB=0, architecture.md §7.4 with
+  /// FWB=1).
   public static func combine(
     stage1 s1: MemoryAttributes, stage2 memAttr: UInt64, s2Shareability: Shareability, fwb: Bool,
     fwbForcesDevice: Bool = false
@@ -157,8 +158,8 @@ public struct MemoryAttributes: Sendable, Equatable, CustomStringConvertible {
       case 0b101:
         return s1.isDevice ? s1 : MemoryAttributes(mair: 0x44, shareability: .outer)
       case 0b110:
-        // Forced Normal Write-Back (§6.4). Stage-1 Device gives WB RWA; otherwise each
-        // nibble on its own: NC (or the UNPREDICTABLE 0b0000) becomes WB RWA, and a cacheable
+        // Forced Normal Write-Back (architecture.md §7.4). Stage-1 Device gives WB RWA; otherwise
+        // each nibble on its own: NC (or the UNPREDICTABLE 0b0000) becomes WB RWA, and a cacheable
         // one keeps its allocation/transient hints with Write-Through turned into Write-Back
         // (0b00RW → 0b01RW, 0b10RW → 0b11RW), as QEMU's force_cacheattr_nibble_wb does.
         if s1.isDevice { return MemoryAttributes(mair: 0xff, shareability: sh) }
@@ -166,7 +167,7 @@ public struct MemoryAttributes: Sendable, Equatable, CustomStringConvertible {
         return MemoryAttributes(
           mair: wb(s1.mair >> 4) << 4 | wb(s1.mair & 0xf), shareability: sh)
       case 0b111:
-        // Stage-1 memory type; shareability still combines with stage 2's (§6.3).
+        // Stage-1 memory type; shareability still combines with stage 2's (architecture.md §7.3).
         return MemoryAttributes(mair: s1.mair, shareability: sh)
       default:  // 0b100 is reserved: taken as Normal NC
         return MemoryAttributes(mair: 0x44, shareability: .outer)

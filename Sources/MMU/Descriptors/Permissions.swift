@@ -1,5 +1,5 @@
 /// Access rights one translation grants, for unprivileged (EL0) and privileged (EL1 or EL2)
-/// accesses. Stage 1 and stage 2 each produce one; an access needs both (§5.7).
+/// accesses. Stage 1 and stage 2 each produce one; an access needs both (architecture.md §8.6).
 ///
 /// Stored as six bits of one byte (privileged read/write/exec in bits 0-2, EL0's in 3-5): a
 /// translation carries two of these, and every TLB entry one translation.
@@ -62,7 +62,7 @@ public struct Permissions: Sendable, Equatable, CustomStringConvertible {
     return "el0 \(s(el0Read, el0Write, el0Exec)) priv \(s(privRead, privWrite, privExec))"
   }
 
-  /// Stage-1 permissions of a two-range regime (EL1&0, EL2&0), §5.1-5.2.
+  /// Stage-1 permissions of a two-range regime (EL1&0, EL2&0), architecture.md §8.1-§8.2.
   /// `ap` is AP[2:1] after APTable; `uxn`/`pxn` include the table bits.
   public static func stage1TwoRange(ap: UInt64, uxn: Bool, pxn: Bool, wxn: Bool) -> Permissions {
     var p = Permissions()
@@ -73,12 +73,13 @@ public struct Permissions: Sendable, Equatable, CustomStringConvertible {
     p.privWrite = ap & 0b10 == 0
     // EL0 executes unless UXN, or WXN with an EL0-writable page.
     p.el0Exec = !uxn && !(wxn && p.el0Write)
-    // Any EL0-writable page is implicitly PXN (§5.2), independent of WXN.
+    // Any EL0-writable page is implicitly PXN (architecture.md §8.2), independent of WXN.
     p.privExec = !pxn && !p.el0Write && !(wxn && p.privWrite)
     return p
   }
 
-  /// Stage-1 permissions of a one-range regime (EL2 without VHE), §5.4: AP[2] alone, one XN.
+  /// Stage-1 permissions of a one-range regime (EL2 without VHE), architecture.md §8.4: AP[2]
+  /// alone, one XN.
   public static func stage1OneRange(ap: UInt64, xn: Bool, wxn: Bool) -> Permissions {
     var p = Permissions()
     p.privRead = true
@@ -91,8 +92,8 @@ public struct Permissions: Sendable, Equatable, CustomStringConvertible {
     return p
   }
 
-  /// Stage-2 permissions, §5.6: S2AP[0] read, S2AP[1] write; XN[1:0] per EL with FEAT_XNX,
-  /// else XN[1] alone.
+  /// Stage-2 permissions, architecture.md §8.5: S2AP[0] read, S2AP[1] write; XN[1:0] per EL with
+  /// FEAT_XNX, else XN[1] alone.
   public static func stage2(s2ap: UInt64, xn: UInt64, xnx: Bool) -> Permissions {
     var p = Permissions()
     p.el0Read = s2ap & 1 != 0

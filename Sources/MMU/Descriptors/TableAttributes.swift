@@ -1,5 +1,5 @@
-/// The hierarchical attributes of the table descriptors on a walk's path (§4.5): bits
-/// [63:59] of each stage-1 table descriptor, ORed level by level as the walk descends
+/// The hierarchical attributes of the table descriptors on a walk's path (architecture.md §3.5):
+/// bits [63:59] of each stage-1 table descriptor, ORed level by level as the walk descends
 /// (AArch64.S1Walk accumulates them the same way). Stage 2 has none.
 public struct TableAttributes: Sendable, Equatable, Hashable {
   /// Bit 0 PXNTable, 1 UXNTable/XNTable, 2 APTable[0], 3 APTable[1], 4 NSTable.

@@ -1,9 +1,10 @@
-/// One field of an input address as a geometry reads it (memory.rst's drawing, §1.2).
+/// One field of an input address as a geometry reads it (memory.rst's drawing, architecture.md
+/// §2.2).
 public struct AddressField: Sendable, Equatable {
   public enum Role: Sendable, Equatable {
     /// Bits [63:IA]: the range select (two ranges) or bits that must be zero.
     case top
-    /// Which of the concatenated start-level tables (stage 2, §3.3).
+    /// Which of the concatenated start-level tables (stage 2, architecture.md §5.3).
     case table(level: Int)
     /// The index into the table at a level (within one table when concatenated).
     case index(level: Int)

@@ -28,7 +28,8 @@ public struct Geometry: Sendable, Equatable, CustomStringConvertible {
   }
 
   /// Stage 1 has no start-level field: the start level resolves the top bits of IA.
-  /// start = 4 - ceil((IA - granule bits) / stride), i.e. 4 - (IA - 4) / stride (§2.2).
+  /// start = 4 - ceil((IA - granule bits) / stride), i.e. 4 - (IA - 4) / stride (architecture.md
+  /// §2.5).
   public static func stage1StartLevel(granule: Granule, inputBits: Int) -> Int {
     4 - (inputBits - 4) / granule.stride
   }
@@ -83,8 +84,8 @@ public struct Geometry: Sendable, Equatable, CustomStringConvertible {
 
   // MARK: Stage 2
 
-  /// The start level VTCR_EL2.{SL0,SL2} encode for a granule (§3.2), or nil for a reserved
-  /// encoding or one the implementation cannot use (PAMax, TTST, DS). AArch64.S2InvalidSL.
+  /// The start level VTCR_EL2.{SL0,SL2} encode for a granule (architecture.md §5.2), or nil for a
+  /// reserved encoding or one the implementation cannot use (PAMax, TTST, DS). AArch64.S2InvalidSL.
   public static func stage2StartLevel(
     granule: Granule, sl0: UInt64, sl2: Bool, ds: Bool, paMax: Int, ttst: Bool
   ) -> Int? {
@@ -114,8 +115,8 @@ public struct Geometry: Sendable, Equatable, CustomStringConvertible {
     }
   }
 
-  /// The IA sizes a stage-2 start level can translate (AArch64.S2InconsistentSL, §3.3): the
-  /// start level must resolve at least one bit, and at most one table plus 4 bits (16
+  /// The IA sizes a stage-2 start level can translate (AArch64.S2InconsistentSL, architecture.md
+  /// §5.3): the start level must resolve at least one bit, and at most one table plus 4 bits (16
   /// concatenated tables).
   public static func stage2InputRange(granule: Granule, startLevel: Int) -> ClosedRange<Int> {
     let levelsBelow = 3 - startLevel
@@ -139,7 +140,8 @@ public struct Geometry: Sendable, Equatable, CustomStringConvertible {
     }
   }
 
-  /// The stage-2 geometry KVM picks for an IPA size (kvm_get_vtcr, §3.5): as many levels as
+  /// The stage-2 geometry KVM picks for an IPA size (kvm_get_vtcr, architecture.md §5.5): as many
+  /// levels as
   /// `(IPA - 4)` needs with 16-way concatenation, at least 2 levels.
   public static func kvmStage2(granule: Granule, ipaBits: Int, ds: Bool = false) -> Geometry {
     let levels = max((ipaBits - 4 - 4) / granule.stride, 2)

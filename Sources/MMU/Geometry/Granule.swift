@@ -1,4 +1,5 @@
-/// A translation granule: the page size, which fixes the stride of every level (§1.1).
+/// A translation granule: the page size, which fixes the stride of every level (architecture.md
+/// §2.1).
 public enum Granule: Int, Sendable, CaseIterable, CustomStringConvertible {
   case k4 = 12
   case k16 = 14
@@ -98,8 +99,8 @@ public enum Granule: Int, Sendable, CaseIterable, CustomStringConvertible {
     }
   }
 
-  /// Entries in one contiguous group at `level` (the Contiguous hint, §4.6); nil where the
-  /// hint has no defined size.
+  /// Entries in one contiguous group at `level` (the Contiguous hint, architecture.md §3.6); nil
+  /// where the hint has no defined size.
   public func contiguousEntries(at level: Int) -> Int? {
     switch (self, level) {
     case (.k4, 1), (.k4, 2), (.k4, 3): 16

@@ -2,8 +2,8 @@
 /// maintenance it has issued that no DSB has completed yet.
 public final class CPU {
   public let index: Int
-  /// Writing a register never touches the TLB (§9.1: the TLB caches what the registers
-  /// selected when it was filled). A write that changes anything but PAR_EL1 starts a new
+  /// Writing a register never touches the TLB (architecture.md §10.1: the TLB caches what the
+  /// registers selected when it was filled). A write that changes anything but PAR_EL1 starts a new
   /// register generation, which tells a TLB hit whether its entry can still be trusted
   /// without walking the tables again to compare.
   @exclusivity(unchecked) public var registers = RegisterFile() {
@@ -67,8 +67,8 @@ public final class CPU {
     resets &+= 1
   }
 
-  /// The regime and stage-2 use of an access at `el` (§2.3): EL2 is EL2&0 with E2H, EL0 joins
-  /// EL2&0 when E2H and TGE are both set, and EL1&0 accesses go through stage 2 when
+  /// The regime and stage-2 use of an access at `el` (architecture.md §2.7): EL2 is EL2&0 with E2H,
+  /// EL0 joins EL2&0 when E2H and TGE are both set, and EL1&0 accesses go through stage 2 when
   /// HCR_EL2.VM is set.
   public func context(el: Int) -> AccessContext {
     let r = registers

@@ -1,4 +1,4 @@
-/// The implementation's features, read from the ID registers (vmsa-facts §11). The walker
+/// The implementation's features, read from the ID registers (architecture.md §2.10). The walker
 /// consults these so that `set feature` changes behaviour exactly where hardware would differ.
 public struct Features: Sendable, Equatable {
   public var mmfr0: UInt64

@@ -1,4 +1,4 @@
-/// A translation regime, as hardware tags TLB entries with it (§2.3).
+/// A translation regime, as hardware tags TLB entries with it (architecture.md §2.7).
 public enum Regime: Int, Sendable, CaseIterable, CustomStringConvertible {
   /// EL1&0 stage 1 (TTBR0_EL1/TTBR1_EL1, TCR_EL1): two VA ranges, ASIDs.
   case el10

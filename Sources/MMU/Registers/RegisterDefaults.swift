@@ -1,4 +1,4 @@
-/// The reset state of a CPU, as language.md's machine table describes it.
+/// The reset state of a CPU, as reference.md's machine table describes it.
 public enum RegisterDefaults {
   /// Linux's MAIR_EL1: Attr0 Normal WB (0xff), Attr1 Normal Tagged (0xf0), Attr2 Normal NC
   /// (0x44), Attr3 Device-nGnRnE (0x00), Attr4 Device-nGnRE (0x04). The unused Attr5..7 hold

@@ -1,4 +1,5 @@
-/// Field layouts of the modelled registers (Arm ARM register descriptions; vmsa-facts §3.1, §11).
+/// Field layouts of the modelled registers (Arm ARM register descriptions; architecture.md §5.1,
+/// §2.10).
 extension SystemRegister {
   /// TCR_EL1, and TCR_EL2 when HCR_EL2.E2H=1 (VHE uses the EL1 layout).
   static let tcrEL1Layout: [RegisterField] = [

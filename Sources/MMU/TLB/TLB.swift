@@ -1,5 +1,5 @@
-/// A CPU's TLB: leaf entries (final translations, §9.1) and walk-cache entries (table
-/// descriptors per level, for both stages), each found by a hash of (regime, tags, page) so
+/// A CPU's TLB: leaf entries (final translations, architecture.md §10.1) and walk-cache entries
+/// (table descriptors per level, for both stages), each found by a hash of (regime, tags, page) so
 /// a lookup costs one probe per block size in use, not a scan.
 ///
 /// It only stores and finds; what fills it (an access's walk, `tlb fill`, speculation) and

@@ -16,7 +16,7 @@ extension Machine {
   /// `mem write`: writes `size` bytes (1, 2, 4, 8) at `pa`. When the 8-byte word written lies
   /// in translation-table memory, it is a descriptor write: with `options.tlbSpeculative` the
   /// translations the tables allow are cached first (they may have been fetched at any time),
-  /// and with `options.bbmCheck` the change is checked for break-before-make (§9.4).
+  /// and with `options.bbmCheck` the change is checked for break-before-make (architecture.md §11).
   ///
   /// Table memory is: the default pool, the pools of spaces whose tables are at PAs, and the
   /// 4K pages holding a descriptor a TLB entry of an online CPU was built from. A change from
@@ -181,8 +181,9 @@ extension Machine {
     return nil
   }
 
-  /// What about a change between two valid descriptors needs break-before-make (§9.4), or
-  /// nil when it is a permission, AF, DBM or software-bit change. The level is unknown to a
+  /// What about a change between two valid descriptors needs break-before-make (architecture.md
+  /// §11), or nil when it is a permission, AF, DBM or software-bit change. The level is unknown to
+  /// a
   /// raw write, so fields are compared wherever any format keeps them.
   /// `table`: the old value is known to be a table descriptor.
   public static func breakBeforeMakeChange(_ old: UInt64, _ new: UInt64, table: Bool = false)

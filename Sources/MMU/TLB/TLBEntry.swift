@@ -1,4 +1,4 @@
-/// Which translation a leaf TLB entry caches (§9.1).
+/// Which translation a leaf TLB entry caches (architecture.md §10.1).
 public enum TLBEntryStage: Int, Sendable, Comparable, CustomStringConvertible {
   /// Stage 1 alone: VA to PA (EL2, EL2&0, or EL1&0 without stage 2).
   case stage1
@@ -18,8 +18,9 @@ public enum TLBEntryStage: Int, Sendable, Comparable, CustomStringConvertible {
   }
 }
 
-/// One cached final translation, tagged as hardware tags it (§9.1): regime, VMID (EL1&0 and
-/// stage 2, always, since EL2 is always enabled in the model), ASID for non-global entries,
+/// One cached final translation, tagged as hardware tags it (architecture.md §10.1): regime, VMID
+/// (EL1&0 and stage 2, always, since EL2 is always enabled in the model), ASID for non-global
+/// entries,
 /// the input address aligned to the size of the block or page that produced it.
 ///
 /// Plain data (80 bytes): the TLB stores entries inline in its hash table, a hit copies one
@@ -106,7 +107,7 @@ public struct TLBEntry: Sendable, Equatable {
 /// of the region `inputBase` (size `sizeBits`) is, so a walk can start below the start level.
 /// Stage-1 entries are tagged with the regime, the VMID for EL1&0, and the ASID current at
 /// fill time in two-range regimes (an IMPLEMENTATION DEFINED choice the architecture allows,
-/// §9.1); stage-2 entries with the VMID.
+/// architecture.md §10.1); stage-2 entries with the VMID.
 public struct WalkCacheEntry: Sendable, Equatable {
   /// The stage-1 regime, or `.stage2` for a stage-2 table descriptor.
   public var regime: Regime

@@ -1,5 +1,5 @@
-/// A TLBI instruction (§9.2): the operation and its shareability. `vae1` is local, `vae1is`
-/// broadcast to the Inner Shareable domain (every online CPU), `vae1os` to the Outer
+/// A TLBI instruction (architecture.md §10.3): the operation and its shareability. `vae1` is local,
+/// `vae1is` broadcast to the Inner Shareable domain (every online CPU), `vae1os` to the Outer
 /// Shareable domain (also every online CPU, but only `dsb osh`/`dsb sy` complete it).
 public struct TLBIOperation: Sendable, Hashable, CustomStringConvertible, Vocabulary {
   /// The operation without its shareability suffix.
@@ -87,7 +87,7 @@ public struct TLBIOperation: Sendable, Hashable, CustomStringConvertible, Vocabu
     }
   }
 
-  /// Only stage-2 entries: IPAS2E1 and friends leave combined entries (§9.2).
+  /// Only stage-2 entries: IPAS2E1 and friends leave combined entries (architecture.md §10.3).
   public var stage2Only: Bool { target == .stage2 }
 
   /// The operand is a VA, or an IPA for the stage-2 operations.
@@ -130,8 +130,8 @@ public struct TLBIOperation: Sendable, Hashable, CustomStringConvertible, Vocabu
   }
 }
 
-/// A TTL hint (§9.3): the level (and granule) of the leaf that maps the address. A hinted
-/// operation removes only leaf entries of that level and granule, which never removes less
+/// A TTL hint (architecture.md §10.4): the level (and granule) of the leaf that maps the address. A
+/// hinted operation removes only leaf entries of that level and granule, which never removes less
 /// than the unhinted operation when the hint is right; with a wrong hint the entry stays, as
 /// hardware may leave it.
 public struct TTLHint: Sendable, Equatable {

@@ -89,8 +89,8 @@ public enum TLBIError: Error, Equatable, Sendable {
 }
 
 extension Machine {
-  /// The scope of `op` executed on `c` with the given operand (§9.2, §9.3). Returns the scope
-  /// and whether an E1 operation was applied to EL2&0.
+  /// The scope of `op` executed on `c` with the given operand (architecture.md §10.3, §10.4).
+  /// Returns the scope and whether an E1 operation was applied to EL2&0.
   func resolveTLBI(
     _ op: TLBIOperation, address: UInt64?, asid explicitASID: UInt64?, level: Int?,
     size: UInt64?, xt: UInt64?, cpu c: CPU
@@ -162,8 +162,8 @@ extension Machine {
     return (s, toEL20)
   }
 
-  /// Range operands (§9.3): [47:46] TG, [45:44] SCALE, [43:39] NUM, [38:37] TTL level,
-  /// [36:0] BaseADDR in granules (64K units with DS=1); (NUM+1) * 2^(5*SCALE+1) granules.
+  /// Range operands (architecture.md §10.4): [47:46] TG, [45:44] SCALE, [43:39] NUM, [38:37] TTL
+  /// level, [36:0] BaseADDR in granules (64K units with DS=1); (NUM+1) * 2^(5*SCALE+1) granules.
   /// In address form: `address` and `size` bytes.
   func decodeRange(
     _ op: TLBIOperation, address: UInt64?, level: Int?, size: UInt64?, xt: UInt64?, cpu c: CPU,

@@ -1,5 +1,5 @@
-/// What TLB lookups read from a CPU's registers: the VMID and ASIDs (§9.1), whether each
-/// regime's MMU is on, the TCRs (TBI, E0PD). Derived once per register generation.
+/// What TLB lookups read from a CPU's registers: the VMID and ASIDs (architecture.md §10.1),
+/// whether each regime's MMU is on, the TCRs (TBI, E0PD). Derived once per register generation.
 struct TLBControls {
   var generation: UInt64
   var vmid: UInt64
@@ -86,7 +86,7 @@ extension Machine {
   }
 
   /// The entry a successful translation fills: tagged with the VMID (EL1&0), the ASID when
-  /// not global, at the size of the smaller stage's leaf (§9.1).
+  /// not global, at the size of the smaller stage's leaf (architecture.md §10.1).
   func makeEntry(
     _ t: Translation, context: AccessContext, tags: LookupTags, granule: Granule,
     stamp: UInt64, speculative: Bool
@@ -99,7 +99,8 @@ extension Machine {
   }
 
   /// What a cached entry gives an access: its translation at this address, or a Permission
-  /// fault from the cached rights (permission faults can come from TLB entries, §9.1).
+  /// fault from the cached rights (permission faults can come from TLB entries, architecture.md
+  /// §10.1).
   func cachedOutcome(
     _ e: TLBEntry, address: UInt64, access: AccessType, context: AccessContext, cpu c: CPU
   ) -> WalkOutcome {
@@ -128,7 +129,7 @@ extension Machine {
   }
 
   /// A write permission fault from an entry whose leaf has DBM set: with hardware dirty state
-  /// the access walks again rather than fault on the writable-clean entry (§5.5).
+  /// the access walks again rather than fault on the writable-clean entry (architecture.md §4.4).
   func needsDirtyUpdate(_ e: TLBEntry, _ cached: WalkOutcome) -> Bool {
     guard case .faulted(let f) = cached, f.kind == .permission, f.write else { return false }
     let s2 = e.translation.stage2Descriptor ?? 0

@@ -81,10 +81,11 @@ public struct BarrierReport: Sendable, Equatable {
 }
 
 extension Machine {
-  /// Executes TLBI `op` on `c` (§9.2). The operand is an address (VA, or IPA for the stage-2
-  /// operations; with `size` for range operations) with an optional ASID (default: the
-  /// issuer's current one) and TTL `level` hint, or the raw register `xt` decoded as §9.3
-  /// says. Nothing is removed now: the operation completes at a later DSB of sufficient scope
+  /// Executes TLBI `op` on `c` (architecture.md §10.3). The operand is an address (VA, or IPA for
+  /// the stage-2 operations; with `size` for range operations) with an optional ASID (default: the
+  /// issuer's current one) and TTL `level` hint, or the raw register `xt` decoded as
+  /// architecture.md §10.4 says. Nothing is removed now: the operation completes at a later DSB of
+  /// sufficient scope
   /// on `c`, and until then the old entries still answer.
   @discardableResult
   public func tlbi(

@@ -7,8 +7,8 @@ extension Machine {
   /// With `options.tlbSpeculative`: caches, in the TLB of `cpu` (default: every online CPU),
   /// every translation its current registers reach — EL1&0 (both halves, through stage 2
   /// when enabled), EL2 or EL2&0, and stage 2 alone — as hardware may at any time from any
-  /// valid descriptor (§9.1). Entries already cached for the same page are kept, so a
-  /// translation the tables allowed stays until a TLBI removes it, and a page of another size
+  /// valid descriptor (architecture.md §10.1). Entries already cached for the same page are kept,
+  /// so a translation the tables allowed stays until a TLBI removes it, and a page of another size
   /// joins it (a conflict). Returns the leaf entries filled; a no-op when the option is off.
   ///
   /// The model speculates at these points: before a raw write to a valid live descriptor

@@ -32,8 +32,8 @@ final class WalkSession {
     self.fills = fills
   }
 
-  /// The tags an entry of `regime` carries (§9.1): VMID for EL1&0 and stage 2, the ASID for
-  /// the stage-1 walk caches of two-range regimes.
+  /// The tags an entry of `regime` carries (architecture.md §10.1): VMID for EL1&0 and stage 2, the
+  /// ASID for the stage-1 walk caches of two-range regimes.
   func tags(_ regime: Regime) -> (vmid: UInt64?, asid: UInt64?) {
     switch regime {
     case .el10: (vmid, asid)
@@ -109,8 +109,8 @@ extension Walker {
     session.usedCache = true
     session.path.append(contentsOf: cold.path)
     leaf.output = (leaf.output & ~lowMask(leaf.blockBits)) | (ipa & lowMask(leaf.blockBits))
-    // Permission faults can come from cached entries (§9.1); a table fetch needs only read,
-    // which the caller checks.
+    // Permission faults can come from cached entries (architecture.md §10.1); a table fetch needs
+    // only read, which the caller checks.
     if !s1ptw && !leaf.permissions.allows(access, unprivileged: unprivileged) {
       return .failure(Fault(.permission, level: leaf.level, stage: 2, ipa: ipa, write: write))
     }

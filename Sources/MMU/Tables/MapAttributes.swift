@@ -102,7 +102,8 @@ public struct MapAttributes: Sendable, Equatable {
       }
       d |= UInt64(index) << 2
       if format == .stage1OneRange {
-        // AP[1] is RES1 in one-range regimes: 0b01 read-write, 0b11 read-only (§5.4).
+        // AP[1] is RES1 in one-range regimes: 0b01 read-write, 0b11 read-only (architecture.md
+        // §8.4).
         d |= (writable ? 0b01 : 0b11) << 6
         if !privExec || forceUXN { d |= bit(54) }
       } else {

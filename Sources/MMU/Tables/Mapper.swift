@@ -13,7 +13,7 @@ public enum LeafPolicy: Sendable, Equatable {
 public struct ModelWarning: Sendable, Equatable {
   public enum Kind: String, Sendable {
     /// A valid entry was replaced by another valid one with a different output address,
-    /// size, type or memory type, without the invalid step and TLBI between (§9.4).
+    /// size, type or memory type, without the invalid step and TLBI between (architecture.md §11).
     case breakBeforeMake = "break-before-make"
     /// A space's shape disagrees with the registers that will walk it.
     case geometryMismatch = "geometry-mismatch"

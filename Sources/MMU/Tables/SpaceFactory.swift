@@ -27,8 +27,8 @@ public enum SpaceError: Error, Equatable, Sendable {
 }
 
 extension Machine {
-  /// Input sizes a granule allows (§2.1): 25...48 (16/17 with TTST), up to 52 with LPA2 (4K,
-  /// 16K with DS) or LVA (64K).
+  /// Input sizes a granule allows (architecture.md §2.4): 25...48 (16/17 with TTST), up to 52 with
+  /// LPA2 (4K, 16K with DS) or LVA (64K).
   public static func allowedInputBits(granule: Granule, ds: Bool, features f: Features)
     -> ClosedRange<
       Int
@@ -88,7 +88,7 @@ extension Machine {
     }
     let geometry: Geometry
     if req.regime == .stage2 {
-      // The registers' SL0 when they describe this shape, else KVM's choice (§3.5).
+      // The registers' SL0 when they describe this shape, else KVM's choice (architecture.md §5.5).
       let vtcr = r[.vtcr_el2]
       if req.granule == nil || granule == tcrGranule, bits == tcrBits,
         let start = Geometry.stage2StartLevel(

@@ -92,7 +92,8 @@ extension AddressSpace {
         let raw = memory.read64(entryPA)
         let d = Descriptor(raw)
         let kind = d.kind(level: level, granule: granule, ds: geometry.ds, paMax: paMax)
-        // The walker's decode and output-size check (§4.2): same granule, DS and output size.
+        // The walker's decode and output-size check (architecture.md §3.2): same granule, DS and
+        // output size.
         let address =
           kind == .table || kind.isLeaf
           ? d.address(granule: granule, ds: geometry.ds, outputBits: outputBits) : 0

@@ -1,5 +1,5 @@
-/// The AT instructions (§7.4): which regime, which stage(s), which access, and whether the
-/// permission check includes PSTATE.PAN (S1E1RP/S1E1WP, FEAT_PAN2).
+/// The AT instructions (architecture.md §9.4): which regime, which stage(s), which access, and
+/// whether the permission check includes PSTATE.PAN (S1E1RP/S1E1WP, FEAT_PAN2).
 public enum ATOperation: String, Sendable, CaseIterable, Vocabulary {
   case s1e1r, s1e1w, s1e0r, s1e0w, s1e2r, s1e2w, s12e1r, s12e1w, s12e0r, s12e0w
   case s1e1rp, s1e1wp
@@ -20,7 +20,8 @@ public enum ATOperation: String, Sendable, CaseIterable, Vocabulary {
 }
 
 /// What an AT instruction does: writes PAR_EL1, or (for a stage-2 fault on a stage-1 table
-/// walk of AT S1E0*/S1E1* executed at EL1) takes a Data Abort to EL2 instead (§7.3).
+/// walk of AT S1E0*/S1E1* executed at EL1) takes a Data Abort to EL2 instead (architecture.md
+/// §9.3).
 public enum ATResult: Sendable, Equatable {
   case par(UInt64)
   case exceptionToEL2(Fault)

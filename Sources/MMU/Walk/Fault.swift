@@ -1,4 +1,4 @@
-/// The kinds of fault a translation reports (§7).
+/// The kinds of fault a translation reports (architecture.md §9).
 public enum FaultKind: String, Sendable, CaseIterable, CustomStringConvertible {
   case translation
   case addressSize = "address_size"
@@ -53,7 +53,7 @@ public struct Fault: Error, Sendable, Equatable, CustomStringConvertible {
     self.write = write
   }
 
-  /// The fault status code (ESR DFSC / PAR_EL1.FST), table §7.1.
+  /// The fault status code (ESR DFSC / PAR_EL1.FST), table architecture.md §9.1.
   public var statusCode: UInt64 {
     let l = UInt64(truncatingIfNeeded: max(level, 0) & 3)
     switch kind {

@@ -13,7 +13,8 @@ struct StageLeaf: Sendable, Equatable {
 }
 
 /// The translation table walker: the architecture's walk, step by step, reading descriptors
-/// from simulated memory (§7.2). It is the one place translations are computed; `walk`, `at`,
+/// from simulated memory (architecture.md §9.2). It is the one place translations are computed;
+/// `walk`, `at`,
 /// `translate`, the TLB fill and the mapper's look-ups all come here.
 public struct Walker {
   public let memory: PhysicalMemory
@@ -26,8 +27,8 @@ public struct Walker {
   /// walk learns about it; nil walks the tables alone, which keeps the path free of any TLB
   /// work.
   var session: WalkSession?
-  /// Whether Access-flag and dirty-state updates are written back (§5.5). Walks made only to
-  /// compare with a TLB entry change nothing.
+  /// Whether Access-flag and dirty-state updates are written back (architecture.md §4.4). Walks
+  /// made only to compare with a TLB entry change nothing.
   var hardwareUpdates = true
   /// The granule of the stage-1 leaf, when there was one.
   var stage1Granule: Granule = .k4
@@ -119,7 +120,7 @@ public struct Walker {
     var t = Self.stage1Translation(s1, input: va)
     guard ctx.stage2 else { return .translated(t) }
 
-    // Stage 2 of the output IPA, after every stage-1 check passed (§5.7).
+    // Stage 2 of the output IPA, after every stage-1 check passed (architecture.md §8.6).
     switch stage2(
       ipa: s1.output, access: access, unprivileged: ctx.unprivileged, s1ptw: false,
       steps: &steps)
@@ -144,8 +145,8 @@ public struct Walker {
   }
 
   /// Stage 2's leaf for the output IPA of `t`: the PA, the stage-2 rights, and the
-  /// combined attributes (§6.3, §6.4). HCR_EL2.CD makes stage-2 Normal memory Non-cacheable
-  /// for data accesses (AArch64.S2Translate); instruction fetches keep it.
+  /// combined attributes (architecture.md §7.3, §7.4). HCR_EL2.CD makes stage-2 Normal memory
+  /// Non-cacheable for data accesses (AArch64.S2Translate); instruction fetches keep it.
   static func addStage2(
     _ t: inout Translation, s1: StageLeaf, s2 leaf: StageLeaf, registers: RegisterFile,
     access: AccessType
@@ -263,12 +264,13 @@ public struct Walker {
 
     var level = g.startLevel
     var table = setup.tableBase
-    // Table attributes gathered on the path (§4.5).
+    // Table attributes gathered on the path (architecture.md §3.5).
     var tableAttrs = TableAttributes()
     let session = self.session
     let pathStart = session?.path.count ?? 0
     if let session, let w = startingPoint(session, setup, input: input, nested: nested) {
-      // A cached table pointer: the walk starts below it, as the walk cache allows (§9.1).
+      // A cached table pointer: the walk starts below it, as the walk cache allows (architecture.md
+      // §10.1).
       level = w.level + 1
       table = w.nextTable
       tableAttrs = w.tableAttributes
@@ -287,11 +289,12 @@ public struct Walker {
       let entry = table &+ UInt64(index) &* 8
       var entryPA = entry
       // The stage-2 rights of a nested table's page: a hardware AF/dirty update of the
-      // stage-1 descriptor is a write through stage 2 (§5.5).
+      // stage-1 descriptor is a write through stage 2 (architecture.md §4.4).
       var tableS2: StageLeaf?
       var s2Steps: [WalkStep] = []
       if nested {
-        // Every stage-1 table address is an IPA: translate it through stage 2 first (§8).
+        // Every stage-1 table address is an IPA: translate it through stage 2 first
+        // (architecture.md §6).
         switch stage2(
           ipa: entry, access: .read, unprivileged: false, s1ptw: true,
           steps: &s2Steps)
@@ -326,7 +329,7 @@ public struct Walker {
       guard kind != .invalid && kind != .reserved else {
         return .failure(fault(.translation, level))
       }
-      // The next-level table or output address must fit the output size (§4.2).
+      // The next-level table or output address must fit the output size (architecture.md §3.2).
       let address = d.address(granule: granule, ds: g.ds, outputBits: setup.outputBits)
       if setup.outputBits <= 48 && address >> UInt64(setup.outputBits) != 0 {
         return .failure(fault(.addressSize, level))
@@ -334,7 +337,8 @@ public struct Walker {
       if kind == .table {
         tableAttrs.add(descriptor)
         if let session {
-          // Table descriptors are cached even if the walk later faults deeper (§9.1).
+          // Table descriptors are cached even if the walk later faults deeper (architecture.md
+          // §10.1).
           fillWalkCache(
             session, setup, input: input, nested: nested, level: level, next: address,
             entryPA: entryPA, descriptor: descriptor, tableAttrs: tableAttrs, from: pathStart)

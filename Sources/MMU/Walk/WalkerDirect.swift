@@ -58,7 +58,7 @@ extension Walker {
     }
     var t = stage1Translation(s1, input: va)
     guard ctx.stage2 else { return .translated(t) }
-    // Stage 2 of the output IPA, after every stage-1 check passed (§5.7).
+    // Stage 2 of the output IPA, after every stage-1 check passed (architecture.md §8.6).
     switch stage2Direct(
       memory: memory, registers: registers, setupMemo: setupMemo, stage2Setup: &s2Setup,
       ipa: s1.output, access: access, unprivileged: ctx.unprivileged, s1ptw: false,
@@ -100,7 +100,7 @@ extension Walker {
   }
 
   /// The table walk of one stage. With `nested`, every table address is an IPA put through
-  /// stage 2 first (§8), with `stage2Setup` as `stage2Direct` keeps it.
+  /// stage 2 first (architecture.md §6), with `stage2Setup` as `stage2Direct` keeps it.
   ///
   /// Two copies are compiled, one per value of `nested`: the one without (a stage-1 walk
   /// alone, every stage-2 walk) has no stage-2 branch in its loop and a smaller frame, and a
@@ -165,7 +165,7 @@ extension Walker {
     let outputBits = setup.outputBits
     var level = g.startLevel
     var table = setup.tableBase
-    // Table attributes gathered on the path (§4.5).
+    // Table attributes gathered on the path (architecture.md §3.5).
     var tableAttrs = TableAttributes()
     // The index at each level, as `Geometry.index` gives it: bits [shift + width - 1 : shift],
     // the start level's up to IA - 1.
@@ -178,7 +178,7 @@ extension Walker {
       let entry = table &+ UInt64(index) &* 8
       var entryPA = entry
       // The stage-2 leaf of a nested table's page: a hardware AF/dirty update of the stage-1
-      // descriptor is a write through stage 2 (§5.5).
+      // descriptor is a write through stage 2 (architecture.md §4.4).
       var tableS2: StageLeaf?
       if nested, let registers {
         switch stage2Direct(
@@ -203,7 +203,7 @@ extension Walker {
       guard kind != .invalid && kind != .reserved else {
         return .failure(stageFault(setup, .translation, level, input, access, s1ptw))
       }
-      // The next-level table or output address must fit the output size (§4.2).
+      // The next-level table or output address must fit the output size (architecture.md §3.2).
       let address = d.address(granule: granule, ds: ds, outputBits: outputBits)
       if outputBits <= 48 && address >> UInt64(outputBits) != 0 {
         return .failure(stageFault(setup, .addressSize, level, input, access, s1ptw))

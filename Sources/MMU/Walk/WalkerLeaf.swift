@@ -15,7 +15,7 @@ extension Walker {
   }
 
   /// The stage-2 checks of a stage-1 table fetch through stage 2 (S1PTW): it is a read
-  /// (§5.6), and with HCR_EL2.PTW the stage-2 output must not be Device memory (the
+  /// (architecture.md §8.5), and with HCR_EL2.PTW the stage-2 output must not be Device memory (the
   /// protected table walk of AArch64.S2Translate). Either fault is a stage-2 Permission
   /// fault at the level of the stage-2 leaf, with S1PTW set.
   @inline(__always)
@@ -66,8 +66,9 @@ extension Walker {
         permissions: perms, attribute: nd.memAttr,
         shareability: .field(g.ds ? setup.tcrShareability : nd.sh),
         global: true, contiguous: nd.contiguous)
-      // A stage-1 table fetch is a read (§5.6). Checked here, before the AF update below,
-      // which must not be made when the fetch faults (§5.5).
+      // A stage-1 table fetch is a read (architecture.md §8.5). Checked here, before the AF update
+      // below,
+      // which must not be made when the fetch faults (architecture.md §4.4).
       if checkPermissions
         && !perms.allows(s1ptw ? .read : access, unprivileged: !s1ptw && unprivileged)
       {
@@ -87,7 +88,7 @@ extension Walker {
         return .failure(stageFault(setup, .permission, level, input, access, s1ptw))
       }
     }
-    // The hardware update is made only by an access that does not fault (§5.5).
+    // The hardware update is made only by an access that does not fault (architecture.md §4.4).
     if newDescriptor != descriptor && checkPermissions && hardwareUpdates {
       if let s2 = tableS2, !s2.permissions.privWrite {
         return .failure(
@@ -98,7 +99,8 @@ extension Walker {
     return .success(leaf)
   }
 
-  /// Stage-1 rights from the leaf and the table attributes on the path (§4.5, §5.1-5.4).
+  /// Stage-1 rights from the leaf and the table attributes on the path (architecture.md §3.5,
+  /// §8.1-§8.4).
   @inline(__always)
   static func stage1Permissions(_ d: Descriptor, tableAttrs: TableAttributes, setup: StageSetup)
     -> Permissions
