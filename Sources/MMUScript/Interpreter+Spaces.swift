@@ -200,8 +200,11 @@ extension Interpreter {
   func warnModel(_ w: ModelWarning, at range: SourceRange) {
     var text = w.kind == .breakBeforeMake ? "break-before-make: " + w.message : w.message
     if let old = w.oldDescriptor, let new = w.newDescriptor {
-      text +=
-        " (level \(w.level ?? 0) entry at \(formatter.hex(w.entryPA ?? 0)): \(formatter.hex(old)) -> \(formatter.hex(new)))"
+      // The level and the entry's address only where the model knows them (a raw `mem write`
+      // has no level).
+      var entry = w.level.map { "level \($0) entry" } ?? "entry"
+      if let pa = w.entryPA { entry += " at \(formatter.hex(pa))" }
+      text += " (\(entry): \(formatter.hex(old)) -> \(formatter.hex(new)))"
     }
     warn(text, at: range, model: w)
   }

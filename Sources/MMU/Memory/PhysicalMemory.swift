@@ -416,23 +416,32 @@ public final class PhysicalMemory {
     }
   }
 
+  /// Opens `path` for reading, refusing anything but a regular file, and returns the
+  /// descriptor (the caller closes it) and the file's size. Non-blocking: a FIFO's open would
+  /// otherwise wait for a writer (it is refused here).
+  static func openRegularFile(_ path: String) throws(MemoryError) -> (fd: Int32, size: UInt64) {
+    let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+    guard fd >= 0 else { throw .file(path: path, reason: String(cString: strerror(errno))) }
+    var st = stat()
+    guard fstat(fd, &st) == 0 else {
+      let reason = String(cString: strerror(errno))
+      close(fd)
+      throw .file(path: path, reason: reason)
+    }
+    guard (st.st_mode & S_IFMT) == S_IFREG else {
+      close(fd)
+      throw .file(path: path, reason: "not a regular file")
+    }
+    return (fd, UInt64(max(st.st_size, 0)))
+  }
+
   /// Maps a file at `pa` without copying it (MAP_PRIVATE). `pa` must be page aligned; the
   /// range must not overlap pages already written or another file. Returns the file size.
   @discardableResult
   public func mapFile(at pa: UInt64, path: String) throws(MemoryError) -> UInt64 {
     guard pa & 0xfff == 0 else { throw .badAccess(address: pa, size: Self.pageSize) }
-    // Non-blocking: a FIFO's open would otherwise wait for a writer (it is refused below).
-    let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-    guard fd >= 0 else { throw .file(path: path, reason: String(cString: strerror(errno))) }
+    let (fd, size) = try Self.openRegularFile(path)
     defer { close(fd) }
-    var st = stat()
-    guard fstat(fd, &st) == 0 else {
-      throw .file(path: path, reason: String(cString: strerror(errno)))
-    }
-    guard (st.st_mode & S_IFMT) == S_IFREG else {
-      throw .file(path: path, reason: "not a regular file")
-    }
-    let size = UInt64(max(st.st_size, 0))
     guard size > 0 else { return 0 }
     let (end, o) = pa.addingReportingOverflow(size)
     guard !o, end <= Self.addressLimit else { throw .outOfRange(address: pa) }
@@ -492,20 +501,12 @@ public final class PhysicalMemory {
   /// MAP_NORESERVE: a 4 GiB core costs nothing until read). Addresses must be page aligned;
   /// an offset may be anything (QEMU's RAM starts at offset 0x4f0, or 0x1b14 with more
   /// notes): the mapping starts at the page below it, and every read of page storage is an
-  /// unaligned load, so a descriptor may sit at any host address. A piece's partial last page is copied, so the bytes after the piece read as zero.
+  /// unaligned load, so a descriptor may sit at any host address. A piece's partial last page
+  /// is copied, so the bytes after the piece read as zero.
   /// All or nothing: every range is checked before anything is mapped.
   public func mapFileSegments(path: String, _ segments: [FileSegment]) throws(MemoryError) {
-    let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-    guard fd >= 0 else { throw .file(path: path, reason: String(cString: strerror(errno))) }
+    let (fd, size) = try Self.openRegularFile(path)
     defer { close(fd) }
-    var st = stat()
-    guard fstat(fd, &st) == 0 else {
-      throw .file(path: path, reason: String(cString: strerror(errno)))
-    }
-    guard (st.st_mode & S_IFMT) == S_IFREG else {
-      throw .file(path: path, reason: "not a regular file")
-    }
-    let size = UInt64(max(st.st_size, 0))
     let sorted = segments.filter { $0.length > 0 }.sorted { $0.address < $1.address }
     var previousEnd: UInt64 = 0
     for s in sorted {
