@@ -81,7 +81,8 @@ struct CitationTests {
 
   @Test("nothing in the product cites documents outside the repository")
   func noOutsideCitations() throws {
-    let forbidden = ["vmsa-facts", "language.md", "../shared", "shared/docs"]
+    // Spelled in pieces so that this file does not itself name what it forbids.
+    let forbidden = ["vmsa" + "-facts", "language" + ".md", "../" + "shared", "shared" + "/docs"]
     for file in Self.files(
       under: ["Sources", "Tests", "docs", "scripts", "stdlib"], extensions: ["swift", "md", "mmu"])
     where !file.hasSuffix("CitationTests.swift") {
