@@ -206,17 +206,18 @@ enum MMUSH {
     }
   }
 
-  /// Runs mmush, killed after `seconds` (by its PID).
-  static func run(_ arguments: [String], script: String, seconds: Double) throws -> Result {
+  /// Runs mmush with `arguments` and then, unless nil, `script` written to a file; killed
+  /// after `seconds` (by its PID).
+  static func run(_ arguments: [String], script: String?, seconds: Double) throws -> Result {
     let dir =
       NSTemporaryDirectory() + "mmush-live-script-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: dir) }
     let path = dir + "/live.mmu"
-    try script.write(toFile: path, atomically: true, encoding: .utf8)
+    try script?.write(toFile: path, atomically: true, encoding: .utf8)
     let p = Process()
     p.executableURL = URL(fileURLWithPath: binary)
-    p.arguments = arguments + [path]
+    p.arguments = arguments + (script == nil ? [] : [path])
     var env = ProcessInfo.processInfo.environment
     env["NO_COLOR"] = "1"
     p.environment = env

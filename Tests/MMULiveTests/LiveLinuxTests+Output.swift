@@ -1,0 +1,89 @@
+import Foundation
+
+/// Reading mmush's output for the Linux comparison: the text dump's sections, JSON objects
+/// without their source locations, and the VAs to probe.
+extension LiveLinuxTests {
+  static func hex(_ v: UInt64) -> String { "0x" + String(v, radix: 16) }
+
+  /// A text run of `dumps`: the `dump el1` sections (header line and rows) and the
+  /// `format linux` lines, whatever came before (the attach report or the core summary).
+  struct DumpText {
+    var ttbr0: [Substring] = []
+    var ttbr1: [Substring] = []
+    var ptdump: [Substring] = []
+
+    init(_ text: String) {
+      let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+      guard let t0 = lines.firstIndex(where: { $0.hasPrefix("---[ TTBR0_EL1 ") }),
+        let t1 = lines.firstIndex(where: { $0.hasPrefix("---[ TTBR1_EL1 ") }),
+        let total = lines.firstIndex(where: { $0.contains(" rows: ") && $0.first!.isNumber })
+      else { return }
+      ttbr0 = Array(lines[t0..<t1])
+      ttbr1 = Array(lines[t1..<total])
+      ptdump = lines[(total + 1)...].filter { !$0.isEmpty && !$0.hasPrefix("detached from ") }
+    }
+  }
+
+  /// The VAs to probe: for every line of the kernel's ptdump (mapped runs and holes alike)
+  /// its first and last byte and one inside; then linear-map VAs over twice the RAM, and
+  /// VAs anywhere in the upper half (most beyond the 48-bit range). Seeded: the same every run.
+  static func addresses(fromPtdump text: String) -> [UInt64] {
+    var rng = SplitMix64(seed: 16)
+    var vas: [UInt64] = []
+    for line in DumpText(text).ptdump {
+      let bounds = line.prefix(37).split(separator: "-")
+      guard bounds.count == 2, let start = UInt64(bounds[0].dropFirst(2), radix: 16),
+        let end = UInt64(bounds[1].dropFirst(2), radix: 16)
+      else { continue }
+      let size = end &- start
+      vas += [start, end &- 1, start &+ (size == 0 ? 0 : rng.next() % size)]
+    }
+    for _ in 0..<100 { vas.append(0xffff_0000_0000_0000 + rng.next() % (1 << 30)) }
+    for _ in 0..<50 { vas.append(rng.next() | (1 << 63)) }
+    var seen = Set<UInt64>()
+    return vas.filter { seen.insert($0).inserted }
+  }
+
+  /// The run's JSON objects of one type, each re-serialised with sorted keys and without
+  /// its source location, so that two runs compare as strings.
+  static func objects(_ r: MMUSH.Result, _ type: String) -> [String] {
+    r.objects.filter { $0["type"] as? String == type }.map { o in
+      var o = o
+      o["location"] = nil
+      let data = try? JSONSerialization.data(withJSONObject: o, options: [.sortedKeys])
+      return String(decoding: data ?? Data(), as: UTF8.self)
+    }
+  }
+
+  /// The `dump_row`s of one section.
+  static func rows(_ r: MMUSH.Result, section: String) -> [String] {
+    objects(r, "dump_row").filter { $0.contains("\"section\":\"\(section)\"") }
+  }
+
+  /// The values of the run's first `print`.
+  static func printed(_ r: MMUSH.Result) -> [String] {
+    r.objects.first { $0["type"] as? String == "print" }?["values"] as? [String] ?? []
+  }
+
+  /// The PA of each `walk` (nil where it faulted), in order.
+  static func walkPAs(_ r: MMUSH.Result) -> [UInt64?] {
+    r.objects.filter { $0["type"] as? String == "walk" }.map {
+      (($0["translation"] as? [String: Any])?["pa"] as? String).flatMap {
+        UInt64($0.dropFirst(2), radix: 16)
+      }
+    }
+  }
+}
+
+/// A small seeded generator (SplitMix64), so the probed VAs are the same every run.
+struct SplitMix64 {
+  var state: UInt64
+  init(seed: UInt64) { state = seed }
+  mutating func next() -> UInt64 {
+    state &+= 0x9e37_79b9_7f4a_7c15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+    z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+    return z ^ (z >> 31)
+  }
+}
