@@ -16,7 +16,8 @@ extension LiveLinuxTests {
       let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
       guard let t0 = lines.firstIndex(where: { $0.hasPrefix("---[ TTBR0_EL1 ") }),
         let t1 = lines.firstIndex(where: { $0.hasPrefix("---[ TTBR1_EL1 ") }),
-        let total = lines.firstIndex(where: { $0.contains(" rows: ") && $0.first!.isNumber })
+        let total = lines.firstIndex(where: { $0.contains(" rows: ") && $0.first?.isNumber == true }
+        )
       else { return }
       ttbr0 = Array(lines[t0..<t1])
       ttbr1 = Array(lines[t1..<total])
