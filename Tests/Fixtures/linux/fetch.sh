@@ -18,6 +18,8 @@ fail() {
   echo "fetch.sh: $*" >&2
   exit 1
 }
+# Any other command that fails ends the script with its line, so CI says why.
+trap 'echo "fetch.sh: line $LINENO failed: $BASH_COMMAND" >&2' ERR
 for tool in apt-get apt-cache dpkg dpkg-deb python3; do
   command -v "$tool" >/dev/null 2>&1 || fail "$tool is not installed (a Debian-like host is needed)"
 done
@@ -26,7 +28,7 @@ if [ -z "${MMUSH_LINUX_DEBS:-}" ]; then
   if [ "$(dpkg --print-architecture)" != arm64 ] &&
     ! dpkg --print-foreign-architectures | grep -qx arm64; then
     [ "$(id -u)" -eq 0 ] || fail "arm64 is not a dpkg architecture and adding it needs root"
-    dpkg --add-architecture arm64
+    dpkg --add-architecture arm64 || fail "dpkg --add-architecture arm64 failed"
   fi
   apt-get update -qq >/dev/null 2>&1 || fail "apt-get update failed (no network to the archive?)"
   image=${MMUSH_LINUX_IMAGE:-$(apt-cache search --names-only '^linux-image-[0-9].*-arm64-unsigned$' |
