@@ -157,13 +157,14 @@ struct LiveLinuxTests {
     )
     #expect(mapped > vas.count / 4 && mapped < vas.count)
 
-    // A tagged kernel VA. A core's TCR_EL1.TBI1 is 0 (docs/cores.md), so its walk faults at
-    // level 0: bits [63:48] are not all ones. Live, the CPU's TBI1 decides (Linux 6.12 sets
-    // it): with TBI1 (and TBID1 = 1 leaves data accesses such as this walk to it) the top
-    // byte is ignored and the VA translates as its untagged self, as QEMU's gva2gpa says
-    // (AArch64.AddrTop, AArch64.VAIsOutOfRange; docs/architecture.md §2.7).
-    let kernelVA: UInt64 = 0xffff_8000_8001_0000
-    let taggedVA: UInt64 = 0x5aff_8000_8001_0000
+    // A tagged kernel VA (the first probed VA that is mapped, with a tag). A core's
+    // TCR_EL1.TBI1 is 0 (docs/cores.md), so its walk faults at level 0: bits [63:48] are not
+    // all ones. Live, the CPU's TBI1 decides (Debian's 6.1 and 6.12 set it): with TBI1 (and
+    // TBID1 = 1 leaves data accesses such as this walk to it) the top byte is ignored and the
+    // VA translates as its untagged self, as QEMU's gva2gpa says (AArch64.AddrTop,
+    // AArch64.VAIsOutOfRange; docs/architecture.md §2.7).
+    let kernelVA = try #require(zip(vas, Self.walkPAs(liveJSON)).first { $0.1 != nil }?.0)
+    let taggedVA = kernelVA & 0x00ff_ffff_ffff_ffff | 0x5a00_0000_0000_0000
     let liveTagged = try MMUSH.run(
       [
         "--json", "--attach", "127.0.0.1:\(qemu.port)", "-c",
@@ -175,17 +176,17 @@ struct LiveLinuxTests {
     let tcr = { (v: String) in UInt64(v.dropFirst(2), radix: 16) ?? 0 }
     let liveTBI1 = tcr(liveRegs[2]) >> 38 & 1 == 1
     #expect(tcr(coreRegs[2]) >> 38 & 1 == 0)
-    let textPA = try #require(try monitor.gva2gpa(kernelVA))
-    #expect(Self.walkPAs(liveTagged) == [liveTBI1 ? textPA : nil])
-    #expect(try monitor.gva2gpa(taggedVA) == (liveTBI1 ? textPA : nil))
+    let kernelPA = try #require(try monitor.gva2gpa(kernelVA))
+    #expect(Self.walkPAs(liveTagged) == [liveTBI1 ? kernelPA : nil])
+    #expect(try monitor.gva2gpa(taggedVA) == (liveTBI1 ? kernelPA : nil))
     #expect(Self.walkPAs(coreTagged) == [nil])
     #expect(Self.objects(coreTagged, "walk").first?.contains("\"level\":0") == true)
     print("a tagged kernel VA: live TBI1 \(liveTBI1 ? 1 : 0), the core's 0")
 
     // The stub is back in virtual-address mode: a kernel VA reads what its PA holds.
-    let word = try monitor.physical(textPA, count: 1)
+    let word = try monitor.physical(kernelPA, count: 1)
     let t = try LiveTarget(host: "127.0.0.1", port: qemu.port, timeout: 10)
-    let bytes = try t.connection.request("mffff800080010000,8")
+    let bytes = try t.connection.request("m\(String(kernelVA, radix: 16)),8")
     try t.detach(resume: false)
     #expect(UInt64(String(decoding: bytes, as: UTF8.self), radix: 16)?.byteSwapped == word.first)
     print("the whole comparison: \(elapsed(clock))")
