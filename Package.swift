@@ -69,7 +69,8 @@ let package = Package(
       dependencies: ["MMU", "MMUCoreFile", "MMUScript", "MMUShell", "MMUTestSupport"]),
     .testTarget(name: "QEMUCheckTests", dependencies: ["QEMUCheck", "MMU", "MMUTestSupport"]),
     .testTarget(name: "MMUSyntaxTests", dependencies: ["MMU", "MMUSyntax", "MMUTestSupport"]),
-    .testTarget(name: "MMUScriptTests", dependencies: ["MMUScript", "MMUShell"]),
+    .testTarget(
+      name: "MMUScriptTests", dependencies: ["MMUScript", "MMUShell", "MMUTestSupport"]),
     // The live client against a fake stub, and mmush against QEMU running a bare-metal guest
     // and (when MMUSH_LINUX_DATA names one) a Debian kernel.
     .testTarget(
