@@ -1,4 +1,5 @@
 import Foundation
+import MMUTestSupport
 
 /// Reading mmush's output for the Linux comparison: the text dump's sections, JSON objects
 /// without their source locations, and the VAs to probe.
@@ -73,18 +74,5 @@ extension LiveLinuxTests {
         UInt64($0.dropFirst(2), radix: 16)
       }
     }
-  }
-}
-
-/// A small seeded generator (SplitMix64), so the probed VAs are the same every run.
-struct SplitMix64 {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9e37_79b9_7f4a_7c15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-    z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-    return z ^ (z >> 31)
   }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import MMULive
+import MMUTestSupport
 import Testing
 
 /// A Debian arm64 kernel booted in QEMU: the live `dump el1` over the gdbstub must print what
@@ -70,8 +71,7 @@ struct LiveLinuxTests {
     // Live: the dumps, the registers the core cannot hold, every VA's walk and AT.
     var started = Date()
     let liveText = try MMUSH.run(
-      ["--attach", "127.0.0.1:\(qemu.port)", "-c", Self.dumps + "\ndetach halt"], script: nil,
-      seconds: 60)
+      ["--attach", "127.0.0.1:\(qemu.port)", "-c", Self.dumps + "\ndetach halt"], seconds: 60)
     try #require(liveText.status == 0, "\(liveText.stderr)")
     print("live dump el1 and dump el1 format linux: \(elapsed(started))")
     let vas = Self.addresses(fromPtdump: liveText.stdout)
@@ -79,8 +79,7 @@ struct LiveLinuxTests {
     let registers = "print ttbr0_el1, ttbr1_el1, tcr_el1, mair_el1, sctlr_el1"
     let perVA = ([registers, "dump el1"] + probes).joined(separator: "\n")
     let liveJSON = try MMUSH.run(
-      ["--json", "--attach", "127.0.0.1:\(qemu.port)", "-c", perVA + "\ndetach halt"],
-      script: nil, seconds: 60)
+      ["--json", "--attach", "127.0.0.1:\(qemu.port)", "-c", perVA + "\ndetach halt"], seconds: 60)
     try #require(liveJSON.status == 0, "\(liveJSON.stderr)")
 
     // The core of the same halted machine, through the CLI.
@@ -90,10 +89,10 @@ struct LiveLinuxTests {
     try #require(FileManager.default.fileExists(atPath: core), "dump-guest-memory wrote no core")
     print("dump-guest-memory (512M): \(elapsed(started))")
     started = Date()
-    let coreText = try MMUSH.run(["--core", core, "-c", Self.dumps], script: nil, seconds: 60)
+    let coreText = try MMUSH.run(["--core", core, "-c", Self.dumps], seconds: 60)
     try #require(coreText.status == 0, "\(coreText.stderr)")
     print("mmush --core … dump el1 and format linux: \(elapsed(started))")
-    let coreJSON = try MMUSH.run(["--json", "--core", core, "-c", perVA], script: nil, seconds: 60)
+    let coreJSON = try MMUSH.run(["--json", "--core", core, "-c", perVA], seconds: 60)
     try #require(coreJSON.status == 0, "\(coreJSON.stderr)")
 
     // The text, byte for byte. The only difference is TTBR0_EL1: the core cannot hold it
@@ -129,7 +128,7 @@ struct LiveLinuxTests {
       [
         "--json", "--core", core, "-c",
         "set ttbr0_el1 = \(liveRegs[0])\nset tcr_el1.epd0 = 0\ndump el1",
-      ], script: nil, seconds: 60)
+      ], seconds: 60)
     try #require(user.status == 0, "\(user.stderr)")
     let userRows = Self.rows(liveJSON, section: "TTBR0_EL1")
     #expect(!userRows.isEmpty)
@@ -169,10 +168,9 @@ struct LiveLinuxTests {
       [
         "--json", "--attach", "127.0.0.1:\(qemu.port)", "-c",
         "walk el1 \(Self.hex(taggedVA))\ndetach halt",
-      ], script: nil, seconds: 60)
+      ], seconds: 60)
     let coreTagged = try MMUSH.run(
-      ["--json", "--core", core, "-c", "walk el1 \(Self.hex(taggedVA))"], script: nil,
-      seconds: 60)
+      ["--json", "--core", core, "-c", "walk el1 \(Self.hex(taggedVA))"], seconds: 60)
     let tcr = { (v: String) in UInt64(v.dropFirst(2), radix: 16) ?? 0 }
     let liveTBI1 = tcr(liveRegs[2]) >> 38 & 1 == 1
     #expect(tcr(coreRegs[2]) >> 38 & 1 == 0)
