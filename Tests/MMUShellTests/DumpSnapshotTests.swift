@@ -1,4 +1,5 @@
 import Foundation
+import MMUShell
 import Testing
 
 /// `snapshot dump … as NAME` then `diff dump NAME TARGET`: the tables before and after a
@@ -108,5 +109,29 @@ struct DumpSnapshotTests {
     let noAs = ViewsSupport.run("snapshot dump el1 before\n")
     #expect(noAs.status == 2)
     #expect(noAs.err.contains("'as NAME'"), "\(noAs.err)")
+  }
+}
+
+/// `snapshot` completes from the same tables as the parser: its words, spaces and regimes,
+/// and the snapshot names a session holds after `diff dump`.
+@Suite("Snapshot completion")
+struct SnapshotCompletionTests {
+  static let completer = REPLCompleter(
+    snapshot: CompletionSnapshot(spaces: ["k"], dumpSnapshots: ["before"]))
+
+  func complete(_ line: String) -> [String] {
+    Self.completer.complete(line: line, cursor: line.utf8.count)
+  }
+
+  @Test("snapshot dump [TARGET] as NAME [format F]; diff dump offers the snapshots")
+  func words() {
+    #expect(complete("snap") == ["snapshot"])
+    #expect(complete("snapshot ") == ["dump"])
+    #expect(complete("snapshot dump ").contains("as"))
+    #expect(complete("snapshot dump ").contains("k"))
+    #expect(complete("snapshot dump el1 ") == ["as"])
+    #expect(complete("snapshot dump el1 as x ") == ["format"])
+    #expect(complete("snapshot dump el1 as x format ") == ["kvm", "linux"])  // sorted
+    #expect(complete("diff dump ").contains("before"))
   }
 }
