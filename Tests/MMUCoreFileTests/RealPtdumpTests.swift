@@ -1,4 +1,5 @@
 import Foundation
+import MMUTestSupport
 import Testing
 
 /// Cores of small 6.12 kernels built with CONFIG_PTDUMP_DEBUGFS (Tests/Fixtures/ptdump/README.md),
@@ -7,12 +8,6 @@ import Testing
 /// linux` prints the kernel's text byte for byte.
 @Suite("Real kernels' own ptdump")
 struct RealPtdumpTests {
-  static let root: String = {
-    var url = URL(fileURLWithPath: #filePath)
-    for _ in 0..<3 { url.deleteLastPathComponent() }
-    return url.path
-  }()
-
   /// Folder under Tests/Fixtures/ptdump, the page size.
   static let kernels: [(String, String)] = [("k4-48", "4K"), ("k4-52", "4K"), ("k16-48", "16K")]
 
@@ -28,7 +23,7 @@ struct RealPtdumpTests {
   /// (which shows the fixmap's configuration): the script declares none.
   @Test("dump el1 format linux equals the kernel's own kernel_page_tables", arguments: kernels)
   func sameText(_ kernel: (String, String)) throws {
-    let folder = TemporaryFolder()
+    let folder = try TemporaryFolder("mmush-core")
     guard let core = try Self.core(kernel.0, in: folder) else { return }
     let expected = try String(
       contentsOfFile: RealCoreTests.fixtures + "/../ptdump/\(kernel.0)/ptdump.txt",
@@ -38,7 +33,7 @@ struct RealPtdumpTests {
       dump el1 format linux
       check wx el1
       """
-    let r = try CoreCLITests.mmush(["--core", core, "-c", script], in: folder.path)
+    let r = try MMUSH.run(["--core", core, "-c", script], directory: folder.path)
     #expect(r.status == 0, "\(r.stderr)")
     #expect(!r.stdout.contains("warning"), "\(r.stdout)")
     // The core's summary comes first; the dump starts at the first marker.
@@ -58,7 +53,7 @@ struct RealPtdumpTests {
   /// other line is the kernel's.
   @Test("Without symbols: a distribution's fixmap, one warning, one marker moved")
   func assumedFixmap() throws {
-    let folder = TemporaryFolder()
+    let folder = try TemporaryFolder("mmush-core")
     guard let core = try Self.core("k4-48", in: folder) else { return }
     var expected = try String(
       contentsOfFile: RealCoreTests.fixtures + "/../ptdump/k4-48/ptdump.txt", encoding: .utf8)
@@ -68,8 +63,9 @@ struct RealPtdumpTests {
     expected = expected.replacingOccurrences(
       of: "0xffffffffff42b000-0xffffffffff5fe000        1868K PTE",
       with: "0xffffffffff427000-0xffffffffff5fe000        1884K PTE")
-    let r = try CoreCLITests.mmush(
-      ["--core", core, "-c", "dump el1 format linux\ndump el1 format linux"], in: folder.path)
+    let r = try MMUSH.run(
+      ["--core", core, "-c", "dump el1 format linux\ndump el1 format linux"], directory: folder.path
+    )
     #expect(r.status == 0, "\(r.stderr)")
     let warnings = r.stdout.components(separatedBy: "warning: the core does not record the fixmap")
     #expect(warnings.count == 2, "one warning for two dumps: \(r.stdout)")
@@ -81,11 +77,11 @@ struct RealPtdumpTests {
   /// A marker the script declares replaces the core's list.
   @Test("Script markers replace the core's")
   func scriptMarkersWin() throws {
-    let folder = TemporaryFolder()
+    let folder = try TemporaryFolder("mmush-core")
     guard let core = try Self.core("k4-48", in: folder) else { return }
-    let r = try CoreCLITests.mmush(
+    let r = try MMUSH.run(
       ["--core", core, "-c", "marker 0xffff_8000_0000_0000 \"Top half\"\ndump el1 format linux"],
-      in: folder.path)
+      directory: folder.path)
     #expect(r.status == 0, "\(r.stderr)")
     #expect(r.stdout.contains("---[ Top half ]---"))
     #expect(!r.stdout.contains("---[ Fixmap start ]---"))
@@ -96,12 +92,12 @@ struct RealPtdumpTests {
   /// the rules the text must follow are checked on it.
   @Test("4K/52 LPA2 core: five level names, no SHD (bits [9:8] are OA), rows tile the half")
   func lpa2Rules() throws {
-    let folder = TemporaryFolder()
+    let folder = try TemporaryFolder("mmush-core")
     guard let core = try RealCoreTests.decompress("k4-52/core.elf.xz", into: folder) else {
       return
     }
-    let r = try CoreCLITests.mmush(
-      ["--core", core, "-c", "dump el1 format linux"], in: folder.path)
+    let r = try MMUSH.run(
+      ["--core", core, "-c", "dump el1 format linux"], directory: folder.path)
     #expect(r.status == 0, "\(r.stderr)")
     let rows = r.stdout.split(separator: "\n").filter { $0.hasPrefix("0x") }
     // T1SZ 12: the kernel half starts at -(1 << 52); the last row ends at 2^64, printed 0.

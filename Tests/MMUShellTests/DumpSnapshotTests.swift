@@ -22,7 +22,7 @@ struct DumpSnapshotTests {
 
   @Test("protect: one 12K run becomes RW, ro, RW; the holes after it are unchanged")
   func protect() {
-    let r = ViewsSupport.run(
+    let r = InProcess.run(
       Self.setup + """
         protect k 0xffff_0000_0000_1000 size 4k ro
         diff dump before el1
@@ -48,7 +48,7 @@ struct DumpSnapshotTests {
 
   @Test("unmap: the page becomes a hole at its level, printed without fields")
   func unmap() {
-    let r = ViewsSupport.run(
+    let r = InProcess.run(
       Self.setup + """
         unmap k 0xffff_0000_0000_1000 size 4k
         diff dump before el1
@@ -69,7 +69,7 @@ struct DumpSnapshotTests {
 
   @Test("No change: no rows, and the assert form passes; a snapshot against a snapshot")
   func unchanged() {
-    let r = ViewsSupport.run(
+    let r = InProcess.run(
       Self.setup + """
         assert diff dump before el1
         snapshot dump k as after
@@ -82,7 +82,7 @@ struct DumpSnapshotTests {
 
   @Test("JSON carries the same lines and both labels")
   func json() {
-    let r = ViewsSupport.run(
+    let r = InProcess.run(
       Self.setup + """
         protect k 0xffff_0000_0000_2000 size 4k ro
         diff dump before el1
@@ -100,13 +100,13 @@ struct DumpSnapshotTests {
 
   @Test("Errors: a space's name, a format the snapshot does not hold, a missing 'as'")
   func errors() {
-    let space = ViewsSupport.run(Self.setup + "snapshot dump el1 as k\n")
+    let space = InProcess.run(Self.setup + "snapshot dump el1 as k\n")
     #expect(space.status == 2)
     #expect(space.err.contains("'k' is a space; a snapshot needs a name of its own"))
-    let format = ViewsSupport.run(Self.setup + "diff dump before el1 format kvm\n")
+    let format = InProcess.run(Self.setup + "diff dump before el1 format kvm\n")
     #expect(format.status == 2)
     #expect(format.err.contains("snapshot 'before' holds format linux rows, not kvm"))
-    let noAs = ViewsSupport.run("snapshot dump el1 before\n")
+    let noAs = InProcess.run("snapshot dump el1 before\n")
     #expect(noAs.status == 2)
     #expect(noAs.err.contains("'as NAME'"), "\(noAs.err)")
   }

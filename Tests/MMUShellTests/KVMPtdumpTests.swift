@@ -29,7 +29,7 @@ struct KVMPtdumpTests {
       0x0000000000200000-0x0000000040000000        1022M 2
 
       """
-    let r = ViewsSupport.run(script)
+    let r = InProcess.run(script)
     #expect(r.status == 0, "\(r.err)")
     #expect(r.out == expected)
   }
