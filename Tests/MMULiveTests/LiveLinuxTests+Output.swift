@@ -7,7 +7,8 @@ extension LiveLinuxTests {
   static func hex(_ v: UInt64) -> String { "0x" + String(v, radix: 16) }
 
   /// A text run of `dumps`: the `dump el1` sections (header line and rows) and the
-  /// `format linux` lines, whatever came before (the attach report or the core summary).
+  /// `format linux` rows and markers, whatever came before (the attach report or the core
+  /// summary).
   struct DumpText {
     var ttbr0: [Substring] = []
     var ttbr1: [Substring] = []
@@ -22,7 +23,8 @@ extension LiveLinuxTests {
       else { return }
       ttbr0 = Array(lines[t0..<t1])
       ttbr1 = Array(lines[t1..<total])
-      ptdump = lines[(total + 1)...].filter { !$0.isEmpty && !$0.hasPrefix("detached from ") }
+      // Rows and markers only: not the core's warning that it assumed the fixmap's size.
+      ptdump = lines[(total + 1)...].filter { $0.hasPrefix("0x") || $0.hasPrefix("---[ ") }
     }
   }
 
@@ -44,6 +46,24 @@ extension LiveLinuxTests {
     for _ in 0..<50 { vas.append(rng.next() | (1 << 63)) }
     var seen = Set<UInt64>()
     return vas.filter { seen.insert($0).inserted }
+  }
+
+  /// A ptdump's `---[ NAME ]---` lines with their addresses: a marker cuts the runs, so the
+  /// line after it (a row or a hole) starts at its address; markers in a row share one.
+  static func markers(inPtdump lines: [Substring]) -> [(address: UInt64, name: String)] {
+    var found: [(address: UInt64, name: String)] = []
+    var pending: [String] = []
+    for line in lines {
+      if line.hasPrefix("---[ ") && line.hasSuffix(" ]---") {
+        pending.append(String(line.dropFirst(5).dropLast(5)))
+      } else if !pending.isEmpty, line.hasPrefix("0x"),
+        let address = UInt64(line.dropFirst(2).prefix(16), radix: 16)
+      {
+        found += pending.map { (address, $0) }
+        pending = []
+      }
+    }
+    return found
   }
 
   /// The run's JSON objects of one type, each re-serialised with sorted keys and without

@@ -68,22 +68,9 @@ struct LiveLinuxTests {
     _ = try monitor.command("stop")
     print("Linux guest booted and stopped: \(elapsed(clock))")
 
-    // Live: the dumps, the registers the core cannot hold, every VA's walk and AT.
+    // The core of the halted machine first, through the CLI: its ptdump carries the
+    // `---[ … ]---` markers mmush computes from VMCOREINFO (docs/cores.md).
     var started = Date()
-    let liveText = try MMUSH.run(
-      ["--attach", "127.0.0.1:\(qemu.port)", "-c", Self.dumps + "\ndetach halt"], seconds: 60)
-    try #require(liveText.status == 0, "\(liveText.stderr)")
-    print("live dump el1 and dump el1 format linux: \(elapsed(started))")
-    let vas = Self.addresses(fromPtdump: liveText.stdout)
-    let probes = vas.map { "walk el1 \(Self.hex($0))\nat s1e1r \(Self.hex($0))" }
-    let registers = "print ttbr0_el1, ttbr1_el1, tcr_el1, mair_el1, sctlr_el1"
-    let perVA = ([registers, "dump el1"] + probes).joined(separator: "\n")
-    let liveJSON = try MMUSH.run(
-      ["--json", "--attach", "127.0.0.1:\(qemu.port)", "-c", perVA + "\ndetach halt"], seconds: 60)
-    try #require(liveJSON.status == 0, "\(liveJSON.stderr)")
-
-    // The core of the same halted machine, through the CLI.
-    started = Date()
     let core = qemu.directory + "/guest.elf"
     _ = try monitor.command("dump-guest-memory \"\(core)\"", seconds: 60)
     try #require(FileManager.default.fileExists(atPath: core), "dump-guest-memory wrote no core")
@@ -92,6 +79,28 @@ struct LiveLinuxTests {
     let coreText = try MMUSH.run(["--core", core, "-c", Self.dumps], seconds: 60)
     try #require(coreText.status == 0, "\(coreText.stderr)")
     print("mmush --core … dump el1 and format linux: \(elapsed(started))")
+
+    // Then the same machine live: a gdbstub has no VMCOREINFO, so the markers are declared
+    // with `marker` at the addresses the core's text puts them.
+    let markers = Self.markers(inPtdump: Self.DumpText(coreText.stdout).ptdump)
+    let declared = markers.map { "marker \(Self.hex($0.address)) \"\($0.name)\"" }
+    started = Date()
+    let liveText = try MMUSH.run(
+      [
+        "--attach", "127.0.0.1:\(qemu.port)", "-c",
+        (declared + [Self.dumps, "detach halt"]).joined(separator: "\n"),
+      ], seconds: 60)
+    try #require(liveText.status == 0, "\(liveText.stderr)")
+    print("live dump el1 and dump el1 format linux: \(elapsed(started))")
+
+    // Every VA's walk and AT, and the registers the core cannot hold, both ways.
+    let vas = Self.addresses(fromPtdump: liveText.stdout)
+    let probes = vas.map { "walk el1 \(Self.hex($0))\nat s1e1r \(Self.hex($0))" }
+    let registers = "print ttbr0_el1, ttbr1_el1, tcr_el1, mair_el1, sctlr_el1"
+    let perVA = ([registers, "dump el1"] + probes).joined(separator: "\n")
+    let liveJSON = try MMUSH.run(
+      ["--json", "--attach", "127.0.0.1:\(qemu.port)", "-c", perVA + "\ndetach halt"], seconds: 60)
+    try #require(liveJSON.status == 0, "\(liveJSON.stderr)")
     let coreJSON = try MMUSH.run(["--json", "--core", core, "-c", perVA], seconds: 60)
     try #require(coreJSON.status == 0, "\(coreJSON.stderr)")
 
@@ -104,6 +113,7 @@ struct LiveLinuxTests {
     #expect(live.ttbr1 == offline.ttbr1)
     #expect(live.ptdump.count > 100)
     #expect(live.ptdump == offline.ptdump)
+    #expect(markers.count >= 8, "the core's ptdump has \(markers.count) markers")
     #expect(offline.ttbr0.last?.hasPrefix("  no walk: TCR_EL1.EPD0=1") == true)
     #expect(live.ttbr0.count > 1)
 
@@ -152,7 +162,7 @@ struct LiveLinuxTests {
       if pa != nil { mapped += 1 }
     }
     print(
-      "compared: \(live.ttbr1.count) dump lines, \(live.ptdump.count) ptdump lines, \(liveRows.count) + \(userRows.count) JSON rows; \(vas.count) VAs (\(mapped) mapped) with gva2gpa in \(elapsed(started))"
+      "compared: \(live.ttbr1.count) dump lines, \(live.ptdump.count) ptdump lines (\(markers.count) markers), \(liveRows.count) + \(userRows.count) JSON rows; \(vas.count) VAs (\(mapped) mapped) with gva2gpa in \(elapsed(started))"
     )
     #expect(mapped > vas.count / 4 && mapped < vas.count)
 
