@@ -91,9 +91,23 @@ public struct KernelRegisters: Equatable, Sendable {
     tcr = withBitField(tcr, 31, 30, tg1)
     tcr = withBitField(tcr, 34, 32, ips)
     tcr = withBitField(tcr, 59, 59, ds ? 1 : 0)
+    tcr |= Self.linuxTCRFlags(release: info.release)
     self.tcr = tcr
     mairLayout = LinuxMAIR.layout(for: info.release)
     mair = mairLayout.value
     self.sctlr = sctlr | 1
+  }
+
+  /// The TCR_EL1 bits `__cpu_setup` (arch/arm64/mm/proc.S) sets whatever the CPU, beyond the
+  /// geometry: TBI0 [37] and A1 [22] always; TBI1 [38] and TBID1 [52] from 5.10, where
+  /// CONFIG_ARM64_MTE (default y) adds them, so a tagged kernel pointer translates as it did
+  /// on the machine (AArch64.AddrTop; docs/cores.md). The newest rules when the release is
+  /// unknown.
+  static func linuxTCRFlags(release: (major: Int, minor: Int)?) -> UInt64 {
+    let always: UInt64 = 1 << 37 | 1 << 22
+    guard let r = release, (r.major, r.minor) < (5, 10) else {
+      return always | 1 << 38 | 1 << 52
+    }
+    return always
   }
 }

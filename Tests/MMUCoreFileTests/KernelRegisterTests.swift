@@ -29,8 +29,9 @@ struct KernelRegisterTests {
     #expect(r.vaBits == 48)
     #expect(!r.ds)
     // Reset TCR_EL1 with EPD0 = 1, T0SZ = T1SZ = 16, TG0 = 00 (4K), TG1 = 10 (4K), IPS = 101
-    // (PARange 52 capped to 48 without DS).
-    #expect(r.tcr == 0x15_b510_3590)
+    // (PARange 52 capped to 48 without DS) = 0x15_b510_3590, plus what __cpu_setup sets on
+    // 6.12: A1 [22], TBI0 [37], TBI1 [38], TBID1 [52].
+    #expect(r.tcr == 0x0010_0075_b550_3590)
     #expect(r.sctlr & 1 == 1)
   }
 
@@ -42,8 +43,9 @@ struct KernelRegisterTests {
     #expect(r.granule == .k16)
     #expect(r.ds)
     #expect(r.vaBits == 52)
-    // T0SZ = T1SZ = 12, EPD0, TG0 = 10 (16K), TG1 = 01 (16K), IPS = 110, DS = 1.
-    #expect(r.tcr == 0x800_0016_750c_b58c)
+    // T0SZ = T1SZ = 12, EPD0, TG0 = 10 (16K), TG1 = 01 (16K), IPS = 110, DS = 1, and A1,
+    // TBI0, TBI1, TBID1.
+    #expect(r.tcr == 0x0810_0076_754c_b58c)
   }
 
   @Test("no T1SZ: VA_BITS below 52 is the running size; VA_BITS 52 counts only for 64K")
@@ -63,7 +65,7 @@ struct KernelRegisterTests {
     #expect(r64.vaBits == 52)
     #expect(!r64.ds)
     // T0SZ = T1SZ = 12, EPD0, TG0 = 01 (64K), TG1 = 11 (64K), IPS = 110.
-    #expect(r64.tcr == 0x16_f50c_758c)
+    #expect(r64.tcr == 0x0010_0076_f54c_758c)
   }
 
   @Test("impossible values: T1SZ 99, swapper_pg_dir below kimage_voffset, PAGESIZE 8192")
@@ -135,6 +137,15 @@ struct KernelRegisterTests {
     #expect(i.resolve("nothing") == nil)
     #expect(i.release! == (6, 1))
     #expect(throws: CoreFileError.self) { try VMCoreInfo(text: Array("NOEQUALS\n".utf8)) }
+  }
+
+  @Test("TBI1 and TBID1 from 5.10 (CONFIG_ARM64_MTE), TBI0 and A1 always")
+  func linuxFlagsByRelease() throws {
+    let old = try registers(replacing("OSRELEASE", with: "OSRELEASE=5.4.0-test"))
+    // 0x15_b510_3590 with A1 [22] and TBI0 [37] only.
+    #expect(old.tcr == 0x35_b550_3590)
+    let new = try registers(replacing("OSRELEASE", with: "OSRELEASE=5.10.0-test"))
+    #expect(new.tcr == 0x0010_0075_b550_3590)
   }
 }
 

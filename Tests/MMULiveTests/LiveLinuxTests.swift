@@ -166,12 +166,11 @@ struct LiveLinuxTests {
     )
     #expect(mapped > vas.count / 4 && mapped < vas.count)
 
-    // A tagged kernel VA (the first probed VA that is mapped, with a tag). A core's
-    // TCR_EL1.TBI1 is 0 (docs/cores.md), so its walk faults at level 0: bits [63:48] are not
-    // all ones. Live, the CPU's TBI1 decides (Debian's 6.1 and 6.12 set it): with TBI1 (and
-    // TBID1 = 1 leaves data accesses such as this walk to it) the top byte is ignored and the
-    // VA translates as its untagged self, as QEMU's gva2gpa says (AArch64.AddrTop,
-    // AArch64.VAIsOutOfRange; docs/architecture.md §2.7).
+    // A tagged kernel VA (the first probed VA that is mapped, with a tag). Live, the CPU's
+    // TBI1 decides (Debian's 6.1 and 6.12 set it, with TBID1 leaving data accesses such as
+    // this walk to it): the top byte is ignored and the VA translates as its untagged self, as
+    // QEMU's gva2gpa says (AArch64.AddrTop, AArch64.VAIsOutOfRange; docs/architecture.md
+    // §2.7). A core sets TBI1 as __cpu_setup does from 5.10 (docs/cores.md): the same answer.
     let kernelVA = try #require(zip(vas, Self.walkPAs(liveJSON)).first { $0.1 != nil }?.0)
     let taggedVA = kernelVA & 0x00ff_ffff_ffff_ffff | 0x5a00_0000_0000_0000
     let liveTagged = try MMUSH.run(
@@ -183,13 +182,12 @@ struct LiveLinuxTests {
       ["--json", "--core", core, "-c", "walk el1 \(Self.hex(taggedVA))"], seconds: 60)
     let tcr = { (v: String) in UInt64(v.dropFirst(2), radix: 16) ?? 0 }
     let liveTBI1 = tcr(liveRegs[2]) >> 38 & 1 == 1
-    #expect(tcr(coreRegs[2]) >> 38 & 1 == 0)
+    #expect(tcr(coreRegs[2]) >> 38 & 1 == 1)
     let kernelPA = try #require(try monitor.gva2gpa(kernelVA))
     #expect(Self.walkPAs(liveTagged) == [liveTBI1 ? kernelPA : nil])
     #expect(try monitor.gva2gpa(taggedVA) == (liveTBI1 ? kernelPA : nil))
-    #expect(Self.walkPAs(coreTagged) == [nil])
-    #expect(Self.objects(coreTagged, "walk").first?.contains("\"level\":0") == true)
-    print("a tagged kernel VA: live TBI1 \(liveTBI1 ? 1 : 0), the core's 0")
+    #expect(Self.walkPAs(coreTagged) == [kernelPA])
+    print("a tagged kernel VA: live TBI1 \(liveTBI1 ? 1 : 0), the core's 1")
 
     // The stub is back in virtual-address mode: a kernel VA reads what its PA holds.
     let word = try monitor.physical(kernelPA, count: 1)
