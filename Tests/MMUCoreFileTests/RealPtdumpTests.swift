@@ -1,4 +1,5 @@
 import Foundation
+import MMUTestSupport
 import Testing
 
 /// Cores of small 6.12 kernels built with CONFIG_PTDUMP_DEBUGFS (Tests/Fixtures/ptdump/README.md),
@@ -7,19 +8,13 @@ import Testing
 /// kernel's text byte for byte.
 @Suite("Real kernels' own ptdump")
 struct RealPtdumpTests {
-  static let root: String = {
-    var url = URL(fileURLWithPath: #filePath)
-    for _ in 0..<3 { url.deleteLastPathComponent() }
-    return url.path
-  }()
-
   /// Folder under Tests/Fixtures/ptdump, the page size, and the fixmap's configuration
   /// (no ACPI GHES, KPTI and a relocatable image, as make/common.config builds them).
   static let kernels: [(String, String)] = [("k4-48", "4K"), ("k4-52", "4K"), ("k16-48", "16K")]
 
   @Test("dump el1 format linux equals the kernel's own kernel_page_tables", arguments: kernels)
   func sameText(_ kernel: (String, String)) throws {
-    let folder = TemporaryFolder()
+    let folder = try TemporaryFolder("mmush-core")
     guard
       let core = try RealCoreTests.decompress(
         "../ptdump/\(kernel.0)/core.elf.xz", into: folder)
@@ -33,8 +28,8 @@ struct RealPtdumpTests {
       dump el1 format linux
       check wx el1
       """
-    let r = try CoreCLITests.mmush(
-      ["-I", Self.root + "/stdlib", "--core", core, "-c", script], in: folder.path)
+    let r = try MMUSH.run(
+      ["-I", MMUSH.root + "/stdlib", "--core", core, "-c", script], directory: folder.path)
     #expect(r.status == 0, "\(r.stderr)")
     // The core's summary comes first; the dump starts at the first marker.
     let start = try #require(r.stdout.range(of: "---[ Linear Mapping start ]---"))
@@ -50,12 +45,12 @@ struct RealPtdumpTests {
   /// the rules the text must follow are checked on it.
   @Test("4K/52 LPA2 core: five level names, no SHD (bits [9:8] are OA), rows tile the half")
   func lpa2Rules() throws {
-    let folder = TemporaryFolder()
+    let folder = try TemporaryFolder("mmush-core")
     guard let core = try RealCoreTests.decompress("k4-52/core.elf.xz", into: folder) else {
       return
     }
-    let r = try CoreCLITests.mmush(
-      ["--core", core, "-c", "dump el1 format linux"], in: folder.path)
+    let r = try MMUSH.run(
+      ["--core", core, "-c", "dump el1 format linux"], directory: folder.path)
     #expect(r.status == 0, "\(r.stderr)")
     let rows = r.stdout.split(separator: "\n").filter { $0.hasPrefix("0x") }
     // T1SZ 12: the kernel half starts at -(1 << 52); the last row ends at 2^64, printed 0.
