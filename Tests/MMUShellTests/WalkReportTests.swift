@@ -139,13 +139,13 @@ struct WalkReportTests {
       walk el1 0x4000_1000
 
       """
-    let r = ViewsSupport.run(script)
+    let r = InProcess.run(script)
     let pan = "walk el1 0x4000_1000 read: permission fault, level 3, stage 1, by PSTATE.PAN"
     #expect(r.out.contains(pan), "\(r.out)")
     // Unmapped: a translation fault, not PAN's.
     #expect(r.out.contains("walk el1 0x4001_0000 read: translation fault, level 3, stage 1  "))
     #expect(r.out.contains("read: pa 0x8000_1000"))
-    let j = try Self.objects(ViewsSupport.run(script, json: true).out)
+    let j = try Self.objects(InProcess.run(script, json: true).out)
       .filter { $0["type"]?.string == "walk" }
     #expect(j.first?["fault"]?.object?["cause"]?.string == "pan")
     #expect(j[1]["fault"]?.object?["cause"] == nil)
@@ -164,13 +164,13 @@ struct WalkReportTests {
       walk el1 0x4000_3000 notlb
 
       """
-    let r = ViewsSupport.run(script)
+    let r = InProcess.run(script)
     let text = r.out + r.err
     let warnings = text.components(separatedBy: "warning: contiguous group misprogrammed")
     #expect(warnings.count == 2, "\(text)")
     #expect(text.contains("group of 16 at "), "\(text)")
     #expect(text.contains("has entry 5 not a valid leaf"), "\(text)")
-    let j = try Self.objects(ViewsSupport.run(script, json: true).out)
+    let j = try Self.objects(InProcess.run(script, json: true).out)
       .filter { $0["kind"]?.string == "contig-misprogrammed" }
     #expect(j.count == 1)
     #expect(j.first?["group_entries"] == .int(16) && j.first?["level"] == .int(3))
@@ -179,7 +179,7 @@ struct WalkReportTests {
   /// `tlb show`: a stage-2 leaf row says "stage 2" once, and no "global" (stage 2 has no
   /// ASID).
   @Test func aStage2TLBRowSaysStage2Once() throws {
-    let r = ViewsSupport.run(Self.guest + "walk el1 0x1000_0123\ntlb show\n")
+    let r = InProcess.run(Self.guest + "walk el1 0x1000_0123\ntlb show\n")
     let rows = r.out.split(separator: "\n").filter { $0.contains("-> 0x8100_0000") }
     #expect(rows.count == 1, "\(r.out)")
     let row = String(rows.first ?? "")
