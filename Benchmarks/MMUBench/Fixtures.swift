@@ -88,7 +88,7 @@ struct Stage1Fixture {
     let m = machine
     space = must("space") { () throws(SpaceError) in try m.createSpace(req, cpu: c) }
     let warnings = machine.switchTable(.ttbr0_el1, to: space, cpu: c)
-    check(warnings.isEmpty, "switch: \(warnings.map(\.message))")
+    check(warnings.isEmpty, "switch: \(warnings.map(\.reason))")
   }
 
   var mapper: Mapper { Mapper(space: space, memory: machine.memory, mair: RegisterDefaults.mair) }

@@ -1,3 +1,4 @@
+import MMU
 import MMUScript
 import MMUShell
 import MMUSyntax
@@ -33,6 +34,9 @@ enum ScriptTarget {
     init(_ next: EventSink, limit: Int) {
       self.next = next
       self.left = limit
+    }
+    func message(for warning: ModelWarning, formatter: ValueFormatter) -> String {
+      next.message(for: warning, formatter: formatter)
     }
     func emit(_ event: ScriptEvent) {
       guard left > 0 else { return }

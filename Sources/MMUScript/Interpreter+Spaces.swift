@@ -109,6 +109,12 @@ extension Interpreter {
       let span = Builtins.human(leafSize &* UInt64(n))
       return
         "contig: the level \(level) leaf at \(formatter.hex(va)) needs its whole group of \(n) \(Builtins.human(leafSize)) entries (\(span), VA and PA aligned to \(span)) in this map"
+    case .contiguousProtect(let va, let level, let n, _):
+      return
+        "contig: protect would leave the group of \(n) level \(level) entries at \(formatter.hex(va)) misprogrammed: a group's entries must all be valid leaves with the Contiguous bit, the same attributes and consecutive outputs (protect the whole group)"
+    case .contiguousSplit(let va, let level):
+      return
+        "contig: protect would split the level \(level) block at \(formatter.hex(va)), which has the Contiguous bit, and break its group (protect whole groups)"
     case .memory(let m): return describe(m)
     case .unmappedTable(let a):
       return "table IPA \(formatter.hex(a)) is not mapped by the via space"
@@ -197,16 +203,9 @@ extension Interpreter {
     return m
   }
 
+  /// Emits a model warning in the words of the sink (the shell's).
   func warnModel(_ w: ModelWarning, at range: SourceRange) {
-    var text = w.kind == .breakBeforeMake ? "break-before-make: " + w.message : w.message
-    if let old = w.oldDescriptor, let new = w.newDescriptor {
-      // The level and the entry's address only where the model knows them (a raw `mem write`
-      // has no level).
-      var entry = w.level.map { "level \($0) entry" } ?? "entry"
-      if let pa = w.entryPA { entry += " at \(formatter.hex(pa))" }
-      text += " (\(entry): \(formatter.hex(old)) -> \(formatter.hex(new)))"
-    }
-    warn(text, at: range, model: w)
+    warn(sink.message(for: w, formatter: formatter), at: range, model: w)
   }
 
   func executeSwitch(_ s: SwitchStmt) throws {
@@ -234,7 +233,7 @@ extension Interpreter {
       }
     }
     for w in machine.switchTable(reg, to: sp, asid: asid, vmid: vmid, cpu: machine.cpu) {
-      warn(w.message, at: s.range, model: w)
+      warnModel(w, at: s.range)
     }
     currentSpace = sp.name
   }

@@ -11,9 +11,10 @@ extension Interpreter {
     range: SourceRange
   ) -> AccessResult {
     let c = machine.cpu
-    let a = regimeAccess(
-      r, context(r, cpu: c), cpu: c, va: va, access: access, trace: trace, useTLB: useTLB)
+    let ctx = context(r, cpu: c)
+    let a = regimeAccess(r, ctx, cpu: c, va: va, access: access, trace: trace, useTLB: useTLB)
     for w in a.warnings { warnModel(w, at: range) }
+    warnContiguous(a, context: ctx, at: range)
     return a
   }
 
@@ -44,6 +45,18 @@ extension Interpreter {
     return a
   }
 
+  /// A translation through a misprogrammed Contiguous group warns (architecture.md §3.6).
+  /// Only a translation with the bit costs more than a test.
+  @inline(__always)
+  func warnContiguous(_ a: AccessResult, context: AccessContext?, at range: SourceRange) {
+    guard let t = a.outcome.translation,
+      t.contiguous || (t.stage2Descriptor ?? 0) & (1 << 52) != 0
+    else { return }
+    for w in machine.contiguousWarnings(a, cpu: machine.cpu, context: context) {
+      warnModel(w, at: range)
+    }
+  }
+
   func accessType(_ k: AccessKind?) -> AccessType {
     switch k {
     case .write?: .write
@@ -70,7 +83,7 @@ extension Interpreter {
         .walk, context: ctx, stage1Only: outputIsIPA(r, ctx), access: p.access, va: va,
         range: p.range)
     }
-    let event = WalkEvent(
+    var event = WalkEvent(
       label: r.rawValue, regime: ctx.regime, cpu: c.index,
       result: regimeAccess(
         r, ctx, cpu: c, va: va, access: p.access, trace: p.trace, useTLB: !p.noTLB),
@@ -78,6 +91,10 @@ extension Interpreter {
       outputIsIPA: outputIsIPA(r, ctx))
     // Missing-barrier warnings (strict barriers) come before the walk they concern.
     for w in event.result.warnings { warnModel(w, at: p.range) }
+    warnContiguous(event.result, context: ctx, at: p.range)
+    if event.result.outcome.fault != nil {
+      event.cause = machine.faultCause(event.result, cpu: c, context: ctx)
+    }
     sink.emit(.walk(consume event))
   }
 
@@ -102,7 +119,13 @@ extension Interpreter {
     }
     let (result, access) = machine.addressTranslate(op, va: va, cpu: machine.cpu)
     for w in access.warnings { warnModel(w, at: s.range) }
-    sink.emit(.at(ATEvent(operation: op, va: va, result: result, access: access, range: s.range)))
+    let ctx = machine.context(for: op, cpu: machine.cpu)
+    warnContiguous(access, context: ctx, at: s.range)
+    let cause = machine.faultCause(access, cpu: machine.cpu, context: ctx)
+    sink.emit(
+      .at(
+        ATEvent(
+          operation: op, va: va, result: result, access: access, range: s.range, cause: cause)))
   }
 
   func executeTranslate(_ s: TranslateStmt) throws {
@@ -123,6 +146,7 @@ extension Interpreter {
     }
     let w = sp.softwareWalk(va, memory: machine.memory, trace: true)
     let result = AccessResult(status: .notUsed, walk: w)
+    warnContiguous(result, context: nil, at: s.range)
     sink.emit(
       .walk(
         WalkEvent(

@@ -82,6 +82,8 @@ public struct WalkEvent: Sendable {
   public var range: SourceRange
   /// The output is an IPA: `s1` under stage 2, or a space whose tables are `via` a stage 2.
   public var outputIsIPA = false
+  /// What caused the fault, where the fault alone does not say (PSTATE.PAN).
+  public var cause: FaultCause? = nil
 }
 
 public struct ATEvent: Sendable {
@@ -90,6 +92,8 @@ public struct ATEvent: Sendable {
   public var result: ATResult
   public var access: AccessResult
   public var range: SourceRange
+  /// What caused the fault, where the fault alone does not say (PSTATE.PAN).
+  public var cause: FaultCause? = nil
 }
 
 public struct AssertionEvent: Sendable {
@@ -293,6 +297,16 @@ public struct TLBEvent: Sendable {
 /// Receives events as they happen.
 public protocol EventSink: AnyObject {
   func emit(_ event: ScriptEvent)
+  /// The words of a model warning, for the diagnostic that carries it and for
+  /// `expect warning`. The shell's renderers word it; a sink that renders nothing (a test's
+  /// collector) names the kind.
+  func message(for warning: ModelWarning, formatter: ValueFormatter) -> String
+}
+
+extension EventSink {
+  public func message(for warning: ModelWarning, formatter: ValueFormatter) -> String {
+    warning.kind.rawValue
+  }
 }
 
 /// Keeps events, for tests and for `expect`.

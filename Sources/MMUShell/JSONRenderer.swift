@@ -152,6 +152,10 @@ public final class JSONRenderer: EventSink {
     }
   }
 
+  public func message(for warning: ModelWarning, formatter: ValueFormatter) -> String {
+    WarningText(formatter: formatter).message(warning)
+  }
+
   public func emit(_ event: ScriptEvent) {
     switch event {
     case .print(let values, let r):
@@ -170,7 +174,8 @@ public final class JSONRenderer: EventSink {
       o.hex("va", w.result.walk.inputAddress)
       o.string("access", w.result.walk.access.description)
       o.string("tlb", w.result.tlb.name)
-      let (k, v) = outcome(w.result.outcome, regime: w.regime, outputIsIPA: w.outputIsIPA)
+      var (k, v) = outcome(w.result.outcome, regime: w.regime, outputIsIPA: w.outputIsIPA)
+      if let cause = w.cause { v.string("cause", cause.rawValue) }
       o.object(k, v)
       if case .stale(let current) = w.result.tlb {
         let (k2, v2) = outcome(current, regime: w.regime, outputIsIPA: w.outputIsIPA)
@@ -190,6 +195,7 @@ public final class JSONRenderer: EventSink {
         o.null("par")
         o.object("exception", fault(f))
       }
+      if let cause = a.cause { o.string("cause", cause.rawValue) }
       emitObject(o)
     case .assertion(let a):
       var o = base("assert", a.range)
@@ -203,12 +209,7 @@ public final class JSONRenderer: EventSink {
       var o = base("diagnostic", d.range)
       o.string("severity", d.severity.rawValue)
       o.string("message", d.message)
-      if let m {
-        o.string("kind", m.kind.rawValue)
-        if let old = m.oldDescriptor { o.hex("old", old) }
-        if let new = m.newDescriptor { o.hex("new", new) }
-        if let pa = m.entryPA { o.hex("entry_pa", pa) }
-      }
+      if let m { warningFields(m, &o) }
       emitObject(o)
     case .memRead(let address, let values, let r):
       var o = base("mem", r)

@@ -53,12 +53,15 @@ struct ShowText {
       )
       // One table for the leaf entries and one for the walk-cache entries, each aligned
       // whatever the address widths.
+      // A stage-2 entry's regime column already says "stage 2", and it has no ASID to be
+      // global about.
       let leafRows = entries.map { e -> [String] in
-        [
+        let s2 = e.regime == .stage2
+        return [
           r.hex(e.inputBase), ViewWords.size(UInt64(1) << UInt64(e.sizeBits)),
-          "-> " + r.hex(e.translation.pa & ~lowMask(e.sizeBits)), "\(e.regime)", "\(e.stage)",
-          "L\(e.level)", e.vmid.map { "vmid \($0)" } ?? "",
-          e.asid.map { "asid \($0)" } ?? "global", e.speculative ? "speculative" : "",
+          "-> " + r.hex(e.translation.pa & ~lowMask(e.sizeBits)), "\(e.regime)",
+          s2 ? "" : "\(e.stage)", "L\(e.level)", e.vmid.map { "vmid \($0)" } ?? "",
+          s2 ? "" : e.asid.map { "asid \($0)" } ?? "global", e.speculative ? "speculative" : "",
         ]
       }
       for l in Columns.align(leafRows, right: [1]) { line("  " + l) }

@@ -43,6 +43,10 @@ public final class TextRenderer: EventSink {
   var text: DescriptorText { DescriptorText(f: formatter) }
   func hex(_ v: UInt64) -> String { formatter.hex(v) }
 
+  public func message(for warning: ModelWarning, formatter: ValueFormatter) -> String {
+    WarningText(formatter: formatter).message(warning)
+  }
+
   public func emit(_ event: ScriptEvent) {
     switch event {
     case .assertion(let a):
@@ -99,6 +103,13 @@ public final class TextRenderer: EventSink {
   // MARK: Walks
 
   func faultText(_ f: Fault) -> String { formatter.fault(f) }
+
+  /// What caused a fault, after the fault's own words.
+  func causeText(_ c: FaultCause) -> String {
+    switch c {
+    case .privilegedAccessNever: ", by PSTATE.PAN"
+    }
+  }
 
   /// `outputIsIPA`: the output is stage 1's (`s1` under stage 2, a `via` space), so it is
   /// labelled `ipa`. `regime` decides which ELs the rights are listed for.
@@ -161,6 +172,7 @@ public final class TextRenderer: EventSink {
     let symbol = w.symbol.map { " <\($0)>" } ?? ""
     var fields = ["walk \(w.label) \(hex(r.walk.inputAddress))\(symbol) \(r.walk.access):"]
     fields += outcomeFields(r.outcome, regime: w.regime, outputIsIPA: w.outputIsIPA)
+    if let cause = w.cause { fields[fields.count - 1] += causeText(cause) }
     switch r.tlb {
     case .notUsed: break
     case .stale(let current):
@@ -189,7 +201,7 @@ public final class TextRenderer: EventSink {
           "  (PA \(hex(par & bitMask(51, 12))), ATTR \(hex(bitField(par, 63, 56))) \(MemoryAttributes.describe(UInt8(bitField(par, 63, 56)))), SH \(sh), NS \(bitField(par, 9, 9)))"
       } else {
         s +=
-          "  (F=1, FST \(hex(bitField(par, 6, 1))) \(a.access.outcome.fault.map(faultText) ?? ""), PTW \(bitField(par, 8, 8)), S \(bitField(par, 9, 9)))"
+          "  (F=1, FST \(hex(bitField(par, 6, 1))) \(a.access.outcome.fault.map(faultText) ?? "")\(a.cause.map(causeText) ?? ""), PTW \(bitField(par, 8, 8)), S \(bitField(par, 9, 9)))"
       }
       line(s)
     case .exceptionToEL2(let f):

@@ -1,14 +1,24 @@
 import MMU
 import MMUScript
+import MMUShell
 import MMUSyntax
+
+/// Keeps events, and words model warnings as the shell does (for `expect warning`).
+final class WordingCollector: EventSink {
+  private(set) var events: [ScriptEvent] = []
+  func emit(_ event: ScriptEvent) { events.append(event) }
+  func message(for warning: ModelWarning, formatter: ValueFormatter) -> String {
+    WarningText(formatter: formatter).message(warning)
+  }
+}
 
 /// Runs source text in a fresh interpreter and keeps what it emitted.
 struct Harness {
   let interpreter: Interpreter
-  let events: EventCollector
+  let events: WordingCollector
 
   init(options: InterpreterOptions = InterpreterOptions()) {
-    events = EventCollector()
+    events = WordingCollector()
     interpreter = Interpreter(options: options, sink: events)
   }
 

@@ -122,4 +122,68 @@ struct WalkReportTests {
     #expect((r.out + r.err).contains("views.mmu:8:1: warning: tlbi vae1 on cpu0"))
     #expect((r.out + r.err).contains("views.mmu:8:1: warning: tlbi vale1 on cpu0"))
   }
+
+  /// PSTATE.PAN: a privileged read of an EL0-readable page takes a stage-1 Permission fault
+  /// (architecture.md §8.3); the fault's code is any Permission fault's, so the report names
+  /// PAN. With PAN off the same read translates; AT S1E1R ignores PAN.
+  @Test func aPANFaultSaysPANCausedIt() throws {
+    let script = """
+      set feature pan 1
+      space k regime el1 ttbr0
+      map k 0x4000_0000 -> 0x8000_0000 size 64k pages user
+      switch ttbr0_el1 k
+      set pan on
+      walk el1 0x4000_1000
+      walk el1 0x4001_0000
+      set pan off
+      walk el1 0x4000_1000
+
+      """
+    let r = InProcess.run(script)
+    let pan = "walk el1 0x4000_1000 read: permission fault, level 3, stage 1, by PSTATE.PAN"
+    #expect(r.out.contains(pan), "\(r.out)")
+    // Unmapped: a translation fault, not PAN's.
+    #expect(r.out.contains("walk el1 0x4001_0000 read: translation fault, level 3, stage 1  "))
+    #expect(r.out.contains("read: pa 0x8000_1000"))
+    let j = try Self.objects(InProcess.run(script, json: true).out)
+      .filter { $0["type"]?.string == "walk" }
+    #expect(j.first?["fault"]?.object?["cause"]?.string == "pan")
+    #expect(j[1]["fault"]?.object?["cause"] == nil)
+  }
+
+  /// A walk through a Contiguous group misprogrammed by `mem write` warns (architecture.md
+  /// §3.6): 16 4K pages mapped `contig` at L3 entries 0-15; entry 5 invalidated; a walk of
+  /// entry 3 names the group (at the L3 table's first entry) and the invalid entry.
+  @Test func aMisprogrammedContiguousGroupWarns() throws {
+    let script = """
+      space k regime el1 ttbr0 granule 4k va_bits 48
+      map k 0x4000_0000 -> 0x8000_0000 size 64k pages contig
+      switch ttbr0_el1 k
+      walk el1 0x4000_3000
+      mem write desc_addr(k, 0x4000_5000, 3) = 0
+      walk el1 0x4000_3000 notlb
+
+      """
+    let r = InProcess.run(script)
+    let text = r.out + r.err
+    let warnings = text.components(separatedBy: "warning: contiguous group misprogrammed")
+    #expect(warnings.count == 2, "\(text)")
+    #expect(text.contains("group of 16 at "), "\(text)")
+    #expect(text.contains("has entry 5 not a valid leaf"), "\(text)")
+    let j = try Self.objects(InProcess.run(script, json: true).out)
+      .filter { $0["kind"]?.string == "contig-misprogrammed" }
+    #expect(j.count == 1)
+    #expect(j.first?["group_entries"] == .int(16) && j.first?["level"] == .int(3))
+  }
+
+  /// `tlb show`: a stage-2 leaf row says "stage 2" once, and no "global" (stage 2 has no
+  /// ASID).
+  @Test func aStage2TLBRowSaysStage2Once() throws {
+    let r = InProcess.run(Self.guest + "walk el1 0x1000_0123\ntlb show\n")
+    let rows = r.out.split(separator: "\n").filter { $0.contains("-> 0x8100_0000") }
+    #expect(rows.count == 1, "\(r.out)")
+    let row = String(rows.first ?? "")
+    #expect(row.components(separatedBy: "stage 2").count == 2, "\(row)")
+    #expect(!row.contains("global"), "\(row)")
+  }
 }

@@ -31,7 +31,7 @@ struct TLBBreakBeforeMakeScopeTests {
     try F.flush(m, "vae1", address: F.va + 0x1000)
     let w = try Self.make(m)
     #expect(w.map(\.kind) == [.breakBeforeMake])
-    #expect(w.first?.message.contains("cpu0") == true)
+    #expect(w.first?.reason == .changedAfterBreak(.outputAddress, allLevels: false, cpu: 0))
   }
 
   @Test func aTLBIForTheAddressCoversIt() throws {
@@ -94,7 +94,7 @@ struct TLBBreakBeforeMakeScopeTests {
     try F.flush(m, "vae1", address: F.va, cpu: 0)
     try F.flush(m, "vae1", address: F.va + 0x1000, cpu: 1)
     let w = try m.writeMemory(Self.slot, F.page(F.paB))
-    #expect(w.first?.message.contains("cpu1") == true)
+    #expect(w.first?.reason == .changedAfterBreak(.outputAddress, allLevels: false, cpu: 1))
     #expect(try m.writeMemory(Self.slot, 0).isEmpty)
     try F.flush(m, "vae1", address: F.va, cpu: 0)
     try F.flush(m, "vae1", address: F.va, cpu: 1)

@@ -167,7 +167,7 @@ struct TLBLookupTests {
     for i: UInt64 in 0..<512 { try m.memory.write64(t + i * 8, F.page(F.paA + i * 0x1000)) }
     let w = try m.writeMemory(F.l2 + 8, F.table(t))
     #expect(w.first?.kind == .breakBeforeMake)
-    #expect(w.first?.message.contains("size") == true)
+    #expect(w.first?.reason == .liveChange(.size))
     // The 2M entry still answers, and agrees with the tables.
     #expect(F.read(m).tlb == .hit)
     // A walk (here `tlb fill`) caches the 4K page beside it: both now match.

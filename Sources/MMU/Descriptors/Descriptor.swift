@@ -1,34 +1,3 @@
-/// What a descriptor is at its level (architecture.md §3.1).
-public enum DescriptorKind: String, Sendable, CustomStringConvertible {
-  /// bit 0 clear: every other bit is ignored.
-  case invalid
-  /// bits[1:0] = 0b11 above level 3.
-  case table
-  /// bits[1:0] = 0b01 at a level that allows blocks.
-  case block
-  /// bits[1:0] = 0b11 at level 3.
-  case page
-  /// bits[1:0] = 0b01 where no block is allowed (level 3, or a level without blocks):
-  /// treated as invalid (Translation fault).
-  case reserved
-  public var description: String { rawValue }
-  public var isLeaf: Bool { self == .block || self == .page }
-}
-
-/// The descriptor formats: stage 1 of a two-range regime, stage 1 of a one-range regime
-/// (EL2 without VHE), and stage 2.
-public enum DescriptorFormat: Sendable, Equatable {
-  case stage1TwoRange, stage1OneRange, stage2
-
-  public init(regime: Regime) {
-    switch regime {
-    case .el10, .el20: self = .stage1TwoRange
-    case .el2: self = .stage1OneRange
-    case .stage2: self = .stage2
-    }
-  }
-}
-
 /// A 64-bit translation table descriptor with every field named (architecture.md §3). The raw value
 /// is the truth; the accessors read fields, `with…` methods return modified copies.
 public struct Descriptor: Sendable, Equatable, Hashable {

@@ -1,30 +1,3 @@
-/// Shareability domains (SH[1:0]): 00 non-shareable, 10 outer, 11 inner; 01 is reserved.
-public enum Shareability: UInt64, Sendable, CustomStringConvertible {
-  case none = 0
-  case reserved = 1
-  case outer = 2
-  case inner = 3
-
-  /// `Shareability(rawValue: field) ?? .none`, inlined: the walker derives one per leaf.
-  @inline(__always)
-  static func field(_ v: UInt64) -> Shareability {
-    switch v {
-    case 1: .reserved
-    case 2: .outer
-    case 3: .inner
-    default: .none
-    }
-  }
-  public var description: String {
-    switch self {
-    case .none: "non-shareable"
-    case .reserved: "reserved"
-    case .outer: "outer-shareable"
-    case .inner: "inner-shareable"
-    }
-  }
-}
-
 /// Memory attributes of a translation in MAIR format (the byte PAR_EL1.ATTR reports) plus
 /// shareability. Stage-1 bytes come from MAIR_ELx.Attr<AttrIndx>; stage-2 MemAttr is
 /// converted and combined as architecture.md §7.3/architecture.md §7.4 describe.

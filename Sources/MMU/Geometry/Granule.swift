@@ -19,19 +19,6 @@ public enum Granule: Int, Sendable, CaseIterable, CustomStringConvertible {
     }
   }
 
-  /// How many adjacent entries a Contiguous-bit group holds at `level`, or nil where the bit
-  /// makes no group (Arm ARM AArch64.ContiguousBit and the contiguous-bit rules): 4K, 16 at
-  /// levels 1 to 3; 16K, 128 at level 3 and 32 at level 2; 64K, 32 at levels 2 and 3.
-  public func contiguousEntries(level: Int) -> Int? {
-    switch (self, level) {
-    case (.k4, 1...3): 16
-    case (.k16, 3): 128
-    case (.k16, 2): 32
-    case (.k64, 2...3): 32
-    default: nil
-    }
-  }
-
   /// The page size in bytes given as 4096/16384/65536, as scripts write it (`4k`).
   public init?(bytes: UInt64) {
     switch bytes {

@@ -125,22 +125,17 @@ extension Machine {
       breaks[pa] = nil
       guard let why = Self.breakBeforeMakeChange(old, new) else { return [] }
       return [
-        ModelWarning(
-          .breakBeforeMake, "a live descriptor's \(why) changed without break-before-make",
-          entryPA: pa, level: held.level, old: old, new: new)
+        ModelWarning(.liveChange(why), entryPA: pa, level: held.level, old: old, new: new)
       ]
     case (false, true):
       if let record = breaks.removeValue(forKey: pa) {
         guard let why = Self.breakBeforeMakeChange(record.old, new, table: record.table),
           let cpu = unflushedCPU(record)
         else { return [] }
-        let kind = record.table ? "an all-levels TLBI" : "a TLBI"
         return [
           ModelWarning(
-            .breakBeforeMake,
-            "a descriptor's \(why) changed after its invalid step, but \(kind) that covers "
-              + "it has not completed on cpu\(cpu) since (a DSB completes it)",
-            entryPA: pa, level: record.level, old: record.old, new: new)
+            .changedAfterBreak(why, allLevels: record.table, cpu: cpu), entryPA: pa,
+            level: record.level, old: record.old, new: new)
         ]
       }
       for (cpu, v) in held.values.sorted(by: { ($0.cpu, $0.value) < ($1.cpu, $1.value) })
@@ -148,10 +143,7 @@ extension Machine {
         guard let why = Self.breakBeforeMakeChange(v, new) else { continue }
         return [
           ModelWarning(
-            .breakBeforeMake,
-            "a descriptor's \(why) changed while cpu\(cpu)'s TLB still holds the old "
-              + "value: no TLBI since it was made invalid",
-            entryPA: pa, level: held.level, old: v, new: new)
+            .changedWhileHeld(why, cpu: cpu), entryPA: pa, level: held.level, old: v, new: new)
         ]
       }
       return []
@@ -187,15 +179,15 @@ extension Machine {
   /// raw write, so fields are compared wherever any format keeps them.
   /// `table`: the old value is known to be a table descriptor.
   public static func breakBeforeMakeChange(_ old: UInt64, _ new: UInt64, table: Bool = false)
-    -> String?
+    -> BreakBeforeMakeChange?
   {
     let d = old ^ new
-    if d & 3 != 0 { return "size (block and table)" }
-    if d & bitMask(49, 12) != 0 { return table ? "next-level table address" : "output address" }
-    if d & bitMask(9, 8) != 0 { return "shareability" }
-    if d & bitMask(5, 2) != 0 { return "memory type" }
-    if d & bit(52) != 0 { return "contiguous bit" }
-    if old & bit(11) != 0 && new & bit(11) == 0 { return "nG (non-global to global)" }
+    if d & 3 != 0 { return .size }
+    if d & bitMask(49, 12) != 0 { return table ? .nextTableAddress : .outputAddress }
+    if d & bitMask(9, 8) != 0 { return .shareability }
+    if d & bitMask(5, 2) != 0 { return .memoryType }
+    if d & bit(52) != 0 { return .contiguousBit }
+    if old & bit(11) != 0 && new & bit(11) == 0 { return .notGlobalCleared }
     return nil
   }
 }

@@ -69,25 +69,6 @@ public struct TLBIScope: Sendable, Equatable {
   }
 }
 
-/// Why a TLBI could not execute. Nothing was issued when one of these is thrown.
-public enum TLBIError: Error, Equatable, Sendable {
-  /// The operation needs an address (or an `xt` operand).
-  case missingAddress(TLBIOperation)
-  /// The operation takes no address.
-  case unexpectedAddress(TLBIOperation)
-  /// A raw operand was given together with an address, ASID, level or size.
-  case xtWithOtherOperands
-  /// An explicit ASID for an operation that ignores it.
-  case asidNotUsed(TLBIOperation)
-  /// A TTL hint for an operation without one, or a level no TTL can encode (0...3).
-  case badLevel(TLBIOperation, Int)
-  /// A range operation in address form needs a size (and only range operations take one).
-  case badSize(TLBIOperation)
-  /// UNDEFINED at the issuing CPU's exception level.
-  case undefinedAtEL(TLBIOperation, el: Int)
-  case cpuOffline(Int)
-}
-
 extension Machine {
   /// The scope of `op` executed on `c` with the given operand (architecture.md §10.3, §10.4).
   /// Returns the scope and whether an E1 operation was applied to EL2&0.

@@ -180,11 +180,7 @@ extension Machine {
     var out: [ModelWarning] = []
     for other in cpus where other.online {
       for p in other.pendingTLBIs where other === c || p.domain != .local {
-        out.append(
-          ModelWarning(
-            .missingBarrier,
-            "tlbi \(p.operation.name) on cpu\(other.index) has not been completed by a DSB: "
-              + "the entries it removes still answer"))
+        out.append(ModelWarning(.tlbiPending(operation: p.operation, cpu: other.index)))
       }
     }
     return out

@@ -1,85 +1,3 @@
-/// A TLBI issued and not yet completed: its scope was fixed when it executed.
-public struct PendingTLBI: Sendable, Equatable {
-  public var operation: TLBIOperation
-  public var scope: TLBIScope
-  /// The issuing CPU's index.
-  public var issuer: Int
-  /// Where it reaches: the issuer alone, or every online CPU (IS/OS forms, or a local EL1
-  /// operation upgraded by HCR_EL2.FB).
-  public var domain: TLBIOperation.Domain
-}
-
-/// The entries an invalidation touched on one CPU, sorted.
-public struct TLBIEffect: Sendable, Equatable {
-  public var cpu: Int
-  public var entries: [TLBEntry]
-  public var walkEntries: [WalkCacheEntry]
-}
-
-/// What `tlbi` did: nothing yet, architecturally. It is pending until a DSB completes it;
-/// `inScope` previews what it would remove from each CPU it reaches if completed now.
-public struct TLBIReport: Sendable, Equatable {
-  public var tlbi: PendingTLBI
-  /// The CPUs it reaches, by index.
-  public var targets: [Int]
-  public var inScope: [TLBIEffect]
-  /// A local EL1 operation made broadcast by HCR_EL2.FB.
-  public var upgradedByFB: Bool
-  /// An E1 operation executed at EL2 with HCR_EL2.{E2H,TGE}={1,1}: applied to EL2&0.
-  public var appliedToEL20: Bool
-}
-
-/// One TLBI a DSB completed, and what it removed from each CPU.
-public struct TLBICompletion: Sendable, Equatable {
-  public var tlbi: PendingTLBI
-  public var removed: [TLBIEffect]
-}
-
-/// The DSB options of `dsb` (bare `dsb` is `sy`).
-public enum BarrierDomain: String, Sendable, CaseIterable, Vocabulary {
-  case sy, st, ld, ish, ishst, ishld, osh, oshst, oshld, nsh, nshst, nshld
-
-  public init?(name: String) {
-    let n = name.lowercased()
-    if n.isEmpty {
-      self = .sy
-      return
-    }
-    guard let d = BarrierDomain(rawValue: n) else { return nil }
-    self = d
-  }
-
-  /// Only a DSB that waits for both loads and stores completes TLB maintenance: the `st`
-  /// and `ld` forms complete nothing.
-  public var completesTLBI: Bool {
-    switch self {
-    case .sy, .ish, .osh, .nsh: true
-    default: false
-    }
-  }
-
-  /// The widest maintenance it completes: `nsh` the issuer's local operations, `ish` also
-  /// Inner Shareable broadcasts, `osh` and `sy` Outer Shareable ones too.
-  public var reach: TLBIOperation.Domain {
-    switch self {
-    case .nsh, .nshst, .nshld: .local
-    case .ish, .ishst, .ishld: .inner
-    default: .outer
-    }
-  }
-}
-
-/// What a DSB did.
-public struct BarrierReport: Sendable, Equatable {
-  public var domain: BarrierDomain
-  /// The issuing CPU's TLBIs it completed, oldest first.
-  public var completed: [TLBICompletion] = []
-  /// The issuing CPU's TLBIs still pending after it.
-  public var stillPending: [PendingTLBI] = []
-  /// With `strictBarriers`: a DSB that left TLBIs pending.
-  public var warnings: [ModelWarning] = []
-}
-
 extension Machine {
   /// Executes TLBI `op` on `c` (architecture.md §10.3). The operand is an address (VA, or IPA for
   /// the stage-2 operations; with `size` for range operations) with an optional ASID (default: the
@@ -130,14 +48,8 @@ extension Machine {
     c.pendingTLBIs = keep
     report.stillPending = keep
     if options.strictBarriers && !keep.isEmpty {
-      let why =
-        domain.completesTLBI
-        ? "reaches only \(domain.reach == .local ? "this CPU" : "the Inner Shareable domain")"
-        : "waits only for \(domain.rawValue.hasSuffix("st") ? "stores" : "loads")"
       report.warnings = keep.map {
-        ModelWarning(
-          .missingBarrier,
-          "dsb \(domain.rawValue) does not complete tlbi \($0.operation.name): it \(why)")
+        ModelWarning(.dsbIncomplete(domain: domain, operation: $0.operation))
       }
     }
     return report
@@ -148,11 +60,7 @@ extension Machine {
   /// `strictBarriers` it warns that an ISB does not complete pending TLBIs.
   public func isb(cpu c: CPU) -> [ModelWarning] {
     guard options.strictBarriers else { return [] }
-    return c.pendingTLBIs.map {
-      ModelWarning(
-        .missingBarrier,
-        "isb does not complete tlbi \($0.operation.name): a DSB must come before it")
-    }
+    return c.pendingTLBIs.map { ModelWarning(.isbIncomplete(operation: $0.operation)) }
   }
 
   /// The CPUs a TLBI reaches: its issuer, or every online CPU.

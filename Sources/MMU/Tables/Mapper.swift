@@ -1,79 +1,3 @@
-/// How `map` chooses leaf levels.
-public enum LeafPolicy: Sendable, Equatable {
-  /// The largest block alignment and size allow.
-  case largest
-  /// Pages only (level 3).
-  case pages
-  /// Leaves at exactly this level.
-  case level(Int)
-}
-
-/// Something the model did that was allowed but is worth a warning: it is data, rendered by
-/// the shell. Break-before-make is the one the mapper reports.
-public struct ModelWarning: Sendable, Equatable {
-  public enum Kind: String, Sendable {
-    /// A valid entry was replaced by another valid one with a different output address,
-    /// size, type or memory type, without the invalid step and TLBI between (architecture.md §11).
-    case breakBeforeMake = "break-before-make"
-    /// A space's shape disagrees with the registers that will walk it.
-    case geometryMismatch = "geometry-mismatch"
-    /// A TLBI was followed by a walk without a DSB completing it.
-    case missingBarrier = "missing-barrier"
-  }
-  public var kind: Kind
-  public var message: String
-  public var entryPA: UInt64?
-  public var level: Int?
-  public var oldDescriptor: UInt64?
-  public var newDescriptor: UInt64?
-
-  public init(
-    _ kind: Kind, _ message: String, entryPA: UInt64? = nil, level: Int? = nil,
-    old: UInt64? = nil, new: UInt64? = nil
-  ) {
-    self.kind = kind
-    self.message = message
-    self.entryPA = entryPA
-    self.level = level
-    self.oldDescriptor = old
-    self.newDescriptor = new
-  }
-}
-
-/// Why a mapping operation refused to run. Nothing was written when one of these is thrown.
-public enum MapError: Error, Equatable, Sendable {
-  case misaligned(what: String, value: UInt64, granule: UInt64)
-  case emptyRange
-  case outsideSpace(address: UInt64, inputBits: Int)
-  case wrongHalf(address: UInt64, spaceIsUpper: Bool)
-  case outputTooLarge(pa: UInt64, outputBits: Int)
-  case alreadyMapped(va: UInt64, level: Int, descriptor: UInt64)
-  case levelNotAllowed(level: Int, granule: Granule)
-  case notAlignedForLevel(level: Int, blockSize: UInt64)
-  case poolExhausted(needed: Int, available: Int)
-  /// The tables needed would pass the simulated memory budget (`PhysicalMemory.pageBudget`).
-  case memoryBudget(neededPages: Int, availablePages: Int)
-  /// The table at `table` (a level-`level` table) is reached by two entries: not a tree.
-  case notATree(table: UInt64, level: Int)
-  case attribute(AttributeError)
-  /// `contiguous` on a leaf that cannot be part of a whole group: a level with no group
-  /// (`entries` nil), or a group of `entries` leaves of `leafSize` that the range (VA, and PA
-  /// at the same offset) does not cover whole and aligned.
-  case contiguousGroup(va: UInt64, level: Int, entries: Int?, leafSize: UInt64)
-  case memory(MemoryError)
-  case unmappedTable(address: UInt64)
-  case internalError(String)
-}
-
-/// What a mapping operation did.
-public struct MapReport: Sendable, Equatable {
-  public var tablesAllocated = 0
-  public var tablesFreed = 0
-  public var entriesWritten = 0
-  public var warnings: [ModelWarning] = []
-  public init() {}
-}
-
 /// Builds and edits the tables of a space: map, unmap, protect. Each validates the whole
 /// request, and counts the table pages it will need, before writing anything.
 public struct Mapper {
@@ -189,44 +113,6 @@ public struct Mapper {
 
   // MARK: Map
 
-  /// Every leaf a `contiguous` map writes must belong to a whole group that the map writes:
-  /// the group's entries all in [va, last] (so with the same attributes), its input and
-  /// output aligned to the group's span, at a level where the granule has groups. The leaves
-  /// are those the policy picks (the largest block alignment allows, pages, or one level);
-  /// one step a group, so the cost is the map's size over the group span.
-  func checkContiguousGroups(va: UInt64, last: UInt64, pa: UInt64, policy: LeafPolicy)
-    throws(MapError)
-  {
-    var a = va
-    while true {
-      let out = pa &+ (a &- va)
-      var level = 3
-      switch policy {
-      case .pages: level = 3
-      case .level(let l): level = l
-      case .largest:
-        for l in max(geometry.startLevel, 0)..<3
-        where space.granule.allowsBlock(at: l, ds: geometry.ds, paMax: space.paMax) {
-          let bs = geometry.blockSize(l)
-          if a & (bs &- 1) == 0 && out & (bs &- 1) == 0 && last &- a >= bs &- 1 {
-            level = l
-            break
-          }
-        }
-      }
-      let leaf = geometry.blockSize(level)
-      guard let n = space.granule.contiguousEntries(level: level) else {
-        throw .contiguousGroup(va: a, level: level, entries: nil, leafSize: leaf)
-      }
-      let (span, o) = leaf.multipliedReportingOverflow(by: UInt64(n))
-      guard !o, a & (span &- 1) == 0, out & (span &- 1) == 0, last &- a >= span &- 1 else {
-        throw .contiguousGroup(va: a, level: level, entries: n, leafSize: leaf)
-      }
-      if last &- a == span &- 1 { return }
-      a &+= span
-    }
-  }
-
   /// Maps [va, va+size) to [pa, pa+size) with `attributes`. Refuses to overwrite a valid
   /// mapping unless `force`; with `force`, replacing or splitting a live entry is reported
   /// as a break-before-make warning.
@@ -308,14 +194,14 @@ public struct Mapper {
           let out = pa &+ (e.inputAddress &- va)
           let new = leafDescriptor(level: e.level, output: out, bits: leafBits)
           if e.kind.isLeaf && e.descriptor != new {
-            report.warnings.append(bbm("map ... force replaced a live entry", e, new))
+            report.warnings.append(bbm(.forceReplaced, e, new))
           }
           try write(e.entryPA, new, &report, check)
           report.entriesWritten += 1
         } else if e.kind.isLeaf {
           let table = try split(e, &report, check)
           report.tablesAllocated += 1
-          report.warnings.append(bbm("map ... force split a live block", e, table))
+          report.warnings.append(bbm(.forceSplit, e, table))
         } else {
           try write(e.entryPA, try newTable(), &report, check)
           report.tablesAllocated += 1
@@ -346,7 +232,7 @@ public struct Mapper {
           } else {
             let table = try split(e, &report, check)
             report.tablesAllocated += 1
-            report.warnings.append(bbm("unmap split a live block", e, table))
+            report.warnings.append(bbm(.unmapSplit, e, table))
           }
         case .tablePost:
           guard free else { return }
@@ -377,6 +263,7 @@ public struct Mapper {
     var report = MapReport()
     let check = writeCheck?()
     try checkSplitTables(va: va, last: last)
+    try checkContiguousProtect(va: va, last: last, change: change)
     try run {
       try space.visit(from: va, through: last, memory: memory) { phase, e in
         guard phase == .leaf, e.kind.isLeaf else { return }
@@ -390,7 +277,7 @@ public struct Mapper {
         } else {
           let table = try split(e, &report, check)
           report.tablesAllocated += 1
-          report.warnings.append(bbm("protect split a live block", e, table))
+          report.warnings.append(bbm(.protectSplit, e, table))
         }
       }
     }
@@ -526,10 +413,9 @@ public struct Mapper {
     if old != new { report.warnings += check(pa, old, new) }
   }
 
-  func bbm(_ what: String, _ e: VisitedEntry, _ new: UInt64) -> ModelWarning {
+  func bbm(_ what: ModelWarning.MapperEdit, _ e: VisitedEntry, _ new: UInt64) -> ModelWarning {
     ModelWarning(
-      .breakBeforeMake, "\(what) without break-before-make", entryPA: e.entryPA, level: e.level,
-      old: e.descriptor, new: new)
+      .mapperEdit(what), entryPA: e.entryPA, level: e.level, old: e.descriptor, new: new)
   }
 
   /// Runs a visit, mapping any error to `MapError`.
@@ -537,11 +423,15 @@ public struct Mapper {
     do { try body() } catch let e as MapError { throw e } catch let e as MemoryError {
       throw .memory(e)
     } catch let e as PoolError {
-      if case .exhausted(_, _, let needed) = e {
+      // Exhaustive: a new pool or visit error must be mapped, not swallowed.
+      switch e {
+      case .exhausted(_, _, let needed):
         throw .poolExhausted(needed: Int(needed / space.tableBytes), available: 0)
       }
     } catch let e as AttributeError { throw .attribute(e) } catch let e as VisitError {
-      if case .unmappedTable(let a) = e { throw .unmappedTable(address: a) }
+      switch e {
+      case .unmappedTable(let a): throw .unmappedTable(address: a)
+      }
     } catch { throw .internalError(String(describing: error)) }
   }
 }

@@ -1,31 +1,3 @@
-/// What `space` asks for; unset fields come from the current CPU's registers.
-public struct SpaceRequest: Sendable {
-  public var name: String
-  public var regime: Regime = .el10
-  public var upper: Bool?
-  public var granule: Granule?
-  public var inputBits: Int?
-  public var ds: Bool?
-  public var pool: (base: UInt64, size: UInt64)?
-  public var via: String?
-  public var root: UInt64?
-  public init(name: String) { self.name = name }
-}
-
-/// Why a space could not be made.
-public enum SpaceError: Error, Equatable, Sendable {
-  case duplicate(String)
-  case inputBits(Int, granule: Granule, allowed: ClosedRange<Int>, stage2: Bool)
-  case granuleNotImplemented(Granule)
-  case noSuchSpace(String)
-  case viaNotStage2(String)
-  case viaOnlyForEL1
-  case rootMisaligned(UInt64, alignment: UInt64)
-  case rootNotMapped(UInt64)
-  case pool(PoolError)
-  case stage2Start(ipaBits: Int, granule: Granule)
-}
-
 extension Machine {
   /// Input sizes a granule allows (architecture.md §2.4): 25...48 (16/17 with TTST), up to 52 with
   /// LPA2 (4K, 16K with DS) or LVA (64K).
@@ -180,14 +152,10 @@ extension Machine {
     case .vttbr_el2: regime = .stage2
     default: return []
     }
-    var notes: [String] = []
-    if space.regime != regime {
-      notes.append("the space is for \(space.regime) but \(reg) is walked as \(regime)")
-    }
+    var notes: [GeometryDifference] = []
+    if space.regime != regime { notes.append(.regime(space: space.regime, register: regime)) }
     if space.regime.hasTwoRanges, let u = space.upper, u != upper {
-      notes.append(
-        "the space maps the \(u ? "upper" : "lower") half but \(reg) serves the \(upper ? "upper" : "lower") half"
-      )
+      notes.append(.half(spaceUpper: u, registerUpper: upper))
     }
     let probe: UInt64 = upper ? ~0 : 0
     let setup: Result<StageSetup, Fault> =
@@ -195,32 +163,22 @@ extension Machine {
       ? TranslationSetup.stage2(r, ipa: 0, access: .read)
       : TranslationSetup.stage1(r, regime: regime, va: probe, access: .read)
     switch setup {
-    case .failure(let f):
-      notes.append("the registers cannot walk it: \(f)")
+    case .failure(let f): notes.append(.unwalkable(f))
     case .success(let s):
       let g = s.geometry
+      let own = space.geometry
       if g.granule != space.granule {
-        notes.append("granule \(space.granule) in the space, \(g.granule) in the registers")
+        notes.append(.granule(space: space.granule, register: g.granule))
       }
-      if g.inputBits != space.geometry.inputBits {
-        notes.append(
-          "\(space.geometry.inputBits)-bit input in the space, \(g.inputBits)-bit in the registers")
+      if g.inputBits != own.inputBits {
+        notes.append(.inputBits(space: own.inputBits, register: g.inputBits))
       }
-      if g.startLevel != space.geometry.startLevel {
-        notes.append(
-          "start level \(space.geometry.startLevel) in the space, \(g.startLevel) in the registers")
+      if g.startLevel != own.startLevel {
+        notes.append(.startLevel(space: own.startLevel, register: g.startLevel))
       }
-      if g.ds != space.geometry.ds {
-        notes.append(
-          "LPA2 (DS) \(space.geometry.ds ? "on" : "off") in the space, \(g.ds ? "on" : "off") in the registers"
-        )
-      }
+      if g.ds != own.ds { notes.append(.lpa2(space: own.ds, register: g.ds)) }
     }
     guard !notes.isEmpty else { return [] }
-    return [
-      ModelWarning(
-        .geometryMismatch,
-        "\(reg) now points at space '\(space.name)' but " + notes.joined(separator: "; "))
-    ]
+    return [ModelWarning(.geometry(register: reg, space: space.name, differences: notes))]
   }
 }

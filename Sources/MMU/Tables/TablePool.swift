@@ -1,9 +1,3 @@
-/// Why a table page could not be had.
-public enum PoolError: Error, Equatable, Sendable {
-  /// The pool has no free, suitably aligned run of `bytes`.
-  case exhausted(pool: UInt64, size: UInt64, needed: UInt64)
-}
-
 /// An allocator of translation-table pages over a range of (intermediate) physical addresses.
 /// Tables are granule-sized and aligned; a stage-2 start level of concatenated tables is one
 /// run aligned to its total size. Freed pages are reused first, lowest address first, so the
