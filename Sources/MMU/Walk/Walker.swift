@@ -239,17 +239,22 @@ public struct Walker {
         setup, input: input, access: access, unprivileged: unprivileged, s1ptw: s1ptw,
         checkPermissions: checkPermissions)
     }
-    var recorder = WalkRecorder(walker: self)
-    swap(&recorder.steps, &steps)
+    let memory = memory
+    let registers = registers
+    let setupMemo = setupMemo
+    let hardwareUpdates = hardwareUpdates
     var reads = 0
-    var unused: StageSetup?
-    let r = Self.walkStage(
-      memory: memory, registers: registers, setupMemo: setupMemo, setup, input: input,
-      access: access, unprivileged: unprivileged, s1ptw: s1ptw,
-      checkPermissions: checkPermissions, hardwareUpdates: hardwareUpdates, nested: nested,
-      stage2Setup: &unused, observer: &recorder, reads: &reads)
-    swap(&recorder.steps, &steps)
-    self = recorder.walker
+    let r = withUnsafeMutablePointer(to: &self) { walker in
+      withUnsafeMutablePointer(to: &steps) { steps in
+        var recorder = WalkRecorder(walker: walker, steps: steps)
+        var unused: StageSetup?
+        return Self.walkStage(
+          memory: memory, registers: registers, setupMemo: setupMemo, setup, input: input,
+          access: access, unprivileged: unprivileged, s1ptw: s1ptw,
+          checkPermissions: checkPermissions, hardwareUpdates: hardwareUpdates, nested: nested,
+          stage2Setup: &unused, observer: &recorder, reads: &reads)
+      }
+    }
     accesses &+= reads
     return r
   }
