@@ -1,4 +1,5 @@
 import Foundation
+import MMUTestSupport
 import Testing
 
 @testable import MMU
