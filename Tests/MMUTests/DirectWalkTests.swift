@@ -4,8 +4,9 @@ import Testing
 @testable import MMU
 
 /// The walk with nothing to record (`Walker.translateDirect`: `walk notlb`, TLB-less accesses,
-/// the comparison walk behind a hit) and the general walk (traced, or filling a TLB) are two
-/// loops over the same rules. On random registers and random tables they must agree on every
+/// the comparison walk behind a hit) and the general walk (traced, or filling a TLB) run the
+/// one level loop (`Walker.walkStage`) under different observers, and differ around it (setup,
+/// stage 2, the result). On random registers and random tables they must agree on every
 /// outcome, every descriptor read and every hardware update they write.
 @Suite("Direct and general walks agree")
 struct DirectWalkTests {

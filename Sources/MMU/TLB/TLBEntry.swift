@@ -1,23 +1,3 @@
-/// Which translation a leaf TLB entry caches (architecture.md §10.1).
-public enum TLBEntryStage: Int, Sendable, Comparable, CustomStringConvertible {
-  /// Stage 1 alone: VA to PA (EL2, EL2&0, or EL1&0 without stage 2).
-  case stage1
-  /// Stage 1 and stage 2 combined: VA to PA of an EL1&0 access with stage 2 enabled.
-  case combined
-  /// Stage 2 alone: IPA to PA, filled by every stage-2 walk (also those made to fetch a
-  /// stage-1 table descriptor).
-  case stage2
-
-  public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
-  public var description: String {
-    switch self {
-    case .stage1: "stage 1"
-    case .combined: "stage 1+2"
-    case .stage2: "stage 2"
-    }
-  }
-}
-
 /// One cached final translation, tagged as hardware tags it (architecture.md §10.1): regime, VMID
 /// (EL1&0 and stage 2, always, since EL2 is always enabled in the model), ASID for non-global
 /// entries,
@@ -100,64 +80,5 @@ public struct TLBEntry: Sendable, Equatable {
 
   public func covers(_ address: UInt64) -> Bool {
     address & ~lowMask(sizeBits) == inputBase
-  }
-}
-
-/// A cached table descriptor (a walk-cache, or intermediate, entry): where the next-level table
-/// of the region `inputBase` (size `sizeBits`) is, so a walk can start below the start level.
-/// Stage-1 entries are tagged with the regime, the VMID for EL1&0, and the ASID current at
-/// fill time in two-range regimes (an IMPLEMENTATION DEFINED choice the architecture allows,
-/// architecture.md §10.1); stage-2 entries with the VMID.
-public struct WalkCacheEntry: Sendable, Equatable {
-  /// The stage-1 regime, or `.stage2` for a stage-2 table descriptor.
-  public var regime: Regime
-  public var vmid: UInt64?
-  public var asid: UInt64?
-  /// The stage-1 walk went through stage 2, so `nextTable` is an IPA.
-  public var nested: Bool
-  /// The level of the table descriptor (start level through 2).
-  public var level: Int
-  /// The first input address the descriptor covers.
-  public var inputBase: UInt64
-  public var sizeBits: Int
-  public var granule: Granule
-  /// The next-level table's address (an IPA when `nested`).
-  public var nextTable: UInt64
-  /// Where the descriptor was read, and its value.
-  public var entryPA: UInt64
-  public var descriptor: UInt64
-  public var speculative: Bool
-  /// Table attributes (descriptor bits [63:59]) ORed along the path through this entry.
-  var tableAttributes: TableAttributes
-  var path: [UInt64]
-  var stamp: UInt64
-
-  public var lastAddress: UInt64 { inputBase | lowMask(sizeBits) }
-  public func covers(_ address: UInt64) -> Bool {
-    address & ~lowMask(sizeBits) == inputBase
-  }
-}
-
-/// How a TLB lookup went.
-public enum TLBStatus: Sendable, Equatable {
-  /// The TLB was not consulted (`notlb`, MMU off, or a software walk).
-  case notUsed
-  case miss
-  case hit
-  /// The answer came from cached state that disagrees with what the tables now say: a TLB
-  /// entry, or on a miss a walk-cache or stage-2 entry the walk used. `current` is the
-  /// tables' answer.
-  indirect case stale(current: WalkOutcome)
-  /// More than one entry matched: the access takes a TLB conflict abort.
-  case conflict(entries: Int)
-
-  public var name: String {
-    switch self {
-    case .notUsed: "none"
-    case .miss: "miss"
-    case .hit: "hit"
-    case .stale: "stale"
-    case .conflict: "conflict"
-    }
   }
 }

@@ -1,12 +1,3 @@
-/// The exact identity of a stored entry: its tags packed in one word, its input base, and its
-/// ASID (`WalkCacheStore.noASID` for a global entry or an untagged one). Matching compares these
-/// integers only, so a lookup touches no reference-counted storage.
-struct WalkCacheKey: Equatable {
-  var tag: UInt64
-  var base: UInt64
-  var asid: UInt64
-}
-
 /// Hash storage for walk-cache entries (table descriptors cached by level): elements in stable slots, found through chained buckets by a
 /// hash of (tag, base). Several elements may share one (entries that differ only in ASID), so
 /// a lookup walks the chain and compares exact keys. Cost grows with what is cached, never

@@ -1,13 +1,3 @@
-/// The kinds of fault a translation reports (architecture.md §9).
-public enum FaultKind: String, Sendable, CaseIterable, CustomStringConvertible {
-  case translation
-  case addressSize = "address_size"
-  case accessFlag = "access_flag"
-  case permission
-  case tlbConflict = "tlb_conflict"
-  public var description: String { rawValue }
-}
-
 /// A translation fault as the architecture reports it: kind, level, stage, and whether it
 /// happened on a stage-1 table walk (S1PTW).
 public struct Fault: Error, Sendable, Equatable, CustomStringConvertible {

@@ -1,17 +1,3 @@
-/// The result of one stage's walk before the stages are combined.
-struct StageLeaf: Sendable, Equatable {
-  var output: UInt64
-  var level: Int
-  var blockBits: Int
-  var descriptor: UInt64
-  var permissions: Permissions
-  /// Stage 1: the MAIR byte; stage 2: MemAttr[3:0].
-  var attribute: UInt64
-  var shareability: Shareability
-  var global: Bool
-  var contiguous: Bool
-}
-
 /// The translation table walker: the architecture's walk, step by step, reading descriptors
 /// from simulated memory (architecture.md §9.2). It is the one place translations are computed;
 /// `walk`, `at`,
@@ -242,6 +228,8 @@ public struct Walker {
 
   // MARK: The table walk of one stage
 
+  /// One stage's walk from `setup`: with nothing to record the direct walk, else the level
+  /// loop observed by a `WalkRecorder` (the trace, the TLB session, a software stage 2).
   mutating func walkTables(
     _ setup: StageSetup, input: UInt64, access: AccessType, unprivileged: Bool, nested: Bool,
     s1ptw: Bool, steps: inout [WalkStep], checkPermissions: Bool = true
@@ -251,112 +239,24 @@ public struct Walker {
         setup, input: input, access: access, unprivileged: unprivileged, s1ptw: s1ptw,
         checkPermissions: checkPermissions)
     }
-    let g = setup.geometry
-    let granule = g.granule
-    let isStage2 = setup.regime.isStage2
-    let stageNumber = isStage2 ? 2 : 1
-    let write = access == .write
-    func fault(_ kind: FaultKind, _ level: Int) -> Fault {
-      Fault(
-        kind, level: level, stage: stageNumber, s1ptw: s1ptw, ipa: isStage2 ? input : nil,
-        write: write)
+    let memory = memory
+    let registers = registers
+    let setupMemo = setupMemo
+    let hardwareUpdates = hardwareUpdates
+    var reads = 0
+    let r = withUnsafeMutablePointer(to: &self) { walker in
+      withUnsafeMutablePointer(to: &steps) { steps in
+        var recorder = WalkRecorder(walker: walker, steps: steps)
+        var unused: StageSetup?
+        return Self.walkStage(
+          memory: memory, registers: registers, setupMemo: setupMemo, setup, input: input,
+          access: access, unprivileged: unprivileged, s1ptw: s1ptw,
+          checkPermissions: checkPermissions, hardwareUpdates: hardwareUpdates, nested: nested,
+          stage2Setup: &unused, observer: &recorder, reads: &reads)
+      }
     }
-
-    var level = g.startLevel
-    var table = setup.tableBase
-    // Table attributes gathered on the path (architecture.md §3.5).
-    var tableAttrs = TableAttributes()
-    let session = self.session
-    let pathStart = session?.path.count ?? 0
-    if let session, let w = startingPoint(session, setup, input: input, nested: nested) {
-      // A cached table pointer: the walk starts below it, as the walk cache allows (architecture.md
-      // §10.1).
-      level = w.level + 1
-      table = w.nextTable
-      tableAttrs = w.tableAttributes
-      session.path.append(contentsOf: w.path)
-      session.walkCacheUsed.append(w)
-      session.usedCache = true
-    }
-    // The index at each level, as `Geometry.index` gives it, without deriving the bit range
-    // again per level: bits [shift + width - 1 : shift], the start level's up to IA - 1.
-    let stride = granule.stride
-    var shift = g.levelShift(level)
-    var indexMask = level == g.startLevel ? lowMask(g.inputBits - shift) : lowMask(stride)
-    while true {
-      let index =
-        shift < 64 ? Int(truncatingIfNeeded: (input >> UInt64(shift)) & indexMask) : 0
-      let entry = table &+ UInt64(index) &* 8
-      var entryPA = entry
-      // The stage-2 rights of a nested table's page: a hardware AF/dirty update of the
-      // stage-1 descriptor is a write through stage 2 (architecture.md §4.4).
-      var tableS2: StageLeaf?
-      var s2Steps: [WalkStep] = []
-      if nested {
-        // Every stage-1 table address is an IPA: translate it through stage 2 first
-        // (architecture.md §6).
-        switch stage2(
-          ipa: entry, access: .read, unprivileged: false, s1ptw: true,
-          steps: &s2Steps)
-        {
-        case .failure(let f):
-          if trace { steps.append(contentsOf: s2Steps) }
-          return .failure(f)
-        case .success(let leaf):
-          if let f = Self.tableFetchFault(leaf, ipa: entry, registers: registers) {
-            return .failure(f)
-          }
-          entryPA = leaf.output
-          tableS2 = leaf
-        }
-      }
-      let descriptor = memory.read64(entryPA)
-      accesses &+= 1
-      if let session {
-        session.path.append(entryPA)
-        session.path.append(descriptor)
-      }
-      let d = Descriptor(descriptor)
-      let kind = d.kind(level: level, granule: granule, ds: g.ds, paMax: setup.paMax)
-      if trace {
-        steps.append(
-          WalkStep(
-            stage: stageNumber, level: level, index: index, tableAddress: table,
-            entryAddress: entry, entryPA: entryPA, descriptor: descriptor, kind: kind,
-            stage2Steps: s2Steps, decoding: StepDecoding(setup)))
-      }
-      // Invalid, or a block where no block is allowed (incl. 0b01 at level 3).
-      guard kind != .invalid && kind != .reserved else {
-        return .failure(fault(.translation, level))
-      }
-      // The next-level table or output address must fit the output size (architecture.md §3.2).
-      let address = d.address(granule: granule, ds: g.ds, outputBits: setup.outputBits)
-      if setup.outputBits <= 48 && address >> UInt64(setup.outputBits) != 0 {
-        return .failure(fault(.addressSize, level))
-      }
-      if kind == .table {
-        tableAttrs.add(descriptor)
-        if let session {
-          // Table descriptors are cached even if the walk later faults deeper (architecture.md
-          // §10.1).
-          fillWalkCache(
-            session, setup, input: input, nested: nested, level: level, next: address,
-            entryPA: entryPA, descriptor: descriptor, tableAttrs: tableAttrs, from: pathStart)
-        }
-        table = address
-        level += 1
-        shift -= stride
-        indexMask = lowMask(stride)
-        continue
-      }
-
-      // A block or page: the leaf.
-      return leaf(
-        setup, input: input, access: access, unprivileged: unprivileged, s1ptw: s1ptw,
-        checkPermissions: checkPermissions, level: level, shift: shift, descriptor: descriptor,
-        address: address, tableAttrs: tableAttrs, entry: entry, entryPA: entryPA,
-        tableS2: tableS2)
-    }
+    accesses &+= reads
+    return r
   }
 
   /// The walk of one stage with nothing to record (see `walkStageDirect`).
@@ -371,29 +271,6 @@ public struct Walker {
       checkPermissions: checkPermissions, hardwareUpdates: hardwareUpdates, nested: false,
       stage2Setup: &s2, reads: &accesses)
     if !setup.regime.isStage2, case .success = r { stage1Granule = setup.geometry.granule }
-    return r
-  }
-
-  /// The leaf a walk reached (see the static `leaf`), recording the hardware update in the
-  /// TLB session's path and the stage-1 granule.
-  mutating func leaf(
-    _ setup: StageSetup, input: UInt64, access: AccessType, unprivileged: Bool, s1ptw: Bool,
-    checkPermissions: Bool, level: Int, shift: Int, descriptor: UInt64, address: UInt64,
-    tableAttrs: TableAttributes, entry: UInt64, entryPA: UInt64, tableS2: StageLeaf?
-  ) -> Result<StageLeaf, Fault> {
-    let r = Self.leaf(
-      memory: memory, setup, input: input, access: access, unprivileged: unprivileged,
-      s1ptw: s1ptw, checkPermissions: checkPermissions, hardwareUpdates: hardwareUpdates,
-      level: level, shift: shift, descriptor: descriptor, address: address,
-      tableAttrs: tableAttrs, entry: entry, entryPA: entryPA, tableS2: tableS2)
-    guard case .success(let l) = r else { return r }
-    // The descriptor was written back: the path now holds the updated value.
-    if l.descriptor != descriptor && checkPermissions && hardwareUpdates, let session,
-      !session.path.isEmpty
-    {
-      session.path[session.path.count - 1] = l.descriptor
-    }
-    if !setup.regime.isStage2 { stage1Granule = setup.geometry.granule }
     return r
   }
 }

@@ -1,10 +1,9 @@
 /// The walk with nothing to record: no trace, no TLB session, no software stage 2. It is what
 /// `walk notlb`, the comparison walk behind a TLB hit and a TLB-less access run, so it is
-/// kept to static functions over plain values: nothing is retained or allocated per walk,
-/// and a level of the loop keeps its shift and index mask in registers instead of deriving
-/// the bit range again. The architecture's decisions are the shared ones: the setups
-/// (`TranslationSetup`), descriptor kinds and addresses (`Descriptor`), the leaf
-/// (`Walker.leaf`) and the combination of stages (`Walker.addStage2`).
+/// kept to static functions over plain values: nothing is retained or allocated per walk.
+/// Its levels are the one level loop (`Walker.walkStage`) with `UnobservedWalk`; the other
+/// decisions are the shared ones: the setups (`TranslationSetup`) and the combination of
+/// stages (`Walker.addStage2`).
 extension Walker {
   /// Translates `va` as an access of `context` would (stage 1, then stage 2 when enabled, or
   /// stage 2 alone for `.stage2`), adding the descriptor reads made to `reads`.
@@ -124,6 +123,7 @@ extension Walker {
       reads: &reads)
   }
 
+  /// The level loop, not nested, observed by nothing.
   @inline(never)
   static func walkStageFlat(
     memory: PhysicalMemory, _ setup: StageSetup, input: UInt64, access: AccessType,
@@ -131,12 +131,15 @@ extension Walker {
     reads: inout Int
   ) -> Result<StageLeaf, Fault> {
     var unused: StageSetup?
+    var nothing = UnobservedWalk()
     return walkStage(
       memory: memory, registers: nil, setupMemo: nil, setup, input: input, access: access,
       unprivileged: unprivileged, s1ptw: s1ptw, checkPermissions: checkPermissions,
-      hardwareUpdates: hardwareUpdates, nested: false, stage2Setup: &unused, reads: &reads)
+      hardwareUpdates: hardwareUpdates, nested: false, stage2Setup: &unused,
+      observer: &nothing, reads: &reads)
   }
 
+  /// The level loop, nested, observed by nothing.
   @inline(never)
   static func walkStageNested(
     memory: PhysicalMemory, registers: RegisterFile, setupMemo: StageSetupMemo?,
@@ -144,83 +147,11 @@ extension Walker {
     checkPermissions: Bool, hardwareUpdates: Bool, stage2Setup: inout StageSetup?,
     reads: inout Int
   ) -> Result<StageLeaf, Fault> {
-    walkStage(
+    var nothing = UnobservedWalk()
+    return walkStage(
       memory: memory, registers: registers, setupMemo: setupMemo, setup, input: input,
       access: access, unprivileged: unprivileged, s1ptw: s1ptw,
       checkPermissions: checkPermissions, hardwareUpdates: hardwareUpdates, nested: true,
-      stage2Setup: &stage2Setup, reads: &reads)
-  }
-
-  /// The loop both copies share (`registers` is given exactly when `nested`).
-  @inline(__always)
-  private static func walkStage(
-    memory: PhysicalMemory, registers: RegisterFile?, setupMemo: StageSetupMemo?,
-    _ setup: StageSetup, input: UInt64, access: AccessType, unprivileged: Bool, s1ptw: Bool,
-    checkPermissions: Bool, hardwareUpdates: Bool, nested: Bool,
-    stage2Setup: inout StageSetup?, reads: inout Int
-  ) -> Result<StageLeaf, Fault> {
-    let g = setup.geometry
-    let granule = g.granule
-    let ds = g.ds
-    let outputBits = setup.outputBits
-    var level = g.startLevel
-    var table = setup.tableBase
-    // Table attributes gathered on the path (architecture.md §3.5).
-    var tableAttrs = TableAttributes()
-    // The index at each level, as `Geometry.index` gives it: bits [shift + width - 1 : shift],
-    // the start level's up to IA - 1.
-    let stride = granule.stride
-    var shift = g.levelShift(level)
-    var indexMask = lowMask(g.inputBits - shift)
-    while true {
-      let index =
-        shift < 64 ? Int(truncatingIfNeeded: (input >> UInt64(shift)) & indexMask) : 0
-      let entry = table &+ UInt64(index) &* 8
-      var entryPA = entry
-      // The stage-2 leaf of a nested table's page: a hardware AF/dirty update of the stage-1
-      // descriptor is a write through stage 2 (architecture.md §4.4).
-      var tableS2: StageLeaf?
-      if nested, let registers {
-        switch stage2Direct(
-          memory: memory, registers: registers, setupMemo: setupMemo, stage2Setup: &stage2Setup,
-          ipa: entry, access: .read, unprivileged: false, s1ptw: true,
-          hardwareUpdates: hardwareUpdates, reads: &reads)
-        {
-        case .failure(let f): return .failure(f)
-        case .success(let leaf):
-          if let f = tableFetchFault(leaf, ipa: entry, registers: registers) {
-            return .failure(f)
-          }
-          entryPA = leaf.output
-          tableS2 = leaf
-        }
-      }
-      let descriptor = memory.read64(entryPA)
-      reads &+= 1
-      let d = Descriptor(descriptor)
-      let kind = d.kind(level: level, granule: granule, ds: ds, paMax: setup.paMax)
-      // Invalid, or a block where no block is allowed (incl. 0b01 at level 3).
-      guard kind != .invalid && kind != .reserved else {
-        return .failure(stageFault(setup, .translation, level, input, access, s1ptw))
-      }
-      // The next-level table or output address must fit the output size (architecture.md §3.2).
-      let address = d.address(granule: granule, ds: ds, outputBits: outputBits)
-      if outputBits <= 48 && address >> UInt64(outputBits) != 0 {
-        return .failure(stageFault(setup, .addressSize, level, input, access, s1ptw))
-      }
-      if kind == .table {
-        tableAttrs.add(descriptor)
-        table = address
-        level += 1
-        shift -= stride
-        indexMask = lowMask(stride)
-        continue
-      }
-      return leaf(
-        memory: memory, setup, input: input, access: access, unprivileged: unprivileged,
-        s1ptw: s1ptw, checkPermissions: checkPermissions, hardwareUpdates: hardwareUpdates,
-        level: level, shift: shift, descriptor: descriptor, address: address,
-        tableAttrs: tableAttrs, entry: entry, entryPA: entryPA, tableS2: tableS2)
-    }
+      stage2Setup: &stage2Setup, observer: &nothing, reads: &reads)
   }
 }
