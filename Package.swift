@@ -59,15 +59,23 @@ let package = Package(
       name: "mmush-bench",
       dependencies: ["MMU", "MMUSyntax", "MMUScript", "MMUShell", "CBaselines"],
       path: "Benchmarks/MMUBench"),
-    .testTarget(name: "MMUTests", dependencies: ["MMU"]),
+    // What the test targets share, written once: the package root and the built mmush, a
+    // process runner with a time bound, QEMU with its monitor, loopback ports, temporary
+    // folders, a seeded generator. Foundation only: no test framework, no module under test.
+    .target(name: "MMUTestSupport", path: "Tests/MMUTestSupport"),
+    .testTarget(name: "MMUTests", dependencies: ["MMU", "MMUTestSupport"]),
     .testTarget(
-      name: "MMUCoreFileTests", dependencies: ["MMU", "MMUCoreFile", "MMUScript", "MMUShell"]),
-    .testTarget(name: "QEMUCheckTests", dependencies: ["QEMUCheck", "MMU"]),
-    .testTarget(name: "MMUSyntaxTests", dependencies: ["MMU", "MMUSyntax"]),
-    .testTarget(name: "MMUScriptTests", dependencies: ["MMUScript", "MMUShell"]),
+      name: "MMUCoreFileTests",
+      dependencies: ["MMU", "MMUCoreFile", "MMUScript", "MMUShell", "MMUTestSupport"]),
+    .testTarget(name: "QEMUCheckTests", dependencies: ["QEMUCheck", "MMU", "MMUTestSupport"]),
+    .testTarget(name: "MMUSyntaxTests", dependencies: ["MMU", "MMUSyntax", "MMUTestSupport"]),
+    .testTarget(
+      name: "MMUScriptTests", dependencies: ["MMUScript", "MMUShell", "MMUTestSupport"]),
     // The live client against a fake stub, and mmush against QEMU running a bare-metal guest
     // and (when MMUSH_LINUX_DATA names one) a Debian kernel.
-    .testTarget(name: "MMULiveTests", dependencies: ["MMULive", "MMU"], exclude: ["Guest"]),
-    .testTarget(name: "MMUShellTests", dependencies: ["MMUShell"], exclude: ["Golden"]),
+    .testTarget(
+      name: "MMULiveTests", dependencies: ["MMULive", "MMU", "MMUTestSupport"], exclude: ["Guest"]),
+    .testTarget(
+      name: "MMUShellTests", dependencies: ["MMUShell", "MMUTestSupport"], exclude: ["Golden"]),
   ]
 )

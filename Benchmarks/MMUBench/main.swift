@@ -27,6 +27,8 @@ func usage() -> Never {
   exit(2)
 }
 
+/// The scenario list, then the real-size inputs (RealSize.swift).
+let allScenarios = scenarios + realSizeScenarios
 nonisolated(unsafe) var config = RunConfig()
 var names: [String] = []
 nonisolated(unsafe) var json = false
@@ -56,12 +58,12 @@ while let a = args.popFirst() {
     printLayout()
     exit(0)
   case "--list":
-    for s in scenarios { print(pad(s.name, 18) + s.summary) }
+    for s in allScenarios { print(pad(s.name, 18) + s.summary) }
     exit(0)
   case "-h", "--help": usage()
   default:
     if a.hasPrefix("-") { usage() }
-    guard scenarios.contains(where: { $0.name == a }) else {
+    guard allScenarios.contains(where: { $0.name == a }) else {
       print("mmush-bench: no scenario '\(a)'; --list shows them")
       exit(2)
     }
@@ -70,7 +72,7 @@ while let a = args.popFirst() {
 }
 
 let selected =
-  names.isEmpty ? scenarios : scenarios.filter { names.contains($0.name) }
+  names.isEmpty ? allScenarios : allScenarios.filter { names.contains($0.name) }
 var header: [(String, String)] = [
   ("cpus", "\(sysconf(Int32(_SC_NPROCESSORS_ONLN)))"),
   (

@@ -8,6 +8,14 @@ public struct SymbolTable: Sendable, Equatable {
 
   /// Sorted by address; at one address the first name in the file is kept.
   public private(set) var symbols: [Symbol]
+  /// Every name's first address, including names that share an address with another (which
+  /// `symbols` keeps one of): what the kernel was built with shows in which names exist.
+  public private(set) var addresses: [String: UInt64] = [:]
+
+  public var names: Dictionary<String, UInt64>.Keys { addresses.keys }
+
+  /// The first address of a name.
+  public func address(of name: String) -> UInt64? { addresses[name] }
 
   /// Parses the text. Absolute and undefined symbols (types a, A, U, w, W with address 0)
   /// name nothing and are left out; so are kallsyms' zero addresses (kptr_restrict).
@@ -31,6 +39,7 @@ public struct SymbolTable: Sendable, Equatable {
       var name = String(decoding: fields[2], as: UTF8.self)
       if fields.count == 4 { name += " " + String(decoding: fields[3], as: UTF8.self) }
       list.append(Symbol(address: address, name: name))
+      if addresses[name] == nil { addresses[name] = address }
     }
     // A stable sort keeps the file's first name at an address first.
     list = list.enumerated().sorted {

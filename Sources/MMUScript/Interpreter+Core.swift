@@ -11,6 +11,8 @@ public struct LoadedCore: Sendable {
   public var skippedSegments: Int
   /// Nil when the core has no VMCOREINFO: memory is loaded, registers are left alone.
   public var registers: KernelRegisters?
+  /// The marker layout last warned about, so a run says once what it assumed.
+  var warnedMarkers: LinuxMarkers?
 }
 
 extension Interpreter {
@@ -84,6 +86,34 @@ extension Interpreter {
       skippedSegments: core.elf.skippedLoads, registers: registers)
     loadedCore = state
     sink.emit(.core(CoreEvent(state: state, range: range)))
+  }
+
+  /// The markers `format linux` cuts at: the script's (`marker`), else, with a core loaded,
+  /// the kernel's own from its VMCOREINFO (and the symbols, when they are this kernel's).
+  /// What the core cannot tell is said once, in a warning.
+  func effectiveMarkers(range: SourceRange) -> [PtdumpMarker] {
+    guard ptdumpMarkers.isEmpty, let info = loadedCore?.vmcoreinfo else { return ptdumpMarkers }
+    guard let layout = info.linuxMarkers(symbols: symbolTable) else { return [] }
+    if loadedCore?.warnedMarkers != layout {
+      loadedCore?.warnedMarkers = layout
+      switch layout.fixmap {
+      case .symbols: break
+      case .assumed:
+        warn(
+          "the core does not record the fixmap's size: 'Fixmap start' assumes a distribution's configuration (ACPI_APEI_GHES, ARM_SDE_INTERFACE, UNMAP_KERNEL_AT_EL0, RELOCATABLE); `load symbols` of this kernel decides it",
+          at: range)
+      case .leftOut:
+        warn(
+          "Linux before 6.9: the fixmap's start is not in the core; the Fixmap markers are left out (`import \"linux/ptdump\"` and `lx_markers_v6_1(…)` declare them)",
+          at: range)
+      }
+      if layout.kasanLeftOut {
+        warn(
+          "the kernel has KASAN, whose shadow bounds no core records: 'Linear Mapping end' and the Kasan markers are left out",
+          at: range)
+      }
+    }
+    return layout.markers
   }
 
   /// `vmcoreinfo("KEY")`: a number for numeric keys, the text otherwise.

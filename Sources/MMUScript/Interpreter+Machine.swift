@@ -48,6 +48,7 @@ extension Interpreter {
     case .check(let s): try executeCheck(s)
     case .findPA(let s): sink.emit(.findPA(try findPA(s)))
     case .diffDump(let s): sink.emit(.dumpDiff(try dumpDiff(s)))
+    case .snapshotDump(let s): try executeSnapshotDump(s)
     case .marker(let s): try executeMarker(s)
     default:
       throw Diagnostic.error("statement not supported here", at: stmt.range)

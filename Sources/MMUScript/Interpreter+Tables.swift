@@ -61,7 +61,7 @@ extension Interpreter {
       switch format {
       case .linux:
         lines = try view.linuxPtdump(
-          from: first, through: last, markers: markers ? ptdumpMarkers : [],
+          from: first, through: last, markers: markers ? effectiveMarkers(range: range) : [],
           memory: machine.memory, limit: options.maxOutputItems)
       case .kvm:
         // kvm_ptdump_parser_create: "Guest IPA" at 0, the next marker at 2^ia_bits.
@@ -236,20 +236,13 @@ extension Interpreter {
   /// `diff dump A B`: the rows of each (with the script's markers), `-` for rows only A has
   /// and `+` for rows only B has, in address order.
   func dumpDiff(_ s: DiffDumpStmt) throws -> DumpDiffEvent {
-    let format = s.format ?? .linux
-    let a = try tableTarget(s.first, range: s.range)
-    let b = try tableTarget(s.second, range: s.range)
-    func rows(_ t: TableTarget) throws -> [PtdumpRow] {
-      let root = try kernelRoot(t, range: s.range)
-      return try ptdumpLines(
-        root, first: root.first, last: root.last, format: format, range: s.range
-      ).compactMap { line -> PtdumpRow? in
-        if case .row(let r) = line { return r }
-        return nil
-      }
-    }
-    let left = try rows(a)
-    let right = try rows(b)
+    // A snapshot's format is the one both sides use, unless the statement names one.
+    let format =
+      s.format ?? snapshot(named: s.first)?.format ?? snapshot(named: s.second)?.format ?? .linux
+    let a = try diffSide(s.first, format: format, range: s.range)
+    let b = try diffSide(s.second, format: format, range: s.range)
+    let left = a.rows
+    let right = b.rows
     let inLeft = Set(left)
     let inRight = Set(right)
     let removed = left.filter { !inRight.contains($0) }
@@ -269,7 +262,7 @@ extension Interpreter {
       }
     }
     return DumpDiffEvent(
-      first: label(a), second: label(b), format: format, lines: lines, range: s.range)
+      first: a.label, second: b.label, format: format, lines: lines, range: s.range)
   }
 
   func executeCheck(_ s: CheckStmt) throws {

@@ -77,6 +77,8 @@ public final class Interpreter {
   var fileStack: [String] = []
   /// The markers `dump … format linux` cuts its rows at (`marker`), in address order.
   var ptdumpMarkers: [PtdumpMarker] = []
+  /// `snapshot dump … as NAME`: rows kept by name for `diff dump` (values: kept by `reset`).
+  public internal(set) var dumpSnapshots: [String: DumpSnapshot] = [:]
   /// The kernel core `load core` loaded, if any (cleared by `reset`).
   public internal(set) var loadedCore: LoadedCore?
   /// The symbols `load symbols` read, naming addresses in walk and dump output.

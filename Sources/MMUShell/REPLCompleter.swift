@@ -13,22 +13,26 @@ public struct CompletionSnapshot: Sendable {
   public var spaces: [String]
   /// Folders `import` searches, in order.
   public var modulePaths: [String]
+  /// The names `snapshot dump … as NAME` kept, sorted.
+  public var dumpSnapshots: [String]
 
   public init(
     variables: [String] = [], procedures: [String] = [], spaces: [String] = [],
-    modulePaths: [String] = []
+    modulePaths: [String] = [], dumpSnapshots: [String] = []
   ) {
     self.variables = variables
     self.procedures = procedures
     self.spaces = spaces
     self.modulePaths = modulePaths
+    self.dumpSnapshots = dumpSnapshots
   }
 
   /// The session as it stands.
   public init(_ interpreter: Interpreter) {
     self.init(
       variables: interpreter.variables, procedures: interpreter.procedureNames,
-      spaces: interpreter.machine.spaceOrder, modulePaths: interpreter.options.modulePaths)
+      spaces: interpreter.machine.spaceOrder, modulePaths: interpreter.options.modulePaths,
+      dumpSnapshots: interpreter.dumpSnapshots.keys.sorted())
   }
 }
 
@@ -348,7 +352,14 @@ public struct REPLCompleter: Sendable {
     case "diff":
       if args.isEmpty { return ["dump"] }
       if last == "format" { return MMUSyntax.DumpFormat.allCases.map(\.rawValue) }
-      return args.count < 3 ? snapshot.spaces + Self.regimes : ["format"]
+      return args.count < 3
+        ? snapshot.dumpSnapshots + snapshot.spaces + Self.regimes : ["format"]
+    case "snapshot":
+      if args.isEmpty { return ["dump"] }
+      if last == "format" { return MMUSyntax.DumpFormat.allCases.map(\.rawValue) }
+      if last == "as" { return [] }
+      if args.contains("as") { return args.contains("format") ? [] : ["format"] }
+      return args.count == 1 ? snapshot.spaces + Self.regimes + ["as"] : ["as"]
     case "marker": return args.isEmpty ? ["clear"] + values : []
     case "layout": return args.isEmpty ? Self.regimes : []
     case "graph":

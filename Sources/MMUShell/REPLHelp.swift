@@ -46,7 +46,7 @@ public enum REPLHelp {
     ("TLB and barriers", ["tlbi", "dsb", "isb", "tlb"]),
     ("Checking", ["assert", "expect"]),
     ("Views", ["dump", "layout", "graph"]),
-    ("Whole tables", ["check", "find", "diff", "marker"]),
+    ("Whole tables", MMUSyntax.TableStatementWord.allCases.map(\.rawValue)),
     ("Live machine", MMUSyntax.LiveCommand.allCases.map(\.rawValue)),
     ("Words", ["regimes", "attributes"]),
     ("REPL commands", [":help", ":load", ":reset", ":save", ":history", ":quit"]),
@@ -435,10 +435,21 @@ public enum REPLHelp {
         "space k ttbr1\nmap k 0xffff_8000_0000_0000 -> 0x4000_0000 size 2M\nswitch ttbr1_el1 k\nfind pa 0x4000_1000 el1"
       ]),
     HelpTopic(
-      "diff", "two spaces or regimes as ptdump rows: - only in the first, + only in the second",
+      "diff", "two dumps' rows (spaces, regimes, snapshots): - only the first, + only the second",
       syntax: ["diff dump A B [format linux|kvm]", "assert diff dump A B"],
+      details: ["A or B may name a snapshot (`snapshot dump … as NAME`): the rows it kept."],
       examples: [
         "space a ttbr1\nmap a 0xffff_8000_0000_0000 -> 0x4000_0000 size 8k pages\nspace b ttbr1\nmap b 0xffff_8000_0000_0000 -> 0x4000_0000 size 4k pages\ndiff dump a b"
+      ]),
+    HelpTopic(
+      "snapshot", "keep a dump's rows by name, to diff the tables before and after a change",
+      syntax: ["snapshot dump [SPACE|REGIME] as NAME [format linux|kvm]"],
+      details: [
+        "The rows `dump … format` prints now (the markers in force cut them); `diff dump NAME SPACE|REGIME` compares.",
+        "A snapshot is a value: `reset` keeps it; the same name again replaces it.",
+      ],
+      examples: [
+        "space k ttbr1\nmap k 0xffff_8000_0000_0000 -> 0x4000_0000 size 8k pages\nswitch ttbr1_el1 k\nsnapshot dump el1 as before\nprotect k 0xffff_8000_0000_1000 size 4k ro\ndiff dump before el1"
       ]),
     HelpTopic(
       "marker", "name an address that `dump … format linux` cuts its rows at",

@@ -308,6 +308,10 @@ private struct Writer {
     case .check(let s): emit(Writer.check(s))
     case .findPA(let s): emit(Writer.findPA(s))
     case .diffDump(let s): emit(Writer.diffDump(s))
+    case .snapshotDump(let s):
+      emit(
+        "snapshot dump " + (s.target.map { Writer.operand($0) + " " } ?? "") + "as "
+          + s.name.text + (s.format.map { " format " + $0.rawValue } ?? ""))
     case .marker(let s):
       switch s.action {
       case .clear: emit("marker clear")

@@ -1,4 +1,4 @@
-/// The statements over whole tables: `check`, `find pa`, `diff dump`, `marker`.
+/// The statements over whole tables: `check`, `find pa`, `diff dump`, `marker`, `snapshot`.
 extension Parser {
   /// `check wx|aliases [REGIME|SPACE]`.
   mutating func parseCheck() throws(Diagnostic) -> CheckStmt {
@@ -34,6 +34,19 @@ extension Parser {
     var format: DumpFormat?
     if matchWord("format") { format = try parseDumpFormat() }
     return DiffDumpStmt(first: first, second: second, format: format, range: range(from: start))
+  }
+
+  /// `snapshot dump [SPACE|REGIME] as NAME [format linux|kvm]`.
+  mutating func parseSnapshotDump() throws(Diagnostic) -> SnapshotDumpStmt {
+    let start = advance()
+    guard matchWord("dump") else { throw fail(expected: "'dump' after 'snapshot'") }
+    let target = isWord("as") ? nil : try parseOperand("a space or regime, or 'as NAME'")
+    guard matchWord("as") else { throw fail(expected: "'as NAME' to name the snapshot") }
+    let name = try expectName("the snapshot's name after 'as'")
+    var format: DumpFormat?
+    if matchWord("format") { format = try parseDumpFormat() }
+    return SnapshotDumpStmt(
+      target: target, name: name, format: format, range: range(from: start))
   }
 
   /// `marker VA "NAME"` or `marker clear`.

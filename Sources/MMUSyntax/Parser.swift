@@ -307,6 +307,7 @@ struct Parser {
     case "find": return .findPA(try parseFindPA())
     case "diff": return .diffDump(try parseDiffDump())
     case "marker": return try parseMarker()
+    case "snapshot": return .snapshotDump(try parseSnapshotDump())
     default:
       guard let live = LiveCommand(rawValue: name) else { return nil }
       return try parseLive(live)

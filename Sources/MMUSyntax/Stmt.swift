@@ -63,6 +63,7 @@ public indirect enum Stmt: Equatable, Sendable {
   case check(CheckStmt)
   case findPA(FindPAStmt)
   case diffDump(DiffDumpStmt)
+  case snapshotDump(SnapshotDumpStmt)
   case marker(MarkerStmt)
 
   /// The statement's source range, from its first word to its last token.
@@ -113,6 +114,7 @@ public indirect enum Stmt: Equatable, Sendable {
     case .check(let s): return s.range
     case .findPA(let s): return s.range
     case .diffDump(let s): return s.range
+    case .snapshotDump(let s): return s.range
     case .marker(let s): return s.range
     }
   }

@@ -24,6 +24,15 @@ public struct DiffDumpStmt: Equatable, Sendable {
   public var range: SourceRange
 }
 
+/// `snapshot dump [SPACE|REGIME] as NAME [format linux|kvm]`: the target's rows now, kept
+/// under NAME for a later `diff dump NAME …` (a space before and after a change).
+public struct SnapshotDumpStmt: Equatable, Sendable {
+  public var target: Expr?
+  public var name: Name
+  public var format: DumpFormat?
+  public var range: SourceRange
+}
+
 /// `marker VA "NAME"` adds a marker to the list `dump … format linux` cuts at; `marker clear`
 /// empties it.
 public struct MarkerStmt: Equatable, Sendable {

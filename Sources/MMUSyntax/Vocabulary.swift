@@ -119,5 +119,5 @@ public enum TableCheckKind: String, Sendable, CaseIterable, Vocabulary {
 /// The statements over whole tables, as their first words spell them: the parser, the
 /// completer and the help take them from here.
 public enum TableStatementWord: String, Sendable, CaseIterable {
-  case check, find, diff, marker
+  case check, find, diff, marker, snapshot
 }

@@ -1,63 +1,24 @@
 import Foundation
 import MMUShell
+import MMUTestSupport
 import Testing
 
 /// `mmush --core` and `load core` through the real binary: the summary, real walks, the help
 /// example, and exit status 2 with the file and what is wrong for every kind of bad file.
 @Suite("mmush --core")
 struct CoreCLITests {
-  static let binary: String = {
-    let exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-    var dir = exe.deletingLastPathComponent()
-    for _ in 0..<4 {
-      let candidate = dir.appendingPathComponent("mmush").path
-      if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-      dir.deleteLastPathComponent()
-    }
-    var root = URL(fileURLWithPath: #filePath)
-    for _ in 0..<3 { root.deleteLastPathComponent() }
-    return root.path + "/.build/debug/mmush"
-  }()
-
-  struct Result {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-  }
-
-  static func mmush(_ arguments: [String], in directory: String) throws -> Result {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: binary)
-    p.arguments = arguments
-    p.currentDirectoryURL = URL(fileURLWithPath: directory)
-    var env = ProcessInfo.processInfo.environment
-    env["NO_COLOR"] = "1"
-    p.environment = env
-    let out = Pipe()
-    let err = Pipe()
-    p.standardOutput = out
-    p.standardError = err
-    p.standardInput = FileHandle.nullDevice
-    try p.run()
-    let o = out.fileHandleForReading.readDataToEndOfFile()
-    let e = err.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return Result(
-      status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
-      stderr: String(decoding: e, as: UTF8.self))
-  }
-
   @Test("--core FILE -c: the summary, then a walk QEMU answered (0xffff800080f31cd8 -> 0x41131cd8)")
   func realCore() throws {
-    let folder = TemporaryFolder()
+    let folder = try TemporaryFolder("mmush-core")
     guard let core = try RealCoreTests.decompress("k4-48/core.elf.xz", into: folder) else { return }
-    let r = try Self.mmush(["--core", core, "-c", "walk el1 0xffff800080f31cd8"], in: folder.path)
+    let r = try MMUSH.run(
+      ["--core", core, "-c", "walk el1 0xffff800080f31cd8"], directory: folder.path)
     #expect(r.status == 0, "\(r.stderr)")
     #expect(r.stdout.contains("Linux 6.12.118+deb12-rt-arm64, 4K pages, 48-bit kernel VAs"))
     #expect(r.stdout.contains("RAM 0x4000_0000-0x5fff_ffff (512M)"))
     #expect(r.stdout.contains("1 CPU: cpu0 EL1"))
     #expect(r.stdout.contains("walk el1 0xffff_8000_80f3_1cd8 read: pa 0x4113_1cd8"))
-    let json = try Self.mmush(["--json", "--core", core], in: folder.path)
+    let json = try MMUSH.run(["--json", "--core", core], directory: folder.path)
     #expect(json.status == 0)
     #expect(json.stdout.contains("\"type\":\"core\""))
     #expect(json.stdout.contains("\"ttbr1_el1\":\"0x41eb8000\""))
@@ -65,7 +26,7 @@ struct CoreCLITests {
 
   @Test("load symbols: walk and dump name the kallsyms symbol at the VA")
   func symbols() throws {
-    let folder = TemporaryFolder()
+    let folder = try TemporaryFolder("mmush-core")
     guard let core = try RealCoreTests.decompress("k4-48/core.elf.xz", into: folder),
       let symbols = try RealCoreTests.decompress("k4-48/kallsyms.txt.xz", into: folder)
     else { return }
@@ -80,7 +41,7 @@ struct CoreCLITests {
       walk el1 \(va + 0x10)
       dump el1 0x\(String(va & ~0xfff, radix: 16)) size 4k
       """
-    let r = try Self.mmush(["--core", core, "-c", script], in: folder.path)
+    let r = try MMUSH.run(["--core", core, "-c", script], directory: folder.path)
     #expect(r.status == 0, "\(r.stderr)")
     #expect(r.stdout.contains("<\(fields[2])> read: pa"))
     #expect(r.stdout.contains("<\(fields[2])+0x10> read: pa"))
@@ -89,11 +50,11 @@ struct CoreCLITests {
 
   @Test("help load's example runs on a core named vmcore")
   func helpExample() throws {
-    let folder = TemporaryFolder()
+    let folder = try TemporaryFolder("mmush-core")
     guard let core = try RealCoreTests.decompress("k4-48/core.elf.xz", into: folder) else { return }
     try FileManager.default.moveItem(atPath: core, toPath: folder.path + "/vmcore")
     let example = try #require(REPLHelp.topic(named: "load")?.examples.first)
-    let r = try Self.mmush(["-c", example], in: folder.path)
+    let r = try MMUSH.run(["-c", example], directory: folder.path)
     #expect(r.status == 0, "\(r.stderr)")
     #expect(r.stdout.contains("6.12.118+deb12-rt-arm64"))
     #expect(r.stdout.contains("walk el1 0xffff_8000_8001_0000 read: pa 0x4021_0000"))
@@ -102,7 +63,7 @@ struct CoreCLITests {
   /// Each bad file: exit 2, the file's name and the words that say what is wrong.
   @Test("bad files: exit 2 with the file and what is wrong")
   func badFiles() throws {
-    let folder = TemporaryFolder()
+    let folder = try TemporaryFolder("mmush-core")
     var good = ELFBuilder()
     good.notes = ELFBuilder.vmcoreinfo(ELFBuilder.linuxInfo)
     good.loads = [.init(address: 0x4000_0000, bytes: [UInt8](repeating: 1, count: 4096))]
@@ -140,46 +101,46 @@ struct CoreCLITests {
     ]
     for (path, words) in cases {
       for arguments in [["--core", path], ["-c", "load core \"\(path)\""]] {
-        let r = try Self.mmush(arguments, in: folder.path)
+        let r = try MMUSH.run(arguments, directory: folder.path)
         #expect(r.status == 2, "\(path): status \(r.status)")
         #expect(r.stderr.contains(path + ":"), "\(path): \(r.stderr)")
         #expect(r.stderr.contains(words), "\(path): \(r.stderr)")
       }
     }
     // The good file loads (so each bad one fails for its own reason).
-    let ok = try Self.mmush(
+    let ok = try MMUSH.run(
       ["--core", folder.write("good", good.build()), "-c", "print vmcoreinfo(\"PAGESIZE\")"],
-      in: folder.path)
+      directory: folder.path)
     #expect(ok.status == 0, "\(ok.stderr)")
     #expect(ok.stdout.contains("0x1000"))
   }
 
   @Test("vmcoreinfo() without a core, and with an unknown key, are clear errors")
   func vmcoreinfoErrors() throws {
-    let folder = TemporaryFolder()
+    let folder = try TemporaryFolder("mmush-core")
     var b = ELFBuilder()
     b.notes = ELFBuilder.vmcoreinfo(ELFBuilder.linuxInfo)
     b.loads = [.init(address: 0x4000_0000, bytes: [1])]
-    let none = try Self.mmush(["-c", "print vmcoreinfo(\"OSRELEASE\")"], in: folder.path)
+    let none = try MMUSH.run(["-c", "print vmcoreinfo(\"OSRELEASE\")"], directory: folder.path)
     #expect(none.status == 2)
     #expect(none.stderr.contains("no core with a VMCOREINFO note is loaded"))
-    let unknown = try Self.mmush(
+    let unknown = try MMUSH.run(
       ["--core", folder.write("c", b.build()), "-c", "print vmcoreinfo(\"OSRELEAS\")"],
-      in: folder.path)
+      directory: folder.path)
     #expect(unknown.status == 2)
     #expect(unknown.stderr.contains("VMCOREINFO has no key 'OSRELEAS'"))
     #expect(unknown.stderr.contains("did you mean 'OSRELEASE'?"))
-    let twice = try Self.mmush(
-      ["--core", folder.path + "/c", "-c", "load core \"c\""], in: folder.path)
+    let twice = try MMUSH.run(
+      ["--core", folder.path + "/c", "-c", "load core \"c\""], directory: folder.path)
     #expect(twice.status == 2)
     #expect(twice.stderr.contains("a core is already loaded"))
     // After `reset` the same core loads again.
-    let again = try Self.mmush(
+    let again = try MMUSH.run(
       [
         "--core", folder.path + "/c", "-c",
         "reset\nload core \"c\"\nprint vmcoreinfo(\"PAGESIZE\")",
       ],
-      in: folder.path)
+      directory: folder.path)
     #expect(again.status == 0, "\(again.stderr)")
   }
 }

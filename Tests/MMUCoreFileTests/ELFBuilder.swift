@@ -127,20 +127,3 @@ extension Array where Element == UInt8 {
     replaceSubrange(at..<at + 4, with: ELFBuilder.le32(v))
   }
 }
-
-/// A temporary folder removed when the value goes away.
-final class TemporaryFolder {
-  let path: String
-  init() {
-    path = NSTemporaryDirectory() + "mmush-core-" + UUID().uuidString
-    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-  }
-  deinit { try? FileManager.default.removeItem(atPath: path) }
-
-  /// Writes `bytes` to `name` in the folder; returns the path.
-  func write(_ name: String, _ bytes: [UInt8]) -> String {
-    let p = path + "/" + name
-    FileManager.default.createFile(atPath: p, contents: Data(bytes))
-    return p
-  }
-}

@@ -2,6 +2,7 @@ import Foundation
 import MMU
 import MMUScript
 import MMUSyntax
+import MMUTestSupport
 import Testing
 
 /// A hand-built core holding three table pages at swapper_pg_dir's PA: load core alone makes
@@ -24,7 +25,7 @@ struct HandBuiltCoreTests {
 
   @Test("walk el1 through the core's own tables, and walk el2 on the CPU that was at EL2")
   func walks() throws {
-    let folder = TemporaryFolder()
+    let folder = try TemporaryFolder("mmush-core")
     var b = ELFBuilder()
     b.notes =
       ELFBuilder.vmcoreinfo(ELFBuilder.linuxInfo)

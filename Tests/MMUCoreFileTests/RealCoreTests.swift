@@ -2,6 +2,7 @@ import Foundation
 import MMU
 import MMUScript
 import MMUSyntax
+import MMUTestSupport
 import Testing
 
 /// Cores of Debian's 6.12 kernels dumped by QEMU (Tests/Fixtures/cores/README.md): loaded
@@ -9,11 +10,7 @@ import Testing
 /// faults where QEMU said "Unmapped".
 @Suite("Real kernel cores")
 struct RealCoreTests {
-  static let fixtures: String = {
-    var url = URL(fileURLWithPath: #filePath)
-    for _ in 0..<2 { url.deleteLastPathComponent() }
-    return url.path + "/Fixtures/cores"
-  }()
+  static let fixtures = MMUSH.root + "/Tests/Fixtures/cores"
 
   /// Decompresses `name` (an .xz fixture) into `folder` as a sparse file; nil when xz is not
   /// installed (the reason is printed).
@@ -60,7 +57,7 @@ struct RealCoreTests {
     "load core, then walk el1 agrees with QEMU's gva2gpa",
     arguments: ["k4-48", "k4-52", "k16-47", "k16-52"])
   func agreesWithQEMU(_ dir: String) throws {
-    let folder = TemporaryFolder()
+    let folder = try TemporaryFolder("mmush-core")
     guard let core = try Self.decompress(dir + "/core.elf.xz", into: folder),
       let answers = try Self.answers(dir, folder: folder)
     else { return }
@@ -98,7 +95,7 @@ struct RealCoreTests {
       ("k16-47", 1, 17, 0, 0xffff_c000_3fe0_0000), ("k16-52", 1, 12, 1, 0xffff_c000_3fe0_0000),
     ]
     for e in expected {
-      let folder = TemporaryFolder()
+      let folder = try TemporaryFolder("mmush-core")
       guard let core = try Self.decompress(e.0 + "/core.elf.xz", into: folder) else { return }
       let events = EventCollector()
       let it = Interpreter(sink: events)

@@ -1,6 +1,7 @@
 import Foundation
 import MMU
 import MMUCoreFile
+import MMUTestSupport
 import Testing
 
 /// PhysicalMemory.mapFileSegments: pieces of one file at their physical addresses, at any
@@ -9,7 +10,7 @@ import Testing
 struct SegmentMappingTests {
   @Test("an odd file offset, a partial last page, zero fill to p_memsz, p_paddr all ones")
   func mapping() throws {
-    let folder = TemporaryFolder()
+    let folder = try TemporaryFolder("mmush-core")
     var page = [UInt8](repeating: 0, count: 0x2000 + 12)
     for i in stride(from: 0, to: page.count - 7, by: 8) {
       page.replaceSubrange(i..<i + 8, with: ELFBuilder.le64(0x1000_0000 + UInt64(i)))
@@ -50,7 +51,7 @@ struct SegmentMappingTests {
 
   @Test("a range already backed is refused before anything is mapped")
   func overlap() throws {
-    let folder = TemporaryFolder()
+    let folder = try TemporaryFolder("mmush-core")
     let path = folder.write("f", [UInt8](repeating: 7, count: 0x3000))
     let m = PhysicalMemory()
     try m.write64(0x1000_2000, 1)
@@ -71,7 +72,7 @@ struct SegmentMappingTests {
 
   @Test("a 4 GiB sparse core maps without reading or allocating anything")
   func sparseFourGiB() throws {
-    let folder = TemporaryFolder()
+    let folder = try TemporaryFolder("mmush-core")
     var b = ELFBuilder()
     b.notes = ELFBuilder.vmcoreinfo(ELFBuilder.linuxInfo)
     b.loads = [.init(address: 0x4000_0000, bytes: [1, 2, 3, 4, 5, 6, 7, 8], padding: 0x4f0)]

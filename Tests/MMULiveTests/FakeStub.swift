@@ -1,4 +1,5 @@
 import Foundation
+import MMUTestSupport
 
 #if canImport(Glibc)
   @preconcurrency import Glibc
@@ -41,20 +42,7 @@ final class FakeStub: @unchecked Sendable {
   ) throws {
     systemRegisters = registers
     self.override = override
-    let s = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    var addr = sockaddr_in()
-    addr.sin_family = sa_family_t(AF_INET)
-    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-    addr.sin_port = 0
-    var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let ok = withUnsafeMutablePointer(to: &addr) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-        bind(s, $0, len) == 0 && listen(s, 1) == 0 && getsockname(s, $0, &len) == 0
-      }
-    }
-    guard ok else { throw POSIXError(.EADDRINUSE) }
-    listener = s
-    port = UInt16(bigEndian: addr.sin_port)
+    (listener, port) = try LoopbackSocket.bound(listening: true)
     let t = Thread { [self] in serve() }
     t.start()
   }

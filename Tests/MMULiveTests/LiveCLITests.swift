@@ -1,4 +1,5 @@
 import Foundation
+import MMUTestSupport
 import Testing
 
 /// `mmush --attach` failing: exit 2 with the host, the request and what went wrong, within
@@ -106,9 +107,9 @@ struct LiveSessionTests {
     // The stub never answers a memory read: mmush waits (60 s timeout) until SIGTERM.
     let stub = try FakeStub { $0.hasPrefix("m") ? .silence : nil }
     defer { stub.stop() }
-    let dir = NSTemporaryDirectory() + "mmush-live-signal-\(getpid())"
-    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let temporary = try TemporaryFolder("mmush-live-signal")
+    defer { temporary.remove() }
+    let dir = temporary.path
     try "mem read 0x40000000".write(toFile: dir + "/s.mmu", atomically: true, encoding: .utf8)
     let p = Process()
     p.executableURL = URL(fileURLWithPath: MMUSH.binary)

@@ -1,6 +1,7 @@
 import Foundation
 import MMU
 import MMULive
+import MMUTestSupport
 import Testing
 
 /// A Debian arm64 kernel booted in QEMU: a live `dump el1` over the gdbstub must list what

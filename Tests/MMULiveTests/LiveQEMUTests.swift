@@ -1,5 +1,6 @@
 import Foundation
 import MMULive
+import MMUTestSupport
 import Testing
 
 /// mmush attached to QEMU running the project's bare-metal guest (Guest/guest.S), checked

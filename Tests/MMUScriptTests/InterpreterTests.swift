@@ -1,6 +1,7 @@
 import MMU
 import MMUScript
 import MMUSyntax
+import MMUTestSupport
 import Testing
 
 @Suite("Interpreter: values, scopes, procedures")
@@ -209,8 +210,9 @@ struct InterpreterTests {
   }
 
   @Test func importCyclesAndMissingFilesAreReported() throws {
-    let dir = "/tmp/mmush-import-test-\(getpid())"
-    mkdir(dir, 0o755)
+    let folder = try TemporaryFolder("mmush-import-test")
+    defer { folder.remove() }
+    let dir = folder.path
     try write(dir + "/a.mmu", "import \"b\"\n")
     try write(dir + "/b.mmu", "import \"a\"\n")
     try write(dir + "/main.mmu", "include \"missing.mmu\"\n")
@@ -228,8 +230,9 @@ struct InterpreterTests {
   }
 
   @Test func importRunsAModuleOnceInTheGlobalScope() throws {
-    let dir = "/tmp/mmush-import-once-\(getpid())"
-    mkdir(dir, 0o755)
+    let folder = try TemporaryFolder("mmush-import-once")
+    defer { folder.remove() }
+    let dir = folder.path
     try write(dir + "/m.mmu", "let COUNT = 0\nproc bump() { COUNT = COUNT + 1 }\nbump()\n")
     var o = InterpreterOptions()
     o.modulePaths = [dir]

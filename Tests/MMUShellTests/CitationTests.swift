@@ -1,4 +1,5 @@
 import Foundation
+import MMUTestSupport
 import Testing
 
 /// Every rule the code cites resolves inside the repository: each `architecture.md §N.M` in
@@ -9,7 +10,7 @@ import Testing
 struct CitationTests {
   /// The section numbers docs/architecture.md defines (`## N.` and `### N.M` headings).
   static func sections() throws -> Set<String> {
-    let doc = try String(contentsOfFile: Support.root + "/docs/architecture.md", encoding: .utf8)
+    let doc = try String(contentsOfFile: MMUSH.root + "/docs/architecture.md", encoding: .utf8)
     var out: Set<String> = []
     for line in doc.split(separator: "\n") where line.hasPrefix("#") {
       let words = line.split(separator: " ")
@@ -26,7 +27,7 @@ struct CitationTests {
   static func files(under folders: [String], extensions: Set<String>) -> [String] {
     var out: [String] = []
     for folder in folders {
-      let base = Support.root + "/" + folder
+      let base = MMUSH.root + "/" + folder
       guard let walker = FileManager.default.enumerator(atPath: base) else { continue }
       for case let path as String in walker
       where extensions.contains((path as NSString).pathExtension) {
@@ -95,7 +96,7 @@ struct CitationTests {
 
   @Test("the rule index names files and test suites that exist")
   func ruleIndexResolves() throws {
-    let doc = try String(contentsOfFile: Support.root + "/docs/architecture.md", encoding: .utf8)
+    let doc = try String(contentsOfFile: MMUSH.root + "/docs/architecture.md", encoding: .utf8)
     guard let start = doc.range(of: "## 14. Rule index") else {
       Issue.record("docs/architecture.md has no rule index")
       return
@@ -112,7 +113,7 @@ struct CitationTests {
       rows += 1
       for name in Self.backticked(cells[2]) {
         #expect(
-          FileManager.default.fileExists(atPath: Support.root + "/Sources/MMU/" + name),
+          FileManager.default.fileExists(atPath: MMUSH.root + "/Sources/MMU/" + name),
           "rule index: Sources/MMU/\(name) does not exist")
       }
       for suite in Self.backticked(cells[3]) {

@@ -1,5 +1,6 @@
 import Foundation
 import MMUScript
+import MMUTestSupport
 import Testing
 
 /// `mmush --help` and the command line's own diagnostics.
@@ -8,7 +9,7 @@ struct CommandLineTests {
   /// Value names say what an option takes, defaults are the interpreter's own, and the
   /// discussion is one wrapped paragraph (no line break in mid-sentence).
   @Test func helpNamesValuesAndDefaults() throws {
-    let r = try Support.run(["--help"])
+    let r = try MMUSH.run(["--help"])
     #expect(r.status == 0)
     let text = r.stdout
     for shown in [
@@ -33,7 +34,7 @@ struct CommandLineTests {
 
   /// On a one-CPU machine, naming CPU 5 says how to get one.
   @Test func missingCPUHintsCpus() throws {
-    let r = try Support.run(["-c", "on cpu 5 { }"])
+    let r = try MMUSH.run(["-c", "on cpu 5 { }"])
     #expect(r.status == 2)
     #expect(r.stderr.contains("hint: the machine has 1 CPU: `cpus 6` adds CPUs up to cpu5"))
   }

@@ -2,6 +2,7 @@ import Foundation
 import MMUScript
 import MMUShell
 import MMUSyntax
+import MMUTestSupport
 import Testing
 
 /// Issue 17's reproductions ("a kernel engineer's first day"): each failed before its fix.
@@ -9,33 +10,21 @@ import Testing
 /// `MMUSH_UPDATE_GOLDEN=1 swift test --filter FirstDay` and review the diff by hand).
 @Suite("First day")
 struct FirstDayTests {
-  static let golden = ViewsSupport.root + "/Tests/MMUShellTests/Golden/output"
+  static let golden = MMUSH.root + "/Tests/MMUShellTests/Golden/output"
 
-  struct Output {
-    var status: Int32
-    var out: String
-    var err: String
-  }
-
-  /// Runs sources as one batch (`mmush a.mmu b.mmu`), in process.
-  static func run(
-    _ sources: [String], json: Bool = false, maxOutput: Int? = nil, width: Int? = nil
-  ) -> Output {
-    var options = RunOptions()
-    options.json = json
-    options.interpreter.modulePaths = [ViewsSupport.root + "/stdlib"]
-    if let maxOutput { options.interpreter.maxOutputItems = maxOutput }
-    let out = StringOutput()
-    let err = StringOutput()
-    let runner = Runner(options: options, output: out, errors: err)
+  /// Runs sources as one batch (`mmush a.mmu b.mmu`), in process, as f0.mmu, f1.mmu, ….
+  static func run(_ sources: [String], json: Bool = false, maxOutput: Int? = nil)
+    -> InProcess.Output
+  {
     let files = sources.enumerated().map {
       SourceFile(name: "f\($0.offset).mmu", bytes: Array($0.element.utf8))
     }
-    let status = runner.runAll(files)
-    return Output(status: status, out: out.text, err: err.text)
+    return InProcess.run(files: files, json: json, maxOutput: maxOutput)
   }
 
-  static func run(_ source: String, json: Bool = false, maxOutput: Int? = nil) -> Output {
+  static func run(_ source: String, json: Bool = false, maxOutput: Int? = nil)
+    -> InProcess.Output
+  {
     run([source], json: json, maxOutput: maxOutput)
   }
 
@@ -75,17 +64,15 @@ struct FirstDayTests {
 
   @Test("the built binary runs two files that each pass alone")
   func freshMachineBinary() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "mmush-fresh-\(UUID().uuidString)"
-    ).path
-    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let temporary = try TemporaryFolder("mmush-fresh")
+    defer { temporary.remove() }
+    let dir = temporary.path
     try Self.remap("0x4000_0000").write(toFile: dir + "/a.mmu", atomically: true, encoding: .utf8)
     try Self.remap("0x5000_0000").write(toFile: dir + "/b.mmu", atomically: true, encoding: .utf8)
-    let r = try Support.run(["a.mmu", "b.mmu"], directory: dir)
+    let r = try MMUSH.run(["a.mmu", "b.mmu"], directory: dir)
     #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
     #expect(r.stdout == "2 passed, 0 failed\n")
-    let help = try Support.run(["--help"])
+    let help = try MMUSH.run(["--help"])
     #expect(help.stdout.contains("fresh machine"))
   }
 
@@ -143,7 +130,7 @@ struct FirstDayTests {
       #expect(!l.contains(grouped), "grouped while off: \(l)")
     }
     #expect(lines.last == "0xffff_8000_0000_0000")
-    ViewsSupport.expectGolden("hex-grouping-off.txt", r.out, directory: Self.golden)
+    Golden.expect("hex-grouping-off.txt", r.out, directory: Self.golden)
   }
 
   @Test("with --json, text fields follow hex_grouping; hex fields never group")
@@ -209,7 +196,7 @@ struct FirstDayTests {
 
   @Test("docs/json.md names the TLB status the output prints")
   func tlbStatusWord() throws {
-    let doc = try #require(ViewsSupport.read(ViewsSupport.root + "/docs/json.md"))
+    let doc = try #require(Golden.read(MMUSH.root + "/docs/json.md"))
     #expect(!doc.contains("not used"))
     let r = Self.run(
       """
@@ -296,7 +283,7 @@ struct FirstDayTests {
 
   @Test("dump and tlb show line up whatever the address widths, with no trailing spaces")
   func columnsAlign() throws {
-    let out = try ViewsSupport.runText(Self.columnsScript, width: nil)
+    let out = try InProcess.runText(Self.columnsScript, width: nil)
     let lines = out.split(separator: "\n").map(String.init)
     for l in lines { #expect(!l.hasSuffix(" "), "trailing space: '\(l)'") }
     // The dump rows: "->" in one column although the top row's end has 17 digits.
@@ -308,7 +295,7 @@ struct FirstDayTests {
     #expect(tlb.count == 2)
     #expect(Set(tlb.map { $0.firstRange(of: "->")?.lowerBound.utf16Offset(in: $0) }).count == 1)
     #expect(Set(tlb.map { $0.firstRange(of: "EL1&0")?.lowerBound.utf16Offset(in: $0) }).count == 1)
-    ViewsSupport.expectGolden("columns.txt", out, directory: Self.golden)
+    Golden.expect("columns.txt", out, directory: Self.golden)
   }
 
   /// Walks whose trace and result lines are long: a stage-1 walk, a stale TLB hit (the
@@ -333,18 +320,18 @@ struct FirstDayTests {
   @Test("on a narrow terminal trace and walk lines wrap at field boundaries")
   func narrowTerminal() throws {
     // Not a terminal (a file or pipe): no width, one line per step and per walk.
-    let full = try ViewsSupport.runText(Self.walksScript, width: nil)
+    let full = try InProcess.runText(Self.walksScript, width: nil)
     #expect(full.split(separator: "\n").contains { $0.count > 100 })
     let words = full.split(whereSeparator: { $0 == " " || $0 == "\n" })
     for width in [80, 60] {
-      let out = try ViewsSupport.runText(Self.walksScript, width: width)
+      let out = try InProcess.runText(Self.walksScript, width: width)
       for l in out.split(separator: "\n") where !l.contains("warning") {
         #expect(l.count <= width, "wider than \(width): '\(l)'")
         #expect(!l.hasSuffix(" "), "trailing space: '\(l)'")
       }
       // Lines break only between fields: the same words, in the same order.
       #expect(out.split(whereSeparator: { $0 == " " || $0 == "\n" }) == words)
-      ViewsSupport.expectGolden("walks-\(width).txt", out, directory: Self.golden)
+      Golden.expect("walks-\(width).txt", out, directory: Self.golden)
     }
   }
 
@@ -368,7 +355,7 @@ struct FirstDayTests {
 
   @Test("each walk-cache or TLB note of a nested trace sits under the step it belongs to")
   func nestedTraceNotes() throws {
-    let out = try ViewsSupport.runText(Self.nestedScript, width: nil)
+    let out = try InProcess.runText(Self.nestedScript, width: nil)
     let lines = out.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
     func after(_ prefix: String) -> String? {
       lines.firstIndex { $0.hasPrefix(prefix) }.flatMap {
@@ -390,6 +377,6 @@ struct FirstDayTests {
     #expect(after("from the walk cache: s2 L1")?.hasPrefix("s2 L2 [257]  0x8000_2808") == true)
     // Nothing is printed above the first step.
     #expect(lines.first?.hasPrefix("s1 L0 [256]") == true)
-    ViewsSupport.expectGolden("nested-trace.txt", out, directory: Self.golden)
+    Golden.expect("nested-trace.txt", out, directory: Self.golden)
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MMUTestSupport
 import Testing
 
 /// The fuzz targets' regression run: the plain build of MMUFuzz replays inputs through the
@@ -6,30 +7,16 @@ import Testing
 /// Golden/fuzz/TARGET and replayed here, with the seeds, so a fixed crash stays fixed.
 @Suite("Fuzz replay")
 struct FuzzReplayTests {
-  static var replayer: String {
-    URL(fileURLWithPath: Support.binary).deletingLastPathComponent()
-      .appendingPathComponent("MMUFuzz").path
-  }
+  static let replayer = MMUSH.built("MMUFuzz")
 
   func replay(_ target: String, _ folders: [String]) throws {
-    let work = FileManager.default.temporaryDirectory
-      .appendingPathComponent("mmush-fuzz-replay-\(UUID().uuidString)").path
-    try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(atPath: work) }
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: Self.replayer)
-    p.arguments = ["--target=\(target)"] + folders.map { Support.root + "/" + $0 }
-    p.currentDirectoryURL = URL(fileURLWithPath: work)
-    var env = ProcessInfo.processInfo.environment
-    env["SWIFT_BACKTRACE"] = "enable=no"
-    p.environment = env
-    let out = Pipe()
-    p.standardOutput = out
-    p.standardError = out
-    try p.run()
-    let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    p.waitUntilExit()
-    #expect(p.terminationStatus == 0, "\(target) replay failed:\n\(text.suffix(4000))")
+    let temporary = try TemporaryFolder("mmush-fuzz-replay")
+    defer { temporary.remove() }
+    let r = try ProcessRunner.run(
+      Self.replayer, ["--target=\(target)"] + folders.map { MMUSH.root + "/" + $0 },
+      directory: temporary.path, environment: ["SWIFT_BACKTRACE": "enable=no"])
+    let text = r.stdout + r.stderr
+    #expect(r.status == 0, "\(target) replay failed:\n\(text.suffix(4000))")
     #expect(text.contains("replayed"), "\(text.suffix(2000))")
     print(text.trimmingCharacters(in: .whitespacesAndNewlines))
   }

@@ -1,4 +1,5 @@
 import Foundation
+import MMUTestSupport
 
 #if canImport(Glibc)
   import Glibc
@@ -109,7 +110,7 @@ enum Hostile {
     _ = FileManager.default.createFile(atPath: outPath, contents: nil)
     _ = FileManager.default.createFile(atPath: errPath, contents: nil)
     let p = Process()
-    p.executableURL = URL(fileURLWithPath: Support.binary)
+    p.executableURL = URL(fileURLWithPath: MMUSH.binary)
     p.arguments = arguments + [name]
     p.currentDirectoryURL = URL(fileURLWithPath: directory)
     var env = ProcessInfo.processInfo.environment
@@ -124,7 +125,7 @@ enum Hostile {
     do { try p.run() } catch {
       return Outcome(
         name: name, status: -1, timedOut: false, seconds: 0, stdout: "",
-        stderr: "cannot run \(Support.binary): \(error)")
+        stderr: "cannot run \(MMUSH.binary): \(error)")
     }
     while p.isRunning {
       if Date().timeIntervalSince(start) > timeout {

@@ -1,4 +1,5 @@
 import Foundation
+import MMUTestSupport
 import Testing
 
 /// Hostile inputs: whatever a script says, mmush answers with a result or a clear diagnostic,
@@ -126,11 +127,11 @@ struct HostileTests {
   @Test func everyHostileInputEndsWithADiagnostic() throws {
     let sandbox = try Hostile.Sandbox()
     defer { sandbox.remove() }
-    let kept = Support.scripts(under: Self.folder)
+    let kept = MMUSH.scripts(under: Self.folder)
     for path in kept {
       let name = String(path.split(separator: "/").last!)
       try FileManager.default.copyItem(
-        atPath: Support.root + "/" + path, toPath: sandbox.work + "/" + name)
+        atPath: MMUSH.root + "/" + path, toPath: sandbox.work + "/" + name)
     }
     let generated = Self.generated()
     for (name, bytes) in generated { sandbox.write(name, bytes) }
@@ -140,7 +141,7 @@ struct HostileTests {
     var expected: [String: (status: Int32, fragment: String)] = [:]
     for path in kept {
       let name = String(path.split(separator: "/").last!)
-      let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Support.root + "/" + path)))
+      let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: MMUSH.root + "/" + path)))
       let e = Self.expectation(bytes)
       #expect(e != nil, "\(name): no `# expect: exit N, \"fragment\"` second line")
       expected[name] = e
@@ -186,12 +187,12 @@ struct HostileTests {
   @Test func hostileInputsUnderJSON() throws {
     let sandbox = try Hostile.Sandbox()
     defer { sandbox.remove() }
-    let kept = Support.scripts(under: Self.folder).filter {
+    let kept = MMUSH.scripts(under: Self.folder).filter {
       $0.contains("/syntax-") || $0.contains("/memory-save")
     }
     for path in kept {
       try FileManager.default.copyItem(
-        atPath: Support.root + "/" + path,
+        atPath: MMUSH.root + "/" + path,
         toPath: sandbox.work + "/" + String(path.split(separator: "/").last!))
     }
     let outcomes = Hostile.run(

@@ -1,4 +1,5 @@
 import Foundation
+import MMUTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -9,8 +10,8 @@ import Testing
 /// can lower it but not raise it past the command line's value, and usage errors as status 2.
 @Suite("Limits")
 struct LimitsTests {
-  func run(_ args: [String], _ script: String) throws -> Support.Result {
-    try Support.run(args + ["-c", script])
+  func run(_ args: [String], _ script: String) throws -> MMUSH.Result {
+    try MMUSH.run(args + ["-c", script])
   }
 
   @Test func maxDepth() throws {
@@ -41,13 +42,11 @@ struct LimitsTests {
     let back = try run(["--max-memory", "1M"], "set max_memory 8K\nset max_memory 1M\n" + fill)
     #expect(back.status == 0, "\(back.stderr)")
     // Pages of a loaded file count once written (the kernel copies them).
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "mmush-file-pages-\(UUID().uuidString)"
-    ).path
-    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let temporary = try TemporaryFolder("mmush-file-pages")
+    defer { temporary.remove() }
+    let dir = temporary.path
     _ = FileManager.default.createFile(atPath: dir + "/f.bin", contents: Data(count: 1 << 20))
-    let file = try Support.run(
+    let file = try MMUSH.run(
       [
         "--max-memory", "64K", "-c",
         "mem load 0x100000 \"f.bin\"\nfor p in 0x100000 ..< 0x200000 step 4k { mem write p = 1 }",
@@ -98,16 +97,15 @@ struct LimitsTests {
   }
 
   @Test func aDotThatHangsIsStopped() throws {
-    let dir = FileManager.default.temporaryDirectory
-      .appendingPathComponent("mmush-slow-dot-\(UUID().uuidString)").path
-    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let temporary = try TemporaryFolder("mmush-slow-dot")
+    defer { temporary.remove() }
+    let dir = temporary.path
     // A `dot` that never ends, and starts a child that would outlive it.
     let dot = dir + "/dot"
     try "#!/bin/sh\nsleep 300 &\nsleep 300\n".write(toFile: dot, atomically: false, encoding: .utf8)
     chmod(dot, 0o755)
     let started = Date()
-    let r = try Support.run(
+    let r = try MMUSH.run(
       ["-c", "space k\nmap k 0 -> 0 size 4k\ngraph k \"k.svg\""], directory: dir,
       environment: ["MMUSH_DOT": dot, "MMUSH_DOT_TIMEOUT": "1"])
     #expect(r.status == 2 && r.stderr.contains("ran for more than 1 s"), "\(r.stderr)")
@@ -118,7 +116,7 @@ struct LimitsTests {
     for args in [
       ["--max-memory", "12Q"], ["--max-output", "0"], ["--max-steps", "0"], ["--bogus"],
     ] {
-      let r = try Support.run(args + ["-c", "print 1"])
+      let r = try MMUSH.run(args + ["-c", "print 1"])
       #expect(r.status == 2, "\(args): \(r.status) \(r.stderr)")
       #expect(r.stderr.contains("Error:"), "\(args)")
     }

@@ -30,7 +30,7 @@ struct PtdumpTests {
 
   @Test("4K/48: rows, levels, fields, holes and markers as ptdump prints them")
   func linux4K48() {
-    let r = ViewsSupport.run(PtdumpTests.kernel + "dump el1 format linux\n")
+    let r = InProcess.run(PtdumpTests.kernel + "dump el1 format linux\n")
     #expect(r.status == 0, "\(r.err)")
     // Two 2M blocks to unrelated PAs are one row (runs never join on output address). The
     // rx pages print ro, "x " (PXN clear) and CON; attr 4 is DEVICE/nGnRE; rwx ng prints RW,
@@ -82,7 +82,7 @@ struct PtdumpTests {
       0xffffffffffe01000-0x0000000000000000        2044K PTE
 
       """
-    let r = ViewsSupport.run(script)
+    let r = InProcess.run(script)
     #expect(r.status == 0, "\(r.err)")
     #expect(r.out == expected)
   }
@@ -97,7 +97,7 @@ struct PtdumpTests {
       dump k format linux
 
       """
-    let r16 = ViewsSupport.run(sixteen)
+    let r16 = InProcess.run(sixteen)
     #expect(r16.status == 0, "\(r16.err)")
     #expect(
       r16.out == """
@@ -114,7 +114,7 @@ struct PtdumpTests {
       dump k format linux
 
       """
-    let r3 = ViewsSupport.run(three)
+    let r3 = InProcess.run(three)
     #expect(r3.status == 0, "\(r3.err)")
     #expect(
       r3.out == """
@@ -147,14 +147,14 @@ struct PtdumpTests {
       0x0000000000400000-0x0000000040000000        1020M 2
 
       """
-    let r = ViewsSupport.run(script)
+    let r = InProcess.run(script)
     #expect(r.status == 0, "\(r.err)")
     #expect(r.out == expected)
   }
 
   @Test("check wx counts as ptdump_check_wx: W+X pages and non-UXN pages")
   func wx() {
-    let r = ViewsSupport.run(PtdumpTests.kernel + "check wx el1\n")
+    let r = InProcess.run(PtdumpTests.kernel + "check wx el1\n")
     #expect(r.status == 0, "\(r.err)")
     // Only the rwx page is writable with PXN clear; every run has UXN (no `user x`).
     #expect(
@@ -165,7 +165,7 @@ struct PtdumpTests {
 
         """)
     // `user x` clears UXN (EL0 may execute): 2 non-UXN pages; and the assert form fails.
-    let more = ViewsSupport.run(
+    let more = InProcess.run(
       PtdumpTests.kernel + """
         map k 0xffff_8000_0000_1000 -> 0x5000_1000 size 8k pages user x
         assert check wx el1
@@ -174,7 +174,7 @@ struct PtdumpTests {
     #expect(more.status == 1)
     #expect(
       more.out.contains("expected no W+X and no non-UXN pages, got 1 W+X pages, 2 non-UXN pages"))
-    let clean = ViewsSupport.run(
+    let clean = InProcess.run(
       """
       space k regime el1 ttbr1 granule 4k va_bits 48
       map k 0xffff_0000_0000_0000 -> 0x4000_0000 size 2M
@@ -190,7 +190,7 @@ struct PtdumpTests {
 
   @Test("find pa lists every VA reaching the bytes; check aliases the type conflicts")
   func reverseAndAliases() {
-    let r = ViewsSupport.run(
+    let r = InProcess.run(
       PtdumpTests.kernel + """
         find pa 0x4000_1000 size 4k el1
         check aliases el1
@@ -235,7 +235,7 @@ struct PtdumpTests {
       assert diff dump a b
 
       """
-    let r = ViewsSupport.run(script)
+    let r = InProcess.run(script)
     #expect(r.status == 1)
     // a: one 8K PTE row then the 2040K hole; b: a 4K RW row, a 4K ro row, the same hole.
     #expect(
@@ -254,7 +254,7 @@ struct PtdumpTests {
 
   @Test("markers must come in address order; JSON carries the same rows")
   func markersAndJSON() {
-    let bad = ViewsSupport.run(
+    let bad = InProcess.run(
       """
       marker 0x2000 "b"
       marker 0x1000 "a"
@@ -262,10 +262,10 @@ struct PtdumpTests {
       """)
     #expect(bad.status == 2)
     #expect(bad.err.contains("markers go in address order"))
-    let stage1 = ViewsSupport.run("dump el1 format kvm\n")
+    let stage1 = InProcess.run("dump el1 format kvm\n")
     #expect(stage1.status == 2)
     #expect(stage1.err.contains("format kvm is KVM's stage-2 dump"))
-    let json = ViewsSupport.run(PtdumpTests.kernel + "dump el1 format linux\n", json: true)
+    let json = InProcess.run(PtdumpTests.kernel + "dump el1 format linux\n", json: true)
     #expect(json.status == 0)
     let lines = json.out.split(separator: "\n")
     #expect(lines.filter { $0.contains(#""type":"ptdump_row""#) }.count == 14)
@@ -289,7 +289,7 @@ struct PtdumpTests {
       switch ttbr1_el1 k
 
       """
-    let v61 = ViewsSupport.run(
+    let v61 = InProcess.run(
       tables + """
         lx_markers_v6_1(48, 0xffff_8000_0000_0000, 0xffff_8000_0800_0000, \
             0xffff_8000_0800_0000, 0xffff_a000_0000_0000, 0xffff_b000_0000_0000, \
@@ -312,7 +312,7 @@ struct PtdumpTests {
     // (lx_fixmap_slots(4K, 0, 0, 1, 1): 2 + 512 + 1 + 2 + 4 + 65 * 7 + 5). A marker prints
     // only when an entry is noted at or past it, so the top markers need tables up there:
     // a fixmap page (as the kernel has) gives the last L0 entry an L1, L2 and L3 table.
-    let v69 = ViewsSupport.run(
+    let v69 = InProcess.run(
       tables + """
         map k 0xffff_ffff_ff5f_e000 -> 0x4000_0000 size 4k pages
         assert lx_fixmap_slots(4K, 0, 0, 1, 1) == 981
@@ -339,7 +339,7 @@ struct PtdumpTests {
 
   @Test("JSON: check wx, find pa, check aliases and diff dump carry what the text says")
   func checksJSON() {
-    let r = ViewsSupport.run(
+    let r = InProcess.run(
       PtdumpTests.kernel + """
         check wx el1
         find pa 0x4000_1000 size 4k el1

@@ -2,6 +2,7 @@ import MMU
 import MMUScript
 import MMUShell
 import MMUSyntax
+import MMUTestSupport
 import Testing
 
 /// Tab completion, rule by rule, on a fixed session and a fake file system.
@@ -197,7 +198,7 @@ struct REPLCompleterTests {
   /// Names from a live interpreter, and module names from the real stdlib folder.
   @Test func liveSession() throws {
     var options = RunOptions()
-    options.interpreter.modulePaths = [Support.root + "/stdlib"]
+    options.interpreter.modulePaths = [MMUSH.root + "/stdlib"]
     let runner = Runner(options: options, output: StringOutput(), errors: StringOutput())
     #expect(
       runner.run(

@@ -2,6 +2,7 @@ import Foundation
 import MMU
 import MMUShell
 import MMUSyntax
+import MMUTestSupport
 import Testing
 
 /// The REPL's help table: complete, consistent, and every example runs.
@@ -81,11 +82,9 @@ struct REPLHelpTests {
     // `load` needs a core file; its example is checked against a real one in
     // MMUCoreFileTests.
     if topic == "load" { return }
-    let folder = FileManager.default.temporaryDirectory
-      .appendingPathComponent("mmush-help-\(getpid())-\(index)").path
-    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(atPath: folder) }
-    let r = try Support.run(["-c", script], directory: folder)
+    let folder = try TemporaryFolder("mmush-help")
+    defer { folder.remove() }
+    let r = try MMUSH.run(["-c", script], directory: folder.path)
     #expect(r.status == 0, "help \(topic): exit \(r.status)\n\(script)\n\(r.stderr)\(r.stdout)")
     #expect(!r.stderr.contains("error"), "help \(topic):\n\(script)\n\(r.stderr)")
   }

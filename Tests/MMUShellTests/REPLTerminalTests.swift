@@ -1,4 +1,5 @@
 import Foundation
+import MMUTestSupport
 import Testing
 
 /// A terminal for the real binary: a tmux server on its own socket, one window, read back
@@ -163,7 +164,7 @@ struct REPLTerminalTests {
   func start(in folder: String, _ extra: [String: String] = [:]) throws -> TmuxTerminal {
     var env = ["XDG_STATE_HOME": folder + "/state", "HOME": folder, "TERM": "xterm"]
     for (k, v) in extra { env[k] = v }
-    return try TmuxTerminal([Support.binary], directory: folder, environment: env)
+    return try TmuxTerminal([MMUSH.binary], directory: folder, environment: env)
   }
 
   @Test func session() throws {
@@ -259,7 +260,7 @@ struct REPLTerminalTests {
     let saved = try String(contentsOfFile: folder + "/saved.mmu", encoding: .utf8)
     #expect(!saved.contains("nosuch_va"))
     #expect(!saved.contains("100000000"))
-    let replay = try Support.run(["saved.mmu"], directory: folder)
+    let replay = try MMUSH.run(["saved.mmu"], directory: folder)
     #expect(replay.status == 0, "\(replay.stderr)")
     for line in replay.stdout.split(separator: "\n") where !line.contains("passed,") {
       #expect(final.contains(line), "replayed line not in the session: \(line)")

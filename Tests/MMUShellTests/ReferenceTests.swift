@@ -2,6 +2,7 @@ import Foundation
 import MMUScript
 import MMUShell
 import MMUSyntax
+import MMUTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -20,7 +21,7 @@ struct ReferenceTests {
 
   static let examples: [Example] = {
     guard
-      let doc = try? String(contentsOfFile: Support.root + "/docs/reference.md", encoding: .utf8)
+      let doc = try? String(contentsOfFile: MMUSH.root + "/docs/reference.md", encoding: .utf8)
     else {
       return []
     }
@@ -45,18 +46,14 @@ struct ReferenceTests {
 
   @Test(arguments: examples)
   func exampleRuns(_ e: Example) {
-    var options = RunOptions()
-    options.interpreter.modulePaths = [Support.root + "/stdlib"]
     // Examples write only into their own folder: allowing all of /tmp would let an example's
     // `../x` (relative to a clone under /tmp) through.
     mkdir("/tmp/mmush-reference", 0o755)
-    options.interpreter.allowWrite = ["/tmp/mmush-reference"]
-    let out = StringOutput()
-    let err = StringOutput()
-    let runner = Runner(options: options, output: out, errors: err)
     // Line numbers in diagnostics point into the document.
     let padded = String(repeating: "\n", count: e.line - 1) + e.text
-    let status = runner.runAll([SourceFile(name: "docs/reference.md", text: padded)])
-    #expect(status == 0, "\(err.text)\(out.text)")
+    let r = InProcess.run(
+      files: [SourceFile(name: "docs/reference.md", text: padded)],
+      allowWrite: ["/tmp/mmush-reference"])
+    #expect(r.status == 0, "\(r.err)\(r.out)")
   }
 }

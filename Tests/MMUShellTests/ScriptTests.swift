@@ -1,11 +1,12 @@
 import Foundation
+import MMUTestSupport
 import Testing
 
 /// Every scenario under scripts/ (and every stdlib test script) runs and passes: each must
 /// exit 0 with at least one assertion checked and none failed.
 @Suite("Scripts")
 struct ScriptTests {
-  static let scripts = Support.scripts(under: "scripts")
+  static let scripts = MMUSH.scripts(under: "scripts")
 
   @Test("scripts/ is not empty") func thereAreScripts() {
     #expect(Self.scripts.count >= 1)
@@ -13,9 +14,9 @@ struct ScriptTests {
 
   @Test(arguments: scripts)
   func scriptPasses(_ path: String) {
-    let r = Support.runInProcess(path: path)
-    #expect(r.status == 0, "\(path) exited \(r.status)\n\(r.errors)\n\(r.output)")
-    #expect(r.runner.interpreter.failed == 0, "\(path):\n\(r.output)")
+    let r = InProcess.run(file: path)
+    #expect(r.status == 0, "\(path) exited \(r.status)\n\(r.err)\n\(r.out)")
+    #expect(r.runner.interpreter.failed == 0, "\(path):\n\(r.out)")
     #expect(r.runner.interpreter.passed > 0, "\(path) asserts nothing")
   }
 
@@ -33,14 +34,14 @@ struct ScriptTests {
 
   @Test(arguments: scripts)
   func scriptShowsItsStory(_ path: String) {
-    let r = Support.runInProcess(path: path)
+    let r = InProcess.run(file: path)
     // More than its section headings and the summary: the walks, dumps and values it checks.
-    let shown = r.output.split(separator: "\n").filter {
+    let shown = r.out.split(separator: "\n").filter {
       !$0.hasPrefix("== ") && !$0.hasSuffix(" failed")
     }
     #expect(!shown.isEmpty, "\(path) prints nothing but headings")
     for text in Self.stories[path] ?? [] {
-      #expect(r.output.contains(text), "\(path) does not show '\(text)':\n\(r.output)")
+      #expect(r.out.contains(text), "\(path) does not show '\(text)':\n\(r.out)")
     }
   }
 

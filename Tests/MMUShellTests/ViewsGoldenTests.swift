@@ -14,18 +14,18 @@ struct ViewsGoldenTests {
 
   @Test(arguments: scripts)
   func golden(_ name: String) throws {
-    let path = ViewsSupport.goldenDirectory + "/\(name).mmu"
-    let source = try #require(ViewsSupport.read(path), "missing \(path)")
-    let r = ViewsSupport.run(source, name: "\(name).mmu")
+    let path = Golden.viewsDirectory + "/\(name).mmu"
+    let source = try #require(Golden.read(path), "missing \(path)")
+    let r = InProcess.run(source, name: "\(name).mmu")
     #expect(r.status == 0, "\(name).mmu exited \(r.status): \(r.err)")
     #expect(r.err.isEmpty, "\(r.err)")
-    ViewsSupport.expectGolden("\(name).txt", r.out)
+    Golden.expect("\(name).txt", r.out)
   }
 
   @Test("the same script renders the same bytes twice")
   func deterministic() throws {
-    let path = ViewsSupport.goldenDirectory + "/s2-16k-40.mmu"
-    let source = try #require(ViewsSupport.read(path))
-    #expect(ViewsSupport.run(source).out == ViewsSupport.run(source).out)
+    let path = Golden.viewsDirectory + "/s2-16k-40.mmu"
+    let source = try #require(Golden.read(path))
+    #expect(InProcess.run(source).out == InProcess.run(source).out)
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MMUTestSupport
 import Testing
 
 /// A JSON value as JSONDecoder reads it, keeping booleans and numbers apart.
@@ -188,19 +189,17 @@ struct ViewsJSONTests {
   }
 
   static func schema() throws -> JSONSchema {
-    let path = ViewsSupport.root + "/docs/json.md"
-    return JSONSchema(markdown: try #require(ViewsSupport.read(path), "docs/json.md is missing"))
+    let path = MMUSH.root + "/docs/json.md"
+    return JSONSchema(markdown: try #require(Golden.read(path), "docs/json.md is missing"))
   }
 
   @Test("every result kind parses back and has its documented fields")
   func everyKindMatchesTheSchema() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "mmush-views-json-\(UUID().uuidString)"
-    ).path
-    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let temporary = try TemporaryFolder("mmush-views-json")
+    defer { temporary.remove() }
+    let dir = temporary.path
     let schema = try Self.schema()
-    let r = ViewsSupport.run(Self.everything(dir: dir), json: true, allowWrite: [dir])
+    let r = InProcess.run(Self.everything(dir: dir), json: true, allowWrite: [dir])
     #expect(r.status == 2, "the last statement is an error")
     #expect(r.err.isEmpty, "with --json everything goes to standard output: \(r.err)")
     var seen: [String: Int] = [:]
@@ -227,7 +226,7 @@ struct ViewsJSONTests {
 
   @Test("hex fields are hex strings and levels are numbers")
   func conventions() throws {
-    let r = ViewsSupport.run(
+    let r = InProcess.run(
       """
       set granule 4k
       set lpa2 on

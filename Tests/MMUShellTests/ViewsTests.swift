@@ -2,6 +2,7 @@ import Foundation
 import MMU
 import MMUShell
 import MMUSyntax
+import MMUTestSupport
 import Testing
 
 @testable import MMUScript
@@ -9,14 +10,6 @@ import Testing
 /// `graph`, terminal widths, and the cost of reading big tables.
 @Suite("Views", .serialized)
 struct ViewsTests {
-  static func temporaryDirectory() throws -> String {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "mmush-views-\(UUID().uuidString)"
-    ).path
-    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    return dir
-  }
-
   static let dotInstalled = GraphBuilder.findDot() != nil
 
   /// 1 GiB of 4K pages: 512 L3 tables, which the graph draws as one group.
@@ -28,12 +21,13 @@ struct ViewsTests {
 
   @Test("graph writes Graphviz source that groups sibling leaf tables")
   func dotSource() throws {
-    let dir = try Self.temporaryDirectory()
-    defer { try? FileManager.default.removeItem(atPath: dir) }
-    let r = ViewsSupport.run(Self.gigabyte + "\ngraph u \"\(dir)/u.dot\"\n", allowWrite: [dir])
+    let temporary = try TemporaryFolder("mmush-views")
+    defer { temporary.remove() }
+    let dir = temporary.path
+    let r = InProcess.run(Self.gigabyte + "\ngraph u \"\(dir)/u.dot\"\n", allowWrite: [dir])
     #expect(r.status == 0, "\(r.err)")
     #expect(r.out.contains("graph of 'u' (517 tables, 2 leaf runs, 1 group of tables)"))
-    let dot = try #require(ViewsSupport.read(dir + "/u.dot"))
+    let dot = try #require(Golden.read(dir + "/u.dot"))
     #expect(dot.hasPrefix("digraph \"u\" {"))
     #expect(dot.contains("512 L3 tables"))
     #expect(dot.contains("1G: L3 262144 pages -> 0x8000_0000"))
@@ -43,12 +37,13 @@ struct ViewsTests {
 
   @Test("graph runs dot for an .svg", .enabled(if: ViewsTests.dotInstalled))
   func svg() throws {
-    let dir = try Self.temporaryDirectory()
-    defer { try? FileManager.default.removeItem(atPath: dir) }
-    let r = ViewsSupport.run(Self.gigabyte + "\ngraph u \"\(dir)/u.svg\"\n", allowWrite: [dir])
+    let temporary = try TemporaryFolder("mmush-views")
+    defer { temporary.remove() }
+    let dir = temporary.path
+    let r = InProcess.run(Self.gigabyte + "\ngraph u \"\(dir)/u.svg\"\n", allowWrite: [dir])
     #expect(r.status == 0, "\(r.err)")
     #expect(r.out.contains("written to \(dir)/u.svg (source \(dir)/u.dot)"), "\(r.out)")
-    let svg = try #require(ViewsSupport.read(dir + "/u.svg"), "no SVG was made")
+    let svg = try #require(Golden.read(dir + "/u.svg"), "no SVG was made")
     #expect(svg.contains("<svg"))
     #expect(svg.contains("512 L3 tables"))
   }
@@ -59,18 +54,19 @@ struct ViewsTests {
     // whatever PATH holds.
     #expect(
       GraphBuilder.findDot(environment: { $0 == "MMUSH_DOT" ? "/nonexistent/dot" : nil }) == nil)
-    let dir = try Self.temporaryDirectory()
-    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let temporary = try TemporaryFolder("mmush-views")
+    defer { temporary.remove() }
+    let dir = temporary.path
     setenv("MMUSH_DOT", "/nonexistent/dot", 1)
     defer { unsetenv("MMUSH_DOT") }
-    let r = ViewsSupport.run(Self.gigabyte + "\ngraph u \"\(dir)/u.svg\"\n", allowWrite: [dir])
+    let r = InProcess.run(Self.gigabyte + "\ngraph u \"\(dir)/u.svg\"\n", allowWrite: [dir])
     #expect(r.status == 0, "\(r.err)")
     #expect(r.out.contains("source written to \(dir)/u.dot, no svg"), "\(r.out)")
     #expect(
       r.out.contains("note: Graphviz 'dot' is not installed: wrote the source to \(dir)/u.dot"))
     #expect(FileManager.default.fileExists(atPath: dir + "/u.dot"))
     #expect(!FileManager.default.fileExists(atPath: dir + "/u.svg"))
-    let j = ViewsSupport.run(
+    let j = InProcess.run(
       Self.gigabyte + "\ngraph u \"\(dir)/v.png\"\n", json: true, allowWrite: [dir])
     #expect(j.out.contains("\"rendered\":false"))
     #expect(j.out.contains("\"note\":\"Graphviz 'dot' is not installed"))
@@ -86,8 +82,8 @@ struct ViewsTests {
 
   @Test("a narrow terminal gets the dump's attributes on a continuation line")
   func narrowDump() throws {
-    let wide = try ViewsSupport.runText(Self.kernel + "\ndump el1\n", width: nil)
-    let narrow = try ViewsSupport.runText(Self.kernel + "\ndump el1\n", width: 80)
+    let wide = try InProcess.runText(Self.kernel + "\ndump el1\n", width: nil)
+    let narrow = try InProcess.runText(Self.kernel + "\ndump el1\n", width: 80)
     #expect(wide.split(separator: "\n").contains { $0.count > 80 })
     for l in narrow.split(separator: "\n") { #expect(l.count <= 80, "\(l)") }
     // The same rows and words, only wrapped.
@@ -98,8 +94,8 @@ struct ViewsTests {
   @Test("a narrow terminal gets explain as a list")
   func narrowExplain() throws {
     let source = Self.kernel + "\nexplain 0xffff_8000_8000_1234 for el1\n"
-    let wide = try ViewsSupport.runText(source, width: 200)
-    let narrow = try ViewsSupport.runText(source, width: 72)
+    let wide = try InProcess.runText(source, width: 200)
+    let narrow = try InProcess.runText(source, width: 72)
     #expect(wide.contains("+----------------+---------+"))
     #expect(!narrow.contains("+---"))
     #expect(narrow.contains("  [47:39] L0 index 256 (0x100), entry 0xe000_0800"))
@@ -108,7 +104,7 @@ struct ViewsTests {
 
   @Test("a walk that starts from the walk cache says which entry it started from")
   func walkCacheLine() throws {
-    let out = try ViewsSupport.runText(
+    let out = try InProcess.runText(
       Self.kernel
         + "\nwalk el1 0xffff_8000_8000_0010\nwalk el1 0xffff_8000_8000_1010 trace\n", width: nil)
     let lines = out.split(separator: "\n")
@@ -119,7 +115,7 @@ struct ViewsTests {
 
   @Test("no colour codes when the output is not a terminal")
   func noColour() throws {
-    let out = try ViewsSupport.runText(
+    let out = try InProcess.runText(
       Self.kernel + "\nset stage2 on\nwalk el1 0xffff_8000_8000_0010 trace\n", width: nil)
     #expect(!out.contains("\u{1b}["))
   }
@@ -178,7 +174,7 @@ struct ViewsTests {
   /// goes on (before, the dump stopped the run with an error).
   @Test("a regime's half stage 2 does not map is a section with its problem, in JSON too")
   func unmappedHalfUnderStage2() throws {
-    let r = ViewsSupport.run(
+    let r = InProcess.run(
       """
       set ipa_bits 40 granule 4k
       space g regime s2

@@ -30,7 +30,7 @@ struct WalkReportTests {
   /// Stage 1 reads its tables at IPAs: before the fix `s1` read PA 0x100_0000 (nothing there)
   /// and faulted at level 0.
   @Test func s1UnderStage2ReadsThroughStage2AndOutputsTheIPA() throws {
-    let r = ViewsSupport.run(
+    let r = InProcess.run(
       Self.guest + """
         assert walk s1 0x1000_0123 == 0x80_0000_8123
         assert walk s1 0x1000_0123 notlb == 0x80_0000_8123
@@ -45,7 +45,7 @@ struct WalkReportTests {
 
   /// A failed `assert walk s1` says the answer is an IPA.
   @Test func aFailedS1AssertionNamesTheIPA() throws {
-    let r = ViewsSupport.run(Self.guest + "assert walk s1 0x1000_0123 == 0x4000_8123\n")
+    let r = InProcess.run(Self.guest + "assert walk s1 0x1000_0123 == 0x4000_8123\n")
     #expect(r.status == 1)
     #expect(
       (r.out + r.err).contains("expected ipa 0x4000_8123, got ipa 0x80_0000_8123"),
@@ -53,7 +53,7 @@ struct WalkReportTests {
   }
 
   @Test func anIPAOutputIsIPAInJSON() throws {
-    let r = ViewsSupport.run(
+    let r = InProcess.run(
       Self.guest + "walk s1 0x1000_0123\ntranslate guest 0x1000_0123\nwalk el1 0x1000_0123\n",
       json: true)
     let walks = try Self.objects(r.out).filter { $0["type"]?.string == "walk" }
@@ -77,13 +77,13 @@ struct WalkReportTests {
       switch ttbr0_el2 h
       walk el2 0x8000_0010
       """
-    let text = ViewsSupport.run(script)
+    let text = InProcess.run(script)
     #expect(text.out.contains("inner-shareable  priv r--"), "\(text.out)")
     #expect(!text.out.contains("el0"), "\(text.out)")
-    let json = ViewsSupport.run(script, json: true)
+    let json = InProcess.run(script, json: true)
     let walk = try #require(try Self.objects(json.out).first { $0["type"]?.string == "walk" })
     #expect(walk["translation"]?.object?["permissions"]?.string == "priv r--")
-    let vhe = ViewsSupport.run(
+    let vhe = InProcess.run(
       """
       set vhe on
       set el 2
@@ -99,7 +99,7 @@ struct WalkReportTests {
   /// `strict_barriers`: each statement that looks up the TLB while a TLBI is pending warns
   /// once per pending TLBI; after the DSB, none do.
   @Test func aWalkWithATLBIPendingWarns() throws {
-    let r = ViewsSupport.run(
+    let r = InProcess.run(
       """
       space k regime el1 ttbr1 granule 4k va_bits 48
       map k 0xffff_0000_0000_0000 -> 0x4000_0000 size 4K

@@ -1,4 +1,5 @@
 import Foundation
+import MMUTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -37,9 +38,9 @@ struct WritePolicyTests {
     func remove() { try? FileManager.default.removeItem(atPath: base) }
   }
 
-  func save(_ path: String, in f: Folders, allow: [String] = []) throws -> Support.Result {
+  func save(_ path: String, in f: Folders, allow: [String] = []) throws -> MMUSH.Result {
     let flags = allow.flatMap { ["--allow-write", $0] }
-    return try Support.run(
+    return try MMUSH.run(
       flags + ["-c", "mem write 0x1000 = 0x1234\nmem save 0x1000 size 4k \"\(path)\""],
       directory: f.work)
   }
@@ -130,17 +131,17 @@ struct WritePolicyTests {
     let f = try Folders()
     defer { f.remove() }
     let space = "space k\nmap k 0 -> 0 size 4k\n"
-    let out = try Support.run(["-c", space + "graph k \"../outside/k.dot\""], directory: f.work)
+    let out = try MMUSH.run(["-c", space + "graph k \"../outside/k.dot\""], directory: f.work)
     #expect(out.status == 2 && out.stderr.contains("refusing to write"))
     #expect(!f.exists(f.outside + "/k.dot"))
     // `graph "x.svg"` also writes x.dot beside it: a symlink planted there is not followed.
     symlink("../outside/planted.dot", f.work + "/planted.dot")
-    let planted = try Support.run(
+    let planted = try MMUSH.run(
       ["-c", space + "graph k \"planted.svg\""], directory: f.work,
       environment: ["MMUSH_DOT": "/nonexistent"])
     #expect(planted.status == 2 && planted.stderr.contains("symbolic link"), "\(planted.stderr)")
     #expect(!f.exists(f.outside + "/planted.dot"))
-    let allowed = try Support.run(
+    let allowed = try MMUSH.run(
       ["--allow-write", f.outside, "-c", space + "graph k \"../outside/k.dot\""],
       directory: f.work)
     #expect(allowed.status == 0, "\(allowed.stderr)")

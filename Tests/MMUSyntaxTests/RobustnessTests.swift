@@ -1,3 +1,4 @@
+import MMUTestSupport
 import Testing
 
 @testable import MMUSyntax
@@ -6,19 +7,6 @@ import Testing
 /// diagnostic located inside the file, and whatever parses also round-trips.
 @Suite("Robustness")
 struct RobustnessTests {
-  /// A small deterministic generator (SplitMix64), so failures reproduce.
-  struct Generator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
-  }
-
   /// Parses, then checks the outcome is well-formed.
   func check(_ file: SourceFile) throws {
     do {
@@ -38,7 +26,7 @@ struct RobustnessTests {
 
   @Test("random bytes")
   func randomBytes() throws {
-    var random = Generator(state: 1)
+    var random = SplitMix64(seed: 1)
     let alphabet =
       Array("map walk 0x1000 -> size 4k ( ) { } \" \\ \n # , . = == el1 - ~ !".utf8) + [
         0, 0xFF, 0xC3,
@@ -52,7 +40,7 @@ struct RobustnessTests {
 
   @Test("token soup from the corpus: deletions, duplications and swaps of whole tokens")
   func mutatedPrograms() throws {
-    var random = Generator(state: 42)
+    var random = SplitMix64(seed: 42)
     for text in RoundTripTests.corpus {
       let file = source(text)
       let tokens = try tokenize(file)

@@ -1,3 +1,4 @@
+import MMUTestSupport
 import Testing
 
 @testable import MMU

@@ -181,19 +181,6 @@ let el0Ctx = AccessContext(regime: .el10, unprivileged: true)
 let el2Ctx = AccessContext(regime: .el2)
 let s2Ctx = AccessContext(regime: .stage2)
 
-/// SplitMix64: a seeded, deterministic generator for the robustness tests.
-struct SplitMix64: RandomNumberGenerator {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-}
-
 extension Result where Failure == Fault {
   /// The fault of a failed setup, nil on success (StageSetup is not Equatable).
   var fault: Fault? {

@@ -1,4 +1,5 @@
 import MMU
+import MMUTestSupport
 
 @testable import QEMUCheck
 
@@ -17,11 +18,11 @@ enum DifferentialProfiles {
 
   /// A leaf output: mostly in the RAM the stage-2 profiles map, sometimes anywhere below
   /// 2^bits (Address size faults).
-  static func output(_ rng: inout SeededRandom, bits: Int) -> UInt64 {
+  static func output(_ rng: inout SplitMix64, bits: Int) -> UInt64 {
     rng.chance(85) ? 0x4000_0000 + rng.bits(30) : rng.bits(bits)
   }
 
-  static func pickTxSZ(_ rng: inout SeededRandom, min: Int) -> Int {
+  static func pickTxSZ(_ rng: inout SplitMix64, min: Int) -> Int {
     rng.chance(40)
       ? rng.pick([min, min + 1, 25, 33, 39, 40, 47, 48]) : Int.random(in: min...48, using: &rng)
   }
@@ -73,7 +74,7 @@ enum DifferentialProfiles {
 
   /// Queries over `vas`, a few with a random top byte (TBI) or a random address.
   static func queries(
-    _ rng: inout SeededRandom, _ vas: [UInt64], ops: [A64ATOperation]
+    _ rng: inout SplitMix64, _ vas: [UInt64], ops: [A64ATOperation]
   ) -> [(A64ATOperation, UInt64)] {
     (0..<queriesPerScenario).map { _ in
       var va = vas.isEmpty || rng.chance(5) ? rng.next() : rng.pick(vas)
@@ -82,7 +83,7 @@ enum DifferentialProfiles {
     }
   }
 
-  static func el10(_ rng: inout SeededRandom, lpa2: Bool = false, lva64: Bool = false)
+  static func el10(_ rng: inout SplitMix64, lpa2: Bool = false, lva64: Bool = false)
     -> Scenario
   {
     let m = PhysicalMemory()
@@ -98,7 +99,7 @@ enum DifferentialProfiles {
       registers: r, memory: m, queries: queries(&rng, vas, ops: [.s1e1r, .s1e1w, .s1e0r, .s1e0w]))
   }
 
-  static func el2(_ rng: inout SeededRandom) -> Scenario {
+  static func el2(_ rng: inout SplitMix64) -> Scenario {
     let m = PhysicalMemory()
     var t = RandomTables(rng: rng, memory: m, base: tableBase, size: 16 << 20)
     let g = t.rng.pick([Granule.k4, .k16, .k64])
@@ -124,7 +125,7 @@ enum DifferentialProfiles {
       registers: r, memory: m, queries: queries(&rng, t.addresses, ops: [.s1e2r, .s1e2w]))
   }
 
-  static func vhe(_ rng: inout SeededRandom) -> Scenario {
+  static func vhe(_ rng: inout SplitMix64) -> Scenario {
     let m = PhysicalMemory()
     var t = RandomTables(rng: rng, memory: m, base: tableBase, size: 16 << 20)
     let (tcr, ttbr0, ttbr1, vas) = twoRanges(&t, lpa2: false, lva64: false)
@@ -141,7 +142,7 @@ enum DifferentialProfiles {
 
   /// Stage 2 alone: AT S12E* with stage 1 disabled, every SL2:SL0 encoding, concatenated
   /// roots, HCR_EL2.DC sometimes.
-  static func stage2(_ rng: inout SeededRandom) -> Scenario {
+  static func stage2(_ rng: inout SplitMix64) -> Scenario {
     let m = PhysicalMemory()
     var t = RandomTables(rng: rng, memory: m, base: tableBase, size: 16 << 20)
     let g = t.rng.pick([Granule.k4, .k16, .k64])
@@ -181,7 +182,7 @@ enum DifferentialProfiles {
   /// Stage 1 over an identity stage 2 (4K, 40-bit IPA, two concatenated level-1 tables) whose
   /// 2 MiB blocks are sometimes invalid, read-only, Device or without AF; HCR_EL2.PTW
   /// sometimes.
-  static func nested(_ rng: inout SeededRandom) -> Scenario {
+  static func nested(_ rng: inout SplitMix64) -> Scenario {
     let m = PhysicalMemory()
     var t = RandomTables(rng: rng, memory: m, base: tableBase, size: 16 << 20)
     let (tcr, ttbr0, ttbr1, vas) = twoRanges(&t, lpa2: false, lva64: false)

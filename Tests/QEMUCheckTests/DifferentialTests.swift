@@ -1,4 +1,5 @@
 import MMU
+import MMUTestSupport
 import Testing
 
 @testable import QEMUCheck
@@ -21,7 +22,7 @@ struct DifferentialTests {
   /// Runs `make` `scenarios` times from `seed`, checks everything in one QEMU, and returns
   /// the differences, the first one also as a one-query script.
   static func run(
-    _ name: String, _ make: (inout SeededRandom) -> Scenario
+    _ name: String, _ make: (inout SplitMix64) -> Scenario
   ) throws -> (differ: Int, summary: String)? {
     guard let binary = try? QEMURunner.locate(nil) else {
       print("skipped: \(QEMURunner.binaryName) is not installed (apt-get install qemu-system-arm)")
@@ -29,7 +30,7 @@ struct DifferentialTests {
     }
     let version = try QEMURunner.version(binary: binary)
     let profileSeed = seed ^ UInt64(truncatingIfNeeded: name.utf8.reduce(0) { $0 &* 31 &+ Int($1) })
-    var rng = SeededRandom(seed: profileSeed)
+    var rng = SplitMix64(seed: profileSeed)
     var queries: [CheckQuery] = []
     for _ in 0..<scenarios {
       let s = make(&rng)

@@ -1,20 +1,5 @@
 import MMU
-
-/// SplitMix64: a seeded, reproducible generator (the same seed gives the same tables).
-struct SeededRandom: RandomNumberGenerator {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-  mutating func chance(_ percent: Int) -> Bool { Int.random(in: 0..<100, using: &self) < percent }
-  mutating func pick<T>(_ list: [T]) -> T { list[Int.random(in: 0..<list.count, using: &self)] }
-  mutating func bits(_ n: Int) -> UInt64 { n >= 64 ? next() : next() & ((1 << UInt64(n)) - 1) }
-}
+import MMUTestSupport
 
 /// The shape of one tree of tables: granule, input size, start level, root size.
 struct TreeShape {
@@ -41,7 +26,7 @@ struct TreeShape {
 /// them out (D8.3 "Translation table descriptor formats"), and remembers addresses that reach
 /// each leaf, fault and table so that queries hit them.
 struct RandomTables {
-  var rng: SeededRandom
+  var rng: SplitMix64
   let memory: PhysicalMemory
   /// The next free table page.
   var next: UInt64
@@ -50,7 +35,7 @@ struct RandomTables {
   var addresses: [UInt64] = []
   var tablesLeft = 24
 
-  init(rng: SeededRandom, memory: PhysicalMemory, base: UInt64, size: UInt64) {
+  init(rng: SplitMix64, memory: PhysicalMemory, base: UInt64, size: UInt64) {
     self.rng = rng
     self.memory = memory
     next = base
@@ -75,7 +60,7 @@ struct RandomTables {
   }
 
   /// Builds a tree; `outputs` gives a leaf's output address for a region of 2^bits bytes.
-  mutating func build(_ s: TreeShape, outputs: (inout SeededRandom, Int) -> UInt64) -> UInt64 {
+  mutating func build(_ s: TreeShape, outputs: (inout SplitMix64, Int) -> UInt64) -> UInt64 {
     let bytes = UInt64(max(s.rootEntries, 1) * 8)
     let root = allocate(bytes, align: bytes)
     fill(root, entries: s.rootEntries, level: s.startLevel, prefix: 0, s, outputs)
@@ -84,7 +69,7 @@ struct RandomTables {
 
   private mutating func fill(
     _ table: UInt64, entries: Int, level: Int, prefix: UInt64, _ s: TreeShape,
-    _ outputs: (inout SeededRandom, Int) -> UInt64
+    _ outputs: (inout SplitMix64, Int) -> UInt64
   ) {
     let shift = s.shift(level)
     let count = Int.random(in: 2...5, using: &rng)
@@ -139,7 +124,7 @@ struct RandomTables {
 
 /// Random MAIR values: Device types and Normal types with every cacheability, transient
 /// hints included.
-func randomMAIR(_ rng: inout SeededRandom) -> UInt64 {
+func randomMAIR(_ rng: inout SplitMix64) -> UInt64 {
   let choices: [UInt64] = [
     0x00, 0x04, 0x08, 0x0C, 0x44, 0xFF, 0xBB, 0xAA, 0xEE, 0x4F, 0xF4, 0x77, 0x33, 0x11, 0x55,
     0x66, 0x99, 0xCC, 0x48, 0x84, 0x7F, 0x3B,
