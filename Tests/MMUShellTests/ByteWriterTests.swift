@@ -87,11 +87,11 @@ struct ByteWriterTests {
     // Fields: the head with the PA (44 characters, kept whole), `level 3 4K page` (15),
     // `normal-wb inner-shareable` (25), `el0 --- priv rw-` (16), `[tlb miss]` (10).
     #expect(
-      try ViewsSupport.runText(Self.page, width: nil)
+      try InProcess.runText(Self.page, width: nil)
         == "walk el1 0x10_0000_0000 read: pa 0x4000_0000  level 3 4K page  "
         + "normal-wb inner-shareable  el0 --- priv rw-  [tlb miss]\n")
     #expect(
-      try ViewsSupport.runText(Self.page, width: 40)
+      try InProcess.runText(Self.page, width: 40)
         == """
         walk el1 0x10_0000_0000 read: pa 0x4000_0000
             level 3 4K page
@@ -100,7 +100,7 @@ struct ByteWriterTests {
 
         """)
     #expect(
-      try ViewsSupport.runText(Self.page, width: 60)
+      try InProcess.runText(Self.page, width: 60)
         == """
         walk el1 0x10_0000_0000 read: pa 0x4000_0000
             level 3 4K page  normal-wb inner-shareable
