@@ -20,7 +20,8 @@ threshold=${THRESHOLD:-2}
 scratch=${SCRATCH:-.build-check}
 ops=${OPS:-4096}
 baseline=Benchmarks/baseline.txt
-scenarios=(walk-4k-48 walk-tlb-hit walk-nested walk-lpa2 script-loop script-walks)
+scenarios=(walk-4k-48 walk-tlb-hit walk-nested walk-lpa2 script-loop script-walks
+  json-walks text-walks dump-text-1g)
 
 update=0
 if [ "${1:-}" = "--update" ]; then update=1; fi
@@ -39,20 +40,27 @@ cp "$bin" "$work/mmush-bench"
 strip --strip-debug "$work/mmush-bench"
 
 # Instructions per operation: one untimed warm-up batch and one timed batch, both inside the
-# collected region, so the count is divided by 2 * ops.
+# collected region, so the count is divided by 2 * the operations of a batch (the bench's
+# ops_per_batch: OPS for walks and statements, the rows of the dump for dump-text-1g). The
+# rendering scenarios count the rendered run only (the unrendered one is outside the region).
 count() {
   local name=$1
   valgrind --tool=callgrind --callgrind-out-file="$work/cg.$name" --collect-atstart=no \
     '--toggle-collect=*measuredRegion*' \
-    "$work/mmush-bench" "$name" --small --ops "$ops" --batches 1 --warmup 1 \
+    "$work/mmush-bench" "$name" --small --ops "$ops" --batches 1 --warmup 1 --json \
     >"$work/$name.out" 2>"$work/$name.err" || {
     echo "check.sh: $name failed under valgrind:" >&2
     tail -n 20 "$work/$name.err" >&2
     return 1
   }
-  local ir
+  local ir per
   ir=$(sed -n 's/.*Collected : \([0-9]*\).*/\1/p' "$work/$name.err")
-  echo $((ir / (2 * ops)))
+  per=$(sed -n 's/.*"ops_per_batch": \([0-9]*\).*/\1/p' "$work/$name.out" | head -n 1)
+  if [ "${ir:-0}" -eq 0 ]; then
+    echo "check.sh: $name: callgrind collected nothing in measuredRegion" >&2
+    return 1
+  fi
+  echo $((ir / (2 * ${per:-$ops})))
 }
 
 declare -A base

@@ -68,4 +68,38 @@ enum Columns {
     lines.append(current.trailingSpacesRemoved)
     return lines
   }
+
+  /// `wrap` on bytes already written: the line from `start` to the end of `w`, whose fields
+  /// begin at `breaks` (each at its two-space separator), laid out on lines of `width`
+  /// characters with continuation lines indented by four; unchanged when it fits.
+  static func wrap(_ w: inout ByteWriter, from start: Int, breaks: [Int], width: Int) {
+    if w.characters(from: start) <= width {
+      w.trimTrailingSpaces(downTo: start)
+      return
+    }
+    let line = Array(w.bytes[start...])
+    w.bytes.removeSubrange(start...)
+    var lineStart = w.count
+    var used = 0
+    for i in 0...breaks.count {
+      // Field i without its separator.
+      let from = i == 0 ? 0 : breaks[i - 1] - start + 2
+      let to = i == breaks.count ? line.count : breaks[i] - start
+      var chars = 0
+      for b in line[from..<to] where b & 0xc0 != 0x80 { chars += 1 }
+      if i > 0 && used + 2 + chars > width {
+        w.trimTrailingSpaces(downTo: lineStart)
+        w.byte(UInt8(ascii: "\n"))
+        lineStart = w.count
+        w.ascii("    ")
+        used = 4
+      } else if i > 0 {
+        w.ascii("  ")
+        used += 2
+      }
+      w.bytes.append(contentsOf: line[from..<to])
+      used += chars
+    }
+    w.trimTrailingSpaces(downTo: lineStart)
+  }
 }

@@ -2,48 +2,71 @@ import MMU
 import MMUScript
 import MMUSyntax
 
-/// A JSON object under construction; keys keep their insertion order so output is stable.
+/// A JSON object under construction, for the views' less frequent events; keys keep their
+/// insertion order so output is stable. Its members are bytes (`JSONWriter`), so a nested
+/// object or a finished event costs one copy, not a string per field.
 struct JSONObject {
-  var parts: [String] = []
+  /// `"key":value` members, comma-separated, without the braces.
+  var body = JSONWriter()
   mutating func add(_ key: String, _ value: String) {
-    parts.append("\(JSONObject.quote(key)):\(value)")
+    body.key(key)
+    body.out.text(value)
+    body.comma = true
   }
-  mutating func string(_ key: String, _ v: String) { add(key, JSONObject.quote(v)) }
-  mutating func hex(_ key: String, _ v: UInt64) { string(key, ValueFormatter.plain.hex(v)) }
-  mutating func int(_ key: String, _ v: Int) { add(key, String(v)) }
+  mutating func string(_ key: String, _ v: String) {
+    body.key(key)
+    JSONWriter.quote(v, into: &body.out)
+    body.comma = true
+  }
+  mutating func hex(_ key: String, _ v: UInt64) {
+    body.key(key)
+    body.hexItem(v)
+  }
+  mutating func int(_ key: String, _ v: Int) {
+    body.key(key)
+    body.out.decimal(v)
+    body.comma = true
+  }
   mutating func bool(_ key: String, _ v: Bool) { add(key, v ? "true" : "false") }
   mutating func null(_ key: String) { add(key, "null") }
-  mutating func object(_ key: String, _ o: JSONObject) { add(key, o.text) }
+  mutating func object(_ key: String, _ o: JSONObject) {
+    body.key(key)
+    o.write(into: &body.out)
+    body.comma = true
+  }
   mutating func array(_ key: String, _ items: [String]) {
     add(key, "[" + items.joined(separator: ",") + "]")
   }
-  var text: String { "{" + parts.joined(separator: ",") + "}" }
+  /// The object with its braces.
+  func write(into out: inout ByteWriter) {
+    out.byte(UInt8(ascii: "{"))
+    out.append(body.out)
+    out.byte(UInt8(ascii: "}"))
+  }
+  var text: String {
+    var w = ByteWriter(capacity: body.out.count + 2)
+    write(into: &w)
+    return String(decoding: w.bytes, as: UTF8.self)
+  }
 
   static func quote(_ s: String) -> String {
-    var out = "\""
-    for u in s.unicodeScalars {
-      switch u {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\t": out += "\\t"
-      case "\r": out += "\\r"
-      default:
-        if u.value < 0x20 {
-          out += "\\u" + String(u.value, radix: 16).leftPadded(4, "0")
-        } else {
-          out.unicodeScalars.append(u)
-        }
-      }
-    }
-    return out + "\""
+    var w = ByteWriter(capacity: s.utf8.count + 2)
+    JSONWriter.quote(s, into: &w)
+    return String(decoding: w.bytes, as: UTF8.self)
   }
 }
 
 /// Renders each event as one JSON object per line (schema: docs/json.md). Integers that are
 /// addresses or raw values are hex strings; levels and counts are numbers.
+///
+/// Walks, `at`, prints, assertions and diagnostics stream into one reusable `JSONWriter`
+/// (the events a long log is made of); the views build `JSONObject`s. Either way an event
+/// reaches the output as one write of bytes.
 public final class JSONRenderer: EventSink {
   let out: TextOutput
+  /// The event being written. Unchecked: a dynamic exclusivity check on every member cost
+  /// more than writing it, and nothing else reaches it during an event.
+  @exclusivity(unchecked) var j = JSONWriter()
   /// Fields are hex without `_` (the schema); text fields print as the text renderer would,
   /// with the interpreter's formatter as it is at each event.
   var formatter: ValueFormatter { .plain }
@@ -51,7 +74,29 @@ public final class JSONRenderer: EventSink {
 
   public init(output: TextOutput) { self.out = output }
 
-  func emitObject(_ o: JSONObject) { out.write(o.text + "\n") }
+  func emitObject(_ o: JSONObject) {
+    o.write(into: &j.out)
+    j.endLine()
+    out.write(&j.out)
+  }
+
+  /// Opens an event: `{"type":…,"location":{"file":…,"line":…,"column":…}`.
+  func open(_ type: StaticString, _ r: SourceRange) {
+    j.openObject()
+    j.string("type", type)
+    j.openObject("location")
+    j.string("file", r.start.file)
+    j.int("line", r.start.line)
+    j.int("column", r.start.column)
+    j.closeObject()
+  }
+
+  /// Closes the event opened by `open` and writes its line.
+  func close() {
+    j.closeObject()
+    j.endLine()
+    out.write(&j.out)
+  }
 
   func location(_ r: SourceRange) -> JSONObject {
     var o = JSONObject()
@@ -79,76 +124,21 @@ public final class JSONRenderer: EventSink {
 
   func fault(_ f: Fault) -> JSONObject {
     var o = JSONObject()
-    o.string("kind", f.kind.rawValue)
-    o.int("level", f.level)
-    o.int("stage", f.stage)
-    o.bool("s1ptw", f.s1ptw)
-    if let ipa = f.ipa { o.hex("ipa", ipa) }
-    o.hex("fsc", f.statusCode)
-    return o
-  }
-
-  /// `outputIsIPA`: the output is stage 1's, given as `ipa` (no `pa`). `regime`: non-VHE EL2
-  /// has no EL0, so its `permissions` list the privileged rights alone.
-  func translation(_ t: Translation, regime: MMU.Regime? = nil, outputIsIPA: Bool = false)
-    -> JSONObject
-  {
-    var o = JSONObject()
-    if outputIsIPA {
-      o.hex("ipa", t.pa)
-    } else {
-      o.hex("pa", t.pa)
-      if let ipa = t.ipa { o.hex("ipa", ipa) }
-    }
-    o.int("level", t.level)
-    o.hex("size", UInt64(1) << UInt64(t.blockBits))
-    o.hex("descriptor", t.descriptor)
-    if let l = t.stage2Level { o.int("s2_level", l) }
-    if let d = t.stage2Descriptor { o.hex("s2_descriptor", d) }
-    o.hex("attr", UInt64(t.attributes.mair))
-    o.string("memory", MemoryAttributes.describe(t.attributes.mair))
-    o.string("shareability", t.attributes.shareability.description)
-    o.string("permissions", TextRenderer.rightsText(t.permissions, regime: regime))
-    o.bool("global", t.global)
+    o.body.fault(f)
     return o
   }
 
   func outcome(_ w: WalkOutcome, regime: MMU.Regime? = nil, outputIsIPA: Bool = false)
     -> (String, JSONObject)
   {
+    var o = JSONObject()
     switch w {
     case .translated(let t):
-      return ("translation", translation(t, regime: regime, outputIsIPA: outputIsIPA))
-    case .faulted(let f): return ("fault", fault(f))
-    }
-  }
-
-  func steps(_ s: [WalkStep]) -> [String] {
-    s.map { st in
-      var o = JSONObject()
-      o.int("stage", st.stage)
-      o.int("level", st.level)
-      o.int("index", st.index)
-      o.hex("table", st.tableAddress)
-      o.hex("entry", st.entryAddress)
-      o.hex("entry_pa", st.entryPA)
-      o.hex("descriptor", st.descriptor)
-      o.string("kind", st.kind.rawValue)
-      if let c = st.decoding {
-        let d = Descriptor(st.descriptor)
-        switch st.kind {
-        case .table:
-          o.hex("next", d.address(granule: c.granule, ds: c.ds, outputBits: c.outputBits))
-        case .block, .page:
-          o.hex(
-            "output",
-            d.address(granule: c.granule, ds: c.ds, outputBits: c.outputBits, level: st.level))
-          o.hex("size", UInt64(1) << UInt64(c.granule.levelShift(st.level)))
-        case .invalid, .reserved: break
-        }
-      }
-      if !st.stage2Steps.isEmpty { o.array("s2_steps", steps(st.stage2Steps)) }
-      return o.text
+      o.body.translation(t, regime: regime, outputIsIPA: outputIsIPA)
+      return ("translation", o)
+    case .faulted(let f):
+      o.body.fault(f)
+      return ("fault", o)
     }
   }
 
@@ -159,63 +149,56 @@ public final class JSONRenderer: EventSink {
   public func emit(_ event: ScriptEvent) {
     switch event {
     case .print(let values, let r):
-      var o = base("print", r)
-      o.array("values", values.map(value))
-      o.string("text", values.map(formatterSource().format).joined(separator: " "))
-      emitObject(o)
+      open("print", r)
+      j.openArray("values")
+      for v in values {
+        j.separator()
+        j.out.text(value(v))
+        j.comma = true
+      }
+      j.closeArray()
+      j.string("text", values.map(formatterSource().format).joined(separator: " "))
+      close()
     case .echo(let s, let r):
-      var o = base("echo", r)
-      o.string("text", s)
-      emitObject(o)
-    case .walk(let w):
-      var o = base("walk", w.range)
-      o.string("regime", w.label)
-      o.int("cpu", w.cpu)
-      o.hex("va", w.result.walk.inputAddress)
-      o.string("access", w.result.walk.access.description)
-      o.string("tlb", w.result.tlb.name)
-      var (k, v) = outcome(w.result.outcome, regime: w.regime, outputIsIPA: w.outputIsIPA)
-      if let cause = w.cause { v.string("cause", cause.rawValue) }
-      o.object(k, v)
-      if case .stale(let current) = w.result.tlb {
-        let (k2, v2) = outcome(current, regime: w.regime, outputIsIPA: w.outputIsIPA)
-        o.object("tables_" + k2, v2)
-      }
-      o.int("accesses", w.result.walk.accesses)
-      if let symbol = w.symbol { o.string("symbol", symbol) }
-      if w.trace { o.array("steps", steps(w.result.walk.steps)) }
-      emitObject(o)
+      open("echo", r)
+      j.string("text", s)
+      close()
+    case .walk(let w): walk(w)
     case .at(let a):
-      var o = base("at", a.range)
-      o.string("op", a.operation.rawValue)
-      o.hex("va", a.va)
+      open("at", a.range)
+      j.string("op", a.operation.rawValue)
+      j.hex("va", a.va)
       switch a.result {
-      case .par(let p): o.hex("par", p)
+      case .par(let p): j.hex("par", p)
       case .exceptionToEL2(let f):
-        o.null("par")
-        o.object("exception", fault(f))
+        j.null("par")
+        j.openObject("exception")
+        j.fault(f)
+        j.closeObject()
       }
-      if let cause = a.cause { o.string("cause", cause.rawValue) }
-      emitObject(o)
+      if let cause = a.cause { j.string("cause", cause.rawValue) }
+      close()
     case .assertion(let a):
-      var o = base("assert", a.range)
-      o.bool("passed", a.passed)
-      o.string("what", a.what)
-      if let e = a.expected { o.string("expected", e) }
-      if let g = a.actual { o.string("actual", g) }
-      if let m = a.message { o.string("message", m) }
-      emitObject(o)
+      open("assert", a.range)
+      j.bool("passed", a.passed)
+      j.string("what", a.what)
+      if let e = a.expected { j.string("expected", e) }
+      if let g = a.actual { j.string("actual", g) }
+      if let m = a.message { j.string("message", m) }
+      close()
     case .warning(let d, let m):
-      var o = base("diagnostic", d.range)
-      o.string("severity", d.severity.rawValue)
-      o.string("message", d.message)
-      if let m { warningFields(m, &o) }
-      emitObject(o)
+      open("diagnostic", d.range)
+      j.string("severity", d.severity.rawValue)
+      j.string("message", d.message)
+      if let m { j.warningFields(m) }
+      close()
     case .memRead(let address, let values, let r):
-      var o = base("mem", r)
-      o.hex("address", address)
-      o.array("values", values.map { JSONObject.quote(formatter.hex($0)) })
-      emitObject(o)
+      open("mem", r)
+      j.hex("address", address)
+      j.openArray("values")
+      for v in values { j.hexItem(v) }
+      j.closeArray()
+      close()
     case .decode(let d): emitObject(decodeObject(d))
     case .show(let s): emitObject(showObject(s))
     case .dump(let d): dumpObjects(d).forEach(emitObject)
@@ -250,27 +233,141 @@ public final class JSONRenderer: EventSink {
       emitObject(o)
     case .core(let c): emitObject(coreObject(c))
     case .symbols(let s):
-      var o = base("symbols", s.range)
-      o.string("file", s.path)
-      o.int("count", s.count)
-      emitObject(o)
+      open("symbols", s.range)
+      j.string("file", s.path)
+      j.int("count", s.count)
+      close()
     }
+  }
+
+  /// A walk event: the most frequent line of a JSON log, written field by field.
+  func walk(_ w: WalkEvent) {
+    let r = w.result
+    open("walk", w.range)
+    j.string("regime", w.label)
+    j.int("cpu", w.cpu)
+    j.hex("va", r.walk.inputAddress)
+    j.string("access", r.walk.access.description)
+    j.string("tlb", r.tlb.name)
+    j.outcome(
+      r.outcome, stale: false, regime: w.regime, outputIsIPA: w.outputIsIPA, cause: w.cause)
+    if case .stale(let current) = r.tlb {
+      j.outcome(current, stale: true, regime: w.regime, outputIsIPA: w.outputIsIPA)
+    }
+    j.int("accesses", r.walk.accesses)
+    if let symbol = w.symbol { j.string("symbol", symbol) }
+    if w.trace {
+      j.openArray("steps")
+      j.steps(r.walk.steps)
+      j.closeArray()
+    }
+    close()
   }
 
   /// A diagnostic that stopped the run.
   public func diagnostic(_ d: Diagnostic) {
-    var o = base("diagnostic", d.range)
-    o.string("severity", d.severity.rawValue)
-    o.string("message", d.message)
-    if let h = d.hint { o.string("hint", h) }
-    emitObject(o)
+    open("diagnostic", d.range)
+    j.string("severity", d.severity.rawValue)
+    j.string("message", d.message)
+    if let h = d.hint { j.string("hint", h) }
+    close()
   }
 
   public func summary(passed: Int, failed: Int) {
-    var o = JSONObject()
-    o.string("type", "summary")
-    o.int("passed", passed)
-    o.int("failed", failed)
-    emitObject(o)
+    j.openObject()
+    j.string("type", "summary")
+    j.int("passed", passed)
+    j.int("failed", failed)
+    close()
+  }
+}
+
+/// The members of the walk records, in docs/json.md's order.
+extension JSONWriter {
+  mutating func fault(_ f: Fault) {
+    string("kind", f.kind.rawValue)
+    int("level", f.level)
+    int("stage", f.stage)
+    bool("s1ptw", f.s1ptw)
+    if let ipa = f.ipa { hex("ipa", ipa) }
+    hex("fsc", f.statusCode)
+  }
+
+  /// `outputIsIPA`: the output is stage 1's, given as `ipa` (no `pa`). `regime`: non-VHE EL2
+  /// has no EL0, so its `permissions` list the privileged rights alone.
+  mutating func translation(_ t: Translation, regime: MMU.Regime?, outputIsIPA: Bool) {
+    if outputIsIPA {
+      hex("ipa", t.pa)
+    } else {
+      hex("pa", t.pa)
+      if let ipa = t.ipa { hex("ipa", ipa) }
+    }
+    int("level", t.level)
+    hex("size", UInt64(1) << UInt64(t.blockBits))
+    hex("descriptor", t.descriptor)
+    if let l = t.stage2Level { int("s2_level", l) }
+    if let d = t.stage2Descriptor { hex("s2_descriptor", d) }
+    hex("attr", UInt64(t.attributes.mair))
+    string("memory", MemoryAttributes.describe(t.attributes.mair))
+    string("shareability", t.attributes.shareability.description)
+    key("permissions")
+    out.byte(UInt8(ascii: "\""))
+    TextRenderer.rights(t.permissions, regime: regime, into: &out)
+    out.byte(UInt8(ascii: "\""))
+    comma = true
+    bool("global", t.global)
+  }
+
+  /// `"translation":{…}` or `"fault":{…}`; `stale`: the tables' answer beside a stale TLB
+  /// entry's (`tables_translation`, `tables_fault`).
+  /// `cause`: what made the access fault (`"cause":"pan"`), after the outcome's own members.
+  mutating func outcome(
+    _ w: WalkOutcome, stale: Bool, regime: MMU.Regime?, outputIsIPA: Bool,
+    cause: FaultCause? = nil
+  ) {
+    switch w {
+    case .translated(let t):
+      openObject(stale ? "tables_translation" : "translation")
+      translation(t, regime: regime, outputIsIPA: outputIsIPA)
+    case .faulted(let f):
+      openObject(stale ? "tables_fault" : "fault")
+      fault(f)
+    }
+    if let cause { string("cause", cause.rawValue) }
+    closeObject()
+  }
+
+  /// The descriptor reads of a traced walk, each with its stage-2 reads nested.
+  mutating func steps(_ s: [WalkStep]) {
+    for st in s {
+      openObject()
+      int("stage", st.stage)
+      int("level", st.level)
+      int("index", st.index)
+      hex("table", st.tableAddress)
+      hex("entry", st.entryAddress)
+      hex("entry_pa", st.entryPA)
+      hex("descriptor", st.descriptor)
+      string("kind", st.kind.rawValue)
+      if let c = st.decoding {
+        let d = Descriptor(st.descriptor)
+        switch st.kind {
+        case .table:
+          hex("next", d.address(granule: c.granule, ds: c.ds, outputBits: c.outputBits))
+        case .block, .page:
+          hex(
+            "output",
+            d.address(granule: c.granule, ds: c.ds, outputBits: c.outputBits, level: st.level))
+          hex("size", UInt64(1) << UInt64(c.granule.levelShift(st.level)))
+        case .invalid, .reserved: break
+        }
+      }
+      if !st.stage2Steps.isEmpty {
+        openArray("s2_steps")
+        steps(st.stage2Steps)
+        closeArray()
+      }
+      closeObject()
+    }
   }
 }

@@ -1,36 +1,36 @@
 import MMU
 import MMUScript
 
-extension JSONRenderer {
+extension JSONWriter {
   /// A model warning's typed fields, beside the message `WarningText` words (docs/json.md,
   /// `diagnostic`).
-  func warningFields(_ m: ModelWarning, _ o: inout JSONObject) {
-    o.string("kind", m.kind.rawValue)
-    if let level = m.level { o.int("level", level) }
-    if let old = m.oldDescriptor { o.hex("old", old) }
-    if let new = m.newDescriptor { o.hex("new", new) }
-    if let pa = m.entryPA { o.hex("entry_pa", pa) }
+  mutating func warningFields(_ m: ModelWarning) {
+    string("kind", m.kind.rawValue)
+    if let level = m.level { int("level", level) }
+    if let old = m.oldDescriptor { hex("old", old) }
+    if let new = m.newDescriptor { hex("new", new) }
+    if let pa = m.entryPA { hex("entry_pa", pa) }
     switch m.reason {
     case .mapperEdit, .liveChange: break
     case .changedAfterBreak(_, _, let cpu), .changedWhileHeld(_, let cpu):
-      o.int("cpu", cpu)
+      int("cpu", cpu)
     case .geometry(let reg, let space, _):
-      o.string("register", reg.name)
-      o.string("space", space)
+      string("register", reg.name)
+      string("space", space)
     case .dsbIncomplete(let domain, let op):
-      o.string("barrier", "dsb " + domain.rawValue)
-      o.string("tlbi", op.name)
+      string("barrier", "dsb " + domain.rawValue)
+      string("tlbi", op.name)
     case .isbIncomplete(let op):
-      o.string("barrier", "isb")
-      o.string("tlbi", op.name)
+      string("barrier", "isb")
+      string("tlbi", op.name)
     case .tlbiPending(let op, let cpu):
-      o.string("tlbi", op.name)
-      o.int("cpu", cpu)
+      string("tlbi", op.name)
+      int("cpu", cpu)
     case .contiguousGroup(let g):
-      o.int("stage", g.stage)
-      if let n = g.entries { o.int("group_entries", n) }
-      o.hex("group_pa", g.firstEntryPA)
-      o.hex("descriptor", g.descriptor)
+      int("stage", g.stage)
+      if let n = g.entries { int("group_entries", n) }
+      hex("group_pa", g.firstEntryPA)
+      hex("descriptor", g.descriptor)
     }
   }
 }

@@ -39,7 +39,19 @@ public final class TextRenderer: EventSink {
     self.style = style
   }
 
-  func line(_ s: String) { out.write(s + "\n") }
+  /// The event being rendered: every line goes here and reaches `out` as one write when the
+  /// event is done (a dump also every 64 KiB). Unchecked: a dynamic exclusivity check on
+  /// every append cost a fifth of a walk line, and nothing else reaches it during one.
+  @exclusivity(unchecked) var w = ByteWriter()
+
+  func line(_ s: String) {
+    w.text(s)
+    w.byte(UInt8(ascii: "\n"))
+  }
+
+  /// Hands what is rendered so far to the output.
+  func flushLines() { out.write(&w) }
+
   var text: DescriptorText { DescriptorText(f: formatter) }
   func hex(_ v: UInt64) -> String { formatter.hex(v) }
 
@@ -48,6 +60,11 @@ public final class TextRenderer: EventSink {
   }
 
   public func emit(_ event: ScriptEvent) {
+    renderEvent(event)
+    flushLines()
+  }
+
+  func renderEvent(_ event: ScriptEvent) {
     switch event {
     case .assertion(let a):
       if !a.passed { line(assertionFailure(a)) }
@@ -105,109 +122,161 @@ public final class TextRenderer: EventSink {
   func faultText(_ f: Fault) -> String { formatter.fault(f) }
 
   /// What caused a fault, after the fault's own words.
-  func causeText(_ c: FaultCause) -> String {
+  static func causeText(_ c: FaultCause) -> StaticString {
     switch c {
     case .privilegedAccessNever: ", by PSTATE.PAN"
     }
   }
 
-  /// `outputIsIPA`: the output is stage 1's (`s1` under stage 2, a `via` space), so it is
-  /// labelled `ipa`. `regime` decides which ELs the rights are listed for.
-  func translationText(_ t: Translation, regime: MMU.Regime? = nil, outputIsIPA: Bool = false)
-    -> String
-  {
-    translationFields(t, regime: regime, outputIsIPA: outputIsIPA).joined(separator: "  ")
+  /// Byte offsets in `w` where the fields of the walk line being written begin (each at its
+  /// two-space separator): where a narrow terminal may break it.
+  @exclusivity(unchecked) var fieldBreaks: [Int] = []
+
+  /// Starts the next field of a walk line: two spaces, a place to break.
+  func nextField() {
+    fieldBreaks.append(w.count)
+    w.ascii("  ")
   }
 
-  /// The fields of a translation, as `walk` prints them two spaces apart.
-  func translationFields(_ t: Translation, regime: MMU.Regime? = nil, outputIsIPA: Bool = false)
-    -> [String]
-  {
-    var parts = [outputIsIPA ? "ipa \(hex(t.pa))" : "pa \(hex(t.pa))"]
-    if let ipa = t.ipa { parts.append("ipa \(hex(ipa))") }
-    parts.append(
-      "level \(t.level) \(ViewWords.size(UInt64(1) << UInt64(t.blockBits))) \(t.level == 3 ? "page" : "block")"
-    )
-    parts.append(
-      MemoryAttributes.describe(t.attributes.mair) + " " + t.attributes.shareability.description)
-    parts.append(Self.rightsText(t.permissions, regime: regime))
-    if !t.global { parts.append("nG") }
-    return parts
+  /// `walk el1 0x… read: pa 0x…  level 3 4K page  normal-wb inner  el0 --- el1 rw-  [tlb miss]`,
+  /// written straight into `w`; on a narrow terminal the line breaks between fields.
+  func renderWalk(_ e: WalkEvent) {
+    let r = e.result
+    if e.trace {
+      TraceText(r: self).lines(r.walk, outcome: r.walk.outcome, walkCache: r.walkCacheUsed)
+        .forEach(line)
+    }
+    let f = formatter
+    let start = w.count
+    fieldBreaks.removeAll(keepingCapacity: true)
+    w.ascii("walk ")
+    w.text(e.label)
+    w.byte(UInt8(ascii: " "))
+    w.hex(r.walk.inputAddress, grouped: f.hexGrouping)
+    if let symbol = e.symbol {
+      w.ascii(" <")
+      w.text(symbol)
+      w.byte(UInt8(ascii: ">"))
+    }
+    w.byte(UInt8(ascii: " "))
+    w.text(r.walk.access.description)
+    // The outcome follows the colon with one space, as it always has.
+    w.ascii(": ")
+    outcomeFields(r.outcome, f, regime: e.regime, outputIsIPA: e.outputIsIPA)
+    if let cause = e.cause { w.ascii(Self.causeText(cause)) }
+    switch r.tlb {
+    case .notUsed: break
+    case .stale(let current):
+      // One field per part, so that a narrow terminal can break between them.
+      nextField()
+      w.ascii("[tlb stale: the tables now give ")
+      outcomeFields(current, f, regime: e.regime, outputIsIPA: e.outputIsIPA)
+      w.byte(UInt8(ascii: "]"))
+    case .conflict(let n):
+      nextField()
+      w.ascii("[tlb conflict: ")
+      w.decimal(n)
+      w.ascii(" entries match]")
+    default:
+      nextField()
+      w.ascii("[tlb ")
+      w.text(r.tlb.name)
+      w.byte(UInt8(ascii: "]"))
+    }
+    if let width { Columns.wrap(&w, from: start, breaks: fieldBreaks, width: width) }
+    w.byte(UInt8(ascii: "\n"))
   }
 
-  func outcomeFields(_ o: WalkOutcome, regime: MMU.Regime? = nil, outputIsIPA: Bool = false)
-    -> [String]
-  {
+  /// The fields of an outcome, two spaces apart, the first one continuing what is already
+  /// written. `outputIsIPA`: the output is stage 1's (`s1` under stage 2, a `via` space), so
+  /// it is labelled `ipa`; `regime` decides which ELs the rights are listed for.
+  func outcomeFields(
+    _ o: WalkOutcome, _ f: ValueFormatter, regime: MMU.Regime?, outputIsIPA: Bool
+  ) {
     switch o {
-    case .translated(let t): return translationFields(t, regime: regime, outputIsIPA: outputIsIPA)
-    case .faulted(let f): return [faultText(f)]
+    case .translated(let t):
+      w.ascii(outputIsIPA ? "ipa " : "pa ")
+      w.hex(t.pa, grouped: f.hexGrouping)
+      if let ipa = t.ipa {
+        nextField()
+        w.ascii("ipa ")
+        w.hex(ipa, grouped: f.hexGrouping)
+      }
+      nextField()
+      w.ascii("level ")
+      w.decimal(t.level)
+      w.byte(UInt8(ascii: " "))
+      ViewWords.size(UInt64(1) << UInt64(t.blockBits), into: &w)
+      w.ascii(t.level == 3 ? " page" : " block")
+      nextField()
+      w.text(MemoryAttributes.describe(t.attributes.mair))
+      w.byte(UInt8(ascii: " "))
+      w.text(t.attributes.shareability.description)
+      nextField()
+      Self.rights(t.permissions, regime: regime, into: &w)
+      if !t.global {
+        nextField()
+        w.ascii("nG")
+      }
+    case .faulted(let fault): w.text(f.fault(fault))
     }
   }
 
   /// A walk's rights: `el0 rwx priv rwx`, or `priv rwx` alone for non-VHE EL2, a one-range
   /// regime without EL0 (its descriptors have no EL0 permission: AP[1] is ignored, one XN).
-  static func rightsText(_ p: Permissions, regime: MMU.Regime?) -> String {
-    let priv = ViewWords.rwx(p.privRead, p.privWrite, p.privExec)
-    if regime == .el2 { return "priv \(priv)" }
-    return "el0 \(ViewWords.rwx(p.el0Read, p.el0Write, p.el0Exec)) priv \(priv)"
-  }
-
-  func outcomeText(_ o: WalkOutcome, regime: MMU.Regime? = nil, outputIsIPA: Bool = false)
-    -> String
-  {
-    switch o {
-    case .translated(let t):
-      return translationText(t, regime: regime, outputIsIPA: outputIsIPA)
-    case .faulted(let f): return faultText(f)
+  static func rights(_ p: Permissions, regime: MMU.Regime?, into w: inout ByteWriter) {
+    if regime != .el2 {
+      w.ascii("el0 ")
+      ViewWords.rwx(p.el0Read, p.el0Write, p.el0Exec, into: &w)
+      w.byte(UInt8(ascii: " "))
     }
-  }
-
-  func renderWalk(_ w: WalkEvent) {
-    let r = w.result
-    if w.trace {
-      TraceText(r: self).lines(r.walk, outcome: r.walk.outcome, walkCache: r.walkCacheUsed)
-        .forEach(line)
-    }
-    // Fields two spaces apart; on a narrow terminal a line breaks between them.
-    let symbol = w.symbol.map { " <\($0)>" } ?? ""
-    var fields = ["walk \(w.label) \(hex(r.walk.inputAddress))\(symbol) \(r.walk.access):"]
-    fields += outcomeFields(r.outcome, regime: w.regime, outputIsIPA: w.outputIsIPA)
-    if let cause = w.cause { fields[fields.count - 1] += causeText(cause) }
-    switch r.tlb {
-    case .notUsed: break
-    case .stale(let current):
-      // One field per part, so that a narrow terminal can break between them.
-      var parts = outcomeFields(current, regime: w.regime, outputIsIPA: w.outputIsIPA)
-      parts[0] = "[tlb stale: the tables now give " + parts[0]
-      parts[parts.count - 1] += "]"
-      fields += parts
-    case .conflict(let n): fields.append("[tlb conflict: \(n) entries match]")
-    default: fields.append("[tlb \(r.tlb.name)]")
-    }
-    // The outcome follows the colon with one space, as it always has.
-    let joined = [fields[0] + " " + fields[1]] + fields.dropFirst(2)
-    Columns.wrap(joined, width: width).forEach(line)
+    w.ascii("priv ")
+    ViewWords.rwx(p.privRead, p.privWrite, p.privExec, into: &w)
   }
 
   // MARK: AT
 
+  /// `at s1e1r 0x…: PAR_EL1 = 0x…  (PA 0x…, ATTR 0xff normal-wb, SH inner, NS 0)`.
   func renderAT(_ a: ATEvent) {
+    let g = formatter.hexGrouping
+    w.ascii("at ")
+    w.text(a.operation.rawValue)
+    w.byte(UInt8(ascii: " "))
+    w.hex(a.va, grouped: g)
     switch a.result {
     case .par(let par):
-      var s = "at \(a.operation.rawValue) \(hex(a.va)): PAR_EL1 = \(hex(par))"
+      w.ascii(": PAR_EL1 = ")
+      w.hex(par, grouped: g)
       if par & 1 == 0 {
-        let sh = ["non-shareable", "reserved", "outer", "inner"][Int(bitField(par, 8, 7))]
-        s +=
-          "  (PA \(hex(par & bitMask(51, 12))), ATTR \(hex(bitField(par, 63, 56))) \(MemoryAttributes.describe(UInt8(bitField(par, 63, 56)))), SH \(sh), NS \(bitField(par, 9, 9)))"
+        let sh: [StaticString] = ["non-shareable", "reserved", "outer", "inner"]
+        w.ascii("  (PA ")
+        w.hex(par & bitMask(51, 12), grouped: g)
+        w.ascii(", ATTR ")
+        w.hex(bitField(par, 63, 56), grouped: g)
+        w.byte(UInt8(ascii: " "))
+        w.text(MemoryAttributes.describe(UInt8(bitField(par, 63, 56))))
+        w.ascii(", SH ")
+        w.ascii(sh[Int(bitField(par, 8, 7))])
+        w.ascii(", NS ")
+        w.decimal(bitField(par, 9, 9))
+        w.byte(UInt8(ascii: ")"))
       } else {
-        s +=
-          "  (F=1, FST \(hex(bitField(par, 6, 1))) \(a.access.outcome.fault.map(faultText) ?? "")\(a.cause.map(causeText) ?? ""), PTW \(bitField(par, 8, 8)), S \(bitField(par, 9, 9)))"
+        w.ascii("  (F=1, FST ")
+        w.hex(bitField(par, 6, 1), grouped: g)
+        w.byte(UInt8(ascii: " "))
+        if let fault = a.access.outcome.fault { w.text(faultText(fault)) }
+        if let cause = a.cause { w.ascii(Self.causeText(cause)) }
+        w.ascii(", PTW ")
+        w.decimal(bitField(par, 8, 8))
+        w.ascii(", S ")
+        w.decimal(bitField(par, 9, 9))
+        w.byte(UInt8(ascii: ")"))
       }
-      line(s)
     case .exceptionToEL2(let f):
-      line(
-        "at \(a.operation.rawValue) \(hex(a.va)): no PAR update; the access takes a Data Abort to EL2 (\(faultText(f)))"
-      )
+      w.ascii(": no PAR update; the access takes a Data Abort to EL2 (")
+      w.text(faultText(f))
+      w.byte(UInt8(ascii: ")"))
     }
+    w.byte(UInt8(ascii: "\n"))
   }
 }

@@ -25,65 +25,57 @@ struct ViewText {
   /// ptdump's layout: `start-end  size  level kind  -> output  rights  memory  sh  flags`, one
   /// line per run, columns aligned across the whole dump. When a terminal is too narrow the
   /// attributes go on a continuation line.
+  ///
+  /// Rows are written as bytes: every cell once into one buffer (its widths measured on the
+  /// way), then each row padded from there into the renderer's output, handed over every
+  /// 64 KiB; no `String` per cell or row.
   func dump(_ d: DumpEvent) {
     let regime = d.sections.first.map { ": \($0.regime)" } ?? ""
     line("dump \(d.target) on cpu\(d.cpu)\(regime)")
     let widest = d.sections.map(\.last).max() ?? 0
     let digits = ViewText.digits(widest)
     let width = r.width
-    var table: [[String]] = []
-    var owner: [Int] = []
-    for (i, s) in d.sections.enumerated() {
+    var cells = DumpCells(rows: d.sections.reduce(0) { $0 + $1.runs.count })
+    for s in d.sections {
       for (k, run) in s.runs.enumerated() {
         // The symbol at the run's start (`load symbols`) is a last column.
-        let symbol = k < s.symbols.count ? s.symbols[k].map { "<\($0)>" } ?? "" : ""
-        table.append(row(run, section: s, digits: digits) + [symbol])
-        owner.append(i)
+        cells.add(
+          run, section: s, symbol: k < s.symbols.count ? s.symbols[k] : nil, digits: digits, f: f)
       }
     }
-    var widths = [Int](repeating: 0, count: 9)
-    for cells in table {
-      for (i, c) in cells.enumerated() { widths[i] = max(widths[i], c.count) }
-    }
-    func render(_ cells: [String]) -> [String] {
-      let head =
-        cells[0].rightPadded(widths[0]) + "  " + cells[1].leftPadded(widths[1]) + "  "
-        + cells[2].rightPadded(widths[2])
-      let tail = (3..<9).map { cells[$0].rightPadded(widths[$0]) }.joined(separator: "  ")
-        .trailingSpacesRemoved
-      // A narrow terminal: the output and attributes go on a continuation line.
-      if let w = width, head.count + 2 + tail.count > w {
-        return [head.trailingSpacesRemoved, "    " + tail]
-      }
-      return [head + "  " + tail]
-    }
-    var k = 0
-    var leaves: [String: Int] = [:]
+    var row = 0
+    var leaves: [LeafKey: Int] = [:]
     var total: UInt64 = 0
-    for (i, s) in d.sections.enumerated() {
+    for s in d.sections {
       for l in marker(s, digits: digits, width: width) { line(l) }
       if let p = s.problem {
         line("  no walk: \(p)")
+        row += s.runs.count
         continue
       }
       if s.runs.isEmpty { line("  (no valid entries)") }
-      while k < table.count && owner[k] == i {
-        render(table[k]).forEach(line)
-        k += 1
-      }
       for run in s.runs {
-        leaves["L\(run.level) \(run.kind)", default: 0] += run.count
+        cells.render(row, width: width, into: &r.w)
+        if r.w.count >= 1 << 16 { r.flushLines() }
+        row += 1
+        leaves[LeafKey(level: run.level, kind: run.kind), default: 0] += run.count
         total &+= run.size
       }
     }
     if !leaves.isEmpty {
-      let parts = leaves.sorted { $0.key < $1.key }.map {
-        "\($0.value) \($0.key)\($0.value == 1 ? "" : "s")"
-      }
+      let parts = leaves.map { ("L\($0.key.level) \($0.key.kind)", $0.value) }.sorted {
+        $0.0 < $1.0
+      }.map { "\($0.1) \($0.0)\($0.1 == 1 ? "" : "s")" }
       line(
-        "\(table.count) row\(table.count == 1 ? "" : "s"): \(parts.joined(separator: ", ")), \(ViewWords.size(total)) mapped"
+        "\(row) row\(row == 1 ? "" : "s"): \(parts.joined(separator: ", ")), \(ViewWords.size(total)) mapped"
       )
     }
+  }
+
+  /// The summary's count per level and kind of leaf.
+  struct LeafKey: Hashable {
+    var level: Int
+    var kind: DescriptorKind
   }
 
   /// `---[ TTBR1_EL1 0xffff_0000_0000_0000-…: 4K granule, … root 0x… (space 'k') ]---`; on a
@@ -99,20 +91,6 @@ struct ViewText {
     let full = "---[ \(range): \(about) ]---"
     if let w = width, full.count > w { return ["---[ \(range) ]---", "    " + about] }
     return [full]
-  }
-
-  func row(_ run: LeafRun, section s: DumpSection, digits: Int) -> [String] {
-    let rights = ViewWords.rights(run.permissions, regime: s.regime)
-    return [
-      "\(hex(run.first, digits: digits))-\(end(run.last, digits: digits))",
-      ViewWords.size(run.size),
-      ViewWords.leaves(level: run.level, kind: run.kind, count: run.count),
-      "-> \(s.outputIsIPA ? "ipa " : "")\(f.hex(run.output))",
-      rights,
-      MemoryAttributes.describe(run.attributes.mair),
-      ViewWords.shareability(run.attributes.shareability),
-      ViewWords.flags(run, regime: s.regime).joined(separator: " "),
-    ]
   }
 
   // MARK: layout

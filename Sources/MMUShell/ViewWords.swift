@@ -6,26 +6,52 @@ public enum ViewWords {
   /// (`4K`, `2M`, `256T`), else two exact terms (`4M+16K`, `1G+64K`), else an approximation
   /// in the largest unit (`~16E`, `~128T`).
   public static func size(_ x: UInt64) -> String {
-    let units: [(Int, String)] = [
-      (60, "E"), (50, "P"), (40, "T"), (30, "G"), (20, "M"), (10, "K"), (0, ""),
-    ]
-    guard let (shift, unit) = units.first(where: { x >> UInt64($0.0) != 0 }), shift > 0 else {
-      return String(x)
+    var w = ByteWriter(capacity: 16)
+    size(x, into: &w)
+    return String(decoding: w.bytes, as: UTF8.self)
+  }
+
+  static let sizeUnits: [(shift: Int, unit: UInt8?)] = [
+    (60, UInt8(ascii: "E")), (50, UInt8(ascii: "P")), (40, UInt8(ascii: "T")),
+    (30, UInt8(ascii: "G")), (20, UInt8(ascii: "M")), (10, UInt8(ascii: "K")), (0, nil),
+  ]
+
+  /// `size(_:)` written as bytes (walk lines and dump rows).
+  static func size(_ x: UInt64, into w: inout ByteWriter) {
+    guard let (shift, unit) = sizeUnits.first(where: { x >> UInt64($0.shift) != 0 }),
+      let unit
+    else {
+      w.decimal(x)
+      return
     }
     let whole = x >> UInt64(shift)
     let rest = x & lowMask(shift)
-    if rest == 0 { return "\(whole)\(unit)" }
+    if rest == 0 {
+      w.decimal(whole)
+      w.byte(unit)
+      return
+    }
     // The rest in the largest unit that divides it exactly, if it is a small number of it.
-    if let (s2, u2) = units.first(where: { $0.0 < shift && rest & lowMask($0.0) == 0 }),
+    if let (s2, u2) = sizeUnits.first(where: { $0.shift < shift && rest & lowMask($0.shift) == 0 }),
       rest >> UInt64(s2) < 1024
     {
-      return "\(whole)\(unit)+\(rest >> UInt64(s2))\(u2)"
+      w.decimal(whole)
+      w.byte(unit)
+      w.byte(UInt8(ascii: "+"))
+      w.decimal(rest >> UInt64(s2))
+      if let u2 { w.byte(u2) }
+      return
     }
     let value = Double(x) / Double(UInt64(1) << UInt64(shift))
     // Whole units from 10 on, else one decimal (dropped when it is 0).
     let tenths = value >= 10 ? Int(value.rounded()) * 10 : Int((value * 10).rounded())
-    let rounded = tenths % 10 == 0 ? "\(tenths / 10)" : "\(tenths / 10).\(tenths % 10)"
-    return "~\(rounded)\(unit)"
+    w.byte(UInt8(ascii: "~"))
+    w.decimal(tenths / 10)
+    if tenths % 10 != 0 {
+      w.byte(UInt8(ascii: "."))
+      w.decimal(tenths % 10)
+    }
+    w.byte(unit)
   }
 
   /// The privileged EL of a regime's accesses: `el1` for EL1&0 and stage 2, `el2` otherwise.
@@ -37,11 +63,30 @@ public enum ViewWords {
     (r ? "r" : "-") + (w ? "w" : "-") + (x ? "x" : "-")
   }
 
+  static func rwx(_ r: Bool, _ w: Bool, _ x: Bool, into out: inout ByteWriter) {
+    out.byte(r ? UInt8(ascii: "r") : UInt8(ascii: "-"))
+    out.byte(w ? UInt8(ascii: "w") : UInt8(ascii: "-"))
+    out.byte(x ? UInt8(ascii: "x") : UInt8(ascii: "-"))
+  }
+
   /// `el0 r-- el1 rw-`; one-range EL2 has no EL0: `el2 rw-`.
   public static func rights(_ p: Permissions, regime: MMU.Regime) -> String {
-    let priv = rwx(p.privRead, p.privWrite, p.privExec)
-    if regime == .el2 { return "el2 \(priv)" }
-    return "el0 \(rwx(p.el0Read, p.el0Write, p.el0Exec)) \(privilegedEL(regime)) \(priv)"
+    var w = ByteWriter(capacity: 16)
+    rights(p, regime: regime, into: &w)
+    return String(decoding: w.bytes, as: UTF8.self)
+  }
+
+  static func rights(_ p: Permissions, regime: MMU.Regime, into w: inout ByteWriter) {
+    if regime == .el2 {
+      w.ascii("el2 ")
+    } else {
+      w.ascii("el0 ")
+      rwx(p.el0Read, p.el0Write, p.el0Exec, into: &w)
+      w.byte(UInt8(ascii: " "))
+      w.text(privilegedEL(regime))
+      w.byte(UInt8(ascii: " "))
+    }
+    rwx(p.privRead, p.privWrite, p.privExec, into: &w)
   }
 
   /// `inner`, `outer`, `non`.
@@ -56,15 +101,30 @@ public enum ViewWords {
 
   /// The flags ptdump would add: nG, contiguous, access flag clear, DBM, NS.
   public static func flags(_ run: LeafRun, regime: MMU.Regime) -> [String] {
-    let d = Descriptor(run.descriptor)
     var out: [String] = []
-    if !run.global { out.append("nG") }
-    if run.contiguous { out.append("CONT") }
-    if !run.accessFlag { out.append("AF=0") }
-    if d.dbm { out.append("DBM") }
-    if regime != .stage2 && d.ns { out.append("NS") }
-    if run.tableAttributeFlags.restrictsPermissions && regime != .stage2 { out.append("TBL") }
+    forEachFlag(run, regime: regime) { out.append($0.description) }
     return out
+  }
+
+  /// `flags(_:regime:)` space-separated, as bytes (dump rows).
+  static func flags(_ run: LeafRun, regime: MMU.Regime, into w: inout ByteWriter) {
+    var first = true
+    forEachFlag(run, regime: regime) { flag in
+      if !first { w.byte(UInt8(ascii: " ")) }
+      w.ascii(flag)
+      first = false
+    }
+  }
+
+  /// The one list of flags both forms take their words from, in their order.
+  static func forEachFlag(_ run: LeafRun, regime: MMU.Regime, _ body: (StaticString) -> Void) {
+    let d = Descriptor(run.descriptor)
+    if !run.global { body("nG") }
+    if run.contiguous { body("CONT") }
+    if !run.accessFlag { body("AF=0") }
+    if d.dbm { body("DBM") }
+    if regime != .stage2 && d.ns { body("NS") }
+    if run.tableAttributeFlags.restrictsPermissions && regime != .stage2 { body("TBL") }
   }
 
   /// `4K granule, 48-bit VA, levels 0..3`, `16K granule, 40-bit IPA, levels 2..3, 16 tables
@@ -83,6 +143,20 @@ public enum ViewWords {
 
   /// `L2 block`, `L3 4 pages`.
   public static func leaves(level: Int, kind: DescriptorKind, count: Int) -> String {
-    count == 1 ? "L\(level) \(kind)" : "L\(level) \(count) \(kind)s"
+    var w = ByteWriter(capacity: 16)
+    leaves(level: level, kind: kind, count: count, into: &w)
+    return String(decoding: w.bytes, as: UTF8.self)
+  }
+
+  static func leaves(level: Int, kind: DescriptorKind, count: Int, into w: inout ByteWriter) {
+    w.byte(UInt8(ascii: "L"))
+    w.decimal(level)
+    w.byte(UInt8(ascii: " "))
+    if count != 1 {
+      w.decimal(count)
+      w.byte(UInt8(ascii: " "))
+    }
+    w.text(kind.description)
+    if count != 1 { w.byte(UInt8(ascii: "s")) }
   }
 }

@@ -1,0 +1,111 @@
+import Testing
+
+@testable import MMUShell
+
+/// The byte writer behind every walk line, dump row and JSON event: its digits, escapes and
+/// line breaks, against values worked out by hand from the formats the renderers promise
+/// (`ValueFormatter.hex`'s grouping, RFC 8259 §7, `Columns.wrap`).
+@Suite("Byte writer")
+struct ByteWriterTests {
+  func written(_ body: (inout ByteWriter) -> Void) -> String {
+    var w = ByteWriter()
+    body(&w)
+    return String(decoding: w.bytes, as: UTF8.self)
+  }
+
+  @Test("hex digits are grouped by four from the right, padded to a column's digits")
+  func hex() {
+    #expect(written { $0.hex(0, grouped: true) } == "0x0")
+    #expect(written { $0.hex(0x1234, grouped: true) } == "0x1234")
+    #expect(written { $0.hex(0x1_2345, grouped: true) } == "0x1_2345")
+    #expect(written { $0.hex(0xffff_8000_0000_0000, grouped: true) } == "0xffff_8000_0000_0000")
+    #expect(written { $0.hex(0xff00_0000_4000_0b80, grouped: false) } == "0xff00000040000b80")
+    #expect(written { $0.hex(0x1000, digits: 12, grouped: true) } == "0x0000_0000_1000")
+    // The end of a range that reaches the top is 2^64: a 17th digit.
+    #expect(written { $0.end(.max, digits: 12, grouped: true) } == "0x1_0000_0000_0000_0000")
+    #expect(written { $0.end(.max, digits: 1, grouped: false) } == "0x10000000000000000")
+    #expect(written { $0.end(0xfff, digits: 4, grouped: true) } == "0x1000")
+  }
+
+  @Test("decimals at the ends of their ranges")
+  func decimals() {
+    #expect(written { $0.decimal(0) } == "0")
+    #expect(written { $0.decimal(-1) } == "-1")
+    #expect(written { $0.decimal(Int.min) } == "-9223372036854775808")
+    #expect(written { $0.decimal(UInt64.max) } == "18446744073709551615")
+  }
+
+  @Test("JSON strings escape quotes, backslashes and controls; other bytes pass as UTF-8")
+  func quote() {
+    let s = "a\"b\\c\n\t\r\u{01}\u{1f}é\u{7f}"
+    #expect(
+      written { JSONWriter.quote(s, into: &$0) } == "\"a\\\"b\\\\c\\n\\t\\r\\u0001\\u001fé\u{7f}\"")
+  }
+
+  @Test("JSON members get their commas from the writer, nested or not")
+  func members() {
+    var j = JSONWriter()
+    j.openObject()
+    j.string("type", "walk")
+    j.openObject("location")
+    j.int("line", 3)
+    j.closeObject()
+    j.openArray("values")
+    j.hexItem(0x10)
+    j.hexItem(0xffff_0000)
+    j.closeArray()
+    j.null("par")
+    j.bool("ok", false)
+    j.closeObject()
+    j.endLine()
+    #expect(
+      String(decoding: j.out.bytes, as: UTF8.self)
+        == "{\"type\":\"walk\",\"location\":{\"line\":3},\"values\":[\"0x10\",\"0xffff0000\"],"
+        + "\"par\":null,\"ok\":false}\n")
+  }
+
+  @Test("sizes in the language's units")
+  func sizes() {
+    #expect(ViewWords.size(0) == "0")
+    #expect(ViewWords.size(1023) == "1023")
+    #expect(ViewWords.size(4096) == "4K")
+    #expect(ViewWords.size(0x40_1000) == "4M+4K")
+    // 0x1234_5678 = 291 MiB + 0x45678, which no smaller unit divides: about 291M.
+    #expect(ViewWords.size(0x1234_5678) == "~291M")
+  }
+
+  static let page = """
+    space k regime el1 ttbr0 granule 4k va_bits 48
+    map k 0x10_0000_0000 -> 0x4000_0000 size 4K rw
+    switch ttbr0_el1 k
+    walk el1 0x10_0000_0000
+
+    """
+
+  @Test("a walk line breaks between fields on a narrow terminal, never inside one")
+  func narrowWalk() throws {
+    // Fields: the head with the PA (44 characters, kept whole), `level 3 4K page` (15),
+    // `normal-wb inner-shareable` (25), `el0 --- priv rw-` (16), `[tlb miss]` (10).
+    #expect(
+      try InProcess.runText(Self.page, width: nil)
+        == "walk el1 0x10_0000_0000 read: pa 0x4000_0000  level 3 4K page  "
+        + "normal-wb inner-shareable  el0 --- priv rw-  [tlb miss]\n")
+    #expect(
+      try InProcess.runText(Self.page, width: 40)
+        == """
+        walk el1 0x10_0000_0000 read: pa 0x4000_0000
+            level 3 4K page
+            normal-wb inner-shareable
+            el0 --- priv rw-  [tlb miss]
+
+        """)
+    #expect(
+      try InProcess.runText(Self.page, width: 60)
+        == """
+        walk el1 0x10_0000_0000 read: pa 0x4000_0000
+            level 3 4K page  normal-wb inner-shareable
+            el0 --- priv rw-  [tlb miss]
+
+        """)
+  }
+}
