@@ -81,8 +81,10 @@ public final class Interpreter {
   public internal(set) var dumpSnapshots: [String: DumpSnapshot] = [:]
   /// The kernel core `load core` loaded, if any (cleared by `reset`).
   public internal(set) var loadedCore: LoadedCore?
-  /// The symbols `load symbols` read, naming addresses in walk and dump output.
-  public internal(set) var symbolTable: SymbolTable?
+  /// The symbols `load symbols` read, naming addresses in walk and dump output. Read on every
+  /// walk, written only by `load symbols` and `load core`, which call nothing that reads it:
+  /// unchecked, like `machine` (a dynamic exclusivity check cost ~75 instructions a walk).
+  @exclusivity(unchecked) public internal(set) var symbolTable: SymbolTable?
   /// The space `map`, `unmap`, `protect`, `dump` use when none is named.
   public var currentSpace: String?
   public private(set) var passed = 0
@@ -94,8 +96,9 @@ public final class Interpreter {
   /// Makes a graph view's Graphviz source: the shell's (MMUShell's DOTText), set by its
   /// runner; without it `graph` is an error. The interpreter writes the file.
   public var graphSource: ((GraphView, ValueFormatter) -> GraphSource)?
-  /// Sees every `at`, `walk` and `assert walk` before it runs (`mmush --qemu`).
-  public var translationObserver: (any TranslationObserver)?
+  /// Sees every `at`, `walk` and `assert walk` before it runs (`mmush --qemu`). Set once by
+  /// the runner and read on every walk: unchecked, as `symbolTable`.
+  @exclusivity(unchecked) public var translationObserver: (any TranslationObserver)?
   /// The live machine attached (`attach`), if any; see Interpreter+Live.
   var live: LiveTarget?
   @exclusivity(unchecked) var liveAttached = false
