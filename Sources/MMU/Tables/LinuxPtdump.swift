@@ -60,9 +60,13 @@ extension AddressSpace {
       }
     } catch let e as TableScanError {
       throw e
-    } catch VisitError.unmappedTable(let a) {
-      throw .unmappedTable(address: a)
+    } catch let e as VisitError {
+      // Exhaustive: a new visitor error must be mapped here, not pass as another.
+      switch e {
+      case .unmappedTable(let a): throw .unmappedTable(address: a)
+      }
     } catch {
+      // Unreachable: the visitor throws VisitError and the body TableScanError.
       throw .unmappedTable(address: root)
     }
     // note_page_flush: the exclusive end, 0 for an end at 2^64.

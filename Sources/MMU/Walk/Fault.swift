@@ -1,6 +1,6 @@
 /// A translation fault as the architecture reports it: kind, level, stage, and whether it
 /// happened on a stage-1 table walk (S1PTW).
-public struct Fault: Error, Sendable, Equatable, CustomStringConvertible {
+public struct Fault: Error, Sendable, Equatable {
   public var kind: FaultKind
   /// -1...3. Setup faults (TxSZ, VA range, EPD, TTBR address size) use level 0.
   public var level: Int {
@@ -53,11 +53,5 @@ public struct Fault: Error, Sendable, Equatable, CustomStringConvertible {
     case .permission: return 0b001100 | l
     case .tlbConflict: return 0b110000
     }
-  }
-
-  public var description: String {
-    var s = "\(kind) fault, level \(level), stage \(stage)"
-    if s1ptw { s += ", on a stage-1 table walk" }
-    return s
   }
 }
