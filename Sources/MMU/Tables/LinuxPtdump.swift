@@ -58,16 +58,8 @@ extension AddressSpace {
           kernelLevel: LinuxPtdump.kernelLevel(e.level, geometry: g), descriptor: e.descriptor,
           mask: mask)
       }
-    } catch let e as TableScanError {
-      throw e
-    } catch let e as VisitError {
-      // Exhaustive: a new visitor error must be mapped here, not pass as another.
-      switch e {
-      case .unmappedTable(let a): throw .unmappedTable(address: a)
-      }
     } catch {
-      // Unreachable: the visitor throws VisitError and the body TableScanError.
-      throw .unmappedTable(address: root)
+      throw TableScanError(visiting: error, root: root)
     }
     // note_page_flush: the exclusive end, 0 for an end at 2^64.
     if flush { state.note(last &+ 1, level: nil, kernelLevel: 0, descriptor: 0, mask: mask) }

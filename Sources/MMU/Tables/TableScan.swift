@@ -135,16 +135,8 @@ extension AddressSpace {
         case .tablePost: return
         }
       }
-    } catch let e as TableScanError {
-      throw e
-    } catch let e as VisitError {
-      // Exhaustive: a new visitor error must be mapped here, not pass as another.
-      switch e {
-      case .unmappedTable(let a): throw .unmappedTable(address: a)
-      }
     } catch {
-      // Unreachable: the visitor throws VisitError and the body TableScanError.
-      throw .unmappedTable(address: root)
+      throw TableScanError(visiting: error, root: root)
     }
     return result
   }
