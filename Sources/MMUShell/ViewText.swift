@@ -117,7 +117,7 @@ struct ViewText {
       switch region.kind {
       case .hole:
         // The model's fault for an access there (its level follows `set fault_level`).
-        let fault = region.fault.map { " (\($0.kind) fault, level \($0.level))" } ?? ""
+        let fault = region.fault.map { " (\(f.faultKindAndLevel($0)))" } ?? ""
         add(region.first, region.last, "hole" + fault)
       case .range:
         guard let g = region.geometry else {
