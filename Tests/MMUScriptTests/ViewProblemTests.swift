@@ -162,4 +162,13 @@ struct LayoutHoleTests {
         "set tcr_el1.t0sz = 25\nset tcr_el1.t1sz = 25\nset fault_level start\nlayout el1") == nil)
     #expect(Self.holes(start).map(\.fault) == [Fault(.translation, level: 1)])
   }
+
+  @Test("a hole's words are how the fault formatter begins")
+  func holeWordsAreTheFaultFormattersStart() {
+    let f = ValueFormatter()
+    for fault in [Fault(.translation, level: 0), Fault(.addressSize, level: -1, stage: 2)] {
+      #expect(f.fault(fault).hasPrefix(f.faultKindAndLevel(fault) + ", stage "))
+    }
+    #expect(f.faultKindAndLevel(Fault(.translation, level: 1)) == "translation fault, level 1")
+  }
 }
