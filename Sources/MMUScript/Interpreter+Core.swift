@@ -147,7 +147,7 @@ extension Interpreter {
 
   func describe(_ e: CoreFileError) -> String {
     switch e {
-    case .io(let reason): return reason
+    case .io(let e): return FileIO.reason(errno: e)
     case .notRegularFile(let kind): return "\(kind), not a core file"
     case .truncated(let what, let offset, let needed, let size):
       return
