@@ -4,14 +4,6 @@ import MMU
 /// It is data: the registers, half, addresses and the model's own fault; the shell words it
 /// (once, for text and JSON, and through the sink for a diagnostic that carries one).
 public enum ViewProblem: Sendable, Equatable {
-  /// The stable name of a case (`problem_kind` in JSON, docs/json.md).
-  public enum Kind: String, Sendable, CaseIterable {
-    case noWalk = "no-walk"
-    case stage2NoWalk = "stage2-no-walk"
-    case walksDisabled = "walks-disabled"
-    case unmappedTable = "unmapped-table"
-  }
-
   /// The registers `regime` reads describe no walk: `fault` is the setup fault the model
   /// reports before any descriptor is read (TxSZ out of range, a table base too wide…).
   case noWalk(regime: AccessRegime, fault: Fault)
@@ -24,6 +16,7 @@ public enum ViewProblem: Sendable, Equatable {
   /// A stage-1 table at `ipa` that stage 2 (`via`: a space, or `VTTBR_EL2`) does not map.
   case unmappedTable(ipa: UInt64, via: String?)
 
+  /// The case's stable name (`problem_kind` in JSON, docs/json.md).
   public var kind: Kind {
     switch self {
     case .noWalk: .noWalk
@@ -31,5 +24,12 @@ public enum ViewProblem: Sendable, Equatable {
     case .walksDisabled: .walksDisabled
     case .unmappedTable: .unmappedTable
     }
+  }
+
+  public enum Kind: String, Sendable, CaseIterable {
+    case noWalk = "no-walk"
+    case stage2NoWalk = "stage2-no-walk"
+    case walksDisabled = "walks-disabled"
+    case unmappedTable = "unmapped-table"
   }
 }
