@@ -265,6 +265,18 @@ func walk4K48(_ config: RunConfig) -> Measurement {
 }
 
 func walkTLBHit(_ config: RunConfig) -> Measurement {
+  tlbHits("walk-tlb-hit", config, addressOnly: false)
+}
+
+/// The TLB hit of `walk-tlb-hit` for a caller that needs the output address alone: the work
+/// the C TLB lookup does, so this is the TLB hit's ratio to C.
+func walkTLBHitPA(_ config: RunConfig) -> Measurement {
+  tlbHits("walk-tlb-hit-pa", config, addressOnly: true)
+}
+
+/// Hits in a warm TLB of every page of the mapped size, with the full result or the address
+/// alone (`Machine.hitAddress`).
+func tlbHits(_ name: String, _ config: RunConfig, addressOnly: Bool) -> Measurement {
   let f = Stage1Fixture()
   f.map(va: walkBase, pa: walkPA, size: mappedSize(config))
   let n = config.ops ?? million
@@ -275,31 +287,11 @@ func walkTLBHit(_ config: RunConfig) -> Measurement {
   }
   var c = config
   c.warmup = max(c.warmup, 1)
-  let baseline = tlbBaseline("walk-tlb-hit", f, base: walkBase, size: mappedSize(config), vas)
+  let baseline = tlbBaseline(name, f, base: walkBase, size: mappedSize(config), vas)
   let t = timeWalks(
-    "walk-tlb-hit", f.machine, Stage1Fixture.context, vas, tlb: true, c, baseline: baseline)
-  var m = walkMeasurement("walk-tlb-hit", t, ops: n, ratioTarget: 3)
-  m.notes.append(("TLB entries", "\(f.cpu.tlb.count)"))
-  return m
-}
-
-/// The TLB hit of `walk-tlb-hit` for a caller that needs the output address alone: the work
-/// the C TLB lookup does, so this is the TLB hit's ratio to C.
-func walkTLBHitPA(_ config: RunConfig) -> Measurement {
-  let f = Stage1Fixture()
-  f.map(va: walkBase, pa: walkPA, size: mappedSize(config))
-  let n = config.ops ?? million
-  let vas = randomAddresses(base: walkBase, size: mappedSize(config), count: n)
-  for va in vas {
-    _ = f.machine.access(cpu: f.cpu, context: Stage1Fixture.context, address: va, access: .read)
-  }
-  var c = config
-  c.warmup = max(c.warmup, 1)
-  let baseline = tlbBaseline("walk-tlb-hit-pa", f, base: walkBase, size: mappedSize(config), vas)
-  let t = timeWalks(
-    "walk-tlb-hit-pa", f.machine, Stage1Fixture.context, vas, tlb: true, c, baseline: baseline,
-    addressOnly: true)
-  var m = walkMeasurement("walk-tlb-hit-pa", t, ops: n, ratioTarget: 3)
+    name, f.machine, Stage1Fixture.context, vas, tlb: true, c, baseline: baseline,
+    addressOnly: addressOnly)
+  var m = walkMeasurement(name, t, ops: n, ratioTarget: 3)
   m.notes.append(("TLB entries", "\(f.cpu.tlb.count)"))
   return m
 }
