@@ -99,12 +99,13 @@ extension Machine {
   /// the value read. A walk now would read the same descriptors and give the same answer.
   /// Once checked, an entry is not read again until memory or the registers change (the
   /// store's epoch).
+  ///
+  /// `slot` must hold an entry (a lookup's match): it is not checked again here.
   @inline(__always)
   func isCurrent(slot: Int, _ c: CPU) -> Bool {
-    let leaves = c.tlb.leaves
-    guard leaves.contains(slot) else { return false }
-    let epoch = leaves.currentEpoch(memory: memory.generation, registers: c.registerGeneration)
-    if leaves.slots[slot].checked == epoch { return true }
+    let epoch = c.tlb.leaves.currentEpoch(
+      memory: memory.generation, registers: c.registerGeneration)
+    if c.tlb.leaves.slots[slot].checked == epoch { return true }
     return verifyPath(slot: slot, c, epoch: epoch)
   }
 
