@@ -23,7 +23,10 @@ public enum AccessRegime: String, Sendable, CaseIterable, Vocabulary {
 }
 
 extension CPU {
-  /// What an access named by `r` asks of the MMU on this CPU now.
+  /// What an access named by `r` asks of the MMU on this CPU now. Inlinable: the interpreter
+  /// asks it on every `walk`, nearly always for a literal regime word, and a call into this
+  /// module that switches again cost ~35 instructions a statement.
+  @inlinable
   public func context(for r: AccessRegime) -> AccessContext {
     switch r {
     case .el0: context(el: 0)
