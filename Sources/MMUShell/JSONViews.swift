@@ -31,6 +31,12 @@ extension JSONRenderer {
     return o
   }
 
+  /// A view's problem: the words the text view prints, and the kind (docs/json.md).
+  func problem(_ p: ViewProblem, into o: inout JSONObject) {
+    o.string("problem", ViewProblemText(formatter: formatterSource()).message(p))
+    o.string("problem_kind", p.kind.rawValue)
+  }
+
   // MARK: dump
 
   func dumpObjects(_ d: DumpEvent) -> [JSONObject] {
@@ -45,7 +51,7 @@ extension JSONRenderer {
         o.string("name", s.name)
         o.string("translation_regime", regimeName(s.regime))
         if let p = s.problem, s.runs.isEmpty && s.first == 0 && s.last == 0 {
-          o.string("problem", p)
+          problem(p, into: &o)
           o.int("rows", 0)
           return o.text
         }
@@ -56,7 +62,7 @@ extension JSONRenderer {
         if let sp = s.space { o.string("space", sp) }
         if let v = s.via { o.string("via", v) }
         o.string("output", s.outputIsIPA ? "ipa" : "pa")
-        if let p = s.problem { o.string("problem", p) }
+        if let p = s.problem { problem(p, into: &o) }
         o.int("rows", s.runs.count)
         for (k, run) in s.runs.enumerated() {
           var row = dumpRow(run, section: s, range: d.range)
@@ -153,7 +159,7 @@ extension JSONRenderer {
         if let g = r.geometry { x.object("geometry", geometry(g)) }
         if let root = r.root { x.hex("root", root) }
         if let sp = r.space { x.string("space", sp) }
-        if let p = r.problem { x.string("problem", p) }
+        if let p = r.problem { problem(p, into: &x) }
         if r.kind == .range {
           x.array(
             "extents",
