@@ -97,7 +97,9 @@ extension Interpreter {
   }
 
   /// Whether an access may have more to report than its result: a fault (its cause), a
-  /// Contiguous bit on a leaf (architecture.md §3.6), missing-barrier warnings.
+  /// Contiguous bit on a leaf (architecture.md §3.6), missing-barrier warnings. (Testing
+  /// `machine.options.strictBarriers` first cost more than the warnings it skips: read from
+  /// this module, the property takes a dynamic exclusivity check, ~60 instructions.)
   @inline(__always)
   func mayReportMore(_ a: AccessResult) -> Bool {
     switch a.outcome {

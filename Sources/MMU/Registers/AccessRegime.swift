@@ -12,6 +12,15 @@ public enum AccessRegime: String, Sendable, CaseIterable, Vocabulary {
   /// Stage 2 alone, IPA to PA.
   case s2
 
+  /// The regime spelled `word`, as `Vocabulary.init(word:)` finds it: the lexer asks this of
+  /// every identifier, and the protocol's generic lookup, called from another module, fetched
+  /// the type's metadata by name each time (~1,300 instructions).
+  @inlinable
+  public init?(word: String) {
+    guard let r = Self.allCases.first(where: { $0.word == word }) else { return nil }
+    self = r
+  }
+
   /// The regime for an exception level (0, 1 or 2; anything else is EL1).
   public init(el: Int) {
     switch el {
