@@ -93,7 +93,8 @@ extension Interpreter {
     if symbolTable != nil || mayReportMore(event.result) {
       finishWalk(&event, va: va, context: ctx, cpu: c)
     }
-    sink.emit(.walk(consume event))
+    // Not `consume event`: consuming the `var` made one more copy of it (218 bytes).
+    sink.emit(.walk(event))
   }
 
   /// Whether an access may have more to report than its result: a fault (its cause), a
