@@ -33,17 +33,25 @@ public enum AccessRegime: String, Sendable, CaseIterable, Vocabulary {
 
 extension CPU {
   /// What an access named by `r` asks of the MMU on this CPU now. Inlinable: the interpreter
-  /// asks it on every `walk`, nearly always for a literal regime word, and a call into this
-  /// module that switches again cost ~35 instructions a statement.
+  /// asks it on every `walk`, nearly always for an exception level's word, and a call into
+  /// this module that switched again cost ~35 instructions a statement.
   @inlinable
   public func context(for r: AccessRegime) -> AccessContext {
     switch r {
     case .el0: context(el: 0)
     case .el1: context(el: 1)
     case .el2: context(el: 2)
-    // Under stage 2, s1's table addresses are IPAs, read through stage 2 as el1's are.
-    case .s1: AccessContext(regime: .el10, stage2: registers.stage2Enabled)
-    case .s2: AccessContext(regime: .stage2)
+    case .s1, .s2: singleStageContext(r)
     }
+  }
+
+  /// `s1` and `s2`. Not inlined into other modules: read from there, `registers` takes a
+  /// dynamic exclusivity check its `@exclusivity(unchecked)` spares this module.
+  @usableFromInline
+  func singleStageContext(_ r: AccessRegime) -> AccessContext {
+    // Under stage 2, s1's table addresses are IPAs, read through stage 2 as el1's are.
+    r == .s1
+      ? AccessContext(regime: .el10, stage2: registers.stage2Enabled)
+      : AccessContext(regime: .stage2)
   }
 }
