@@ -45,8 +45,9 @@ extension CPU {
     }
   }
 
-  /// `s1` and `s2`. Not inlined into other modules: read from there, `registers` takes a
-  /// dynamic exclusivity check its `@exclusivity(unchecked)` spares this module.
+  /// `s1` and `s2`, kept out of the inlined switch: it stays small, and reads no `registers`
+  /// from another module (where `Machine.options`, unchecked too, took a dynamic exclusivity
+  /// check: Benchmarks/README.md).
   @usableFromInline
   func singleStageContext(_ r: AccessRegime) -> AccessContext {
     // Under stage 2, s1's table addresses are IPAs, read through stage 2 as el1's are.
