@@ -69,33 +69,59 @@ extension Interpreter {
     try executeWalk(WalkPlan(s, access: accessType(s.access)))
   }
 
+  /// `walk`. The common case (no observer, no symbols, no warning, no Contiguous bit, no
+  /// fault) makes the access and emits the event, nothing else: the result goes straight into
+  /// the event, and whatever else a walk may report is `finishWalk`'s, out of line. Inline,
+  /// so that a loop of walks (`LoopBody`) runs it without a call.
+  @inline(__always)
   func executeWalk(_ p: WalkPlan) throws {
     let r = try p.fixedRegime ?? regime(p.regime)
     let va = try integer(p.va)
-    // The CPU is looked up once, and the result moves into the event: a copy of it (several
-    // references to retain and release) cost as much as the rest of the statement.
-    // `currentCPU` always names a CPU (CPUs are only ever added), so `c.index` is it, read
-    // without the exclusivity check another module's property costs.
+    // The CPU is looked up once. `currentCPU` always names a CPU (CPUs are only ever added),
+    // so `c.index` is it, read without the exclusivity check another module's property costs.
     let c = machine.cpu
     let ctx = context(r, cpu: c)
+    let ipa = outputIsIPA(r, ctx)
     if translationObserver != nil {
-      observe(
-        .walk, context: ctx, stage1Only: outputIsIPA(r, ctx), access: p.access, va: va,
-        range: p.range)
+      observe(.walk, context: ctx, stage1Only: ipa, access: p.access, va: va, range: p.range)
     }
     var event = WalkEvent(
       label: r.rawValue, regime: ctx.regime, cpu: c.index,
       result: regimeAccess(
         r, ctx, cpu: c, va: va, access: p.access, trace: p.trace, useTLB: !p.noTLB),
-      trace: p.trace, symbol: symbolTable == nil ? nil : symbolName(va), range: p.range,
-      outputIsIPA: outputIsIPA(r, ctx))
-    // Missing-barrier warnings (strict barriers) come before the walk they concern.
-    for w in event.result.warnings { warnModel(w, at: p.range) }
-    warnContiguous(event.result, context: ctx, at: p.range)
+      trace: p.trace, range: p.range, outputIsIPA: ipa)
+    if symbolTable != nil || mayReportMore(event.result) {
+      finishWalk(&event, va: va, context: ctx, cpu: c)
+    }
+    // Not `consume event`: consuming the `var` made one more copy of it (218 bytes).
+    sink.emit(.walk(event))
+  }
+
+  /// Whether an access may have more to report than its result: a fault (its cause), a
+  /// Contiguous bit on a leaf (architecture.md §3.6), missing-barrier warnings. (Testing
+  /// `machine.options.strictBarriers` first cost more than the warnings it skips: read from
+  /// this module, the property takes a dynamic exclusivity check, ~60 instructions.)
+  @inline(__always)
+  func mayReportMore(_ a: AccessResult) -> Bool {
+    switch a.outcome {
+    case .faulted: return true
+    case .translated(let t):
+      if t.contiguous || (t.stage2Descriptor ?? 0) & (1 << 52) != 0 { return true }
+    }
+    return !a.warnings.isEmpty
+  }
+
+  /// The rest of a walk's report, before its event: missing-barrier warnings (strict
+  /// barriers) and Contiguous warnings come before the walk they concern; the fault's cause
+  /// (PSTATE.PAN) and the symbol go into the event.
+  @inline(never)
+  func finishWalk(_ event: inout WalkEvent, va: UInt64, context ctx: AccessContext, cpu c: CPU) {
+    for w in event.result.warnings { warnModel(w, at: event.range) }
+    warnContiguous(event.result, context: ctx, at: event.range)
     if event.result.outcome.fault != nil {
       event.cause = machine.faultCause(event.result, cpu: c, context: ctx)
     }
-    sink.emit(.walk(consume event))
+    if symbolTable != nil { event.symbol = symbolName(va) }
   }
 
   func executeAT(_ s: ATStmt) throws {

@@ -5,11 +5,14 @@ import MMUSyntax
 /// whole loop (see `WalkPlan`).
 enum LoopBody {
   case plain([Stmt])
-  case prepared([LoopStep])
+  /// The steps, and the plans their walks point at (kept alive here for the whole loop).
+  case prepared([LoopStep], plans: [WalkPlan])
 }
 
+/// A planned walk is held unretained: reading a step out of the array retained its plan and
+/// released it after the walk, ~50 instructions a walk. `LoopBody.prepared` owns the plans.
 enum LoopStep {
-  case walk(WalkPlan)
+  case walk(Unmanaged<WalkPlan>)
   case other(Stmt)
 }
 
@@ -46,14 +49,14 @@ extension Interpreter {
     guard body.contains(where: { if case .walk = $0 { true } else { false } }) else {
       return .plain(body)
     }
-    return .prepared(
-      body.map {
-        if case .walk(let w) = $0 {
-          .walk(WalkPlan(w, access: accessType(w.access)))
-        } else {
-          .other($0)
-        }
-      })
+    var plans: [WalkPlan] = []
+    let steps = body.map { (s: Stmt) -> LoopStep in
+      guard case .walk(let w) = s else { return .other(s) }
+      let plan = WalkPlan(w, access: accessType(w.access))
+      plans.append(plan)
+      return .walk(Unmanaged.passUnretained(plan))
+    }
+    return .prepared(steps, plans: plans)
   }
 
   /// Runs one iteration of a loop body: what `execute(_: [Stmt])` does for the statements.
@@ -63,13 +66,17 @@ extension Interpreter {
     switch body {
     case .plain(let stmts):
       return try execute(stmts)
-    case .prepared(let steps):
+    case .prepared(let steps, let plans):
+      // The plans outlive every use of the unretained references to them.
+      defer { withExtendedLifetime(plans) {} }
       // By index: the iterator would hand out a copy of each step (a retain and a release).
       for k in steps.indices {
         switch steps[k] {
-        case .walk(let p):
-          try step(p.range)
-          try executeWalk(p)
+        case .walk(let plan):
+          try plan._withUnsafeGuaranteedRef { p in
+            try step(p.range)
+            try executeWalk(p)
+          }
         case .other(let s):
           if case .returned(let v) = try execute(s) { return .returned(v) }
         }

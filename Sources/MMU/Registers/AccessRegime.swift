@@ -12,6 +12,15 @@ public enum AccessRegime: String, Sendable, CaseIterable, Vocabulary {
   /// Stage 2 alone, IPA to PA.
   case s2
 
+  /// The regime spelled `word`, as `Vocabulary.init(word:)` finds it: the lexer asks this of
+  /// every identifier, and the protocol's generic lookup, called from another module, fetched
+  /// the type's metadata by name each time (~1,300 instructions).
+  @inlinable
+  public init?(word: String) {
+    guard let r = Self.allCases.first(where: { $0.word == word }) else { return nil }
+    self = r
+  }
+
   /// The regime for an exception level (0, 1 or 2; anything else is EL1).
   public init(el: Int) {
     switch el {
@@ -23,15 +32,27 @@ public enum AccessRegime: String, Sendable, CaseIterable, Vocabulary {
 }
 
 extension CPU {
-  /// What an access named by `r` asks of the MMU on this CPU now.
+  /// What an access named by `r` asks of the MMU on this CPU now. Inlinable: the interpreter
+  /// asks it on every `walk`, nearly always for an exception level's word, and a call into
+  /// this module that switched again cost ~35 instructions a statement.
+  @inlinable
   public func context(for r: AccessRegime) -> AccessContext {
     switch r {
     case .el0: context(el: 0)
     case .el1: context(el: 1)
     case .el2: context(el: 2)
-    // Under stage 2, s1's table addresses are IPAs, read through stage 2 as el1's are.
-    case .s1: AccessContext(regime: .el10, stage2: registers.stage2Enabled)
-    case .s2: AccessContext(regime: .stage2)
+    case .s1, .s2: singleStageContext(r)
     }
+  }
+
+  /// `s1` and `s2`, kept out of the inlined switch: it stays small, and reads no `registers`
+  /// from another module (where `Machine.options`, unchecked too, took a dynamic exclusivity
+  /// check: Benchmarks/README.md).
+  @usableFromInline
+  func singleStageContext(_ r: AccessRegime) -> AccessContext {
+    // Under stage 2, s1's table addresses are IPAs, read through stage 2 as el1's are.
+    r == .s1
+      ? AccessContext(regime: .el10, stage2: registers.stage2Enabled)
+      : AccessContext(regime: .stage2)
   }
 }

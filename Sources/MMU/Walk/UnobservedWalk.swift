@@ -2,7 +2,7 @@
 /// TLB hit): every hook is empty, and nested table addresses are walked by the loop itself.
 struct UnobservedWalk: WalkObserver {
   @inline(__always)
-  mutating func start(_ setup: StageSetup, input: UInt64, nested: Bool) -> WalkCacheEntry? { nil }
+  mutating func start(_ setup: StageSetup, input: UInt64, nested: Bool) -> WalkStart? { nil }
 
   @inline(__always)
   mutating func tableStage2(ipa: UInt64) -> Result<StageLeaf, Fault>? { nil }

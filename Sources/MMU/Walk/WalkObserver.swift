@@ -5,8 +5,8 @@
 /// The loop is specialised per observer, so the hooks of `UnobservedWalk`, all empty and
 /// inlined, cost the direct walk nothing.
 protocol WalkObserver {
-  /// Where the walk starts instead of the stage's base table: a cached table pointer.
-  mutating func start(_ setup: StageSetup, input: UInt64, nested: Bool) -> WalkCacheEntry?
+  /// Where the walk starts instead of the stage's base table: below a cached table pointer.
+  mutating func start(_ setup: StageSetup, input: UInt64, nested: Bool) -> WalkStart?
 
   /// Stage 2 of a stage-1 table address (nested walks), or nil to let the loop walk it
   /// with nothing observing.

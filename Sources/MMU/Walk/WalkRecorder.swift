@@ -22,16 +22,19 @@ struct WalkRecorder: WalkObserver {
     self.steps = steps
   }
 
-  mutating func start(_ setup: StageSetup, input: UInt64, nested: Bool) -> WalkCacheEntry? {
+  mutating func start(_ setup: StageSetup, input: UInt64, nested: Bool) -> WalkStart? {
     guard let session = walker.pointee.session else { return nil }
     pathStart = session.path.count
     guard let w = walker.pointee.startingPoint(session, setup, input: input, nested: nested) else {
       return nil
     }
+    let start = WalkStart(
+      level: w.level, nextTable: w.nextTable, tableAttributes: w.tableAttributes)
     session.path.append(contentsOf: w.path)
-    session.walkCacheUsed.append(w)
+    // The entry moves into the session's list: the loop gets plain data (`WalkStart`).
+    session.walkCacheUsed.append(consume w)
     session.usedCache = true
-    return w
+    return start
   }
 
   mutating func tableStage2(ipa: UInt64) -> Result<StageLeaf, Fault>? {
