@@ -3,7 +3,7 @@
 ///
 /// The one piece of state is whether a comma is due: `{` and `[` clear it, a value sets it,
 /// so nesting needs no stack.
-struct JSONWriter {
+struct JSONWriter: ~Copyable {
   var out = ByteWriter()
   var comma = false
 
@@ -49,7 +49,10 @@ struct JSONWriter {
     separator()
     out.byte(UInt8(ascii: "\""))
     out.ascii(k)
-    out.ascii("\":")
+    let p = out.reserve(2)
+    p[0] = UInt8(ascii: "\"")
+    p[1] = UInt8(ascii: ":")
+    out.advance(2)
   }
 
   /// A key made at run time (`tables_translation`); escaped like any string.
@@ -112,18 +115,65 @@ struct JSONWriter {
     comma = true
   }
 
-  /// A value written elsewhere as JSON text (a `JSONObject`'s bytes).
-  mutating func raw(_ k: StaticString, _ v: ByteWriter) {
+  mutating func intItem(_ v: Int) {
+    separator()
+    out.decimal(v)
+    comma = true
+  }
+
+  mutating func boolItem(_ v: Bool) {
+    separator()
+    if v { out.ascii("true") } else { out.ascii("false") }
+    comma = true
+  }
+
+  /// The exclusive end of a range ending at `last`, as a hex string: `0x10000000000000000`
+  /// when `last` is the top of the address space.
+  mutating func end(_ k: StaticString, _ last: UInt64) {
     key(k)
-    out.append(v)
+    out.byte(UInt8(ascii: "\""))
+    out.end(last, digits: 1, grouped: false)
+    out.byte(UInt8(ascii: "\""))
     comma = true
   }
 
   /// `s` as a JSON string (RFC 8259 §7): `"` and `\` escaped, `\n` `\t` `\r` by name, other
-  /// controls as `\u00xx`; everything else, non-ASCII included, as its UTF-8 bytes.
+  /// controls as `\u00xx`; everything else, non-ASCII included, as its UTF-8 bytes. Text
+  /// with nothing to escape (nearly all of it) is copied in one go.
   static func quote(_ s: String, into out: inout ByteWriter) {
+    let done: Void? = s.utf8.withContiguousStorageIfAvailable { u in
+      quote(u, into: &out)
+    }
+    if done != nil { return }
+    var s = s
+    s.withUTF8 { quote($0, into: &out) }
+  }
+
+  /// One pass: bytes are copied while they need no escape; the first that does hands the
+  /// rest to `escaped`.
+  static func quote(_ u: UnsafeBufferPointer<UInt8>, into out: inout ByteWriter) {
+    let n = u.count
+    let p = out.reserve(n + 2)
+    p[0] = UInt8(ascii: "\"")
+    var i = 0
+    while i < n {
+      let b = u[i]
+      if b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { break }
+      p[1 + i] = b
+      i += 1
+    }
+    if i == n {
+      p[n + 1] = UInt8(ascii: "\"")
+      out.advance(n + 2)
+      return
+    }
+    out.advance(1 + i)
+    escaped(UnsafeBufferPointer(rebasing: u[i...]), into: &out)
     out.byte(UInt8(ascii: "\""))
-    for b in s.utf8 {
+  }
+
+  private static func escaped(_ u: UnsafeBufferPointer<UInt8>, into out: inout ByteWriter) {
+    for b in u {
       switch b {
       case UInt8(ascii: "\""): out.ascii("\\\"")
       case UInt8(ascii: "\\"): out.ascii("\\\\")
@@ -132,11 +182,10 @@ struct JSONWriter {
       case 0x0d: out.ascii("\\r")
       case 0..<0x20:
         out.ascii("\\u00")
-        out.byte(ByteWriter.hexDigits[Int(b >> 4)])
-        out.byte(ByteWriter.hexDigits[Int(b & 0xf)])
+        out.byte(ByteWriter.hexDigit(UInt64(b >> 4)))
+        out.byte(ByteWriter.hexDigit(UInt64(b)))
       default: out.byte(b)
       }
     }
-    out.byte(UInt8(ascii: "\""))
   }
 }

@@ -15,26 +15,33 @@ public final class TextRenderer: EventSink {
   public var formatterSource: () -> ValueFormatter
   public var style: Style
   /// Suppresses results (not failures, warnings or errors): `--quiet`.
-  public var quiet = false
+  @exclusivity(unchecked) public var quiet = false
   /// Looks up a source file for diagnostic excerpts.
   public var source: (String) -> SourceFile? = { _ in nil }
   /// Columns available, when the output is a terminal (measured at each view, so a resized
   /// REPL window is followed); nil lays views out in full. Setting it fixes the width.
   public var width: Int? {
-    get { fixedWidth ?? (measuresTerminal ? Terminal.columns(of: out) : nil) }
+    get {
+      if let fixedWidth { return fixedWidth }
+      guard let terminal else { return nil }
+      return Terminal.columns(of: terminal)
+    }
     set {
       fixedWidth = newValue
-      measuresTerminal = false
+      terminal = nil
     }
   }
-  var fixedWidth: Int?
-  var measuresTerminal = true
+  @exclusivity(unchecked) var fixedWidth: Int?
+  /// The output when it is a terminal, found once: a walk line to a file or pipe then costs
+  /// no cast and no system call.
+  @exclusivity(unchecked) var terminal: StreamOutput?
 
   public init(
     output: TextOutput, formatter: ValueFormatter = ValueFormatter(),
     style: Style = Style(enabled: false)
   ) {
     self.out = output
+    self.terminal = (output as? StreamOutput).flatMap { $0.isTerminal ? $0 : nil }
     self.formatterSource = { formatter }
     self.style = style
   }
@@ -129,12 +136,14 @@ public final class TextRenderer: EventSink {
   }
 
   /// Byte offsets in `w` where the fields of the walk line being written begin (each at its
-  /// two-space separator): where a narrow terminal may break it.
+  /// two-space separator): where a narrow terminal may break it. Kept only when the output
+  /// has a width (`recordsBreaks`); a line to a file or pipe is never broken.
   @exclusivity(unchecked) var fieldBreaks: [Int] = []
+  @exclusivity(unchecked) var recordsBreaks = false
 
   /// Starts the next field of a walk line: two spaces, a place to break.
   func nextField() {
-    fieldBreaks.append(w.count)
+    if recordsBreaks { fieldBreaks.append(w.count) }
     w.ascii("  ")
   }
 
@@ -148,7 +157,9 @@ public final class TextRenderer: EventSink {
     }
     let f = formatter
     let start = w.count
-    fieldBreaks.removeAll(keepingCapacity: true)
+    let width = self.width
+    recordsBreaks = width != nil
+    if recordsBreaks { fieldBreaks.removeAll(keepingCapacity: true) }
     w.ascii("walk ")
     w.text(e.label)
     w.byte(UInt8(ascii: " "))
