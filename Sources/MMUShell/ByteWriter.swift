@@ -82,12 +82,14 @@ struct ByteWriter: ~Copyable {
     capacity = c
   }
 
+  @inline(__always)
   mutating func byte(_ b: UInt8) {
     reserve(1).pointee = b
     count &+= 1
   }
 
   /// Bytes copied in one go.
+  @inline(__always)
   mutating func raw(_ b: UnsafeBufferPointer<UInt8>) {
     guard let from = b.baseAddress, b.count > 0 else { return }
     copy(from, b.count)
@@ -123,6 +125,7 @@ struct ByteWriter: ~Copyable {
   }
 
   /// A literal word (every literal in the renderers is ASCII or UTF-8 source text).
+  @inline(__always)
   mutating func ascii(_ s: StaticString) {
     if s.hasPointerRepresentation {
       copy(s.utf8Start, s.utf8CodeUnitCount)
@@ -131,6 +134,7 @@ struct ByteWriter: ~Copyable {
     }
   }
 
+  @inline(__always)
   mutating func text(_ s: String) {
     if s.utf8.withContiguousStorageIfAvailable({ raw($0) }) != nil { return }
     var s = s

@@ -146,22 +146,25 @@ public final class JSONRenderer: EventSink {
   /// A walk event: the most frequent line of a JSON log, written field by field.
   func walk(_ w: WalkEvent) {
     let r = w.result
+    // Each `r.walk` or `r.tlb` is a copy of the record: taken once.
+    let walk = r.walk
+    let tlb = r.tlb
     open("walk", w.range)
     j.string("regime", w.label)
     j.int("cpu", w.cpu)
-    j.hex("va", r.walk.inputAddress)
-    j.string("access", r.walk.access.description)
-    j.string("tlb", r.tlb.name)
+    j.hex("va", walk.inputAddress)
+    j.string("access", walk.access.description)
+    j.string("tlb", tlb.name)
     j.outcome(
       r.outcome, stale: false, regime: w.regime, outputIsIPA: w.outputIsIPA, cause: w.cause)
-    if case .stale(let current) = r.tlb {
+    if case .stale(let current) = tlb {
       j.outcome(current, stale: true, regime: w.regime, outputIsIPA: w.outputIsIPA)
     }
-    j.int("accesses", r.walk.accesses)
+    j.int("accesses", walk.accesses)
     if let symbol = w.symbol { j.string("symbol", symbol) }
     if w.trace {
       j.openArray("steps")
-      j.steps(r.walk.steps)
+      j.steps(walk.steps)
       j.closeArray()
     }
     close()

@@ -7,17 +7,20 @@ struct JSONWriter: ~Copyable {
   var out = ByteWriter()
   var comma = false
 
+  @inline(__always)
   mutating func openObject() {
     separator()
     out.byte(UInt8(ascii: "{"))
     comma = false
   }
 
+  @inline(__always)
   mutating func closeObject() {
     out.byte(UInt8(ascii: "}"))
     comma = true
   }
 
+  @inline(__always)
   mutating func openArray(_ k: StaticString) {
     key(k)
     out.byte(UInt8(ascii: "["))
@@ -29,6 +32,7 @@ struct JSONWriter: ~Copyable {
     comma = true
   }
 
+  @inline(__always)
   mutating func openObject(_ k: StaticString) {
     key(k)
     openObject()
@@ -40,19 +44,29 @@ struct JSONWriter: ~Copyable {
     comma = false
   }
 
+  @inline(__always)
   mutating func separator() {
     if comma { out.byte(UInt8(ascii: ",")) }
     comma = false
   }
 
+  @inline(__always)
   mutating func key(_ k: StaticString) {
     separator()
-    out.byte(UInt8(ascii: "\""))
-    out.ascii(k)
-    let p = out.reserve(2)
+    guard k.hasPointerRepresentation else {
+      out.byte(UInt8(ascii: "\""))
+      out.ascii(k)
+      out.ascii("\":")
+      return
+    }
+    // `"name":` with one check for room; inlined, the name's length is a constant.
+    let n = k.utf8CodeUnitCount
+    let p = out.reserve(n + 3)
     p[0] = UInt8(ascii: "\"")
-    p[1] = UInt8(ascii: ":")
-    out.advance(2)
+    ByteWriter.copyBytes(to: p + 1, from: k.utf8Start, n)
+    p[n + 1] = UInt8(ascii: "\"")
+    p[n + 2] = UInt8(ascii: ":")
+    out.advance(n + 3)
   }
 
   /// A key made at run time (`tables_translation`); escaped like any string.
@@ -62,12 +76,14 @@ struct JSONWriter: ~Copyable {
     out.byte(UInt8(ascii: ":"))
   }
 
+  @inline(__always)
   mutating func string(_ k: StaticString, _ v: String) {
     key(k)
     Self.quote(v, into: &out)
     comma = true
   }
 
+  @inline(__always)
   mutating func string(_ k: StaticString, _ v: StaticString) {
     key(k)
     out.byte(UInt8(ascii: "\""))
@@ -77,17 +93,20 @@ struct JSONWriter: ~Copyable {
   }
 
   /// A hex string without `_` (the schema's form of addresses and raw values).
+  @inline(__always)
   mutating func hex(_ k: StaticString, _ v: UInt64) {
     key(k)
     hexItem(v)
   }
 
+  @inline(__always)
   mutating func int(_ k: StaticString, _ v: Int) {
     key(k)
     out.decimal(v)
     comma = true
   }
 
+  @inline(__always)
   mutating func bool(_ k: StaticString, _ v: Bool) {
     key(k)
     if v { out.ascii("true") } else { out.ascii("false") }
@@ -101,6 +120,7 @@ struct JSONWriter: ~Copyable {
   }
 
   /// An array element or value already after its key: a hex string.
+  @inline(__always)
   mutating func hexItem(_ v: UInt64) {
     separator()
     out.byte(UInt8(ascii: "\""))
@@ -149,27 +169,57 @@ struct JSONWriter: ~Copyable {
     s.withUTF8 { quote($0, into: &out) }
   }
 
-  /// One pass: bytes are copied while they need no escape; the first that does hands the
-  /// rest to `escaped`.
+  /// Text with nothing to escape (nearly all of it) is checked eight bytes at a time and
+  /// copied in one go; the rest goes byte by byte through `escaped`.
   static func quote(_ u: UnsafeBufferPointer<UInt8>, into out: inout ByteWriter) {
+    guard let from = u.baseAddress, !needsEscape(u) else {
+      out.byte(UInt8(ascii: "\""))
+      escaped(u, into: &out)
+      out.byte(UInt8(ascii: "\""))
+      return
+    }
     let n = u.count
     let p = out.reserve(n + 2)
     p[0] = UInt8(ascii: "\"")
+    ByteWriter.copyBytes(to: p + 1, from: from, n)
+    p[n + 1] = UInt8(ascii: "\"")
+    out.advance(n + 2)
+  }
+
+  /// Whether any byte is a control, `"` or `\\`: words of eight bytes (overlapping at the
+  /// end) tested with `special`.
+  static func needsEscape(_ u: UnsafeBufferPointer<UInt8>) -> Bool {
+    let n = u.count
+    guard let base = u.baseAddress, n > 0 else { return false }
+    let raw = UnsafeRawPointer(base)
+    if n < 4 {
+      for b in u where b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") {
+        return true
+      }
+      return false
+    }
+    if n < 8 {
+      let head = UInt64(raw.loadUnaligned(as: UInt32.self))
+      let tail = UInt64(raw.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self))
+      return special(head | tail << 32)
+    }
     var i = 0
-    while i < n {
-      let b = u[i]
-      if b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { break }
-      p[1 + i] = b
-      i += 1
+    while i + 8 <= n {
+      if special(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) { return true }
+      i += 8
     }
-    if i == n {
-      p[n + 1] = UInt8(ascii: "\"")
-      out.advance(n + 2)
-      return
-    }
-    out.advance(1 + i)
-    escaped(UnsafeBufferPointer(rebasing: u[i...]), into: &out)
-    out.byte(UInt8(ascii: "\""))
+    return i < n && special(raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self))
+  }
+
+  /// Whether one of the eight bytes of `x` is below 0x20, `"` or `\\` (the "has a byte less
+  /// than" and "has a zero byte" word tests; exact as a yes or no).
+  @inline(__always) static func special(_ x: UInt64) -> Bool {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let high: UInt64 = 0x8080_8080_8080_8080
+    let control = (x &- ones &* 0x20) & ~x & high
+    let q = x ^ (ones &* 0x22)
+    let b = x ^ (ones &* 0x5c)
+    return (control | ((q &- ones) & ~q & high) | ((b &- ones) & ~b & high)) != 0
   }
 
   private static func escaped(_ u: UnsafeBufferPointer<UInt8>, into out: inout ByteWriter) {

@@ -142,7 +142,7 @@ public final class TextRenderer: EventSink {
   @exclusivity(unchecked) var recordsBreaks = false
 
   /// Starts the next field of a walk line: two spaces, a place to break.
-  func nextField() {
+  @inline(__always) func nextField() {
     if recordsBreaks { fieldBreaks.append(w.count) }
     w.ascii("  ")
   }
@@ -151,8 +151,11 @@ public final class TextRenderer: EventSink {
   /// written straight into `w`; on a narrow terminal the line breaks between fields.
   func renderWalk(_ e: WalkEvent) {
     let r = e.result
+    // Each `r.walk` or `r.tlb` is a copy of the record: taken once.
+    let walk = r.walk
+    let tlb = r.tlb
     if e.trace {
-      TraceText(r: self).lines(r.walk, outcome: r.walk.outcome, walkCache: r.walkCacheUsed)
+      TraceText(r: self).lines(walk, outcome: walk.outcome, walkCache: r.walkCacheUsed)
         .forEach(line)
     }
     let f = formatter
@@ -163,19 +166,19 @@ public final class TextRenderer: EventSink {
     w.ascii("walk ")
     w.text(e.label)
     w.byte(UInt8(ascii: " "))
-    w.hex(r.walk.inputAddress, grouped: f.hexGrouping)
+    w.hex(walk.inputAddress, grouped: f.hexGrouping)
     if let symbol = e.symbol {
       w.ascii(" <")
       w.text(symbol)
       w.byte(UInt8(ascii: ">"))
     }
     w.byte(UInt8(ascii: " "))
-    w.text(r.walk.access.description)
+    w.text(walk.access.description)
     // The outcome follows the colon with one space, as it always has.
     w.ascii(": ")
     outcomeFields(r.outcome, f, regime: e.regime, outputIsIPA: e.outputIsIPA)
     if let cause = e.cause { w.ascii(Self.causeText(cause)) }
-    switch r.tlb {
+    switch tlb {
     case .notUsed: break
     case .stale(let current):
       // One field per part, so that a narrow terminal can break between them.
@@ -191,7 +194,7 @@ public final class TextRenderer: EventSink {
     default:
       nextField()
       w.ascii("[tlb ")
-      w.text(r.tlb.name)
+      w.text(tlb.name)
       w.byte(UInt8(ascii: "]"))
     }
     if let width { Columns.wrap(&w, from: start, breaks: fieldBreaks, width: width) }

@@ -67,6 +67,15 @@ struct ByteWriterTests {
     #expect(written { JSONWriter.quote("normal-wb", into: &$0) } == "\"normal-wb\"")
     #expect(written { JSONWriter.quote("", into: &$0) } == "\"\"")
     #expect(written { JSONWriter.quote("ab\"cd\u{7}e", into: &$0) } == "\"ab\\\"cd\\u0007e\"")
+    // The word tests at each length class: under 4, 4 to 7, and the overlapping last word.
+    #expect(written { JSONWriter.quote("a\\", into: &$0) } == "\"a\\\\\"")
+    #expect(written { JSONWriter.quote("abcd\u{1}f", into: &$0) } == "\"abcd\\u0001f\"")
+    #expect(
+      written { JSONWriter.quote("0123456789abcdef\"xy", into: &$0) }
+        == "\"0123456789abcdef\\\"xy\"")
+    #expect(
+      written { JSONWriter.quote("0123456789abcdefgh", into: &$0) } == "\"0123456789abcdefgh\"")
+    #expect(written { JSONWriter.quote("é ~\u{7f}", into: &$0) } == "\"é ~\u{7f}\"")
   }
 
   @Test("JSON members get their commas from the writer, nested or not")
