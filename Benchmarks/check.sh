@@ -20,7 +20,7 @@ threshold=${THRESHOLD:-2}
 scratch=${SCRATCH:-.build-check}
 ops=${OPS:-4096}
 baseline=Benchmarks/baseline.txt
-scenarios=(walk-4k-48 walk-tlb-hit walk-nested walk-lpa2 script-loop script-walks
+scenarios=(walk-4k-48 walk-tlb-hit walk-tlb-hit-pa walk-nested walk-lpa2 script-loop script-walks
   json-walks text-walks dump-text-1g)
 
 update=0

@@ -42,12 +42,12 @@ public final class FileByteSource: ByteSource {
 
   public init(path: String) throws(CoreFileError) {
     let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-    guard fd >= 0 else { throw .io(String(cString: strerror(errno))) }
+    guard fd >= 0 else { throw .io(errno: errno) }
     var st = stat()
     guard fstat(fd, &st) == 0 else {
-      let reason = String(cString: strerror(errno))
+      let e = errno
       close(fd)
-      throw .io(reason)
+      throw .io(errno: e)
     }
     let kind = st.st_mode & S_IFMT
     guard kind == S_IFREG else {
@@ -84,7 +84,7 @@ public final class FileByteSource: ByteSource {
         if n == 0 {
           throw .truncated(what: what, offset: offset, needed: UInt64(count), fileSize: size)
         }
-        throw .io(String(cString: strerror(errno)))
+        throw .io(errno: errno)
       }
       done += n
     }

@@ -1,8 +1,8 @@
 /// What is wrong with a core file, a VMCOREINFO note or a symbol table, as data: the shell
 /// words it (with the file's name) and mmush exits 2.
 public enum CoreFileError: Error, Equatable, Sendable {
-  /// The file could not be opened, read or mapped (the C library's reason).
-  case io(String)
+  /// The file could not be opened, read or mapped: the C library's error number.
+  case io(errno: Int32)
   /// A directory, FIFO, device or socket.
   case notRegularFile(kind: String)
   /// Fewer bytes than the structure at `offset` needs.

@@ -38,6 +38,9 @@ enum ScriptTarget {
     func message(for warning: ModelWarning, formatter: ValueFormatter) -> String {
       next.message(for: warning, formatter: formatter)
     }
+    func message(for problem: ViewProblem, formatter: ValueFormatter) -> String {
+      next.message(for: problem, formatter: formatter)
+    }
     func emit(_ event: ScriptEvent) {
       guard left > 0 else { return }
       switch event {

@@ -133,6 +133,7 @@ enum Builtins {
       try arity(2...2)
       let r = try it.regime(args[0])
       let va = try int(1)
+      if let pa = it.hitAddress(r, va: va, access: .read, useTLB: true) { return .hex(pa) }
       let a = it.performAccess(
         r, va: va, access: .read, trace: false, useTLB: true, range: range)
       switch a.outcome {

@@ -15,7 +15,7 @@ struct TableRoot {
   var setup: StageSetup?
   var space: String?
   var via: String?
-  var problem: String?
+  var problem: ViewProblem?
 }
 
 extension Interpreter {
@@ -45,82 +45,77 @@ extension Interpreter {
   /// The tables each base register of a regime points at now, lower half first: the
   /// geometry from TCR/VTCR, the root from TTBR/VTTBR, and for EL1&0 with stage 2 enabled
   /// the stage 2 of VTTBR_EL2/VTCR_EL2 translating the table IPAs.
-  func tableRoots(regime r: AccessRegime, range: SourceRange) -> [TableRoot] {
+  func tableRoots(regime r: AccessRegime) -> [TableRoot] {
     let ctx = context(r, cpu: machine.cpu)
     var s2view: AddressSpace?
-    var s2problem: String?
+    var s2problem: ViewProblem?
     if ctx.stage2 {
-      do {
-        let s2 = try registerGeometry(.s2, range: range)
-        s2view = AddressSpace.registerView(name: "VTTBR_EL2", setup: s2)
-      } catch let d as Diagnostic {
-        s2problem = "stage 2: " + d.message
-      } catch {
-        s2problem = "stage 2: \(error)"
+      switch registerSetup(.s2) {
+      case .success(let s2): s2view = AddressSpace.registerView(name: "VTTBR_EL2", setup: s2)
+      case .failure(let f): s2problem = .stage2NoWalk(fault: f)
       }
     }
     let halves: [Bool] = ctx.regime.hasTwoRanges ? [false, true] : [false]
     var roots: [TableRoot] = []
     for upper in halves {
       let name = baseRegister(ctx.regime, upper: upper)
-      do {
-        let setup = try registerGeometry(r, address: upper ? ~0 : 0, range: range)
-        let span = lowMask(setup.geometry.inputBits)
-        var root = TableRoot(
-          name: name, regime: ctx.regime, first: upper ? ~span : 0, last: upper ? ~0 : span,
-          view: nil, setup: setup, space: nil, via: nil, problem: nil)
-        if let s2problem {
-          root.problem = s2problem
-        } else {
-          root.view = AddressSpace.registerView(name: name, setup: setup, via: s2view)
-          root.via = s2view?.name
-          root.problem = disabledHalf(ctx.regime, upper: upper)
-        }
-        root.space = machine.spaceOrder.first { n in
-          guard let sp = machine.space(named: n) else { return false }
-          return sp.regime == ctx.regime && sp.root == setup.tableBase
-            && (sp.upper ?? upper) == upper && (sp.via != nil) == (s2view != nil)
-        }
-        roots.append(root)
-      } catch let d as Diagnostic {
+      let setup: StageSetup
+      switch registerSetup(r, address: upper ? ~0 : 0) {
+      case .success(let s): setup = s
+      case .failure(let f):
         roots.append(
           TableRoot(
             name: name, regime: ctx.regime, first: 0, last: 0, view: nil, setup: nil,
-            space: nil, via: nil, problem: d.message))
-      } catch {
-        roots.append(
-          TableRoot(
-            name: name, regime: ctx.regime, first: 0, last: 0, view: nil, setup: nil,
-            space: nil, via: nil, problem: "\(error)"))
+            space: nil, via: nil, problem: .noWalk(regime: r, fault: f)))
+        continue
       }
+      let span = lowMask(setup.geometry.inputBits)
+      var root = TableRoot(
+        name: name, regime: ctx.regime, first: upper ? ~span : 0, last: upper ? ~0 : span,
+        view: nil, setup: setup, space: nil, via: nil, problem: nil)
+      if let s2problem {
+        root.problem = s2problem
+      } else {
+        root.view = AddressSpace.registerView(name: name, setup: setup, via: s2view)
+        root.via = s2view?.name
+        root.problem = disabledHalf(ctx.regime, upper: upper)
+      }
+      root.space = machine.spaceOrder.first { n in
+        guard let sp = machine.space(named: n) else { return false }
+        return sp.regime == ctx.regime && sp.root == setup.tableBase
+          && (sp.upper ?? upper) == upper && (sp.via != nil) == (s2view != nil)
+      }
+      roots.append(root)
     }
     return roots
   }
 
-  /// Why the registers never walk a half (TCR.EPD0/EPD1 of a two-range regime), or nil.
-  func disabledHalf(_ regime: MMU.Regime, upper: Bool) -> String? {
-    let regs = machine.cpu.registers
-    let tcr: String
+  /// Why the registers never walk a half (TCR.EPD0/EPD1 of a two-range regime), or nil: the
+  /// fault is the model's own for a walk from that TTBR (its level follows `set fault_level`).
+  func disabledHalf(_ regime: MMU.Regime, upper: Bool) -> ViewProblem? {
+    let tcr: SystemRegister
     switch regime {
-    case .el10: tcr = "TCR_EL1"
-    case .el20: tcr = "TCR_EL2"
-    default: return nil
+    case .el10: tcr = .tcr_el1
+    case .el20: tcr = .tcr_el2
+    case .el2, .stage2: return nil
     }
-    let value = regime == .el10 ? regs[.tcr_el1] : regs[.tcr_el2]
-    guard value & bit(upper ? 23 : 7) != 0 else { return nil }
-    let n = upper ? 1 : 0
-    return "\(tcr).EPD\(n)=1 (a walk from TTBR\(n) faults: translation, level 0)"
+    let regs = machine.cpu.registers
+    guard RangeControl(tcr: regs[tcr], upper: upper, el2Layout: false).epd else { return nil }
+    // registerSetup read this half with EPD cleared; the same probe with it set faults.
+    let probe = TranslationSetup.stage1(regs, regime: regime, va: upper ? ~0 : 0, access: .read)
+    guard case .failure(let fault) = probe else { return nil }
+    return .walksDisabled(tcr: tcr, ttbr: upper ? 1 : 0, fault: fault)
   }
 
   /// Scans a root's tables for a view of a regime: a stage-1 table that stage 2 does not map
   /// is the section's problem (the other half is still shown), any other error a diagnostic.
   func scanForView(_ root: TableRoot, first: UInt64, last: UInt64, range: SourceRange) throws
-    -> (runs: [LeafRun], problem: String?)
+    -> (runs: [LeafRun], problem: ViewProblem?)
   {
     do {
       return (try scanTables(root, first: first, last: last, tables: false).runs, nil)
     } catch {
-      if case .unmappedTable(let a) = error { return ([], unmappedTableProblem(a, root)) }
+      if case .unmappedTable(let a) = error { return ([], .unmappedTable(ipa: a, via: root.via)) }
       throw scanDiagnostic(error, root, range)
     }
   }
@@ -154,10 +149,6 @@ extension Interpreter {
     return result
   }
 
-  func unmappedTableProblem(_ a: UInt64, _ root: TableRoot) -> String {
-    "a stage-1 table at IPA \(formatter.hex(a)) is not mapped by stage 2 (\(root.via ?? "via"))"
-  }
-
   func scanDiagnostic(_ error: TableScanError, _ root: TableRoot, _ range: SourceRange)
     -> Diagnostic
   {
@@ -172,7 +163,7 @@ extension Interpreter {
         "the tables of \(what) hold more than \(n) rows (runs of leaves): stopped", at: range,
         hint: "dump a window (`dump SPACE VA size SIZE`) or raise the limit with --max-output N")
     case .unmappedTable(let a):
-      return Diagnostic.error(unmappedTableProblem(a, root), at: range)
+      return problemDiagnostic(.unmappedTable(ipa: a, via: root.via), at: range)
     }
   }
 }

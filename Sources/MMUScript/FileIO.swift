@@ -9,7 +9,10 @@ enum FileIO {
     var message: String
   }
 
-  static func reason() -> String { String(cString: strerror(errno)) }
+  static func reason() -> String { reason(errno: errno) }
+
+  /// The C library's words for an error number.
+  static func reason(errno e: Int32) -> String { String(cString: strerror(e)) }
 
   /// The largest script `mmush` runs, `include`s or `import`s.
   static let scriptLimit = 64 << 20

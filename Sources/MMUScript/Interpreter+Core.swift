@@ -141,16 +141,17 @@ extension Interpreter {
     guard let t = symbolTable, let (name, offset) = t.nearest(address, limit: 1 << 20) else {
       return nil
     }
-    return offset == 0 ? name : "\(name)+0x\(String(offset, radix: 16))"
+    // Linux's `name+0x1c`: the offset ungrouped, whatever `hex_grouping` says.
+    return offset == 0 ? name : "\(name)+\(ValueFormatter.plain.hex(offset))"
   }
 
   func describe(_ e: CoreFileError) -> String {
     switch e {
-    case .io(let reason): return reason
+    case .io(let e): return FileIO.reason(errno: e)
     case .notRegularFile(let kind): return "\(kind), not a core file"
     case .truncated(let what, let offset, let needed, let size):
       return
-        "truncated: the \(what) needs \(needed) bytes at offset \(hexText(offset)), the file has \(size)"
+        "truncated: the \(what) needs \(needed) bytes at offset \(formatter.hex(offset)), the file has \(size)"
     case .notELF(let format):
       return "not an ELF core" + (format.map { " (\($0))" } ?? "")
     case .kdumpCompressed:
@@ -158,9 +159,9 @@ extension Interpreter {
     case .unsupportedELF(let what): return "unsupported ELF: \(what)"
     case .badSegment(let index, let reason): return "program header \(index): \(reason)"
     case .overlappingSegments(let a, let b, let address):
-      return "program headers \(a) and \(b) overlap at PA \(hexText(address))"
+      return "program headers \(a) and \(b) overlap at PA \(formatter.hex(address))"
     case .badNote(let segment, let offset, let reason):
-      return "bad note at offset \(hexText(offset)) (program header \(segment)): \(reason)"
+      return "bad note at offset \(formatter.hex(offset)) (program header \(segment)): \(reason)"
     case .noVMCOREINFO: return "no VMCOREINFO note"
     case .missingKey(let key): return "VMCOREINFO has no \(key)"
     case .badValue(let key, let value, let reason):
@@ -170,6 +171,4 @@ extension Interpreter {
     case .tooLarge(let what, let limit): return "too many \(what) (at most \(limit))"
     }
   }
-
-  private func hexText(_ v: UInt64) -> String { "0x" + String(v, radix: 16) }
 }

@@ -131,7 +131,20 @@ extension Interpreter {
     case .budgetExceeded(let pages):
       return
         "simulated memory budget of \(pages) pages (\(Builtins.human(UInt64(pages) &* 4096))) exhausted (--max-memory raises it)"
-    case .file(let path, let reason): return "\(path): \(reason)"
+    case .file(let path, let reason): return "\(path): " + describe(reason)
+    }
+  }
+
+  func describe(_ r: MemoryError.FileReason) -> String {
+    switch r {
+    case .system(let e): FileIO.reason(errno: e)
+    case .notRegularFile: "not a regular file"
+    case .alreadyBacked(let pa):
+      "PA \(formatter.hex(pa)) is already backed; load into unused memory"
+    case .pastEnd(let offset, let length):
+      "offset \(formatter.hex(offset)) + \(formatter.hex(length)) passes the end"
+    case .overlappingSegments(let pa): "PA \(formatter.hex(pa)) is in two segments"
+    case .truncated: "shorter than its headers say"
     }
   }
 

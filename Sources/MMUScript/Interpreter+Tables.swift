@@ -30,9 +30,9 @@ extension Interpreter {
   }
 
   /// Every half a target has: both of a two-range regime, lower first.
-  func roots(_ t: TableTarget, range: SourceRange) -> [TableRoot] {
+  func roots(_ t: TableTarget) -> [TableRoot] {
     switch t {
-    case .regime(let r): tableRoots(regime: r, range: range)
+    case .regime(let r): tableRoots(regime: r)
     case .space(let sp): [tableRoot(space: sp)]
     }
   }
@@ -40,10 +40,10 @@ extension Interpreter {
   /// The half a kernel's own dump reads: the upper (TTBR1) half of a two-range regime, where
   /// the kernel lives; the only half otherwise.
   func kernelRoot(_ t: TableTarget, range: SourceRange) throws -> TableRoot {
-    guard let root = roots(t, range: range).last else {
+    guard let root = roots(t).last else {
       throw Diagnostic.error("\(label(t)) has no tables", at: range)
     }
-    if let p = root.problem { throw Diagnostic.error("\(root.name): \(p)", at: range) }
+    if let p = root.problem { throw problemDiagnostic(p, prefix: "\(root.name): ", at: range) }
     return root
   }
 
@@ -82,9 +82,7 @@ extension Interpreter {
           "the tables of \(root.space.map { "'\($0)'" } ?? root.name) hold more than \(n) entries: stopped",
           at: range, hint: "dump a window: `dump SPACE VA size SIZE format linux`")
       case .unmappedTable(let a):
-        throw Diagnostic.error(
-          "a stage-1 table at IPA \(formatter.hex(a)) is not mapped by stage 2 (\(root.via ?? "via"))",
-          at: range)
+        throw problemDiagnostic(.unmappedTable(ipa: a, via: root.via), at: range)
       }
     }
     addWork(lines.count)
@@ -163,7 +161,7 @@ extension Interpreter {
   /// Every leaf run of every half of a target, seen from the output side.
   func physicalMappings(_ t: TableTarget, range: SourceRange) throws -> [PhysicalMapping] {
     var result: [PhysicalMapping] = []
-    for root in roots(t, range: range) where root.problem == nil && root.view != nil {
+    for root in roots(t) where root.problem == nil && root.view != nil {
       let runs = try scan(root, first: root.first, last: root.last, tables: false, range: range)
         .runs
       for run in runs {

@@ -36,7 +36,7 @@ extension Interpreter {
       target = "space \(sp.name)"
     } else {
       let r = regimeWord ?? defaultRegime(machine.cpu)
-      roots = tableRoots(regime: r, range: s.range)
+      roots = tableRoots(regime: r)
       target = r.rawValue
     }
     var sections: [DumpSection] = []
@@ -85,7 +85,7 @@ extension Interpreter {
     var regions: [LayoutRegion] = []
     var next: UInt64 = 0
     var reachedTop = false
-    for root in tableRoots(regime: r, range: s.range) {
+    for root in tableRoots(regime: r) {
       guard let setup = root.setup else {
         regions.append(
           LayoutRegion(
@@ -94,7 +94,7 @@ extension Interpreter {
         continue
       }
       if root.first > next {
-        regions.append(hole(next, root.first - 1))
+        regions.append(hole(next, root.first - 1, regime: ctx.regime))
       }
       var region = LayoutRegion(
         kind: .range, name: root.name, first: root.first, last: root.last,
@@ -110,7 +110,7 @@ extension Interpreter {
       if root.last == UInt64.max { reachedTop = true } else { next = root.last + 1 }
     }
     if !reachedTop && regions.contains(where: { $0.geometry != nil }) {
-      regions.append(hole(next, UInt64.max))
+      regions.append(hole(next, UInt64.max, regime: ctx.regime))
     }
     sink.emit(
       .layout(
@@ -119,10 +119,19 @@ extension Interpreter {
           range: s.range)))
   }
 
-  func hole(_ first: UInt64, _ last: UInt64) -> LayoutRegion {
-    LayoutRegion(
+  /// A hole of `regime`'s input space, with the fault the model gives an access at its start
+  /// (a VA or IPA out of range: level 0, or the start level with `set fault_level start`).
+  func hole(_ first: UInt64, _ last: UInt64, regime: MMU.Regime) -> LayoutRegion {
+    let regs = machine.cpu.registers
+    let probe =
+      regime == .stage2
+      ? TranslationSetup.stage2(regs, ipa: first, access: .read)
+      : TranslationSetup.stage1(regs, regime: regime, va: first, access: .read)
+    var region = LayoutRegion(
       kind: .hole, name: "hole", first: first, last: last, geometry: nil, root: nil, space: nil,
       extents: [], problem: nil)
+    if case .failure(let f) = probe { region.fault = f }
+    return region
   }
 
   /// Adjacent runs merged into extents, counting leaves per level and kind.

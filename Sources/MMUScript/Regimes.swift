@@ -26,24 +26,31 @@ extension Interpreter {
   func registerGeometry(_ r: AccessRegime, address: UInt64 = 0, range: SourceRange) throws
     -> StageSetup
   {
+    switch registerSetup(r, address: address) {
+    case .success(let s): return s
+    case .failure(let f): throw problemDiagnostic(.noWalk(regime: r, fault: f), at: range)
+    }
+  }
+
+  /// `registerGeometry`'s setup, or the setup fault the registers give instead.
+  func registerSetup(_ r: AccessRegime, address: UInt64 = 0) -> Result<StageSetup, Fault> {
     var regs = machine.cpu.registers
     for name in ["epd0", "epd1", "e0pd0", "e0pd1"] { regs.set(.tcr_el1, name, 0) }
     if regs.e2h { for name in ["epd0", "epd1"] { regs.set(.tcr_el2, name, 0) } }
     let ctx = context(r, cpu: machine.cpu)
-    let result: Result<StageSetup, Fault>
     if ctx.regime == .stage2 {
-      result = TranslationSetup.stage2(regs, ipa: 0, access: .read)
-    } else {
-      // Probe the half `address` selects, with an address that is always in range.
-      let upper = ctx.regime.hasTwoRanges && address & bit(55) != 0
-      result = TranslationSetup.stage1(regs, regime: ctx.regime, va: upper ? ~0 : 0, access: .read)
+      return TranslationSetup.stage2(regs, ipa: 0, access: .read)
     }
-    switch result {
-    case .success(let s): return s
-    case .failure(let f):
-      throw Diagnostic.error(
-        "the registers of \(r.word) describe no valid walk (\(formatter.fault(f)))", at: range)
-    }
+    // Probe the half `address` selects, with an address that is always in range.
+    let upper = ctx.regime.hasTwoRanges && address & bit(55) != 0
+    return TranslationSetup.stage1(regs, regime: ctx.regime, va: upper ? ~0 : 0, access: .read)
+  }
+
+  /// A diagnostic whose message is a view's problem, worded by the shell (through the sink).
+  func problemDiagnostic(_ p: ViewProblem, prefix: String = "", at range: SourceRange)
+    -> Diagnostic
+  {
+    Diagnostic.error(prefix + sink.message(for: p, formatter: formatter), at: range)
   }
 
   /// A SPACE operand (a space value or a name), or the current space.

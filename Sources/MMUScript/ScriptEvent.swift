@@ -197,7 +197,7 @@ public struct DumpSection: Sendable {
   /// The symbol at each run's start (`load symbols`), parallel to `runs`; empty without one.
   public var symbols: [String?] = []
   /// Why nothing could be read (the registers describe no walk, a table IPA is unmapped).
-  public var problem: String?
+  public var problem: ViewProblem?
 }
 
 /// `dump [SPACE|REGIME] [VA size SIZE]`: ptdump-style rows, one section per half.
@@ -236,7 +236,10 @@ public struct LayoutRegion: Sendable {
   public var root: UInt64?
   public var space: String?
   public var extents: [LayoutExtent]
-  public var problem: String?
+  /// Why the range was not read (as `DumpSection.problem`).
+  public var problem: ViewProblem?
+  /// A hole: the fault an access there takes before any descriptor is read.
+  public var fault: Fault? = nil
 }
 
 /// `layout [REGIME]`: the VA map of a regime as its registers describe it now.
@@ -301,11 +304,17 @@ public protocol EventSink: AnyObject {
   /// `expect warning`. The shell's renderers word it; a sink that renders nothing (a test's
   /// collector) names the kind.
   func message(for warning: ModelWarning, formatter: ValueFormatter) -> String
+  /// The words of a view's problem, for the diagnostic that carries it (`dump … format
+  /// linux` of a half that cannot be read, `explain` of registers that describe no walk).
+  func message(for problem: ViewProblem, formatter: ValueFormatter) -> String
 }
 
 extension EventSink {
   public func message(for warning: ModelWarning, formatter: ValueFormatter) -> String {
     warning.kind.rawValue
+  }
+  public func message(for problem: ViewProblem, formatter: ValueFormatter) -> String {
+    problem.kind.rawValue
   }
 }
 

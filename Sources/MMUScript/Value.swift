@@ -88,11 +88,16 @@ public struct ValueFormatter: Sendable {
   /// A fault as every message and rendering words it: `translation fault, level 2, stage 1`,
   /// then `on a stage-1 table walk` and the IPA of a stage-2 fault when they apply.
   public func fault(_ f: Fault) -> String {
+    // One interpolation, not faultKindAndLevel + a suffix: walk lines word every fault here.
     var s = "\(f.kind) fault, level \(f.level), stage \(f.stage)"
     if f.s1ptw { s += ", on a stage-1 table walk" }
     if f.stage == 2, let ipa = f.ipa { s += ", IPA \(hex(ipa))" }
     return s
   }
+
+  /// How `fault(_:)` begins, `translation fault, level 2` (a test holds them together): all
+  /// a setup fault needs where its stage goes without saying (a layout's holes).
+  public func faultKindAndLevel(_ f: Fault) -> String { "\(f.kind) fault, level \(f.level)" }
 
   public func format(_ v: Value) -> String {
     switch v {

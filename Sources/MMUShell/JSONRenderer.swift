@@ -53,6 +53,10 @@ public final class JSONRenderer: EventSink {
     WarningText(formatter: formatter).message(warning)
   }
 
+  public func message(for problem: ViewProblem, formatter: ValueFormatter) -> String {
+    ViewProblemText(formatter: formatter).message(problem)
+  }
+
   public func emit(_ event: ScriptEvent) {
     switch event {
     case .print(let values, let r):

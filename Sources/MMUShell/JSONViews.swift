@@ -29,6 +29,12 @@ extension JSONRenderer {
     j.closeObject()
   }
 
+  /// A view's problem: the words the text view prints, and the kind (docs/json.md).
+  func problem(_ p: ViewProblem) {
+    j.string("problem", ViewProblemText(formatter: formatterSource()).message(p))
+    j.string("problem_kind", p.kind.rawValue)
+  }
+
   // MARK: dump
 
   /// The `dump` line with its sections, then a `dump_row` line per row.
@@ -42,7 +48,7 @@ extension JSONRenderer {
       j.string("name", s.name)
       j.string("translation_regime", regimeName(s.regime))
       if let p = s.problem, s.runs.isEmpty && s.first == 0 && s.last == 0 {
-        j.string("problem", p)
+        problem(p)
         j.int("rows", 0)
         j.closeObject()
         continue
@@ -54,7 +60,7 @@ extension JSONRenderer {
       if let sp = s.space { j.string("space", sp) }
       if let v = s.via { j.string("via", v) }
       j.string("output", s.outputIsIPA ? "ipa" : "pa")
-      if let p = s.problem { j.string("problem", p) }
+      if let p = s.problem { problem(p) }
       j.int("rows", s.runs.count)
       j.closeObject()
     }
@@ -154,7 +160,7 @@ extension JSONRenderer {
       if let g = r.geometry { geometry(g) }
       if let root = r.root { j.hex("root", root) }
       if let sp = r.space { j.string("space", sp) }
-      if let p = r.problem { j.string("problem", p) }
+      if let p = r.problem { problem(p) }
       if r.kind == .range { extents(r.extents) }
       j.closeObject()
     }

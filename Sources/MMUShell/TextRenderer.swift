@@ -66,6 +66,10 @@ public final class TextRenderer: EventSink {
     WarningText(formatter: formatter).message(warning)
   }
 
+  public func message(for problem: ViewProblem, formatter: ValueFormatter) -> String {
+    ViewProblemText(formatter: formatter).message(problem)
+  }
+
   public func emit(_ event: ScriptEvent) {
     renderEvent(event)
     flushLines()

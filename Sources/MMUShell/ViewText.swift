@@ -20,6 +20,8 @@ struct ViewText {
 
   func geometryText(_ g: Geometry) -> String { g.description }
 
+  func problem(_ p: ViewProblem) -> String { ViewProblemText(formatter: f).message(p) }
+
   // MARK: dump
 
   /// ptdump's layout: `start-end  size  level kind  -> output  rights  memory  sh  flags`, one
@@ -52,7 +54,7 @@ struct ViewText {
     for s in d.sections {
       for l in marker(s, digits: digits, width: width) { line(l) }
       if let p = s.problem {
-        line("  no walk: \(p)")
+        line("  no walk: " + problem(p))
         row += s.runs.count
         continue
       }
@@ -124,10 +126,12 @@ struct ViewText {
     for region in l.regions {
       switch region.kind {
       case .hole:
-        add(region.first, region.last, "hole (translation fault, level 0)")
+        // The model's fault for an access there (its level follows `set fault_level`).
+        let fault = region.fault.map { " (\(f.faultKindAndLevel($0)))" } ?? ""
+        add(region.first, region.last, "hole" + fault)
       case .range:
         guard let g = region.geometry else {
-          problems.append("\(region.name): no walk: \(region.problem ?? "?")")
+          problems.append("\(region.name): no walk: " + (region.problem.map(problem) ?? "?"))
           continue
         }
         var use = region.name
@@ -137,7 +141,7 @@ struct ViewText {
           "\(region.name): \(ViewWords.geometry(g, regime: l.regime)), root \(f.hex(region.root ?? 0))"
         )
         if let p = region.problem {
-          rows.append(("", "", "", "  not read: \(p)"))
+          rows.append(("", "", "", "  not read: " + problem(p)))
           continue
         }
         var next: UInt64? = region.first

@@ -98,6 +98,8 @@ struct CoreCLITests {
       (folder.write("text", Array("hello\n".utf8)), "not an ELF core"),
       (folder.path, "a directory"),
       (fifo, "a FIFO"),
+      // open(2) fails: the C library's words for ENOENT.
+      (folder.path + "/missing", String(cString: strerror(ENOENT))),
     ]
     for (path, words) in cases {
       for arguments in [["--core", path], ["-c", "load core \"\(path)\""]] {

@@ -1,3 +1,4 @@
+import Foundation
 import MMUCoreFile
 import Testing
 
@@ -117,6 +118,13 @@ struct ELFReaderTests {
     #expect(what2 == "program headers")
     #expect(error([0x7f, 0x45, 0x4c, 0x46, 2]) != nil)
     #expect(error([]) == .notELF(format: "an empty file"))
+  }
+
+  @Test("a file that cannot be opened: the errno, as data")
+  func missingFile() {
+    #expect(throws: CoreFileError.io(errno: ENOENT)) {
+      _ = try FileByteSource(path: "/nonexistent-mmush-core")
+    }
   }
 
   @Test("a PT_LOAD beyond the end of the file")

@@ -55,7 +55,8 @@ struct SegmentMappingTests {
     let path = folder.write("f", [UInt8](repeating: 7, count: 0x3000))
     let m = PhysicalMemory()
     try m.write64(0x1000_2000, 1)
-    #expect(throws: MemoryError.self) {
+    // The second piece covers 0x1000_1000..0x1000_2fff; 0x1000_2000 was written.
+    #expect(throws: MemoryError.file(path: path, reason: .alreadyBacked(pa: 0x1000_2000))) {
       try m.mapFileSegments(
         path: path,
         [
@@ -64,9 +65,29 @@ struct SegmentMappingTests {
         ])
     }
     #expect(m.read64(0x2000_0000) == 0)
-    #expect(throws: MemoryError.self) {
+    // 0x2000 + 0x2000 bytes from a 0x3000-byte file.
+    #expect(
+      throws: MemoryError.file(path: path, reason: .pastEnd(offset: 0x2000, length: 0x2000))
+    ) {
       try m.mapFileSegments(
         path: path, [.init(address: 0x3000_0000, offset: 0x2000, length: 0x2000)])
+    }
+    // Two pieces over the page at 0x4000_1000.
+    #expect(throws: MemoryError.file(path: path, reason: .overlappingSegments(pa: 0x4000_1000))) {
+      try m.mapFileSegments(
+        path: path,
+        [
+          .init(address: 0x4000_0000, offset: 0, length: 0x2000),
+          .init(address: 0x4000_1000, offset: 0, length: 0x1000),
+        ])
+    }
+    #expect(throws: MemoryError.file(path: folder.path, reason: .notRegularFile)) {
+      try m.mapFileSegments(path: folder.path, [])
+    }
+    #expect(
+      throws: MemoryError.file(path: folder.path + "/none", reason: .system(errno: ENOENT))
+    ) {
+      try m.mapFileSegments(path: folder.path + "/none", [])
     }
   }
 

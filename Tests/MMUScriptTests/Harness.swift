@@ -3,12 +3,15 @@ import MMUScript
 import MMUShell
 import MMUSyntax
 
-/// Keeps events, and words model warnings as the shell does (for `expect warning`).
+/// Keeps events, and words model warnings and view problems as the shell does (for `expect`).
 final class WordingCollector: EventSink {
   private(set) var events: [ScriptEvent] = []
   func emit(_ event: ScriptEvent) { events.append(event) }
   func message(for warning: ModelWarning, formatter: ValueFormatter) -> String {
     WarningText(formatter: formatter).message(warning)
+  }
+  func message(for problem: ViewProblem, formatter: ValueFormatter) -> String {
+    ViewProblemText(formatter: formatter).message(problem)
   }
 }
 

@@ -203,6 +203,7 @@ struct ViewsTests {
     #expect(
       halves.last?["problem"]?.string
         == "a stage-1 table at IPA 0x0 is not mapped by stage 2 (VTTBR_EL2)")
+    #expect(halves.last?["problem_kind"]?.string == "unmapped-table")
     let layout = try #require(objects.first { $0["type"]?.string == "layout" })
     guard case .array(let regions)? = layout["regions"] else {
       Issue.record("no regions: \(layout)")
@@ -210,6 +211,21 @@ struct ViewsTests {
     }
     let ttbr1 = regions.compactMap(\.object).first { $0["name"]?.string == "TTBR1_EL1" }
     #expect(ttbr1?["problem"]?.string?.contains("IPA 0x0 is not mapped") == true)
+    #expect(ttbr1?["problem_kind"]?.string == "unmapped-table")
     #expect(objects.contains { $0["type"]?.string == "echo" })
+  }
+
+  @Test("with `set fault_level start` the text says the model's level for EPD and for holes")
+  func startLevelWords() {
+    // T0SZ=T1SZ=25: 39-bit halves on 4K, walks start at level 1 (architecture.md §2.5); the
+    // setup faults (out of range, EPD1) are at that level under this choice (§2.9).
+    let r = InProcess.run(
+      "set tcr_el1.t0sz = 25\nset tcr_el1.t1sz = 25\nset tcr_el1.epd1 = 1\n"
+        + "set fault_level start\ndump el1\nlayout el1\n")
+    #expect(r.status == 0, "\(r.err)")
+    #expect(
+      r.out.contains("  no walk: TCR_EL1.EPD1=1 (a walk from TTBR1 faults: translation, level 1)"))
+    #expect(r.out.contains("hole (translation fault, level 1)"))
+    #expect(!r.out.contains("level 0"), "\(r.out)")
   }
 }

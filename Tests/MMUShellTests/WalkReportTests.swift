@@ -43,6 +43,36 @@ struct WalkReportTests {
     #expect(!r.out.contains("read: pa "), "\(r.out)")
   }
 
+  /// `pa()`, `assert walk … == PA` and `allows` take a plain TLB hit's address alone
+  /// (`Machine.hitAddress`); what they say must be what the full access says. The guest's
+  /// page is a user page (AP=01): with PSTATE.PAN an EL1 read faults (stage 1, level 3).
+  @Test func addressOnlyHitsAnswerAsTheFullAccess() throws {
+    let script =
+      Self.guest + """
+        walk el1 0x1000_0123
+        assert tlb hit el1 0x1000_0123
+        assert pa(el1, 0x1000_0456) == 0x4000_8456
+        assert pa(s1, 0x1000_0456) == 0x80_0000_8456
+        assert walk el1 0x1000_0789 == 0x4000_8789
+        assert walk el1 0x1000_0789 allows write
+        set pan on
+        assert walk el1 0x1000_0789 denies read
+        assert walk el1 0x1000_0789 == 0x4000_8000
+
+        """
+    let r = InProcess.run(script)
+    #expect(r.status == 1, "\(r.out)\(r.err)")
+    // Only the last assertion fails, and it reports the full access's fault.
+    #expect((r.out + r.err).contains("6 passed, 1 failed"), "\(r.out)\(r.err)")
+    #expect(
+      (r.out + r.err).contains(
+        "0x1000_0789 read: expected pa 0x4000_8000, got permission fault, level 3, stage 1"))
+    let wrong = InProcess.run(
+      Self.guest + "walk el1 0x1000_0000\nassert walk el1 0x1000_0000 == 0x4000_9000\n")
+    #expect(wrong.status == 1)
+    #expect((wrong.out + wrong.err).contains("expected pa 0x4000_9000, got pa 0x4000_8000"))
+  }
+
   /// A failed `assert walk s1` says the answer is an IPA.
   @Test func aFailedS1AssertionNamesTheIPA() throws {
     let r = InProcess.run(Self.guest + "assert walk s1 0x1000_0123 == 0x4000_8123\n")

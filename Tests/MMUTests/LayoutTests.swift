@@ -3,7 +3,8 @@ import Testing
 @testable import MMU
 
 /// The sizes the code's comments promise (WalkResult.swift: a 49-byte Translation;
-/// TranslationSetup.swift: a setup of at most 40 bytes; TLBEntry.swift: 80-byte entries), held to: these values are copied on every access
+/// TranslationSetup.swift: a setup of at most 40 bytes; TLBEntry.swift: 80-byte entries;
+/// TLBLeafSlot.swift: 32-byte hot slots), held to: these values are copied on every access
 /// (a result, a setup) or stored per TLB entry, so growing one is a performance change that
 /// should be made on purpose.
 @Suite("Value layouts")
@@ -21,5 +22,11 @@ struct LayoutTests {
   func setupAndEntrySizes() {
     #expect(MemoryLayout<StageSetup>.size <= 40)
     #expect(MemoryLayout<TLBEntry>.stride <= 80)
+  }
+
+  @Test("a TLB slot's hot part is 32 bytes: two a cache line, none straddling two")
+  func hotSlotSize() {
+    #expect(MemoryLayout<TLBLeafSlot>.stride == 32)
+    #expect(MemoryLayout<TLBRights>.size == 4)
   }
 }

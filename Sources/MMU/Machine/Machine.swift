@@ -121,15 +121,15 @@ public final class Machine {
     guard let tags = lookupTags(c, context, address, access) else {
       return cachedAccess(c, context, address, access, trace: false, mode: .access)
     }
-    let generation = memory.generation
     guard
-      let (e, slot, verified) = c.tlb.currentEntry(
+      let slot = c.tlb.onlyMatch(
         regime: context.regime, stage: tags.stage, vmid: tags.vmid, asid: tags.asid,
-        address: tags.key, registerGeneration: c.registerGeneration),
-      verified == generation || verifyPath(slot: slot, c, generation: generation)
+        address: tags.key),
+      isCurrent(slot: slot, c)
     else {
       return cachedAccess(c, context, address, access, trace: false, mode: .access)
     }
+    let e = c.tlb.leaves.entries[slot]
     let cached = cachedOutcome(e, address: address, access: access, context: context, cpu: c)
     guard !needsDirtyUpdate(e, cached) else {
       return cachedAccess(c, context, address, access, trace: false, mode: .access)

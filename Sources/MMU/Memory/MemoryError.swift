@@ -7,5 +7,21 @@ public enum MemoryError: Error, Equatable, Sendable {
   /// Allocating another page would pass the memory budget.
   case budgetExceeded(limitPages: Int)
   /// A file could not be opened or mapped.
-  case file(path: String, reason: String)
+  case file(path: String, reason: FileReason)
+
+  /// Why a file could not be loaded into memory: data, worded where the other cases are.
+  public enum FileReason: Equatable, Sendable {
+    /// open, fstat, mmap or pread failed with this errno.
+    case system(errno: Int32)
+    /// A directory, FIFO or device: only regular files are mapped.
+    case notRegularFile
+    /// The page at `pa` is already written or backed by another file.
+    case alreadyBacked(pa: UInt64)
+    /// A segment's bytes, `length` from file `offset`, run past the file's end.
+    case pastEnd(offset: UInt64, length: UInt64)
+    /// Two segments both cover the page at `pa`.
+    case overlappingSegments(pa: UInt64)
+    /// The file ended before a segment its headers describe.
+    case truncated
+  }
 }

@@ -409,16 +409,16 @@ public final class PhysicalMemory {
   /// otherwise wait for a writer (it is refused here).
   static func openRegularFile(_ path: String) throws(MemoryError) -> (fd: Int32, size: UInt64) {
     let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-    guard fd >= 0 else { throw .file(path: path, reason: String(cString: strerror(errno))) }
+    guard fd >= 0 else { throw .file(path: path, reason: .system(errno: errno)) }
     var st = stat()
     guard fstat(fd, &st) == 0 else {
-      let reason = String(cString: strerror(errno))
+      let e = errno
       close(fd)
-      throw .file(path: path, reason: reason)
+      throw .file(path: path, reason: .system(errno: e))
     }
     guard (st.st_mode & S_IFMT) == S_IFREG else {
       close(fd)
-      throw .file(path: path, reason: "not a regular file")
+      throw .file(path: path, reason: .notRegularFile)
     }
     return (fd, UInt64(max(st.st_size, 0)))
   }
@@ -439,7 +439,7 @@ public final class PhysicalMemory {
     let slot = fileRegionsStarting(before: pa + length)
     guard let host = mmap(nil, Int(length), PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0),
       host != MAP_FAILED
-    else { throw .file(path: path, reason: String(cString: strerror(errno))) }
+    else { throw .file(path: path, reason: .system(errno: errno)) }
     fileRegions.insert((pa, length, host), at: slot)
     mappings.append((host, Int(length)))
     generation &+= 1
@@ -454,20 +454,18 @@ public final class PhysicalMemory {
     let slot = fileRegionsStarting(before: pa + length)
     if slot > 0, fileRegions[slot - 1].base + fileRegions[slot - 1].length > pa {
       let r = fileRegions[slot - 1]
-      throw .file(
-        path: path, reason: "PA \(max(pa, r.base)) is already backed; load into unused memory")
+      throw .file(path: path, reason: .alreadyBacked(pa: max(pa, r.base)))
     }
     let first = pa >> 12
     let past = (pa + length + 0xfff) >> 12
     if past - first <= UInt64(capacity) {
       for pfn in first..<past where pagePointer(pfn << 12) != nil {
-        throw .file(
-          path: path, reason: "PA \(pfn << 12) is already backed; load into unused memory")
+        throw .file(path: path, reason: .alreadyBacked(pa: pfn << 12))
       }
     } else {
       for i in 0..<capacity where keys[i] != 0 && keys[i] - 1 >= first && keys[i] - 1 < past {
         let a = (keys[i] - 1) << 12
-        throw .file(path: path, reason: "PA \(a) is already backed; load into unused memory")
+        throw .file(path: path, reason: .alreadyBacked(pa: a))
       }
     }
   }
@@ -505,10 +503,10 @@ public final class PhysicalMemory {
       guard !o, end <= Self.addressLimit else { throw .outOfRange(address: s.address) }
       let (fileEnd, fo) = s.offset.addingReportingOverflow(s.length)
       guard !fo, fileEnd <= size else {
-        throw .file(path: path, reason: "offset \(s.offset) + \(s.length) passes the end")
+        throw .file(path: path, reason: .pastEnd(offset: s.offset, length: s.length))
       }
       guard s.address >= previousEnd else {
-        throw .file(path: path, reason: "PA \(s.address) is in two segments")
+        throw .file(path: path, reason: .overlappingSegments(pa: s.address))
       }
       previousEnd = end
       try checkUnused(s.address, s.length, path: path)
@@ -523,7 +521,7 @@ public final class PhysicalMemory {
           let base = mmap(
             nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_NORESERVE, fd, off_t(start)),
           base != MAP_FAILED
-        else { throw .file(path: path, reason: String(cString: strerror(errno))) }
+        else { throw .file(path: path, reason: .system(errno: errno)) }
         mappings.append((base, length))
         fileRegions.insert(
           (s.address, whole, base + delta), at: fileRegionsStarting(before: s.address))
@@ -538,9 +536,7 @@ public final class PhysicalMemory {
           }
           if n < 0 && errno == EINTR { continue }
           guard n > 0 else {
-            throw .file(
-              path: path,
-              reason: n == 0 ? "shorter than its headers say" : String(cString: strerror(errno)))
+            throw .file(path: path, reason: n == 0 ? .truncated : .system(errno: errno))
           }
           done += n
         }

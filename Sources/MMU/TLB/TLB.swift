@@ -84,20 +84,15 @@ public final class TLB {
   @inline(__always)
   func entry(_ slot: Int) -> TLBEntry? { leaves.entry(slot) }
 
-  /// A TLB hit's fast path: the one entry matching an access, when exactly one matches and it
-  /// was filled under `registerGeneration`, with its slot and the memory generation at which
-  /// its path last held. nil sends the access the long way (no entry, a conflict, registers
-  /// changed since the fill).
+  /// A TLB hit's fast path: the slot of the one entry matching an access, when exactly one
+  /// matches. nil sends the access the long way (no entry, or a conflict).
   @inline(__always)
-  func currentEntry(
-    regime: Regime, stage: TLBEntryStage, vmid: UInt64?, asid: UInt64, address: UInt64,
-    registerGeneration: UInt64
-  ) -> (entry: TLBEntry, slot: Int, verified: UInt64)? {
+  func onlyMatch(
+    regime: Regime, stage: TLBEntryStage, vmid: UInt64?, asid: UInt64, address: UInt64
+  ) -> Int? {
     let m = lookup(regime: regime, stage: stage, vmid: vmid, asid: asid, address: address)
     guard m.count == 1, leaves.contains(m.first) else { return nil }
-    let s = leaves.slots + m.first
-    guard s.pointee.entry.stamp == registerGeneration else { return nil }
-    return (s.pointee.entry, m.first, s.pointee.verifiedGeneration)
+    return m.first
   }
 
   /// Every entry an access with these tags would match at `address`, sorted.
@@ -122,8 +117,12 @@ public final class TLB {
     _ e: TLBEntry, path: [UInt64], leaf: StageLeaf?, verified: UInt64 = .max,
     replace: Bool = true
   ) {
+    // `verified`: the memory generation at which the path was read, under the registers of
+    // the fill (the entry's stamp).
+    let checked =
+      verified == .max ? 0 : leaves.currentEpoch(memory: verified, registers: e.stamp)
     leaves.insert(
-      e, cold: TLBLeafStore.Cold(path: path, leaf: leaf), verified: verified, replace: replace)
+      e, cold: TLBLeafStore.Cold(path: path, leaf: leaf), checked: checked, replace: replace)
     leafSizes |= bit(e.sizeBits)
   }
 

@@ -1,5 +1,6 @@
 /// What TLB lookups read from a CPU's registers: the VMID and ASIDs (architecture.md §10.1),
-/// whether each regime's MMU is on, the TCRs (TBI, E0PD). Derived once per register generation.
+/// whether each regime's MMU is on, and each VA range's TBI and E0PD. Derived once per
+/// register generation, through the one register decoder (`RangeControl`).
 struct TLBControls {
   var generation: UInt64
   var vmid: UInt64
@@ -7,28 +8,21 @@ struct TLBControls {
   var asidEL20: UInt64
   var mmuEL1: Bool
   var mmuEL2: Bool
-  var tcrEL1: UInt64
-  var tcrEL2: UInt64
-  var e0pd: Bool
+  /// The `LookupRange` bits of EL1&0's lower and upper ranges, EL2&0's, and EL2's one range,
+  /// a byte each in that order.
+  var ranges: UInt64
 
   /// Derived from no registers: its generation matches none.
-  static let none = TLBControls(
-    generation: .max, vmid: 0, asidEL10: 0, asidEL20: 0, mmuEL1: false, mmuEL2: false,
-    tcrEL1: 0, tcrEL2: 0, e0pd: false)
+  static let none = TLBControls(generation: .max)
 
-  init(
-    generation: UInt64, vmid: UInt64, asidEL10: UInt64, asidEL20: UInt64, mmuEL1: Bool,
-    mmuEL2: Bool, tcrEL1: UInt64, tcrEL2: UInt64, e0pd: Bool
-  ) {
+  private init(generation: UInt64) {
     self.generation = generation
-    self.vmid = vmid
-    self.asidEL10 = asidEL10
-    self.asidEL20 = asidEL20
-    self.mmuEL1 = mmuEL1
-    self.mmuEL2 = mmuEL2
-    self.tcrEL1 = tcrEL1
-    self.tcrEL2 = tcrEL2
-    self.e0pd = e0pd
+    vmid = 0
+    asidEL10 = 0
+    asidEL20 = 0
+    mmuEL1 = false
+    mmuEL2 = false
+    ranges = 0
   }
 
   init(_ r: RegisterFile, generation: UInt64) {
@@ -38,8 +32,27 @@ struct TLBControls {
     asidEL20 = Machine.asid(r, regime: .el20)
     mmuEL1 = r.stage1Enabled(.el10)
     mmuEL2 = r.stage1Enabled(.el2)
-    tcrEL1 = r[.tcr_el1]
-    tcrEL2 = r[.tcr_el2]
-    e0pd = r.features.e0pd
+    let e0pd = r.features.e0pd
+    func range(_ regime: Regime, upper: Bool) -> UInt64 {
+      UInt64(
+        LookupRange(r.rangeControl(regime, va: upper ? bit(55) : 0), e0pdImplemented: e0pd).bits)
+    }
+    ranges =
+      range(.el10, upper: false) | range(.el10, upper: true) << 8
+      | range(.el20, upper: false) << 16 | range(.el20, upper: true) << 24
+      | range(.el2, upper: false) << 32
+  }
+
+  /// The range of `regime` that `address` selects (bit 55 in two-range regimes).
+  @inline(__always)
+  func range(_ regime: Regime, _ address: UInt64) -> LookupRange {
+    let upper: UInt64 = address & bit(55) != 0 ? 8 : 0
+    let shift: UInt64
+    switch regime {
+    case .el10: shift = upper
+    case .el20: shift = 16 | upper
+    case .el2, .stage2: shift = 32
+    }
+    return LookupRange(bits: UInt8(truncatingIfNeeded: ranges >> shift))
   }
 }

@@ -1,11 +1,11 @@
 /// One cached final translation, tagged as hardware tags it (architecture.md §10.1): regime, VMID
 /// (EL1&0 and stage 2, always, since EL2 is always enabled in the model), ASID for non-global
-/// entries,
-/// the input address aligned to the size of the block or page that produced it.
+/// entries, the input address aligned to the size of the block or page that produced it.
 ///
-/// Plain data (80 bytes): the TLB stores entries inline in its hash table, a hit copies one
-/// into its result, and neither retains anything. What only a miss or a TLBI needs (the
-/// descriptor path, a stage-2 leaf) lives beside it in the store.
+/// Plain data (80 bytes): the TLB stores entries in an array beside its hash table of hot
+/// slots (`TLBLeafSlot`), a hit that reports the translation copies one into its result, and
+/// neither retains anything. What only a miss or a TLBI needs (the descriptor path, a stage-2
+/// leaf) lives in a third array.
 public struct TLBEntry: Sendable, Equatable {
   /// The input address (VA, or IPA for stage-2 entries) aligned to `sizeBits`.
   public var inputBase: UInt64

@@ -1,33 +1,23 @@
 /// A CPU's leaf TLB entries in an open-addressing hash table (linear probing, load at most
-/// one half, tombstones for removals), each entry stored inline with the state a hit needs.
+/// one half, tombstones for removals).
 ///
-/// A hit is the TLB's hot path: 262,144 cached translations are 20+ MB, far beyond the host's
-/// caches, so what counts is cache lines touched. The probe lands on the entry itself (no
-/// bucket array, no chain, no object behind a reference): its key, its translation, the
-/// register generation it was filled under and the memory generation at which its path last
-/// held are one slot. The descriptor path and the stage-2 leaf, which only misses, TLBIs and
-/// the break-before-make check read, are kept in a parallel array.
+/// A hit is the TLB's hot path: 262,144 cached translations are tens of MB, far beyond the
+/// host's caches, so what counts is cache lines touched. Each entry is split in three parallel
+/// arrays indexed by slot: the hot slot (48 bytes: key, input and output base, the register
+/// generation it was filled under, the memory generation at which its path last held, the
+/// rights hits have found), which is all a lookup and an address-only hit read; the whole
+/// `TLBEntry` (plain data), which a hit that reports the translation copies; and the cold
+/// part (descriptor path, stage-2 leaf), which only misses, TLBIs and the checks read.
 ///
 /// Entries that differ only in ASID hash alike (the ASID is compared, not hashed), so a
 /// lookup finds every entry that matches an access (two or more are a TLB conflict).
 ///
-/// The slots are plain data in memory this object owns: a lookup reads them in place, with no
-/// array to retain or bounds to check (indices are masked to the power-of-two capacity). The
-/// model runs on one thread and nothing here calls out while mutating, so the properties opt
-/// out of dynamic exclusivity checks.
+/// The arrays are plain data in memory this object owns: a lookup reads them in place, with
+/// no array to retain or bounds to check (indices are masked to the power-of-two capacity).
+/// The model runs on one thread and nothing here calls out while mutating, so the properties
+/// opt out of dynamic exclusivity checks.
 final class TLBLeafStore {
-  /// One slot of the table: the entry inline, plain data.
-  struct Slot {
-    var entry: TLBEntry
-    /// The memory generation at which the entry's path was last found to hold (`.max`: not
-    /// yet): a cache of `Machine.isCurrent`, not part of the entry.
-    var verifiedGeneration: UInt64
-    var state: State
-    /// Another entry has (or had) the same tags and base, under another ASID: a lookup that
-    /// matches this one must look on for it. Without one, the first match ends the lookup.
-    var twin = false
-  }
-  enum State: UInt8 { case empty, full, removed }
+  typealias Slot = TLBLeafSlot
 
   /// What only misses, TLBIs and the checks read.
   ///
@@ -52,28 +42,65 @@ final class TLBLeafStore {
   }
 
   @exclusivity(unchecked) private(set) var slots: UnsafeMutablePointer<Slot>
+  /// The whole entry of each slot (meaningful where the slot is full).
+  @exclusivity(unchecked) private(set) var entries: UnsafeMutablePointer<TLBEntry>
   @exclusivity(unchecked) private(set) var capacity = 0
   @exclusivity(unchecked) private var colds: [Cold] = []
   @exclusivity(unchecked) private(set) var count = 0
   @exclusivity(unchecked) private var removed = 0
-  /// Set when `slots` lives in a huge-page mapping rather than the heap.
+  /// Set when `slots` (and `entries`) live in huge-page mappings rather than the heap.
   @exclusivity(unchecked) private var mapping: HugePageMapping?
+  @exclusivity(unchecked) private var entryMapping: HugePageMapping?
+  /// Counts the (memory generation, register generation) pairs lookups have seen: a slot
+  /// checked in the current epoch is current without reading anything more. Starts at 1 (a
+  /// slot's 0 is "never checked").
+  @exclusivity(unchecked) private(set) var epoch: UInt32 = 1
+  @exclusivity(unchecked) private var epochMemory: UInt64 = .max
+  @exclusivity(unchecked) private var epochRegisters: UInt64 = .max
 
-  init() { slots = .allocate(capacity: 0) }
+  init() {
+    slots = .allocate(capacity: 0)
+    entries = .allocate(capacity: 0)
+  }
   deinit { freeSlots() }
 
+  /// The epoch of the memory and register generations now: the same as the last lookup's, or
+  /// a new one.
+  @inline(__always)
+  func currentEpoch(memory: UInt64, registers: UInt64) -> UInt32 {
+    if memory == epochMemory && registers == epochRegisters { return epoch }
+    return advanceEpoch(memory: memory, registers: registers)
+  }
+
+  private func advanceEpoch(memory: UInt64, registers: UInt64) -> UInt32 {
+    epochMemory = memory
+    epochRegisters = registers
+    if epoch == .max {
+      // After 2^32 epochs: no slot may keep a number the counter will reach again.
+      for i in 0..<capacity { slots[i].checked = 0 }
+      epoch = 1
+    } else {
+      epoch &+= 1
+    }
+    return epoch
+  }
+
   /// Tables of 2 MiB and more are mapped for huge pages (see `HugePageMapping`).
-  private static func allocateSlots(_ n: Int) -> (UnsafeMutablePointer<Slot>, HugePageMapping?) {
-    let (bytes, overflow) = n.multipliedReportingOverflow(by: MemoryLayout<Slot>.stride)
+  private static func allocate<T>(_: T.Type, _ n: Int) -> (
+    UnsafeMutablePointer<T>, HugePageMapping?
+  ) {
+    let (bytes, overflow) = n.multipliedReportingOverflow(by: MemoryLayout<T>.stride)
     if !overflow && bytes >= HugePageMapping.hugePageSize, let m = HugePageMapping(bytes: bytes) {
-      return (m.base.bindMemory(to: Slot.self, capacity: n), m)
+      return (m.base.bindMemory(to: T.self, capacity: n), m)
     }
     return (.allocate(capacity: n), nil)
   }
 
   private func freeSlots() {
     if let m = mapping { m.release() } else { slots.deallocate() }
+    if let m = entryMapping { m.release() } else { entries.deallocate() }
     mapping = nil
+    entryMapping = nil
   }
 
   /// The packed tags an entry is hashed and matched by: regime [1:0], stage [3:2], size
@@ -121,15 +148,14 @@ final class TLBLeafStore {
     var i = Self.home(tag: tag, base: base, mask: mask)
     // Load at most one half: an empty slot always ends the cluster.
     for _ in 0..<capacity {
-      let s = slots[i]
-      if s.state == .empty { return }
-      if s.state == .full && s.entry.inputBase == base && Self.tag(s.entry) == tag
-        && (s.entry.asid == nil || s.entry.asid == asid)
-      {
+      let s = slots + i
+      if s.pointee.matches(tag: tag, base: base, asid: asid) {
         if m.count == 0 { m.first = i } else if m.count == 1 { m.second = i }
         m.count &+= 1
         // Only an entry of the same tags and base can match too, and it would be a twin.
-        if !s.twin { return }
+        if !s.pointee.twin { return }
+      } else if s.pointee.state == .empty {
+        return
       }
       i = (i &+ 1) & mask
     }
@@ -144,11 +170,7 @@ final class TLBLeafStore {
     for _ in 0..<capacity {
       let s = slots[i]
       if s.state == .empty { return nil }
-      if s.state == .full && s.entry.inputBase == e.inputBase && Self.tag(s.entry) == tag
-        && s.entry.asid == e.asid
-      {
-        return i
-      }
+      if s.hasKey(tag: tag, base: e.inputBase, asid: e.asid) { return i }
       i = (i &+ 1) & mask
     }
     return nil
@@ -156,27 +178,28 @@ final class TLBLeafStore {
 
   @inline(__always)
   func contains(_ slot: Int) -> Bool {
-    slot >= 0 && slot < capacity && slots[slot].state == .full
+    slot >= 0 && slot < capacity && slots[slot].isFull
   }
 
   @inline(__always)
-  func entry(_ slot: Int) -> TLBEntry? { contains(slot) ? slots[slot].entry : nil }
+  func entry(_ slot: Int) -> TLBEntry? { contains(slot) ? entries[slot] : nil }
 
   func cold(_ slot: Int) -> Cold? { contains(slot) ? colds[slot] : nil }
 
-  /// Records that the entry in `slot` was found to agree with memory at `generation`.
+  /// Records that the entry in `slot` was found current in `epoch`.
   @inline(__always)
-  func markVerified(_ slot: Int, generation: UInt64) {
-    if contains(slot) { slots[slot].verifiedGeneration = generation }
+  func markChecked(_ slot: Int, epoch: UInt32) {
+    if contains(slot) { slots[slot].checked = epoch }
   }
 
   /// Stores `e` (with its path and leaf), overwriting an entry with the same key, or with
-  /// `replace` false keeping that one.
-  func insert(_ e: TLBEntry, cold: Cold, verified: UInt64 = .max, replace: Bool = true) {
+  /// `replace` false keeping that one. `checked`: the epoch in which it is known current
+  /// (0: to be checked at its first hit).
+  func insert(_ e: TLBEntry, cold: Cold, checked: UInt32 = 0, replace: Bool = true) {
     if let i = slot(matchingKeyOf: e) {
       if replace {
-        slots[i] = Slot(
-          entry: e, verifiedGeneration: verified, state: .full, twin: slots[i].twin)
+        slots[i] = Slot(e, checked: checked, twin: slots[i].twin)
+        entries[i] = e
         colds[i] = cold
       }
       return
@@ -194,7 +217,7 @@ final class TLBLeafStore {
       if state == .empty { break }
       if state == .removed {
         if free < 0 { free = i }
-      } else if slots[i].entry.inputBase == e.inputBase && Self.tag(slots[i].entry) == tag {
+      } else if slots[i].base == e.inputBase && slots[i].tag == tag {
         slots[i].twin = true
         twin = true
       }
@@ -202,7 +225,8 @@ final class TLBLeafStore {
     }
     if free < 0 { free = i }
     if slots[free].state == .removed { removed &-= 1 }
-    slots[free] = Slot(entry: e, verifiedGeneration: verified, state: .full, twin: twin)
+    slots[free] = Slot(e, checked: checked, twin: twin)
+    entries[free] = e
     colds[free] = cold
     count &+= 1
   }
@@ -210,8 +234,8 @@ final class TLBLeafStore {
   /// Removes the entries `predicate` selects, returning them in slot order.
   func remove(where predicate: (TLBEntry) -> Bool) -> [TLBEntry] {
     var out: [TLBEntry] = []
-    for i in 0..<capacity where slots[i].state == .full && predicate(slots[i].entry) {
-      out.append(slots[i].entry)
+    for i in 0..<capacity where slots[i].isFull && predicate(entries[i]) {
+      out.append(entries[i])
       slots[i].state = .removed
       colds[i] = Cold()
       count &-= 1
@@ -225,6 +249,7 @@ final class TLBLeafStore {
   func removeAll() {
     freeSlots()
     slots = .allocate(capacity: 0)
+    entries = .allocate(capacity: 0)
     capacity = 0
     colds = []
     count = 0
@@ -233,7 +258,7 @@ final class TLBLeafStore {
 
   /// Every entry with its path, in slot order.
   var elements: [(entry: TLBEntry, cold: Cold)] {
-    (0..<capacity).compactMap { slots[$0].state == .full ? (slots[$0].entry, colds[$0]) : nil }
+    (0..<capacity).compactMap { slots[$0].isFull ? (entries[$0], colds[$0]) : nil }
   }
 
   /// Rebuilds the table without tombstones, sized for the live entries alone: a full table
@@ -244,32 +269,38 @@ final class TLBLeafStore {
     var newCapacity = 64
     while (count &+ 1) &* 2 > newCapacity { newCapacity &*= 2 }
     let old = slots
+    let oldEntries = entries
     let oldCapacity = capacity
     let oldColds = colds
     let oldMapping = mapping
-    (slots, mapping) = Self.allocateSlots(newCapacity)
-    for i in 0..<newCapacity { (slots + i).initialize(to: Self.emptySlot) }
+    let oldEntryMapping = entryMapping
+    (slots, mapping) = Self.allocate(Slot.self, newCapacity)
+    (entries, entryMapping) = Self.allocate(TLBEntry.self, newCapacity)
+    for i in 0..<newCapacity {
+      (slots + i).initialize(to: Slot())
+      (entries + i).initialize(to: Self.emptyEntry)
+    }
     colds = Array(repeating: Cold(), count: newCapacity)
     capacity = newCapacity
     removed = 0
     let mask = newCapacity &- 1
-    for j in 0..<oldCapacity where old[j].state == .full {
-      var i = Self.home(tag: Self.tag(old[j].entry), base: old[j].entry.inputBase, mask: mask)
-      while slots[i].state == .full { i = (i &+ 1) & mask }
+    for j in 0..<oldCapacity where old[j].isFull {
+      var i = Self.home(tag: old[j].tag, base: old[j].base, mask: mask)
+      while slots[i].isFull { i = (i &+ 1) & mask }
       slots[i] = old[j]
+      entries[i] = oldEntries[j]
       colds[i] = oldColds[j]
     }
     if let m = oldMapping { m.release() } else { old.deallocate() }
+    if let m = oldEntryMapping { m.release() } else { oldEntries.deallocate() }
   }
 
-  private static let emptySlot = Slot(
-    entry: TLBEntry(
-      regime: .el10, stage: .stage1, vmid: nil, asid: nil, inputBase: 0, sizeBits: 0,
-      granule: .k4,
-      translation: Translation(
-        inputAddress: 0, ipa: nil, pa: 0, level: 0, blockBits: 0, descriptor: 0,
-        stage2Level: nil, stage2BlockBits: nil, stage2Descriptor: nil, stage1Permissions: nil,
-        stage2Permissions: nil, attributes: MemoryAttributes(mair: 0, shareability: .none),
-        global: true, contiguous: false), speculative: false, stamp: 0),
-    verifiedGeneration: .max, state: .empty)
+  private static let emptyEntry = TLBEntry(
+    regime: .el10, stage: .stage1, vmid: nil, asid: nil, inputBase: 0, sizeBits: 0,
+    granule: .k4,
+    translation: Translation(
+      inputAddress: 0, ipa: nil, pa: 0, level: 0, blockBits: 0, descriptor: 0,
+      stage2Level: nil, stage2BlockBits: nil, stage2Descriptor: nil, stage1Permissions: nil,
+      stage2Permissions: nil, attributes: MemoryAttributes(mair: 0, shareability: .none),
+      global: true, contiguous: false), speculative: false, stamp: 0)
 }

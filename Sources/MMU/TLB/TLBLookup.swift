@@ -12,20 +12,17 @@ extension Machine {
     case .el10, .el20:
       let el10 = ctx.regime == .el10
       guard el10 ? k.mmuEL1 : k.mmuEL2 else { return nil }
-      let tcr = el10 ? k.tcrEL1 : k.tcrEL2
-      let upper = address & bit(55) != 0
-      if ctx.unprivileged && k.e0pd && tcr & bit(upper ? 56 : 55) != 0 { return nil }
-      let tbi =
-        tcr & bit(upper ? 38 : 37) != 0 && !(access == .exec && tcr & bit(upper ? 52 : 51) != 0)
+      let range = k.range(ctx.regime, address)
+      if ctx.unprivileged && range.e0pd { return nil }
       return LookupTags(
         stage: el10 && ctx.stage2 ? .combined : .stage1, vmid: el10 ? k.vmid : nil,
-        asid: el10 ? k.asidEL10 : k.asidEL20, key: tbi ? canonicalVA(address) : address)
+        asid: el10 ? k.asidEL10 : k.asidEL20,
+        key: range.ignoresTopByte(access) ? canonicalVA(address) : address)
     case .el2:
       guard k.mmuEL2 else { return nil }
-      let tcr = k.tcrEL2
-      let tbi = tcr & bit(20) != 0 && !(access == .exec && tcr & bit(29) != 0)
       return LookupTags(
-        stage: .stage1, vmid: nil, asid: 0, key: tbi ? canonicalVA(address) : address)
+        stage: .stage1, vmid: nil, asid: 0,
+        key: k.range(.el2, address).ignoresTopByte(access) ? canonicalVA(address) : address)
     }
   }
 
@@ -53,24 +50,41 @@ extension Machine {
     t.pa = (t.pa & ~lowMask(e.sizeBits)) | offset
     if let ipa = t.ipa { t.ipa = (ipa & ~lowMask(t.blockBits)) | (address & lowMask(t.blockBits)) }
     t.inputAddress = address
+    switch cachedRights(t, access: access, context: context, cpu: c) {
+    case .allowed: return .translated(t)
+    case .stage1:
+      return .faulted(Fault(.permission, level: t.level, stage: 1, write: access == .write))
+    case .stage2:
+      return .faulted(
+        Fault(
+          .permission, level: t.stage2Level ?? t.level, stage: 2, ipa: t.ipa ?? address,
+          write: access == .write))
+    }
+  }
+
+  /// Which stage's cached rights deny an access, if any. PSTATE.PAN is not cached: it
+  /// applies at every access (AArch64.S1DirectBasePermissions).
+  @inline(__always)
+  func cachedRights(
+    _ t: Translation, access: AccessType, context: AccessContext, cpu c: CPU
+  ) -> CachedRights {
     let unpriv = context.unprivileged && (context.regime.hasTwoRanges || context.regime == .stage2)
-    // PSTATE.PAN is not cached: it applies at every access (AArch64.S1DirectBasePermissions).
     let pan =
       context.pan
       ? PrivilegedAccessNever(
         c.registers, regime: context.regime, access: access, unprivileged: unpriv, pan: true)
       : .none
     if let p1 = t.stage1Permissions, !p1.allows(access, unprivileged: unpriv, pan: pan) {
-      return .faulted(Fault(.permission, level: t.level, stage: 1, write: access == .write))
+      return .stage1
     }
     if let p2 = t.stage2Permissions, !p2.allows(access, unprivileged: context.unprivileged) {
-      return .faulted(
-        Fault(
-          .permission, level: t.stage2Level ?? t.level, stage: 2, ipa: t.ipa ?? address,
-          write: access == .write))
+      return .stage2
     }
-    return .translated(t)
+    return .allowed
   }
+
+  /// Whether a cached entry lets an access through, or which stage denies it.
+  enum CachedRights { case allowed, stage1, stage2 }
 
   /// A write permission fault from an entry whose leaf has DBM set: with hardware dirty state
   /// the access walks again rather than fault on the writable-clean entry (architecture.md §4.4).
@@ -83,27 +97,30 @@ extension Machine {
   /// Whether the entry in `slot` of `c`'s TLB provably agrees with the tables: the registers
   /// have not changed since it was filled and every descriptor it was built from still holds
   /// the value read. A walk now would read the same descriptors and give the same answer.
-  /// Once checked, an entry is not read again until memory changes (its generation).
+  /// Once checked, an entry is not read again until memory or the registers change (the
+  /// store's epoch).
   @inline(__always)
   func isCurrent(slot: Int, _ c: CPU) -> Bool {
     let leaves = c.tlb.leaves
     guard leaves.contains(slot) else { return false }
-    let s = leaves.slots + slot
-    guard s.pointee.entry.stamp == c.registerGeneration else { return false }
-    let generation = memory.generation
-    if s.pointee.verifiedGeneration == generation { return true }
-    return verifyPath(slot: slot, c, generation: generation)
+    let epoch = leaves.currentEpoch(memory: memory.generation, registers: c.registerGeneration)
+    if leaves.slots[slot].checked == epoch { return true }
+    return verifyPath(slot: slot, c, epoch: epoch)
   }
 
-  /// Reads the entry's path again (memory changed since it was last checked).
-  func verifyPath(slot: Int, _ c: CPU, generation: UInt64) -> Bool {
-    guard let p = c.tlb.leaves.cold(slot)?.path else { return false }
+  /// Checks the entry against the registers of its fill and reads its path again (memory or
+  /// the registers changed since it was last found current).
+  func verifyPath(slot: Int, _ c: CPU, epoch: UInt32) -> Bool {
+    let leaves = c.tlb.leaves
+    guard leaves.entries[slot].stamp == c.registerGeneration,
+      let p = leaves.cold(slot)?.path
+    else { return false }
     var i = 0
     while i + 1 < p.count {
       if memory.read64(p[i]) != p[i + 1] { return false }
       i += 2
     }
-    c.tlb.leaves.markVerified(slot, generation: generation)
+    leaves.markChecked(slot, epoch: epoch)
     return true
   }
 

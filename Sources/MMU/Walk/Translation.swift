@@ -137,6 +137,12 @@ public struct Translation: Sendable, Equatable {
     set { set(Self.isContiguous, newValue) }
   }
 
+  /// Either stage's leaf has the Contiguous bit: an access through it may need the group
+  /// checked (architecture.md §3.6).
+  public var hasContiguousBit: Bool {
+    contiguous || Descriptor(stage2Descriptor ?? 0).contiguous
+  }
+
   /// The rights an access has: stage 1 and stage 2 intersected.
   public var permissions: Permissions {
     let s1 = stage1Permissions ?? .all

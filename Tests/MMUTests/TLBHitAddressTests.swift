@@ -1,0 +1,142 @@
+import MMUTestSupport
+import Testing
+
+@testable import MMU
+
+/// `Machine.hitAddress`, the address-only TLB hit: it answers only what a full access would
+/// answer as a plain hit (the same PA), and declines (nil) whenever the full access has more
+/// to say: no entry, a fault (permissions, PAN: AArch64.S1DirectBasePermissions), a stale
+/// entry, a Contiguous bit to check (architecture.md §3.6), strict-barrier warnings.
+@Suite("TLB address-only hit")
+struct TLBHitAddressTests {
+  static let va = ATTests.va  // 0x0000_0080_8060_4567, the 4K/48 tables of WalkTests
+  static let pa: UInt64 = 0x8765_4567
+
+  static func hit(_ m: Machine, el: Int, _ a: AccessType, va: UInt64 = va) -> UInt64? {
+    m.hitAddress(cpu: m.cpu, context: m.cpu.context(el: el), address: va, access: a)
+  }
+
+  static func access(_ m: Machine, el: Int, _ a: AccessType, va: UInt64 = va) -> AccessResult {
+    m.access(cpu: m.cpu, context: m.cpu.context(el: el), address: va, access: a)
+  }
+
+  @Test("a kernel page (AP=00): nothing before the fill; after it, the PA for EL1 only")
+  func kernelPage() throws {
+    let m = try PANTests.machine(leaf: 0x8765_4000 | D.af | D.shInner | D.page)
+    #expect(Self.hit(m, el: 1, .read) == nil)
+    #expect(Self.access(m, el: 1, .read).outcome.translation?.pa == Self.pa)
+    // Page 0x8765_4000 plus the VA's offset within the 4K page.
+    #expect(Self.hit(m, el: 1, .read) == 0x8765_4567)
+    #expect(Self.hit(m, el: 1, .read, va: Self.va + 0x10) == 0x8765_4577)
+    // AP=00: EL1 read/write; executable at EL1 (no PXN).
+    #expect(Self.hit(m, el: 1, .write) == 0x8765_4567)
+    #expect(Self.hit(m, el: 1, .exec) == 0x8765_4567)
+    // EL0 has no data access (AP[1]=0): the full access faults, the fast path declines.
+    #expect(Self.hit(m, el: 0, .read) == nil)
+    #expect(Self.access(m, el: 0, .read).outcome == PANTests.permissionL3)
+    // Asked again (the answer is now recorded), still declined.
+    #expect(Self.hit(m, el: 0, .read) == nil)
+  }
+
+  @Test("PAN=1 denies EL1 data access to a user page (AP=01); the recorded rights follow PAN")
+  func pan() throws {
+    let m = try PANTests.machine(
+      leaf: 0x8765_4000 | D.ap(0b01) | D.af | D.shInner | D.pxn | D.page)
+    _ = Self.access(m, el: 1, .read)
+    #expect(Self.hit(m, el: 1, .read) == Self.pa)
+    m.cpu.pan = true
+    #expect(Self.hit(m, el: 1, .read) == nil)
+    #expect(Self.hit(m, el: 1, .write) == nil)
+    #expect(Self.access(m, el: 1, .write).outcome == PANTests.permissionL3W)
+    // EL0 is unprivileged: PAN does not apply.
+    #expect(Self.hit(m, el: 0, .write) == Self.pa)
+    m.cpu.pan = false
+    #expect(Self.hit(m, el: 1, .read) == Self.pa)
+    #expect(Self.hit(m, el: 1, .write) == Self.pa)
+  }
+
+  @Test("a Contiguous bit, strict barriers, a changed descriptor: declined, full access answers")
+  func declines() throws {
+    let m = try PANTests.machine(leaf: 0x8765_4000 | D.af | D.shInner | D.contiguous | D.page)
+    #expect(Self.access(m, el: 1, .read).outcome.translation?.pa == Self.pa)
+    #expect(Self.hit(m, el: 1, .read) == nil)
+    #expect(Self.access(m, el: 1, .read).tlb == .hit)
+
+    let n = try PANTests.machine(leaf: 0x8765_4000 | D.af | D.shInner | D.page)
+    _ = Self.access(n, el: 1, .read)
+    n.options.strictBarriers = true
+    #expect(Self.hit(n, el: 1, .read) == nil)
+    n.options.strictBarriers = false
+    #expect(Self.hit(n, el: 1, .read) == Self.pa)
+    // Remap the page without a TLBI: the entry is stale, only the full access says so.
+    let leafAddress = try #require(
+      n.access(
+        cpu: n.cpu, context: n.cpu.context(el: 1), address: Self.va, access: .read, trace: true
+      )
+      .walk.steps.last?.entryAddress)
+    try n.memory.write64(leafAddress, 0x9000_0000 | D.af | D.shInner | D.page)
+    #expect(Self.hit(n, el: 1, .read) == nil)
+    let a = Self.access(n, el: 1, .read)
+    #expect(a.tlb.name == "stale")
+    #expect(a.outcome.translation?.pa == Self.pa)
+  }
+
+  /// A random leaf at level 3 of the TLBFix tables: any AP, UXN, PXN, nG, sometimes the
+  /// Contiguous bit or no AF.
+  static func randomLeaf(_ g: inout SplitMix64, page: UInt64) -> UInt64 {
+    var d = (0x8000_0000 &+ page << 12) | D.shInner | D.page | D.ap(g.next() & 3)
+    if g.next() % 8 != 0 { d |= D.af }
+    if g.next() % 2 == 0 { d |= D.uxn }
+    if g.next() % 2 == 0 { d |= D.pxn }
+    if g.next() % 3 == 0 { d |= D.nG }
+    if g.next() % 10 == 0 { d |= D.contiguous }
+    return d
+  }
+
+  @Test("random leaves, accesses, PAN and ASIDs: a fast answer is always the full access's hit")
+  func agreesWithFullAccess() throws {
+    var g = SplitMix64(seed: 0x41D0_4E55)
+    let m = try TLBFix.machine()
+    PANTests.withPAN(m)
+    for i in 0..<64 as Range<UInt64> {
+      try m.memory.write64(TLBFix.l3 + i * 8, Self.randomLeaf(&g, page: i))
+    }
+    var fast = 0
+    var declined = 0
+    for step in 0..<8000 {
+      switch g.next() % 50 {
+      case 0:
+        // A new ASID: entries filled before it answer only through the full access (it walks
+        // to compare them), until the TLB is emptied and they are filled again.
+        m.cpu.registers[.ttbr0_el1] = TLBFix.l0 | ((g.next() % 3) << 48)
+        if g.next() % 4 != 0 { m.cpu.tlb.removeAll() }
+      case 1:
+        let i = g.next() % 64
+        try m.memory.write64(TLBFix.l3 + i * 8, Self.randomLeaf(&g, page: i))
+      default: break
+      }
+      m.cpu.pan = g.next() % 2 == 0
+      let el = Int(g.next() % 2)
+      let access = AccessType.allCases[Int(g.next() % 3)]
+      let va = 0x4020_0000 &+ (g.next() % 64) << 12 | g.next() & 0xfff
+      let h = Self.hit(m, el: el, access, va: va)
+      let a = Self.access(m, el: el, access, va: va)
+      // A hit that needed no walk to prove the entry current (a walk compares it after a
+      // register change) and has nothing more to say.
+      let plainHit =
+        a.tlb == .hit && a.walk.accesses == 0 && a.warnings.isEmpty
+        && a.outcome.translation.map { !$0.hasContiguousBit } == true
+      if let h {
+        fast += 1
+        #expect(a.tlb == .hit, "step \(step)")
+        #expect(a.outcome.translation?.pa == h, "step \(step)")
+      } else {
+        declined += 1
+        #expect(!plainHit, "step \(step): a plain hit the fast path declined")
+      }
+    }
+    // Both sides are exercised.
+    #expect(fast > 500)
+    #expect(declined > 1000)
+  }
+}
