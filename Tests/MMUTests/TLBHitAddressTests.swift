@@ -81,6 +81,38 @@ struct TLBHitAddressTests {
     #expect(a.outcome.translation?.pa == Self.pa)
   }
 
+  @Test("after a register write, one full hit re-checks a global entry; then it is fast again")
+  func recheckAfterRegisterWrite() throws {
+    let m = try TLBFix.machine()
+    let el1 = m.cpu.context(el: 1)
+    let va = TLBFix.va | 0x234
+    _ = m.access(cpu: m.cpu, context: el1, address: va, access: .read)
+    #expect(
+      m.hitAddress(cpu: m.cpu, context: el1, address: va, access: .read) == TLBFix.paA | 0x234)
+    // ASID 1 -> 2 on the same tables: the global entry still matches, but was filled under
+    // other registers, so only a walk can show it agrees.
+    m.cpu.registers[.ttbr0_el1] = TLBFix.l0 | (2 << 48)
+    #expect(m.hitAddress(cpu: m.cpu, context: el1, address: va, access: .read) == nil)
+    let a = m.access(cpu: m.cpu, context: el1, address: va, access: .read)
+    #expect(a.tlb == .hit)
+    #expect(a.walk.accesses == 4)
+    #expect(
+      m.hitAddress(cpu: m.cpu, context: el1, address: va, access: .read) == TLBFix.paA | 0x234)
+    let again = m.access(cpu: m.cpu, context: el1, address: va, access: .read)
+    #expect(again.tlb == .hit)
+    #expect(again.walk.accesses == 0)
+    // New tables at another root that map the page elsewhere: the entry is stale, and stays
+    // so (it is not re-checked into agreeing).
+    try TLBFix.tables(m, root: 0x20_0000, va: TLBFix.va, pa: TLBFix.paB)
+    m.cpu.registers[.ttbr0_el1] = 0x20_0000 | (2 << 48)
+    for _ in 0..<2 {
+      #expect(m.hitAddress(cpu: m.cpu, context: el1, address: va, access: .read) == nil)
+      let s = m.access(cpu: m.cpu, context: el1, address: va, access: .read)
+      #expect(s.tlb.name == "stale")
+      #expect(s.outcome.translation?.pa == TLBFix.paA | 0x234)
+    }
+  }
+
   /// A random leaf at level 3 of the TLBFix tables: any AP, UXN, PXN, nG, sometimes the
   /// Contiguous bit or no AF.
   static func randomLeaf(_ g: inout SplitMix64, page: UInt64) -> UInt64 {
@@ -106,8 +138,8 @@ struct TLBHitAddressTests {
     for step in 0..<8000 {
       switch g.next() % 50 {
       case 0:
-        // A new ASID: entries filled before it answer only through the full access (it walks
-        // to compare them), until the TLB is emptied and they are filled again.
+        // A new ASID: entries filled before it answer through the full access (which walks
+        // to compare, and re-checks those that agree), or are dropped with the whole TLB.
         m.cpu.registers[.ttbr0_el1] = TLBFix.l0 | ((g.next() % 3) << 48)
         if g.next() % 4 != 0 { m.cpu.tlb.removeAll() }
       case 1:

@@ -202,8 +202,8 @@ public final class Machine {
         let cached = cachedOutcome(e, address: address, access: access, context: context, cpu: c)
         if !needsDirtyUpdate(e, cached) {
           return hit(
-            c, e, slot: m.first, cached, context, address, access, trace: trace,
-            warnings: warnings)
+            c, e, slot: m.first, cached, context, address, access, tags, trace: trace,
+            mode: mode, warnings: warnings)
         }
         // A write to a writable-clean (DBM) entry: hardware walks again to set the dirty
         // state, so the read-only entry does not answer.
@@ -215,13 +215,22 @@ public final class Machine {
 
   func hit(
     _ c: CPU, _ e: TLBEntry, slot: Int, _ cached: WalkOutcome, _ context: AccessContext,
-    _ address: UInt64, _ access: AccessType, trace: Bool, warnings: [ModelWarning]
+    _ address: UInt64, _ access: AccessType, _ tags: LookupTags, trace: Bool, mode: AccessMode,
+    warnings: [ModelWarning]
   ) -> AccessResult {
     if !trace && isCurrent(slot: slot, c) {
       let walk = WalkResult(
         inputAddress: address, access: access, outcome: cached, steps: [], accesses: 0)
       return AccessResult(
         tlb: .hit, walk: walk, outcome: cached, accesses: 0, warnings: warnings)
+    }
+    if !trace && mode == .access,
+      let again = rechecked(c, e, cached, context, address, access, tags)
+    {
+      // Provably current under the registers now in force: later hits need no walk.
+      c.tlb.insert(again.entry, path: again.path, leaf: nil, verified: memory.generation)
+      return AccessResult(
+        tlb: .hit, walk: again.walk, outcome: cached, accesses: 0, warnings: warnings)
     }
     let now = compareWalk(c, context, address, access, trace: trace)
     let status: TLBStatus =

@@ -161,6 +161,37 @@ final class TLBLeafStore {
     }
   }
 
+  /// The one slot matching an access whose tags (size 0) are `tag0`, over the leaf sizes in
+  /// `sizes` (bit n: entries of 2^n bytes exist), when exactly one matches. nil: none, or
+  /// more than one (the full access reports the conflict). The address-only hit's lookup:
+  /// `find` without the counting.
+  @inline(__always)
+  func soleMatch(tag0: UInt64, sizes: UInt64, address: UInt64, asid: UInt64) -> Int? {
+    guard capacity > 0 else { return nil }
+    let mask = capacity &- 1
+    var found = -1
+    var rest = sizes
+    while rest != 0 {
+      let size = rest.trailingZeroBitCount
+      rest &= rest &- 1
+      let tag = tag0 | UInt64(truncatingIfNeeded: size & 127) << 4
+      let base = address & ~lowMask(size)
+      var i = Self.home(tag: tag, base: base, mask: mask)
+      for _ in 0..<capacity {
+        let s = slots + i
+        if s.pointee.matches(tag: tag, base: base, asid: asid) {
+          if found >= 0 { return nil }
+          found = i
+          // Only a twin (same tags and base, another ASID) can match too.
+          if !s.pointee.twin { break }
+        }
+        if s.pointee.state == .empty { break }
+        i = (i &+ 1) & mask
+      }
+    }
+    return found >= 0 ? found : nil
+  }
+
   /// The slot holding exactly this entry's key (tags, base, ASID), if any.
   private func slot(matchingKeyOf e: TLBEntry) -> Int? {
     guard capacity > 0 else { return nil }
