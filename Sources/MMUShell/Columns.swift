@@ -77,8 +77,8 @@ enum Columns {
       w.trimTrailingSpaces(downTo: start)
       return
     }
-    let line = Array(w.bytes[start...])
-    w.bytes.removeSubrange(start...)
+    let line = w.slice(start..<w.count)
+    w.truncate(to: start)
     var lineStart = w.count
     var used = 0
     for i in 0...breaks.count {
@@ -97,7 +97,7 @@ enum Columns {
         w.ascii("  ")
         used += 2
       }
-      w.bytes.append(contentsOf: line[from..<to])
+      w.append(line[from..<to])
       used += chars
     }
     w.trimTrailingSpaces(downTo: lineStart)

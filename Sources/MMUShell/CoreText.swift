@@ -46,38 +46,38 @@ enum CoreText {
 
 extension JSONRenderer {
   /// `{"type":"core", ...}`: what was loaded and each register written.
-  func coreObject(_ e: CoreEvent) -> JSONObject {
+  func core(_ e: CoreEvent) {
     let c = e.state
-    var o = base("core", e.range)
-    o.string("file", c.path)
-    if let release = c.vmcoreinfo?["OSRELEASE"] { o.string("release", release) }
+    open("core", e.range)
+    j.string("file", c.path)
+    if let release = c.vmcoreinfo?["OSRELEASE"] { j.string("release", release) }
     if let r = c.registers {
-      o.int("page_size", Int(r.granule.size))
-      o.int("va_bits", r.vaBits)
-      o.bool("ds", r.ds)
-      o.hex("ttbr1_el1", r.ttbr1)
-      o.hex("tcr_el1", r.tcr)
-      o.hex("mair_el1", r.mair)
-      o.hex("sctlr_el1", r.sctlr)
+      j.int("page_size", Int(r.granule.size))
+      j.int("va_bits", r.vaBits)
+      j.bool("ds", r.ds)
+      j.hex("ttbr1_el1", r.ttbr1)
+      j.hex("tcr_el1", r.tcr)
+      j.hex("mair_el1", r.mair)
+      j.hex("sctlr_el1", r.sctlr)
     }
-    o.array(
-      "cpus",
-      c.cpus.map {
-        var cpu = JSONObject()
-        cpu.int("el", $0.exceptionLevel)
-        cpu.hex("pc", $0.pc)
-        cpu.hex("sp", $0.sp)
-        cpu.hex("pstate", $0.pstate)
-        return cpu.text
-      })
-    o.array(
-      "ram",
-      c.ranges.map {
-        var r = JSONObject()
-        r.hex("address", $0.address)
-        r.hex("size", $0.size)
-        return r.text
-      })
-    return o
+    j.openArray("cpus")
+    for cpu in c.cpus {
+      j.openObject()
+      j.int("el", cpu.exceptionLevel)
+      j.hex("pc", cpu.pc)
+      j.hex("sp", cpu.sp)
+      j.hex("pstate", cpu.pstate)
+      j.closeObject()
+    }
+    j.closeArray()
+    j.openArray("ram")
+    for r in c.ranges {
+      j.openObject()
+      j.hex("address", r.address)
+      j.hex("size", r.size)
+      j.closeObject()
+    }
+    j.closeArray()
+    close()
   }
 }

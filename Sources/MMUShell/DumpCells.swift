@@ -6,23 +6,50 @@ import MMUScript
 ///
 /// Columns: range, size (right-aligned), leaves, `-> output`, rights, memory, shareability,
 /// flags, symbol. Every cell but the symbol is ASCII, so its width is its length in bytes.
-struct DumpCells {
+struct DumpCells: ~Copyable {
   static let columns = 9
   var bytes: ByteWriter
-  /// Where cell `c` of row `k` ends in `bytes`: `ends[k * columns + c]`.
-  var ends: [Int] = []
-  var widths = [Int](repeating: 0, count: columns)
+  /// Where cell `i` (row `i / columns`, column `i % columns`) ends in `bytes`, for the
+  /// `cellCount` cells written; storage of this writer's own, like `bytes`, so that ending a
+  /// cell is a store and not an array append.
+  private var ends: UnsafeMutablePointer<Int>
+  private var endsCapacity: Int
+  private(set) var cellCount = 0
+  /// The widest cell of each column.
+  private var widths: UnsafeMutablePointer<Int>
 
   init(rows: Int) {
     bytes = ByteWriter(capacity: max(rows, 1) * 96)
-    ends.reserveCapacity(rows * Self.columns)
+    endsCapacity = max(rows, 1) * Self.columns
+    ends = .allocate(capacity: endsCapacity)
+    widths = .allocate(capacity: Self.columns)
+    widths.initialize(repeating: 0, count: Self.columns)
+  }
+
+  deinit {
+    ends.deallocate()
+    widths.deallocate()
+  }
+
+  /// Where cell `i` begins and ends in `bytes`.
+  func bounds(_ i: Int) -> Range<Int> {
+    precondition(i >= 0 && i < cellCount, "DumpCells cell out of range")
+    return (i == 0 ? 0 : ends[i - 1])..<ends[i]
   }
 
   /// Ends the cell being written and widens its column to it.
   mutating func endCell(_ c: Int, characters: Int? = nil) {
-    let start = ends.last ?? 0
+    if cellCount == endsCapacity {
+      let grown = UnsafeMutablePointer<Int>.allocate(capacity: endsCapacity * 2)
+      grown.initialize(from: ends, count: cellCount)
+      ends.deallocate()
+      ends = grown
+      endsCapacity *= 2
+    }
+    let start = cellCount == 0 ? 0 : ends[cellCount - 1]
     widths[c] = max(widths[c], characters ?? (bytes.count - start))
-    ends.append(bytes.count)
+    ends[cellCount] = bytes.count
+    cellCount += 1
   }
 
   /// `0x…-0x…  4K  L3 page  -> 0x…  el0 --- el1 rw-  normal-wb  inner  nG  <symbol>`.
@@ -60,12 +87,12 @@ struct DumpCells {
 
   /// Cell `c` of row `k` with padding to its column's width (`right`: padded on the left).
   func cell(_ k: Int, _ c: Int, right: Bool = false, into w: inout ByteWriter) -> Int {
-    let i = k * Self.columns + c
-    let from = i == 0 ? 0 : ends[i - 1]
-    let cell = bytes.bytes[from..<ends[i]]
-    let chars = c == Self.columns - 1 ? bytes.characters(from: from, to: ends[i]) : cell.count
+    let range = bounds(k * Self.columns + c)
+    let chars =
+      c == Self.columns - 1
+      ? bytes.characters(from: range.lowerBound, to: range.upperBound) : range.count
     if right { w.repeated(0x20, widths[c] - chars) }
-    w.bytes.append(contentsOf: cell)
+    w.append(bytes, range)
     if !right { w.repeated(0x20, widths[c] - chars) }
     return max(chars, widths[c])
   }
@@ -87,11 +114,11 @@ struct DumpCells {
     w.trimTrailingSpaces(downTo: headEnd)
     if let width, w.count > headEnd {
       if head + 2 + w.characters(from: headEnd + 2) > width {
-        let rest = Array(w.bytes[(headEnd + 2)...])
-        w.bytes.removeSubrange(headEnd...)
+        let rest = w.slice((headEnd + 2)..<w.count)
+        w.truncate(to: headEnd)
         w.trimTrailingSpaces(downTo: lineStart)
         w.ascii("\n    ")
-        w.bytes.append(contentsOf: rest)
+        w.append(rest)
       }
     }
     w.byte(UInt8(ascii: "\n"))

@@ -4,46 +4,51 @@ import MMUScript
 /// The JSON of TLB maintenance (schema: docs/json.md, `tlbi`, `dsb`, `isb`, `tlb_fill`): a
 /// log of a TLB bug shows each invalidation, what it reached and when a barrier completed it.
 extension JSONRenderer {
-  func maintenanceObject(_ t: TLBEvent) -> JSONObject {
+  func maintenance(_ t: TLBEvent) {
     switch t.action {
     case .tlbi(let report):
-      var o = base("tlbi", t.range)
-      o.int("cpu", t.cpu)
-      o.string("op", report.tlbi.operation.name)
-      o.string("domain", domainName(report.tlbi.domain))
-      o.array("targets", report.targets.map(String.init))
-      o.array("in_scope", report.inScope.map { effect($0).text })
-      o.bool("upgraded_by_fb", report.upgradedByFB)
-      o.bool("applied_to_el20", report.appliedToEL20)
-      return o
+      open("tlbi", t.range)
+      j.int("cpu", t.cpu)
+      j.string("op", report.tlbi.operation.name)
+      j.string("domain", domainName(report.tlbi.domain))
+      j.openArray("targets")
+      for target in report.targets { j.intItem(target) }
+      j.closeArray()
+      effects("in_scope", report.inScope)
+      j.bool("upgraded_by_fb", report.upgradedByFB)
+      j.bool("applied_to_el20", report.appliedToEL20)
     case .dsb(let report):
-      var o = base("dsb", t.range)
-      o.int("cpu", t.cpu)
-      o.string("domain", report.domain.rawValue)
-      o.array(
-        "completed",
-        report.completed.map { c in
-          var e = JSONObject()
-          e.string("op", c.tlbi.operation.name)
-          e.array("removed", c.removed.map { effect($0).text })
-          return e.text
-        })
-      o.array("pending", report.stillPending.map { JSONObject.quote($0.operation.name) })
-      return o
-    case .isb(let pending):
-      var o = base("isb", t.range)
-      o.int("cpu", t.cpu)
-      o.array("pending", pending.map { JSONObject.quote($0.operation.name) })
-      return o
+      open("dsb", t.range)
+      j.int("cpu", t.cpu)
+      j.string("domain", report.domain.rawValue)
+      j.openArray("completed")
+      for c in report.completed {
+        j.openObject()
+        j.string("op", c.tlbi.operation.name)
+        effects("removed", c.removed)
+        j.closeObject()
+      }
+      j.closeArray()
+      pending(report.stillPending)
+    case .isb(let list):
+      open("isb", t.range)
+      j.int("cpu", t.cpu)
+      pending(list)
     case .fill(let label, let va, let result):
-      var o = base("tlb_fill", t.range)
-      o.string("regime", label)
-      o.int("cpu", t.cpu)
-      o.hex("va", va)
-      let (k, v) = outcome(result.outcome)
-      o.object(k, v)
-      return o
+      open("tlb_fill", t.range)
+      j.string("regime", label)
+      j.int("cpu", t.cpu)
+      j.hex("va", va)
+      j.outcome(result.outcome, stale: false, regime: nil, outputIsIPA: false)
     }
+    close()
+  }
+
+  /// `"pending":[…]`: the TLBIs a barrier has yet to complete.
+  func pending(_ list: [PendingTLBI]) {
+    j.openArray("pending")
+    for p in list { j.stringItem(p.operation.name) }
+    j.closeArray()
   }
 
   /// `local`, `inner` or `outer`: where a TLBI is performed.
@@ -55,14 +60,20 @@ extension JSONRenderer {
     }
   }
 
-  /// The entries a TLBI matches (or removed) on one CPU: counts, and the leaf entries' input
-  /// addresses.
-  func effect(_ e: TLBIEffect) -> JSONObject {
-    var o = JSONObject()
-    o.int("cpu", e.cpu)
-    o.int("entries", e.entries.count)
-    o.int("walk_entries", e.walkEntries.count)
-    o.array("addresses", e.entries.map { JSONObject.quote(formatter.hex($0.inputBase)) })
-    return o
+  /// The entries a TLBI matches (or removed) on each CPU: counts, and the leaf entries'
+  /// input addresses.
+  func effects(_ k: StaticString, _ list: [TLBIEffect]) {
+    j.openArray(k)
+    for e in list {
+      j.openObject()
+      j.int("cpu", e.cpu)
+      j.int("entries", e.entries.count)
+      j.int("walk_entries", e.walkEntries.count)
+      j.openArray("addresses")
+      for entry in e.entries { j.stringItem(formatter.hex(entry.inputBase)) }
+      j.closeArray()
+      j.closeObject()
+    }
+    j.closeArray()
   }
 }

@@ -2,66 +2,11 @@ import MMU
 import MMUScript
 import MMUSyntax
 
-/// A JSON object under construction, for the views' less frequent events; keys keep their
-/// insertion order so output is stable. Its members are bytes (`JSONWriter`), so a nested
-/// object or a finished event costs one copy, not a string per field.
-struct JSONObject {
-  /// `"key":value` members, comma-separated, without the braces.
-  var body = JSONWriter()
-  mutating func add(_ key: String, _ value: String) {
-    body.key(key)
-    body.out.text(value)
-    body.comma = true
-  }
-  mutating func string(_ key: String, _ v: String) {
-    body.key(key)
-    JSONWriter.quote(v, into: &body.out)
-    body.comma = true
-  }
-  mutating func hex(_ key: String, _ v: UInt64) {
-    body.key(key)
-    body.hexItem(v)
-  }
-  mutating func int(_ key: String, _ v: Int) {
-    body.key(key)
-    body.out.decimal(v)
-    body.comma = true
-  }
-  mutating func bool(_ key: String, _ v: Bool) { add(key, v ? "true" : "false") }
-  mutating func null(_ key: String) { add(key, "null") }
-  mutating func object(_ key: String, _ o: JSONObject) {
-    body.key(key)
-    o.write(into: &body.out)
-    body.comma = true
-  }
-  mutating func array(_ key: String, _ items: [String]) {
-    add(key, "[" + items.joined(separator: ",") + "]")
-  }
-  /// The object with its braces.
-  func write(into out: inout ByteWriter) {
-    out.byte(UInt8(ascii: "{"))
-    out.append(body.out)
-    out.byte(UInt8(ascii: "}"))
-  }
-  var text: String {
-    var w = ByteWriter(capacity: body.out.count + 2)
-    write(into: &w)
-    return String(decoding: w.bytes, as: UTF8.self)
-  }
-
-  static func quote(_ s: String) -> String {
-    var w = ByteWriter(capacity: s.utf8.count + 2)
-    JSONWriter.quote(s, into: &w)
-    return String(decoding: w.bytes, as: UTF8.self)
-  }
-}
-
 /// Renders each event as one JSON object per line (schema: docs/json.md). Integers that are
 /// addresses or raw values are hex strings; levels and counts are numbers.
 ///
-/// Walks, `at`, prints, assertions and diagnostics stream into one reusable `JSONWriter`
-/// (the events a long log is made of); the views build `JSONObject`s. Either way an event
-/// reaches the output as one write of bytes.
+/// Every event streams into one reusable `JSONWriter`, member by member, and reaches the
+/// output as one write of bytes (a view's rows: one write per 64 KiB).
 public final class JSONRenderer: EventSink {
   let out: TextOutput
   /// The event being written. Unchecked: a dynamic exclusivity check on every member cost
@@ -74,12 +19,6 @@ public final class JSONRenderer: EventSink {
 
   public init(output: TextOutput) { self.out = output }
 
-  func emitObject(_ o: JSONObject) {
-    o.write(into: &j.out)
-    j.endLine()
-    out.write(&j.out)
-  }
-
   /// Opens an event: `{"type":…,"location":{"file":…,"line":…,"column":…}`.
   func open(_ type: StaticString, _ r: SourceRange) {
     j.openObject()
@@ -91,54 +30,22 @@ public final class JSONRenderer: EventSink {
     j.closeObject()
   }
 
-  /// Closes the event opened by `open` and writes its line.
-  func close() {
+  /// Closes the event opened by `open` and writes its line; `batched`: the line waits
+  /// with the next ones until 64 KiB are written (a view's rows), the last one flushes.
+  func close(batched: Bool = false) {
     j.closeObject()
     j.endLine()
-    out.write(&j.out)
+    if !batched || j.out.count >= 1 << 16 { out.write(&j.out) }
   }
 
-  func location(_ r: SourceRange) -> JSONObject {
-    var o = JSONObject()
-    o.string("file", r.start.file)
-    o.int("line", r.start.line)
-    o.int("column", r.start.column)
-    return o
-  }
-
-  func base(_ type: String, _ r: SourceRange) -> JSONObject {
-    var o = JSONObject()
-    o.string("type", type)
-    o.object("location", location(r))
-    return o
-  }
-
-  func value(_ v: Value) -> String {
+  /// A print's value: hex integers and other values as the strings the formatter gives,
+  /// decimal integers and booleans as JSON numbers and literals.
+  func value(_ v: Value) {
     switch v {
-    case .int(let x, .hex): return JSONObject.quote(formatter.hex(x))
-    case .int(let x, .decimal): return String(Int64(bitPattern: x))
-    case .bool(let b): return b ? "true" : "false"
-    default: return JSONObject.quote(formatter.format(v))
-    }
-  }
-
-  func fault(_ f: Fault) -> JSONObject {
-    var o = JSONObject()
-    o.body.fault(f)
-    return o
-  }
-
-  func outcome(_ w: WalkOutcome, regime: MMU.Regime? = nil, outputIsIPA: Bool = false)
-    -> (String, JSONObject)
-  {
-    var o = JSONObject()
-    switch w {
-    case .translated(let t):
-      o.body.translation(t, regime: regime, outputIsIPA: outputIsIPA)
-      return ("translation", o)
-    case .faulted(let f):
-      o.body.fault(f)
-      return ("fault", o)
+    case .int(let x, .hex): j.stringItem(formatter.hex(x))
+    case .int(let x, .decimal): j.intItem(Int(Int64(bitPattern: x)))
+    case .bool(let b): j.boolItem(b)
+    default: j.stringItem(formatter.format(v))
     }
   }
 
@@ -155,11 +62,7 @@ public final class JSONRenderer: EventSink {
     case .print(let values, let r):
       open("print", r)
       j.openArray("values")
-      for v in values {
-        j.separator()
-        j.out.text(value(v))
-        j.comma = true
-      }
+      for v in values { value(v) }
       j.closeArray()
       j.string("text", values.map(formatterSource().format).joined(separator: " "))
       close()
@@ -203,39 +106,39 @@ public final class JSONRenderer: EventSink {
       for v in values { j.hexItem(v) }
       j.closeArray()
       close()
-    case .decode(let d): emitObject(decodeObject(d))
-    case .show(let s): emitObject(showObject(s))
-    case .dump(let d): dumpObjects(d).forEach(emitObject)
-    case .explain(let e): emitObject(explainObject(e))
-    case .layout(let l): emitObject(layoutObject(l))
-    case .graph(let g): emitObject(graphObject(g))
-    case .ptdump(let e): ptdumpObjects(e).forEach(emitObject)
-    case .wxCheck(let e): emitObject(wxObject(e))
-    case .aliasCheck(let e): emitObject(aliasObject(e))
-    case .findPA(let e): emitObject(findPAObject(e))
-    case .dumpDiff(let e): emitObject(diffObject(e))
-    case .tlb(let t): emitObject(maintenanceObject(t))
+    case .decode(let d): decode(d)
+    case .show(let s): show(s)
+    case .dump(let d): dump(d)
+    case .explain(let e): explain(e)
+    case .layout(let l): layout(l)
+    case .graph(let g): graph(g)
+    case .ptdump(let e): ptdump(e)
+    case .wxCheck(let e): wx(e)
+    case .aliasCheck(let e): aliases(e)
+    case .findPA(let e): findPA(e)
+    case .dumpDiff(let e): diff(e)
+    case .tlb(let t): maintenance(t)
     case .live(let l):
-      var o = base("live", l.range)
-      o.string("host", l.host)
+      open("live", l.range)
+      j.string("host", l.host)
       switch l.kind {
       case .attached(let cpus), .refreshed(let cpus):
-        o.string("event", l.first ? "attached" : "refreshed")
-        o.array(
-          "cpus",
-          cpus.map {
-            var c = JSONObject()
-            c.string("thread", $0.thread)
-            c.int("el", $0.el)
-            return c.text
-          })
+        j.string("event", l.first ? "attached" : "refreshed")
+        j.openArray("cpus")
+        for c in cpus {
+          j.openObject()
+          j.string("thread", c.thread)
+          j.int("el", c.el)
+          j.closeObject()
+        }
+        j.closeArray()
       case .detached(let halted):
-        o.string("event", "detached")
-        o.bool("halted", halted)
+        j.string("event", "detached")
+        j.bool("halted", halted)
       }
-      o.string("text", LiveText.lines(l).joined(separator: "\n"))
-      emitObject(o)
-    case .core(let c): emitObject(coreObject(c))
+      j.string("text", LiveText.lines(l).joined(separator: "\n"))
+      close()
+    case .core(let c): core(c)
     case .symbols(let s):
       open("symbols", s.range)
       j.string("file", s.path)
@@ -247,22 +150,25 @@ public final class JSONRenderer: EventSink {
   /// A walk event: the most frequent line of a JSON log, written field by field.
   func walk(_ w: WalkEvent) {
     let r = w.result
+    // Each `r.walk` or `r.tlb` is a copy of the record: taken once.
+    let walk = r.walk
+    let tlb = r.tlb
     open("walk", w.range)
     j.string("regime", w.label)
     j.int("cpu", w.cpu)
-    j.hex("va", r.walk.inputAddress)
-    j.string("access", r.walk.access.description)
-    j.string("tlb", r.tlb.name)
+    j.hex("va", walk.inputAddress)
+    j.string("access", walk.access.description)
+    j.string("tlb", tlb.name)
     j.outcome(
       r.outcome, stale: false, regime: w.regime, outputIsIPA: w.outputIsIPA, cause: w.cause)
-    if case .stale(let current) = r.tlb {
+    if case .stale(let current) = tlb {
       j.outcome(current, stale: true, regime: w.regime, outputIsIPA: w.outputIsIPA)
     }
-    j.int("accesses", r.walk.accesses)
+    j.int("accesses", walk.accesses)
     if let symbol = w.symbol { j.string("symbol", symbol) }
     if w.trace {
       j.openArray("steps")
-      j.steps(r.walk.steps)
+      j.steps(walk.steps)
       j.closeArray()
     }
     close()

@@ -18,7 +18,7 @@ extension TextOutput {
   /// Hands a writer's bytes over and empties it.
   func write(_ w: inout ByteWriter) {
     if w.isEmpty { return }
-    w.bytes.withUnsafeBufferPointer { write(utf8: $0) }
+    w.withUnsafeBytes { write(utf8: $0) }
     w.removeAll()
   }
 }

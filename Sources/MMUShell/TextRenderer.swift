@@ -15,26 +15,33 @@ public final class TextRenderer: EventSink {
   public var formatterSource: () -> ValueFormatter
   public var style: Style
   /// Suppresses results (not failures, warnings or errors): `--quiet`.
-  public var quiet = false
+  @exclusivity(unchecked) public var quiet = false
   /// Looks up a source file for diagnostic excerpts.
   public var source: (String) -> SourceFile? = { _ in nil }
   /// Columns available, when the output is a terminal (measured at each view, so a resized
   /// REPL window is followed); nil lays views out in full. Setting it fixes the width.
   public var width: Int? {
-    get { fixedWidth ?? (measuresTerminal ? Terminal.columns(of: out) : nil) }
+    get {
+      if let fixedWidth { return fixedWidth }
+      guard let terminal else { return nil }
+      return Terminal.columns(of: terminal)
+    }
     set {
       fixedWidth = newValue
-      measuresTerminal = false
+      terminal = nil
     }
   }
-  var fixedWidth: Int?
-  var measuresTerminal = true
+  @exclusivity(unchecked) var fixedWidth: Int?
+  /// The output when it is a terminal, found once: a walk line to a file or pipe then costs
+  /// no cast and no system call.
+  @exclusivity(unchecked) var terminal: StreamOutput?
 
   public init(
     output: TextOutput, formatter: ValueFormatter = ValueFormatter(),
     style: Style = Style(enabled: false)
   ) {
     self.out = output
+    self.terminal = (output as? StreamOutput).flatMap { $0.isTerminal ? $0 : nil }
     self.formatterSource = { formatter }
     self.style = style
   }
@@ -133,12 +140,14 @@ public final class TextRenderer: EventSink {
   }
 
   /// Byte offsets in `w` where the fields of the walk line being written begin (each at its
-  /// two-space separator): where a narrow terminal may break it.
+  /// two-space separator): where a narrow terminal may break it. Kept only when the output
+  /// has a width (`recordsBreaks`); a line to a file or pipe is never broken.
   @exclusivity(unchecked) var fieldBreaks: [Int] = []
+  @exclusivity(unchecked) var recordsBreaks = false
 
   /// Starts the next field of a walk line: two spaces, a place to break.
-  func nextField() {
-    fieldBreaks.append(w.count)
+  @inline(__always) func nextField() {
+    if recordsBreaks { fieldBreaks.append(w.count) }
     w.ascii("  ")
   }
 
@@ -146,29 +155,34 @@ public final class TextRenderer: EventSink {
   /// written straight into `w`; on a narrow terminal the line breaks between fields.
   func renderWalk(_ e: WalkEvent) {
     let r = e.result
+    // Each `r.walk` or `r.tlb` is a copy of the record: taken once.
+    let walk = r.walk
+    let tlb = r.tlb
     if e.trace {
-      TraceText(r: self).lines(r.walk, outcome: r.walk.outcome, walkCache: r.walkCacheUsed)
+      TraceText(r: self).lines(walk, outcome: walk.outcome, walkCache: r.walkCacheUsed)
         .forEach(line)
     }
     let f = formatter
     let start = w.count
-    fieldBreaks.removeAll(keepingCapacity: true)
+    let width = self.width
+    recordsBreaks = width != nil
+    if recordsBreaks { fieldBreaks.removeAll(keepingCapacity: true) }
     w.ascii("walk ")
     w.text(e.label)
     w.byte(UInt8(ascii: " "))
-    w.hex(r.walk.inputAddress, grouped: f.hexGrouping)
+    w.hex(walk.inputAddress, grouped: f.hexGrouping)
     if let symbol = e.symbol {
       w.ascii(" <")
       w.text(symbol)
       w.byte(UInt8(ascii: ">"))
     }
     w.byte(UInt8(ascii: " "))
-    w.text(r.walk.access.description)
+    w.text(walk.access.description)
     // The outcome follows the colon with one space, as it always has.
     w.ascii(": ")
     outcomeFields(r.outcome, f, regime: e.regime, outputIsIPA: e.outputIsIPA)
     if let cause = e.cause { w.ascii(Self.causeText(cause)) }
-    switch r.tlb {
+    switch tlb {
     case .notUsed: break
     case .stale(let current):
       // One field per part, so that a narrow terminal can break between them.
@@ -184,7 +198,7 @@ public final class TextRenderer: EventSink {
     default:
       nextField()
       w.ascii("[tlb ")
-      w.text(r.tlb.name)
+      w.text(tlb.name)
       w.byte(UInt8(ascii: "]"))
     }
     if let width { Columns.wrap(&w, from: start, breaks: fieldBreaks, width: width) }

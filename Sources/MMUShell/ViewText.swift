@@ -46,7 +46,10 @@ struct ViewText {
       }
     }
     var row = 0
+    // Leaves counted per level and kind; neighbouring rows mostly share one, so a count
+    // reaches the dictionary when the kind changes, not at every row.
     var leaves: [LeafKey: Int] = [:]
+    var counting: (key: LeafKey, count: Int)?
     var total: UInt64 = 0
     for s in d.sections {
       for l in marker(s, digits: digits, width: width) { line(l) }
@@ -60,10 +63,17 @@ struct ViewText {
         cells.render(row, width: width, into: &r.w)
         if r.w.count >= 1 << 16 { r.flushLines() }
         row += 1
-        leaves[LeafKey(level: run.level, kind: run.kind), default: 0] += run.count
+        let key = LeafKey(level: run.level, kind: run.kind)
+        if let c = counting, c.key == key {
+          counting = (key, c.count + run.count)
+        } else {
+          if let c = counting { leaves[c.key, default: 0] += c.count }
+          counting = (key, run.count)
+        }
         total &+= run.size
       }
     }
+    if let c = counting { leaves[c.key, default: 0] += c.count }
     if !leaves.isEmpty {
       let parts = leaves.map { ("L\($0.key.level) \($0.key.kind)", $0.value) }.sorted {
         $0.0 < $1.0

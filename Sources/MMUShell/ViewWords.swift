@@ -8,19 +8,27 @@ public enum ViewWords {
   public static func size(_ x: UInt64) -> String {
     var w = ByteWriter(capacity: 16)
     size(x, into: &w)
-    return String(decoding: w.bytes, as: UTF8.self)
+    return w.string
   }
 
-  static let sizeUnits: [(shift: Int, unit: UInt8?)] = [
-    (60, UInt8(ascii: "E")), (50, UInt8(ascii: "P")), (40, UInt8(ascii: "T")),
-    (30, UInt8(ascii: "G")), (20, UInt8(ascii: "M")), (10, UInt8(ascii: "K")), (0, nil),
-  ]
+  /// The letter of the unit 2^`shift` (`shift` a multiple of 10 up to 60); nil for bytes.
+  static func sizeUnit(_ shift: Int) -> UInt8? {
+    switch shift {
+    case 60: UInt8(ascii: "E")
+    case 50: UInt8(ascii: "P")
+    case 40: UInt8(ascii: "T")
+    case 30: UInt8(ascii: "G")
+    case 20: UInt8(ascii: "M")
+    case 10: UInt8(ascii: "K")
+    default: nil
+    }
+  }
 
   /// `size(_:)` written as bytes (walk lines and dump rows).
   static func size(_ x: UInt64, into w: inout ByteWriter) {
-    guard let (shift, unit) = sizeUnits.first(where: { x >> UInt64($0.shift) != 0 }),
-      let unit
-    else {
+    // The largest unit of which `x` holds at least one.
+    let shift = x == 0 ? 0 : min((63 - x.leadingZeroBitCount) / 10 * 10, 60)
+    guard let unit = sizeUnit(shift) else {
       w.decimal(x)
       return
     }
@@ -31,15 +39,15 @@ public enum ViewWords {
       w.byte(unit)
       return
     }
-    // The rest in the largest unit that divides it exactly, if it is a small number of it.
-    if let (s2, u2) = sizeUnits.first(where: { $0.shift < shift && rest & lowMask($0.shift) == 0 }),
-      rest >> UInt64(s2) < 1024
-    {
+    // The rest in the largest unit that divides it exactly (below `shift`, as `rest` is),
+    // if it is a small number of it.
+    let s2 = rest.trailingZeroBitCount / 10 * 10
+    if rest >> UInt64(s2) < 1024 {
       w.decimal(whole)
       w.byte(unit)
       w.byte(UInt8(ascii: "+"))
       w.decimal(rest >> UInt64(s2))
-      if let u2 { w.byte(u2) }
+      if let u2 = sizeUnit(s2) { w.byte(u2) }
       return
     }
     let value = Double(x) / Double(UInt64(1) << UInt64(shift))
@@ -73,7 +81,7 @@ public enum ViewWords {
   public static func rights(_ p: Permissions, regime: MMU.Regime) -> String {
     var w = ByteWriter(capacity: 16)
     rights(p, regime: regime, into: &w)
-    return String(decoding: w.bytes, as: UTF8.self)
+    return w.string
   }
 
   static func rights(_ p: Permissions, regime: MMU.Regime, into w: inout ByteWriter) {
@@ -145,7 +153,7 @@ public enum ViewWords {
   public static func leaves(level: Int, kind: DescriptorKind, count: Int) -> String {
     var w = ByteWriter(capacity: 16)
     leaves(level: level, kind: kind, count: count, into: &w)
-    return String(decoding: w.bytes, as: UTF8.self)
+    return w.string
   }
 
   static func leaves(level: Int, kind: DescriptorKind, count: Int, into w: inout ByteWriter) {
