@@ -98,7 +98,7 @@ enum Builtins {
       return .string(name == "lpad" ? pad + s : s + pad)
     case "human":
       try arity(1...1)
-      return .string(human(try int(0)))
+      return .string(it.formatter.size(try int(0)))
     case "walk":
       try arity(2...4)
       let r = try it.regime(args[0])
@@ -195,15 +195,5 @@ enum Builtins {
       return s.geometry
     default: throw it.typeError(v, "a regime or a space", e.range)
     }
-  }
-
-  /// An exact size in the largest unit that divides it: 4K, 2M, 1G, 256T; else bytes.
-  static func human(_ x: UInt64) -> String {
-    if x == 0 { return "0" }
-    for (shift, unit) in [(60, "E"), (50, "P"), (40, "T"), (30, "G"), (20, "M"), (10, "K")]
-    where x & ((1 << UInt64(shift)) - 1) == 0 {
-      return "\(x >> UInt64(shift))\(unit)"
-    }
-    return String(x)
   }
 }

@@ -327,7 +327,7 @@ extension Interpreter {
   ) throws -> Int {
     let value = try integer(e)
     let n = Int(min(value / unit, UInt64(Int.max)))
-    let shown = { (v: Int) in unit == 1 ? "\(v)" : Builtins.human(UInt64(v) &* unit) }
+    let shown = { (v: Int) in unit == 1 ? "\(v)" : self.formatter.size(UInt64(v) &* unit) }
     guard n >= minimum else {
       throw Diagnostic.error(
         "\(name) must be at least \(shown(minimum))", at: e.range)

@@ -63,14 +63,14 @@ extension Interpreter {
     switch p {
     case .exhausted(let base, let size, let needed):
       return
-        "table pool at \(formatter.hex(base)) (\(Builtins.human(size))) has no room for \(Builtins.human(needed)) more"
+        "table pool at \(formatter.hex(base)) (\(formatter.size(size))) has no room for \(formatter.size(needed)) more"
     }
   }
 
   func describe(_ e: MapError) -> String {
     switch e {
     case .misaligned(let what, let v, let g):
-      return "\(what) \(formatter.hex(v)) is not aligned to the \(Builtins.human(g)) granule"
+      return "\(what) \(formatter.hex(v)) is not aligned to the \(formatter.size(g)) granule"
     case .emptyRange: return "the size is zero"
     case .outsideSpace(let a, let bits):
       return "\(formatter.hex(a)) is outside the space's \(bits)-bit input range"
@@ -84,13 +84,13 @@ extension Interpreter {
         "\(formatter.hex(va)) is already mapped (level \(level) descriptor \(formatter.hex(d))); unmap it first or add `force`"
     case .levelNotAllowed(let l, let g): return "a \(g) granule has no leaf at level \(l)"
     case .notAlignedForLevel(let l, let bs):
-      return "VA, PA and size must be aligned to \(Builtins.human(bs)) for level \(l) leaves"
+      return "VA, PA and size must be aligned to \(formatter.size(bs)) for level \(l) leaves"
     case .poolExhausted(let needed, let available):
       return
         "the table pool is exhausted: this needs \(needed) more table page\(needed == 1 ? "" : "s"), \(available) free"
     case .memoryBudget(let needed, let available):
       return
-        "the memory budget is exhausted: this needs \(needed) more 4K pages for tables (\(Builtins.human(UInt64(needed) &* 4096))), \(available) free (--max-memory raises the budget)"
+        "the memory budget is exhausted: this needs \(needed) more 4K pages for tables (\(formatter.size(UInt64(needed) &* 4096))), \(available) free (--max-memory raises the budget)"
     case .notATree(let t, let level):
       return
         "the level \(level) table at \(formatter.hex(t)) is reached by two entries: the tables are not a tree (shared, or looping back), so this would change them everywhere at once"
@@ -106,9 +106,9 @@ extension Interpreter {
         return
           "contig: a level \(level) leaf at \(formatter.hex(va)) cannot be in a contiguous group (no group at that level for this granule)"
       }
-      let span = Builtins.human(leafSize &* UInt64(n))
+      let span = formatter.size(leafSize &* UInt64(n))
       return
-        "contig: the level \(level) leaf at \(formatter.hex(va)) needs its whole group of \(n) \(Builtins.human(leafSize)) entries (\(span), VA and PA aligned to \(span)) in this map"
+        "contig: the level \(level) leaf at \(formatter.hex(va)) needs its whole group of \(n) \(formatter.size(leafSize)) entries (\(span), VA and PA aligned to \(span)) in this map"
     case .contiguousProtect(let va, let level, let n, _):
       return
         "contig: protect would leave the group of \(n) level \(level) entries at \(formatter.hex(va)) misprogrammed: a group's entries must all be valid leaves with the Contiguous bit, the same attributes and consecutive outputs (protect the whole group)"
@@ -130,7 +130,7 @@ extension Interpreter {
         "a \(size)-byte access at \(formatter.hex(a)) is not naturally aligned (or not 1, 2, 4 or 8 bytes)"
     case .budgetExceeded(let pages):
       return
-        "simulated memory budget of \(pages) pages (\(Builtins.human(UInt64(pages) &* 4096))) exhausted (--max-memory raises it)"
+        "simulated memory budget of \(pages) pages (\(formatter.size(UInt64(pages) &* 4096))) exhausted (--max-memory raises it)"
     case .file(let path, let reason): return "\(path): " + describe(reason)
     }
   }

@@ -1,65 +1,34 @@
 import MMU
+import MMUScript
 
 /// Words the views share (text, DOT): sizes, rights per EL, memory types and flags of a leaf.
 public enum ViewWords {
-  /// A size in the units the language reads: one unit when exact and below 1024 of it
-  /// (`4K`, `2M`, `256T`), else two exact terms (`4M+16K`, `1G+64K`), else an approximation
-  /// in the largest unit (`~16E`, `~128T`).
-  public static func size(_ x: UInt64) -> String {
-    var w = ByteWriter(capacity: 16)
-    size(x, into: &w)
-    return w.string
-  }
-
-  /// The letter of the unit 2^`shift` (`shift` a multiple of 10 up to 60); nil for bytes.
-  static func sizeUnit(_ shift: Int) -> UInt8? {
-    switch shift {
-    case 60: UInt8(ascii: "E")
-    case 50: UInt8(ascii: "P")
-    case 40: UInt8(ascii: "T")
-    case 30: UInt8(ascii: "G")
-    case 20: UInt8(ascii: "M")
-    case 10: UInt8(ascii: "K")
-    default: nil
-    }
-  }
+  /// A size as every view and message writes it (`SizeTerms`, the one decision).
+  public static func size(_ x: UInt64) -> String { SizeTerms(x).text }
 
   /// `size(_:)` written as bytes (walk lines and dump rows).
   static func size(_ x: UInt64, into w: inout ByteWriter) {
-    // The largest unit of which `x` holds at least one.
-    let shift = x == 0 ? 0 : min((63 - x.leadingZeroBitCount) / 10 * 10, 60)
-    guard let unit = sizeUnit(shift) else {
-      w.decimal(x)
-      return
-    }
-    let whole = x >> UInt64(shift)
-    let rest = x & lowMask(shift)
-    if rest == 0 {
-      w.decimal(whole)
-      w.byte(unit)
-      return
-    }
-    // The rest in the largest unit that divides it exactly (below `shift`, as `rest` is),
-    // if it is a small number of it.
-    let s2 = rest.trailingZeroBitCount / 10 * 10
-    if rest >> UInt64(s2) < 1024 {
-      w.decimal(whole)
-      w.byte(unit)
+    switch SizeTerms(x) {
+    case .bytes(let n): w.decimal(n)
+    case .exact(let whole, let shift): term(whole, shift, into: &w)
+    case .sum(let whole, let shift, let rest, let restShift):
+      term(whole, shift, into: &w)
       w.byte(UInt8(ascii: "+"))
-      w.decimal(rest >> UInt64(s2))
-      if let u2 = sizeUnit(s2) { w.byte(u2) }
-      return
+      term(rest, restShift, into: &w)
+    case .about(let tenths, let shift):
+      w.byte(UInt8(ascii: "~"))
+      w.decimal(UInt64(tenths / 10))
+      if tenths % 10 != 0 {
+        w.byte(UInt8(ascii: "."))
+        w.decimal(UInt64(tenths % 10))
+      }
+      if let u = SizeTerms.unit(shift)?.asciiValue { w.byte(u) }
     }
-    let value = Double(x) / Double(UInt64(1) << UInt64(shift))
-    // Whole units from 10 on, else one decimal (dropped when it is 0).
-    let tenths = value >= 10 ? Int(value.rounded()) * 10 : Int((value * 10).rounded())
-    w.byte(UInt8(ascii: "~"))
-    w.decimal(tenths / 10)
-    if tenths % 10 != 0 {
-      w.byte(UInt8(ascii: "."))
-      w.decimal(tenths % 10)
-    }
-    w.byte(unit)
+  }
+
+  private static func term(_ n: UInt64, _ shift: Int, into w: inout ByteWriter) {
+    w.decimal(n)
+    if let u = SizeTerms.unit(shift)?.asciiValue { w.byte(u) }
   }
 
   /// The privileged EL of a regime's accesses: `el1` for EL1&0 and stage 2, `el2` otherwise.
