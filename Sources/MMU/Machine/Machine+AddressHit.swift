@@ -14,21 +14,13 @@ extension Machine {
     guard !options.strictBarriers, let tags = lookupTags(c, context, address, access) else {
       return nil
     }
-    // `c.tlb.leaves` each time rather than a local: a local copy of the reference is
-    // retained and released around the calls (~30 instructions a hit).
     guard
-      let slot = c.tlb.leaves.soleMatch(
-        tag0: TLBLeafStore.tag(
-          regime: context.regime, stage: tags.stage, vmid: tags.vmid, sizeBits: 0),
-        sizes: c.tlb.leafSizes, address: tags.key, asid: tags.asid)
+      let slot = c.tlb.onlyMatch(
+        regime: context.regime, stage: tags.stage, vmid: tags.vmid, asid: tags.asid,
+        address: tags.key),
+      c.tlb.leaves.slots[slot].rights.fastPath, isCurrent(slot: slot, c)
     else { return nil }
     let s = c.tlb.leaves.slots + slot
-    guard s.pointee.rights.fastPath else { return nil }
-    let epoch = c.tlb.leaves.currentEpoch(
-      memory: memory.generation, registers: c.registerGeneration)
-    guard s.pointee.checked == epoch || verifyPath(slot: slot, c, epoch: epoch) else {
-      return nil
-    }
     let kind = TLBRights.kind(access, unprivileged: context.unprivileged, pan: context.pan)
     if let allowed = s.pointee.rights.allows(kind: kind) {
       guard allowed else { return nil }

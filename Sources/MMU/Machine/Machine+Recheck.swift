@@ -28,10 +28,10 @@ extension Machine {
     let fresh = makeEntry(
       t, context: context, tags: tags, granule: w.stage1Granule, stamp: c.registerGeneration,
       speculative: e.speculative)
+    // The same key (tags: regime, stage, size, VMID; base; ASID), granule and answer.
     guard
-      fresh.inputBase == e.inputBase && fresh.sizeBits == e.sizeBits && fresh.asid == e.asid
-        && fresh.vmid == e.vmid && fresh.stage == e.stage && fresh.granule == e.granule
-        && fresh.regime == e.regime
+      TLBLeafStore.tag(fresh) == TLBLeafStore.tag(e) && fresh.inputBase == e.inputBase
+        && fresh.asid == e.asid && fresh.granule == e.granule
         && cachedOutcome(fresh, address: address, access: access, context: context, cpu: c)
           == cached
     else { return nil }

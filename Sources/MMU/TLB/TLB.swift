@@ -90,9 +90,9 @@ public final class TLB {
   func onlyMatch(
     regime: Regime, stage: TLBEntryStage, vmid: UInt64?, asid: UInt64, address: UInt64
   ) -> Int? {
-    let m = lookup(regime: regime, stage: stage, vmid: vmid, asid: asid, address: address)
-    guard m.count == 1, leaves.contains(m.first) else { return nil }
-    return m.first
+    leaves.soleMatch(
+      tag0: TLBLeafStore.tag(regime: regime, stage: stage, vmid: vmid, sizeBits: 0),
+      sizes: leafSizes, address: address, asid: asid)
   }
 
   /// Every entry an access with these tags would match at `address`, sorted.

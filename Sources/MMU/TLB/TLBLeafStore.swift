@@ -163,8 +163,8 @@ final class TLBLeafStore {
 
   /// The one slot matching an access whose tags (size 0) are `tag0`, over the leaf sizes in
   /// `sizes` (bit n: entries of 2^n bytes exist), when exactly one matches. nil: none, or
-  /// more than one (the full access reports the conflict). The address-only hit's lookup:
-  /// `find` without the counting.
+  /// more than one (the full access reports the conflict). The lookup of every hit's fast
+  /// path (`TLB.onlyMatch`): `find` without the counting.
   @inline(__always)
   func soleMatch(tag0: UInt64, sizes: UInt64, address: UInt64, asid: UInt64) -> Int? {
     guard capacity > 0 else { return nil }
