@@ -12,6 +12,8 @@ public enum SizeTerms: Equatable, Sendable {
   /// About `tenths`/10 units of 2^`shift` (whole units from 10 on).
   case about(tenths: Int, shift: Int)
 
+  // Inlinable: dump rows and walk lines (MMUShell) write a size each.
+  @inlinable
   public init(_ x: UInt64) {
     // The largest unit of which `x` holds at least one.
     let shift = x == 0 ? 0 : min((63 - x.leadingZeroBitCount) / 10 * 10, 60)
@@ -38,17 +40,24 @@ public enum SizeTerms: Equatable, Sendable {
       shift: shift)
   }
 
-  /// The letter of the unit 2^`shift` (a multiple of 10 up to 60); nil for bytes.
-  public static func unit(_ shift: Int) -> Character? {
+  /// The letter of the unit 2^`shift` (a multiple of 10 up to 60) as an ASCII byte, for
+  /// renderers that write bytes; nil for bytes.
+  @inlinable
+  public static func unitByte(_ shift: Int) -> UInt8? {
     switch shift {
-    case 60: "E"
-    case 50: "P"
-    case 40: "T"
-    case 30: "G"
-    case 20: "M"
-    case 10: "K"
+    case 60: UInt8(ascii: "E")
+    case 50: UInt8(ascii: "P")
+    case 40: UInt8(ascii: "T")
+    case 30: UInt8(ascii: "G")
+    case 20: UInt8(ascii: "M")
+    case 10: UInt8(ascii: "K")
     default: nil
     }
+  }
+
+  /// `unitByte` as a character.
+  public static func unit(_ shift: Int) -> Character? {
+    unitByte(shift).map { Character(Unicode.Scalar($0)) }
   }
 
   /// The words, e.g. `2M`, `1G+64K`, `~1.5G`.

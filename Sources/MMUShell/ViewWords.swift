@@ -22,13 +22,13 @@ public enum ViewWords {
         w.byte(UInt8(ascii: "."))
         w.decimal(UInt64(tenths % 10))
       }
-      if let u = SizeTerms.unit(shift)?.asciiValue { w.byte(u) }
+      if let u = SizeTerms.unitByte(shift) { w.byte(u) }
     }
   }
 
   private static func term(_ n: UInt64, _ shift: Int, into w: inout ByteWriter) {
     w.decimal(n)
-    if let u = SizeTerms.unit(shift)?.asciiValue { w.byte(u) }
+    if let u = SizeTerms.unitByte(shift) { w.byte(u) }
   }
 
   /// The privileged EL of a regime's accesses: `el1` for EL1&0 and stage 2, `el2` otherwise.
