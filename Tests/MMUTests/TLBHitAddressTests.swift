@@ -172,3 +172,24 @@ struct TLBHitAddressTests {
     #expect(declined > 1000)
   }
 }
+
+extension TLBHitAddressTests {
+  @Test("the epoch wraps without letting an old mark pass for current")
+  func epochWrap() throws {
+    let m = try PANTests.machine(leaf: 0x8765_4000 | D.af | D.shInner | D.page)
+    _ = Self.access(m, el: 1, .read)
+    #expect(Self.hit(m, el: 1, .read) == Self.pa)
+    let leaves = m.cpu.tlb.leaves
+    // The last epoch before the wrap: the next change of generation starts again at 1, and
+    // every slot's mark is cleared, so the entry is checked again (its path still holds).
+    leaves.epoch = .max
+    // A lookup under other generations than the last one's (register generation 0).
+    #expect(leaves.currentEpoch(memory: m.memory.generation, registers: 0) == 1)
+    #expect(leaves.elements.count == 1)
+    #expect((0..<leaves.capacity).allSatisfy { leaves.slots[$0].checked == 0 })
+    // The mark is gone: the next full access checks the entry again (the CPU's own
+    // generations start another epoch), then the fast path answers again.
+    #expect(Self.access(m, el: 1, .read).tlb == .hit)
+    #expect(Self.hit(m, el: 1, .read) == Self.pa)
+  }
+}

@@ -54,7 +54,8 @@ final class TLBLeafStore {
   /// Counts the (memory generation, register generation) pairs lookups have seen: a slot
   /// checked in the current epoch is current without reading anything more. Starts at 1 (a
   /// slot's 0 is "never checked").
-  @exclusivity(unchecked) private(set) var epoch: UInt32 = 1
+  /// (Internal-settable so that a test can start it near the wrap.)
+  @exclusivity(unchecked) var epoch: UInt32 = 1
   @exclusivity(unchecked) private var epochMemory: UInt64 = .max
   @exclusivity(unchecked) private var epochRegisters: UInt64 = .max
 
