@@ -182,7 +182,7 @@ extension TLBHitAddressTests {
     let leaves = m.cpu.tlb.leaves
     // The last epoch before the wrap: the next change of generation starts again at 1, and
     // every slot's mark is cleared, so the entry is checked again (its path still holds).
-    leaves.epoch = .max
+    leaves.epoch = TLBLeafSlot.maxEpoch
     // A lookup under other generations than the last one's (register generation 0).
     #expect(leaves.currentEpoch(memory: m.memory.generation, registers: 0) == 1)
     #expect(leaves.elements.count == 1)
@@ -191,5 +191,60 @@ extension TLBHitAddressTests {
     // generations start another epoch), then the fast path answers again.
     #expect(Self.access(m, el: 1, .read).tlb == .hit)
     #expect(Self.hit(m, el: 1, .read) == Self.pa)
+  }
+}
+
+extension TLBHitAddressTests {
+  /// The same kind of access again and again, with one change between two: each hit after a
+  /// change must see it (the plan of `TLBHitPlan` is built again, or declines to the general
+  /// path), never answer from what held before.
+  @Test("a run of hits of one kind sees every change: memory, TLBI, registers, PAN, sizes")
+  func planFollowsChanges() throws {
+    let m = try PANTests.machine(
+      leaf: 0x8765_4000 | D.ap(0b01) | D.af | D.shInner | D.pxn | D.nG | D.page)
+    let trace = m.access(
+      cpu: m.cpu, context: m.cpu.context(el: 1), address: Self.va, access: .read, trace: true)
+    let leafAddress = try #require(trace.walk.steps.last?.entryAddress)
+    let leaf = m.memory.read64(leafAddress)
+    // Learns the rights (general path), then answers from the plan (one leaf size: 4 KB).
+    for _ in 0..<3 { #expect(Self.hit(m, el: 1, .read) == Self.pa) }
+    #expect(m.cpu.tlb.hitPlan.slots != nil && m.cpu.tlb.hitPlan.sizeBits == 12)
+    // The plan itself answers (not only the general path behind it), at any offset.
+    #expect(m.cpu.tlb.hitPlan.output(Self.va) == Self.pa)
+    #expect(m.cpu.tlb.hitPlan.output(Self.va | 0xfff) == Self.pa | 0xfff)
+    #expect(m.cpu.tlb.hitPlan.output(Self.va &+ 0x1000) == nil)
+    // A descriptor written without a TLBI: stale, declined; written back: current again.
+    try m.memory.write64(leafAddress, 0x9000_0000 | D.af | D.shInner | D.page)
+    for _ in 0..<2 { #expect(Self.hit(m, el: 1, .read) == nil) }
+    try m.memory.write64(leafAddress, leaf)
+    for _ in 0..<2 { #expect(Self.hit(m, el: 1, .read) == Self.pa) }
+    // PSTATE.PAN: a user page denies privileged data accesses.
+    m.cpu.pan = true
+    #expect(Self.hit(m, el: 1, .read) == nil)
+    m.cpu.pan = false
+    #expect(Self.hit(m, el: 1, .read) == Self.pa)
+    // A TLBI completed by a DSB: nothing to hit until the next fill.
+    _ = try m.tlbi(TLBIOperation(.vmalle1), cpu: m.cpu)
+    _ = m.dsb(cpu: m.cpu)
+    for _ in 0..<2 { #expect(Self.hit(m, el: 1, .read) == nil) }
+    _ = Self.access(m, el: 1, .read)
+    for _ in 0..<2 { #expect(Self.hit(m, el: 1, .read) == Self.pa) }
+    #expect(m.cpu.tlb.hitPlan.output(Self.va) == Self.pa)
+    // Another ASID (the entry is not global): no match.
+    let ttbr = m.cpu.registers[.ttbr0_el1]
+    m.cpu.registers[.ttbr0_el1] = ttbr | 5 << 48
+    for _ in 0..<2 { #expect(Self.hit(m, el: 1, .read) == nil) }
+    m.cpu.registers[.ttbr0_el1] = ttbr
+    // Back to the fill's ASID: a full hit re-checks the entry, then hits are fast again.
+    #expect(Self.access(m, el: 1, .read).tlb == .hit)
+    for _ in 0..<2 { #expect(Self.hit(m, el: 1, .read) == Self.pa) }
+    // An entry of a second size: the general path answers for both.
+    var block = TLBFix.leaf(.el10, vmid: 0, at: 0x4000_0000, bits: 21, level: 2)
+    block.translation.pa = 0x1_0000_0000
+    m.cpu.tlb.insert(block)
+    #expect(Self.hit(m, el: 1, .read) == Self.pa)
+    #expect(m.cpu.tlb.hitPlan.slots == nil)
+    // The other range (bit 55 set) has no entry.
+    #expect(Self.hit(m, el: 1, .read, va: Self.va | 0xffff_0000_0000_0000) == nil)
   }
 }

@@ -30,6 +30,16 @@ struct TLBLeafStoreTests {
     }
   }
 
+  /// `find` of an access in `probe`'s tags, size and base, with ASID `asid`.
+  static func find(_ store: TLBLeafStore, _ probe: TLBEntry, asid: UInt64) -> TLBLeafStore.Matches {
+    let group = TLBLeafStore.group(probe)
+    var m = TLBLeafStore.Matches()
+    store.find(
+      group: group, sizeBits: probe.sizeBits, address: probe.inputBase,
+      numbers: store.contextNumbers(group: group, asid: asid), into: &m)
+    return m
+  }
+
   @Test("random inserts, replacements and removals: lookups match a full search")
   func agreesWithAList() {
     var g = SplitMix64(seed: 0x7AB1_E000)
@@ -61,8 +71,7 @@ struct TLBLeafStoreTests {
         let probe = Self.randomEntry(&g)
         let asid = g.next() % 3
         let tag = TLBLeafStore.tag(probe)
-        var m = TLBLeafStore.Matches()
-        store.find(tag: tag, base: probe.inputBase, asid: asid, into: &m)
+        let m = Self.find(store, probe, asid: asid)
         let want = Self.reference(list, tag: tag, base: probe.inputBase, asid: asid)
         #expect(m.count == want.count, "step \(step)")
         if m.count > 1 { conflicts += 1 }
@@ -81,16 +90,13 @@ struct TLBLeafStoreTests {
     let b = F.leaf(.el10, vmid: 1, asid: 6, at: 0x1000)
     let g = F.leaf(.el10, vmid: 1, at: 0x1000)
     for e in [a, b] { store.insert(e, cold: .init()) }
-    var m = TLBLeafStore.Matches()
-    store.find(tag: TLBLeafStore.tag(a), base: 0x1000, asid: 6, into: &m)
+    var m = Self.find(store, a, asid: 6)
     #expect(m.count == 1 && store.entry(m.first) == b)
     store.insert(g, cold: .init())
-    m = TLBLeafStore.Matches()
-    store.find(tag: TLBLeafStore.tag(a), base: 0x1000, asid: 5, into: &m)
+    m = Self.find(store, a, asid: 5)
     #expect(m.count == 2)
     _ = store.remove { $0.asid == nil }
-    m = TLBLeafStore.Matches()
-    store.find(tag: TLBLeafStore.tag(a), base: 0x1000, asid: 5, into: &m)
+    m = Self.find(store, a, asid: 5)
     #expect(m.count == 1 && store.entry(m.first) == a)
   }
 
@@ -104,10 +110,7 @@ struct TLBLeafStoreTests {
     #expect(store.remove { $0.inputBase >= 16 << 12 }.count == 10_000 - 16)
     // 16 left: the rebuilt table holds them at a load of at most a half.
     #expect(store.count == 16 && store.capacity == 64)
-    var m = TLBLeafStore.Matches()
-    let probe = F.leaf(.el10, vmid: 1, at: 5 << 12)
-    store.find(tag: TLBLeafStore.tag(probe), base: 5 << 12, asid: 0, into: &m)
-    #expect(m.count == 1)
+    #expect(Self.find(store, F.leaf(.el10, vmid: 1, at: 5 << 12), asid: 0).count == 1)
   }
 
   @Test("the walk-cache store compacts once most of its slots are free")

@@ -19,18 +19,31 @@ public enum PrivilegedAccessNever: UInt8, Sendable, Equatable {
   public init(
     _ registers: RegisterFile, regime: Regime, access: AccessType, unprivileged: Bool, pan: Bool
   ) {
-    guard pan && !unprivileged && access != .exec && regime.hasTwoRanges else {
+    guard Self.applies(access: access, unprivileged: unprivileged, pan: pan) else {
       self = .none
       return
     }
+    self.init(registers, regime: regime)
+  }
+
+  /// The restriction PSTATE.PAN=1 puts on the privileged data accesses of `regime`.
+  @inline(__always)
+  public init(_ registers: RegisterFile, regime: Regime) {
     let level = registers.features.pan
-    if level == 0 {
+    if !regime.hasTwoRanges || level == 0 {
       self = .none
     } else if level >= 3 && registers.sctlr(regime).epan {
       self = .el0AccessibleOrExecutable
     } else {
       self = .el0Accessible
     }
+  }
+
+  /// Whether PAN restricts an access at all: a privileged data access, with PSTATE.PAN
+  /// honoured (`pan`).
+  @inline(__always)
+  public static func applies(access: AccessType, unprivileged: Bool, pan: Bool) -> Bool {
+    pan && !unprivileged && access != .exec
   }
 
   /// Whether PAN denies a privileged data access to memory with stage-1 rights `p`. With

@@ -5,31 +5,30 @@ extension Machine {
   /// caller then asks `access`, which walks, and reports faults, conflicts and warnings.
   ///
   /// For callers that need the address alone (`pa()`, `assert walk … == PA`): the hit reads
-  /// the entry's hot slot only and decodes no permission or attribute; the rights of each
-  /// kind of access are worked out once per entry (`TLBRights`).
+  /// the entry's hot slot only and decodes no permission or attribute; the rights of every
+  /// kind of access are worked out at its first such hit (`TLBRights`).
   @inline(__always)
   public func hitAddress(cpu c: CPU, context: AccessContext, address: UInt64, access: AccessType)
     -> UInt64?
   {
-    guard !options.strictBarriers, let tags = lookupTags(c, context, address, access) else {
-      return nil
-    }
-    guard
-      let slot = c.tlb.onlyMatch(
-        regime: context.regime, stage: tags.stage, vmid: tags.vmid, asid: tags.asid,
-        address: tags.key),
-      c.tlb.leaves.slots[slot].rights.fastPath, isCurrent(slot: slot, c)
+    guard !options.strictBarriers else { return nil }
+    if let pa = planAddress(c, context, access, address) { return pa }
+    // The general path: it checks entries, learns rights, and declines what it cannot answer.
+    guard let tags = lookupTags(c, context, address, access) else { return nil }
+    guard let slot = c.tlb.onlyMatch(group: tags.group, asid: tags.asid, address: tags.key)
     else { return nil }
     let s = c.tlb.leaves.slots + slot
-    let kind = TLBRights.kind(access, unprivileged: context.unprivileged, pan: context.pan)
-    if let allowed = s.pointee.rights.allows(kind: kind) {
-      guard allowed else { return nil }
-    } else {
-      let t = c.tlb.leaves.entries[slot].translation
-      let allowed = cachedRights(t, access: access, context: context, cpu: c) == .allowed
-      s.pointee.rights.record(kind: kind, allowed: allowed)
-      guard allowed else { return nil }
+    guard s.pointee.value & TLBLeafSlot.fullPathOnly == 0, isCurrent(slot: slot, c) else {
+      return nil
     }
-    return s.pointee.output | (address & lowMask(s.pointee.sizeBits))
+    if s.pointee.value & TLBLeafSlot.rightsKnown == 0 {
+      let e = c.tlb.leaves.entries[slot]
+      c.tlb.leaves.recordRights(
+        slot, allowed: allowedKinds(e.translation, regime: e.regime, cpu: c))
+    }
+    let value = s.pointee.value
+    let kind = TLBRights.kind(access, unprivileged: context.unprivileged, pan: context.pan)
+    guard value & 1 << UInt64(truncatingIfNeeded: kind) != 0 else { return nil }
+    return value & TLBLeafSlot.outputMask | (address & lowMask(s.pointee.sizeBits))
   }
 }

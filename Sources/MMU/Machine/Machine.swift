@@ -122,9 +122,7 @@ public final class Machine {
       return cachedAccess(c, context, address, access, trace: false, mode: .access)
     }
     guard
-      let slot = c.tlb.onlyMatch(
-        regime: context.regime, stage: tags.stage, vmid: tags.vmid, asid: tags.asid,
-        address: tags.key),
+      let slot = c.tlb.onlyMatch(group: tags.group, asid: tags.asid, address: tags.key),
       isCurrent(slot: slot, c)
     else {
       return cachedAccess(c, context, address, access, trace: false, mode: .access)
@@ -192,9 +190,7 @@ public final class Machine {
     }
     let warnings = options.strictBarriers ? barrierWarnings(c) : []
     if mode == .access || mode == .probe {
-      let m = c.tlb.lookup(
-        regime: context.regime, stage: tags.stage, vmid: tags.vmid, asid: tags.asid,
-        address: tags.key)
+      let m = c.tlb.lookup(group: tags.group, asid: tags.asid, address: tags.key)
       if m.count > 1 {
         return conflict(c, context, address, access, tags, trace: trace, warnings: warnings)
       }

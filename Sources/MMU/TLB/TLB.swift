@@ -13,6 +13,8 @@ public final class TLB {
   @exclusivity(unchecked) var walks = WalkCacheStore<WalkCacheEntry>()
   /// Bit n set: some leaf entry covers 2^n bytes (only these sizes are probed).
   @exclusivity(unchecked) private(set) var leafSizes: UInt64 = 0
+  /// The last address-only hit's plan (`TLBHitPlan`).
+  @exclusivity(unchecked) var hitPlan = TLBHitPlan()
   /// Bit (level + 1) set: some walk-cache entry is at that level.
   @exclusivity(unchecked) private(set) var walkLevels: UInt64 = 0
 
@@ -69,14 +71,22 @@ public final class TLB {
   func lookup(
     regime: Regime, stage: TLBEntryStage, vmid: UInt64?, asid: UInt64, address: UInt64
   ) -> LeafMatches {
+    lookup(
+      group: TLBLeafStore.group(regime: regime, stage: stage, vmidTag: TLBLeafStore.vmidTag(vmid)),
+      asid: asid, address: address)
+  }
+
+  /// Entries of the tags `group` (`TLBLeafStore.group`), global or of `asid`, that cover
+  /// `address`.
+  @inline(__always)
+  func lookup(group: UInt64, asid: UInt64, address: UInt64) -> LeafMatches {
     var m = LeafMatches()
+    let numbers = leaves.contextNumbers(group: group, asid: asid)
     var sizes = leafSizes
     while sizes != 0 {
       let s = sizes.trailingZeroBitCount
       sizes &= sizes &- 1
-      leaves.find(
-        tag: TLBLeafStore.tag(regime: regime, stage: stage, vmid: vmid, sizeBits: s),
-        base: address & ~lowMask(s), asid: asid, into: &m)
+      leaves.find(group: group, sizeBits: s, address: address, numbers: numbers, into: &m)
     }
     return m
   }
@@ -84,15 +94,14 @@ public final class TLB {
   @inline(__always)
   func entry(_ slot: Int) -> TLBEntry? { leaves.entry(slot) }
 
-  /// A TLB hit's fast path: the slot of the one entry matching an access, when exactly one
-  /// matches. nil sends the access the long way (no entry, or a conflict).
+  /// A TLB hit's fast path: the slot of the one entry of the tags `group`, global or of
+  /// `asid`, that covers `address`, when exactly one does. nil sends the access the long way
+  /// (no entry, or a conflict).
   @inline(__always)
-  func onlyMatch(
-    regime: Regime, stage: TLBEntryStage, vmid: UInt64?, asid: UInt64, address: UInt64
-  ) -> Int? {
+  func onlyMatch(group: UInt64, asid: UInt64, address: UInt64) -> Int? {
     leaves.soleMatch(
-      tag0: TLBLeafStore.tag(regime: regime, stage: stage, vmid: vmid, sizeBits: 0),
-      sizes: leafSizes, address: address, asid: asid)
+      group: group, sizes: leafSizes, address: address,
+      numbers: leaves.contextNumbers(group: group, asid: asid))
   }
 
   /// Every entry an access with these tags would match at `address`, sorted.

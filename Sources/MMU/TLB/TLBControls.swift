@@ -4,6 +4,8 @@
 struct TLBControls {
   var generation: UInt64
   var vmid: UInt64
+  /// The VMID's bits in a TLB tag (`TLBLeafStore.vmidTag`).
+  var vmidTag: UInt64
   var asidEL10: UInt64
   var asidEL20: UInt64
   var mmuEL1: Bool
@@ -18,6 +20,7 @@ struct TLBControls {
   private init(generation: UInt64) {
     self.generation = generation
     vmid = 0
+    vmidTag = 0
     asidEL10 = 0
     asidEL20 = 0
     mmuEL1 = false
@@ -28,6 +31,7 @@ struct TLBControls {
   init(_ r: RegisterFile, generation: UInt64) {
     self.generation = generation
     vmid = Machine.vmid(r)
+    vmidTag = TLBLeafStore.vmidTag(vmid)
     asidEL10 = Machine.asid(r, regime: .el10)
     asidEL20 = Machine.asid(r, regime: .el20)
     mmuEL1 = r.stage1Enabled(.el10)

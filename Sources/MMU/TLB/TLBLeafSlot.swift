@@ -1,90 +1,109 @@
 /// The hot part of a leaf TLB entry: what a lookup compares and an address-only hit needs,
-/// in 32 bytes, so that a slot never straddles two of the host's cache lines and 262,144
-/// entries (a table of 524,288 slots) take 16 MiB. The rest of the entry is in the store's
-/// parallel arrays (`TLBLeafStore`).
+/// in two words. Four slots share one of the host's cache lines, and 262,144 entries (a table
+/// of 524,288 slots) take 8 MiB: what a hit costs is the cache line it misses, so the slot is
+/// as small as a C TLB's (tag, output) pair. The rest of the entry is in the store's parallel
+/// arrays (`TLBLeafStore`).
+///
+/// The key packs the input range and the entry's context (regime, stage, VMID, ASID or
+/// global), which the store numbers (`TLBLeafContexts`); one comparison of a word matches
+/// both. The value packs the output address with what hits need to know of the entry.
 struct TLBLeafSlot {
-  enum State: UInt64 {
-    case empty = 0
-    case full = 1
-    case removed = 2
+  /// [44:0] the input range (`rangeCode`), [63:45] the context number: 0 in an empty slot
+  /// (the whole key is then 0), all ones in a removed one.
+  var key: UInt64
+  /// [51:12] the output address of the range's first byte; [11:0] the kinds of access the
+  /// entry allows (`TLBRights`), meaningful once [52] is set; [53] hits take the full path
+  /// (a Contiguous bit); [54] twin; [63:55] the store's epoch at which the entry was last found
+  /// current (0: not since the fill).
+  var value: UInt64
+
+  static let contextShift: UInt64 = 45
+  static let rangeMask: UInt64 = 1 << 45 - 1
+  /// The context number of a removed slot.
+  static let removedContext: UInt64 = 1 << 19 - 1
+  static let removedKey: UInt64 = .max
+  static let outputMask: UInt64 = 0xf_ffff_ffff_f000
+  static let rightsMask: UInt64 = 0xfff
+  static let rightsKnown: UInt64 = 1 << 52
+  static let fullPathOnly: UInt64 = 1 << 53
+  static let twinBit: UInt64 = 1 << 54
+  static let epochShift: UInt64 = 55
+  /// The largest epoch a slot can record (`TLBLeafStore.epoch` wraps after it).
+  static let maxEpoch: UInt32 = 511
+
+  /// The input range of an entry of 2^`sizeBits` bytes at `base` (aligned to its size) in 45
+  /// bits: address bits [55:11], with the bit below the aligned part set to give the size.
+  /// Bits [63:56] are a copy of bit 55 in every range a walk can give (`encodable`).
+  @inline(__always)
+  static func rangeCode(base: UInt64, sizeBits: Int) -> UInt64 {
+    (base >> 11) & rangeMask | 1 << UInt64(truncatingIfNeeded: (sizeBits &- 12) & 63)
   }
 
-  /// The entry's input address, aligned to its size.
-  var base: UInt64
-  /// The packed tags (`TLBLeafStore.tag`) in [27:0], the ASID in [55:40], the state in
-  /// [57:56], the twin flag in [58], and bit 63 set when the entry has an ASID (not global).
-  private(set) var key: UInt64
-  /// Where `base` goes: the output address of the entry's first byte.
-  var output: UInt64
-  /// The store's epoch at which the entry was last found current (registers as at the fill,
-  /// every descriptor of its path unchanged); 0: not since the fill.
-  var checked: UInt32
-  /// What hits have found of the entry's rights.
-  var rights: TLBRights
+  /// Whether an entry's range has a code: a size of 4 KB to 2^55 bytes, at an address whose
+  /// bits [63:55] are all equal (a walk gives no other: such an address faults, or has its
+  /// top byte replaced under TBI). Every address of such a range has those bits of its base,
+  /// so a lookup of any other address matches nothing.
+  @inline(__always)
+  static func encodable(base: UInt64, sizeBits: Int) -> Bool {
+    sizeBits >= 12 && sizeBits <= 55 && canonical(base)
+  }
 
-  static let tagMask: UInt64 = 0xfff_ffff
-  private static let asidShift: UInt64 = 40
-  private static let stateShift: UInt64 = 56
-  private static let stateMask: UInt64 = 3 << 56
-  private static let twinBit: UInt64 = 1 << 58
-  private static let hasASID: UInt64 = 1 << 63
+  @inline(__always)
+  static func canonical(_ address: UInt64) -> Bool {
+    // Bits [63:55] all zero or all one: adding bit 55 leaves [63:56] zero.
+    (address &+ 1 << 55) >> 56 == 0
+  }
 
-  init(_ e: TLBEntry, checked: UInt32, twin: Bool) {
-    base = e.inputBase
-    key =
-      TLBLeafStore.tag(e) | State.full.rawValue << Self.stateShift
+  init(key: UInt64, output: UInt64, fullPathOnly: Bool, twin: Bool, epoch: UInt32) {
+    self.key = key
+    value =
+      output & Self.outputMask | (fullPathOnly ? Self.fullPathOnly : 0)
       | (twin ? Self.twinBit : 0)
-      | (e.asid.map { ($0 & 0xffff) << Self.asidShift | Self.hasASID } ?? 0)
-    output = e.translation.pa & ~lowMask(e.sizeBits)
-    self.checked = checked
-    rights = TLBRights(e.translation)
+      | UInt64(truncatingIfNeeded: epoch & Self.maxEpoch) << Self.epochShift
   }
 
   /// An empty slot (all zero).
   init() {
-    base = 0
     key = 0
-    output = 0
-    checked = 0
-    rights = TLBRights()
+    value = 0
   }
 
   @inline(__always)
-  var state: State {
-    get { State(rawValue: (key & Self.stateMask) >> Self.stateShift) ?? .empty }
-    set { key = key & ~Self.stateMask | newValue.rawValue << Self.stateShift }
-  }
+  var isFull: Bool { key != 0 && key != Self.removedKey }
+  @inline(__always)
+  var isEmpty: Bool { key == 0 }
+  @inline(__always)
+  var isRemoved: Bool { key == Self.removedKey }
+
+  /// log2 of the bytes the entry covers: the marker bit of its range code.
+  @inline(__always)
+  var sizeBits: Int { 12 &+ (key & Self.rangeMask).trailingZeroBitCount }
 
   @inline(__always)
-  var isFull: Bool { key & Self.stateMask == State.full.rawValue << Self.stateShift }
+  var output: UInt64 { value & Self.outputMask }
 
-  /// Another entry has (or had) the same tags and base, under another ASID: a lookup that
-  /// matches this one must look on for it. Without one, the first match ends the lookup.
+  /// Another entry has (or had) the same range and tags under another ASID (or global): a
+  /// lookup that matches this one must look on for it. Without one, the first match ends it.
   @inline(__always)
   var twin: Bool {
-    get { key & Self.twinBit != 0 }
-    set { key = newValue ? key | Self.twinBit : key & ~Self.twinBit }
+    get { value & Self.twinBit != 0 }
+    set { value = newValue ? value | Self.twinBit : value & ~Self.twinBit }
+  }
+
+  /// The epoch recorded by the last check (0: none).
+  @inline(__always)
+  var checked: UInt32 {
+    get { UInt32(truncatingIfNeeded: value >> Self.epochShift) }
+    set {
+      value =
+        value & ~(UInt64(Self.maxEpoch) << Self.epochShift)
+        | UInt64(truncatingIfNeeded: newValue & Self.maxEpoch) << Self.epochShift
+    }
   }
 
   @inline(__always)
-  var tag: UInt64 { key & Self.tagMask }
-
-  /// log2 of the bytes the entry covers.
-  @inline(__always)
-  var sizeBits: Int { Int(truncatingIfNeeded: (key >> 4) & 127) }
-
-  /// A full slot with these tags and base, global or of `asid`.
-  @inline(__always)
-  func matches(tag t: UInt64, base b: UInt64, asid: UInt64) -> Bool {
-    base == b && key & (Self.tagMask | Self.stateMask) == t | State.full.rawValue << Self.stateShift
-      && (key & Self.hasASID == 0 || (key >> Self.asidShift) & 0xffff == asid)
-  }
-
-  /// A full slot with exactly these tags, base and ASID (nil: global).
-  @inline(__always)
-  func hasKey(tag t: UInt64, base b: UInt64, asid: UInt64?) -> Bool {
-    guard base == b && isFull && tag == t else { return false }
-    guard let asid else { return key & Self.hasASID == 0 }
-    return key & Self.hasASID != 0 && (key >> Self.asidShift) & 0xffff == asid & 0xffff
+  mutating func remove() {
+    key = Self.removedKey
+    value = 0
   }
 }

@@ -3,11 +3,10 @@
 ///
 /// A hit is the TLB's hot path: 262,144 cached translations are tens of MB, far beyond the
 /// host's caches, so what counts is cache lines touched. Each entry is split in three parallel
-/// arrays indexed by slot: the hot slot (48 bytes: key, input and output base, the register
-/// generation it was filled under, the memory generation at which its path last held, the
-/// rights hits have found), which is all a lookup and an address-only hit read; the whole
-/// `TLBEntry` (plain data), which a hit that reports the translation copies; and the cold
-/// part (descriptor path, stage-2 leaf), which only misses, TLBIs and the checks read.
+/// arrays indexed by slot: the hot slot (`TLBLeafSlot`, 16 bytes: key and value words), which
+/// is all a lookup and an address-only hit read; the whole `TLBEntry` (plain data), which a
+/// hit that reports the translation copies; and the cold part (descriptor path, stage-2
+/// leaf), which only misses, TLBIs and the checks read.
 ///
 /// Entries that differ only in ASID hash alike (the ASID is compared, not hashed), so a
 /// lookup finds every entry that matches an access (two or more are a TLB conflict).
@@ -45,23 +44,31 @@ final class TLBLeafStore {
   /// The whole entry of each slot (meaningful where the slot is full).
   @exclusivity(unchecked) private(set) var entries: UnsafeMutablePointer<TLBEntry>
   @exclusivity(unchecked) private(set) var capacity = 0
+  /// `homeShift(capacity:)`, kept with the capacity (64 or more once a slot exists).
+  @exclusivity(unchecked) private(set) var homeShift: UInt64 = 58
   @exclusivity(unchecked) private var colds: [Cold] = []
   @exclusivity(unchecked) private(set) var count = 0
   @exclusivity(unchecked) private var removed = 0
+  @exclusivity(unchecked) private(set) var contexts: TLBLeafContexts
   /// Set when `slots` (and `entries`) live in huge-page mappings rather than the heap.
   @exclusivity(unchecked) private var mapping: HugePageMapping?
   @exclusivity(unchecked) private var entryMapping: HugePageMapping?
-  /// Counts the (memory generation, register generation) pairs lookups have seen: a slot
-  /// checked in the current epoch is current without reading anything more. Starts at 1 (a
-  /// slot's 0 is "never checked").
+  /// Counts the (memory generation, register generation) pairs lookups have seen, modulo the
+  /// slot's nine bits: a slot checked in the current epoch is current without reading anything
+  /// more. Starts at 1 (a slot's 0 is "never checked").
   /// (Internal-settable so that a test can start it near the wrap.)
   @exclusivity(unchecked) var epoch: UInt32 = 1
+  /// Counts changes a `TLBHitPlan` depends on: entries, sizes, context numbers, the table,
+  /// the epoch.
+  @exclusivity(unchecked) private(set) var version: UInt64 = 0
   @exclusivity(unchecked) private var epochMemory: UInt64 = .max
   @exclusivity(unchecked) private var epochRegisters: UInt64 = .max
 
-  init() {
+  /// `contextLimit`: the most context numbers in use at once (tests of the renumbering).
+  init(contextLimit: UInt64 = TLBLeafContexts.maxNumber) {
     slots = .allocate(capacity: 0)
     entries = .allocate(capacity: 0)
+    contexts = TLBLeafContexts(limit: contextLimit)
   }
   deinit { freeSlots() }
 
@@ -76,8 +83,10 @@ final class TLBLeafStore {
   private func advanceEpoch(memory: UInt64, registers: UInt64) -> UInt32 {
     epochMemory = memory
     epochRegisters = registers
-    if epoch == .max {
-      // After 2^32 epochs: no slot may keep a number the counter will reach again.
+    version &+= 1
+    if epoch >= Slot.maxEpoch {
+      // After 511 epochs: no slot may keep a number the counter will reach again. The clear
+      // costs what the table holds, once in 511 changes of generation.
       for i in 0..<capacity { slots[i].checked = 0 }
       epoch = 1
     } else {
@@ -104,14 +113,25 @@ final class TLBLeafStore {
     entryMapping = nil
   }
 
-  /// The packed tags an entry is hashed and matched by: regime [1:0], stage [3:2], size
-  /// [10:4], VMID+1 [27:11] (0: none).
+  /// The packed tags an entry is hashed by: regime [1:0], stage [3:2], size [10:4], VMID+1
+  /// [27:11] (0: none). With size 0, the group of tags its context is numbered in.
   @inline(__always)
   static func tag(regime: Regime, stage: TLBEntryStage, vmid: UInt64?, sizeBits: Int) -> UInt64 {
-    UInt64(truncatingIfNeeded: regime.rawValue & 3)
-      | UInt64(truncatingIfNeeded: stage.rawValue & 3) << 2
+    group(regime: regime, stage: stage, vmidTag: vmidTag(vmid))
       | UInt64(truncatingIfNeeded: sizeBits & 127) << 4
-      | (vmid.map { (($0 & 0xffff) &+ 1) << 11 } ?? 0)
+  }
+
+  /// A VMID's bits in a tag: VMID+1 in [27:11], 0 for none (EL2 regimes).
+  @inline(__always)
+  static func vmidTag(_ vmid: UInt64?) -> UInt64 {
+    vmid.map { (($0 & 0xffff) &+ 1) << 11 } ?? 0
+  }
+
+  /// The tags of an entry but its size: what its context is numbered in.
+  @inline(__always)
+  static func group(regime: Regime, stage: TLBEntryStage, vmidTag: UInt64) -> UInt64 {
+    UInt64(truncatingIfNeeded: regime.rawValue & 3)
+      | UInt64(truncatingIfNeeded: stage.rawValue & 3) << 2 | vmidTag
   }
 
   @inline(__always)
@@ -119,19 +139,49 @@ final class TLBLeafStore {
     tag(regime: e.regime, stage: e.stage, vmid: e.vmid, sizeBits: e.sizeBits)
   }
 
-  /// The home slot: eight consecutive pages (or blocks) of one size and tags share a group of
-  /// eight consecutive slots, and groups are spread by a full-avalanche mix (the splitmix64
-  /// finalizer). A scan of consecutive addresses then touches consecutive slots (the host's
-  /// prefetcher follows), while runs of mapped pages cannot pile up into one long cluster
-  /// that a miss would have to probe to its end.
   @inline(__always)
-  static func home(tag: UInt64, base: UInt64, mask: Int) -> Int {
-    let page = base >> ((tag >> 4) & 127)
-    var z = ((page >> 3) ^ (tag &* 0xD6E8_FEB8_6659_FD93)) &+ 0x9E37_79B9_7F4A_7C15
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    z = (z ^ (z >> 31)) << 3 | (page & 7)
-    return Int(truncatingIfNeeded: z) & mask
+  static func group(_ e: TLBEntry) -> UInt64 {
+    group(regime: e.regime, stage: e.stage, vmidTag: vmidTag(e.vmid))
+  }
+
+  /// The home slot: Fibonacci hashing (the high bits of the page number times 2^64 / phi,
+  /// after the tags and the high half are folded in). Pages a constant stride apart, as a
+  /// mapping lays them out (runs, one page a block, the kernel and user halves), land far
+  /// apart without colliding: hits take 1.0-1.8 probes where a random hash takes 1.5 and,
+  /// for runs, 3-5. One multiplication after the fold: the hash is on every hit's path.
+  @inline(__always)
+  static func home(tag: UInt64, base: UInt64, shift: UInt64) -> Int {
+    home(tag: tag, page: base >> ((tag >> 4) & 127), shift: shift)
+  }
+
+  /// `home` of the page (or block) number `page`: the base shifted by the size in `tag`.
+  @inline(__always)
+  static func home(tag: UInt64, page: UInt64, shift: UInt64) -> Int {
+    var z = page ^ (tag &* 0xD6E8_FEB8_6659_FD93)
+    z ^= z >> 32
+    return Int(truncatingIfNeeded: (z &* 0x9E37_79B9_7F4A_7C15) >> shift)
+  }
+
+  /// The shift that leaves log2(capacity) bits of a product (`home`).
+  static func homeShift(capacity: Int) -> UInt64 {
+    UInt64(truncatingIfNeeded: 64 &- capacity.trailingZeroBitCount)
+  }
+
+  @inline(__always)
+  func home(tag: UInt64, base: UInt64) -> Int {
+    Self.home(tag: tag, base: base, shift: homeShift)
+  }
+
+  /// The slot key of an entry whose context has number `n`.
+  @inline(__always)
+  static func key(_ e: TLBEntry, number n: UInt64) -> UInt64 {
+    Slot.rangeCode(base: e.inputBase, sizeBits: e.sizeBits) | n << Slot.contextShift
+  }
+
+  /// The numbers of an access's contexts (its ASID's, and global) in its group of tags.
+  @inline(__always)
+  func contextNumbers(group: UInt64, asid: UInt64) -> (asid: UInt64, global: UInt64) {
+    contexts.lookup(group: group, asid: asid)
   }
 
   /// The result of a search: how many slots matched, and the first two.
@@ -141,68 +191,87 @@ final class TLBLeafStore {
     var second = -1
   }
 
-  /// Adds the slots whose entry has these tags and base and is global or of `asid`.
+  /// Adds the slots whose entry covers `address` at 2^`sizeBits` bytes in group `group`, in
+  /// either of an access's contexts (`numbers`).
   @inline(__always)
-  func find(tag: UInt64, base: UInt64, asid: UInt64, into m: inout Matches) {
-    guard capacity > 0 else { return }
+  func find(
+    group: UInt64, sizeBits: Int, address: UInt64, numbers: (asid: UInt64, global: UInt64),
+    into m: inout Matches
+  ) {
+    guard capacity > 0, Slot.canonical(address), sizeBits >= 12, sizeBits <= 55 else { return }
     let mask = capacity &- 1
-    var i = Self.home(tag: tag, base: base, mask: mask)
-    // Load at most one half: an empty slot always ends the cluster.
-    for _ in 0..<capacity {
+    let base = address & ~lowMask(sizeBits)
+    let range = Slot.rangeCode(base: base, sizeBits: sizeBits)
+    let keyASID = range | numbers.asid << Slot.contextShift
+    let keyGlobal = range | numbers.global << Slot.contextShift
+    var i = home(tag: group | UInt64(truncatingIfNeeded: sizeBits) << 4, base: base)
+    // At least half the slots are empty (`insert` keeps live and removed slots to a half):
+    // an empty slot always ends the cluster.
+    while true {
       let s = slots + i
-      if s.pointee.matches(tag: tag, base: base, asid: asid) {
+      let key = s.pointee.key
+      if key == keyASID || key == keyGlobal {
         if m.count == 0 { m.first = i } else if m.count == 1 { m.second = i }
         m.count &+= 1
-        // Only an entry of the same tags and base can match too, and it would be a twin.
+        // Only an entry of the same range in the other context can match too: a twin.
         if !s.pointee.twin { return }
-      } else if s.pointee.state == .empty {
+      } else if key == 0 {
         return
       }
       i = (i &+ 1) & mask
     }
   }
 
-  /// The one slot matching an access whose tags (size 0) are `tag0`, over the leaf sizes in
-  /// `sizes` (bit n: entries of 2^n bytes exist), when exactly one matches. nil: none, or
-  /// more than one (the full access reports the conflict). The lookup of every hit's fast
-  /// path (`TLB.onlyMatch`): `find` without the counting.
+  /// The one slot matching an access in group `group` of its contexts `numbers`, over the
+  /// leaf sizes in `sizes` (bit n: entries of 2^n bytes exist), when exactly one matches. nil:
+  /// none, or more than one (the full access reports the conflict). The lookup of every hit's
+  /// fast path (`TLB.onlyMatch`): `find` without the counting.
   @inline(__always)
-  func soleMatch(tag0: UInt64, sizes: UInt64, address: UInt64, asid: UInt64) -> Int? {
-    guard capacity > 0 else { return nil }
+  func soleMatch(
+    group: UInt64, sizes: UInt64, address: UInt64, numbers: (asid: UInt64, global: UInt64)
+  ) -> Int? {
+    guard capacity > 0, Slot.canonical(address) else { return nil }
     let mask = capacity &- 1
     var found = -1
-    var rest = sizes
+    // Sizes from 4 KB to 2^55 bytes have range codes (no entry has another).
+    var rest = sizes & 0xff_ffff_ffff_f000
     while rest != 0 {
       let size = rest.trailingZeroBitCount
       rest &= rest &- 1
-      let tag = tag0 | UInt64(truncatingIfNeeded: size & 127) << 4
       let base = address & ~lowMask(size)
-      var i = Self.home(tag: tag, base: base, mask: mask)
-      for _ in 0..<capacity {
+      let range = Slot.rangeCode(base: base, sizeBits: size)
+      let keyASID = range | numbers.asid << Slot.contextShift
+      let keyGlobal = range | numbers.global << Slot.contextShift
+      var i = home(tag: group | UInt64(truncatingIfNeeded: size) << 4, base: base)
+      // An empty slot ends every cluster (`find`).
+      while true {
         let s = slots + i
-        if s.pointee.matches(tag: tag, base: base, asid: asid) {
+        let key = s.pointee.key
+        if key == keyASID || key == keyGlobal {
           if found >= 0 { return nil }
           found = i
-          // Only a twin (same tags and base, another ASID) can match too.
+          // Only a twin (the same range in the other context) can match too.
           if !s.pointee.twin { break }
         }
-        if s.pointee.state == .empty { break }
+        if key == 0 { break }
         i = (i &+ 1) & mask
       }
     }
     return found >= 0 ? found : nil
   }
 
-  /// The slot holding exactly this entry's key (tags, base, ASID), if any.
+  /// The slot holding exactly this entry's key (tags, range, ASID), if any.
   private func slot(matchingKeyOf e: TLBEntry) -> Int? {
-    guard capacity > 0 else { return nil }
+    guard capacity > 0,
+      let n = contexts.existing(group: Self.group(e), asid: e.asid)
+    else { return nil }
     let mask = capacity &- 1
-    let tag = Self.tag(e)
-    var i = Self.home(tag: tag, base: e.inputBase, mask: mask)
+    let key = Self.key(e, number: n)
+    var i = home(tag: Self.tag(e), base: e.inputBase)
     for _ in 0..<capacity {
-      let s = slots[i]
-      if s.state == .empty { return nil }
-      if s.hasKey(tag: tag, base: e.inputBase, asid: e.asid) { return i }
+      let k = slots[i].key
+      if k == 0 { return nil }
+      if k == key { return i }
       i = (i &+ 1) & mask
     }
     return nil
@@ -224,51 +293,89 @@ final class TLBLeafStore {
     if contains(slot) { slots[slot].checked = epoch }
   }
 
+  /// Records the kinds of access (`TLBRights`) the entry in `slot` allows.
+  func recordRights(_ slot: Int, allowed: UInt64) {
+    guard contains(slot) else { return }
+    slots[slot].value |= allowed & Slot.rightsMask | Slot.rightsKnown
+  }
+
   /// Stores `e` (with its path and leaf), overwriting an entry with the same key, or with
   /// `replace` false keeping that one. `checked`: the epoch in which it is known current
   /// (0: to be checked at its first hit).
+  ///
+  /// An entry no walk gives (a range without a code: `TLBLeafSlot.encodable`) is not stored,
+  /// nor one of a new context when 524,286 contexts have entries (`TLBLeafContexts`): a TLB may always drop an
+  /// entry, and the access that would have hit walks again.
   func insert(_ e: TLBEntry, cold: Cold, checked: UInt32 = 0, replace: Bool = true) {
+    guard Slot.encodable(base: e.inputBase, sizeBits: e.sizeBits) else { return }
+    version &+= 1
+    let fullPathOnly = e.translation.hasContiguousBit
     if let i = slot(matchingKeyOf: e) {
       if replace {
-        slots[i] = Slot(e, checked: checked, twin: slots[i].twin)
+        slots[i] = Slot(
+          key: slots[i].key, output: e.translation.pa, fullPathOnly: fullPathOnly,
+          twin: slots[i].twin, epoch: checked)
         entries[i] = e
         colds[i] = cold
       }
       return
     }
+    guard let n = number(group: Self.group(e), asid: e.asid) else { return }
     if (count &+ removed &+ 1) &* 2 > capacity { rehash() }
     let mask = capacity &- 1
     let tag = Self.tag(e)
-    var i = Self.home(tag: tag, base: e.inputBase, mask: mask)
+    var i = home(tag: tag, base: e.inputBase)
     // The whole cluster: the first free slot takes the entry, and every entry with the same
-    // tags and base (other ASIDs) becomes its twin.
+    // tags and range (other ASIDs) becomes its twin.
     var free = -1
     var twin = false
     for _ in 0..<capacity {
-      let state = slots[i].state
-      if state == .empty { break }
-      if state == .removed {
+      let s = slots[i]
+      if s.isEmpty { break }
+      if s.isRemoved {
         if free < 0 { free = i }
-      } else if slots[i].base == e.inputBase && slots[i].tag == tag {
+      } else if entries[i].inputBase == e.inputBase && Self.tag(entries[i]) == tag {
         slots[i].twin = true
         twin = true
       }
       i = (i &+ 1) & mask
     }
     if free < 0 { free = i }
-    if slots[free].state == .removed { removed &-= 1 }
-    slots[free] = Slot(e, checked: checked, twin: twin)
+    if slots[free].isRemoved { removed &-= 1 }
+    slots[free] = Slot(
+      key: Self.key(e, number: n), output: e.translation.pa, fullPathOnly: fullPathOnly,
+      twin: twin, epoch: checked)
     entries[free] = e
     colds[free] = cold
     count &+= 1
   }
 
+  /// A context's number, numbering the live entries' contexts again when they have run out.
+  private func number(group: UInt64, asid: UInt64?) -> UInt64? {
+    if let n = contexts.number(group: group, asid: asid) { return n }
+    contexts.removeAll()
+    for i in 0..<capacity where slots[i].isFull {
+      let e = entries[i]
+      if let n = contexts.number(group: Self.group(e), asid: e.asid) {
+        slots[i].key = Self.key(e, number: n)
+      } else {
+        // More live contexts than numbers: the entry is dropped, as the TLB may.
+        slots[i].remove()
+        colds[i] = Cold()
+        count &-= 1
+        removed &+= 1
+      }
+    }
+    return contexts.number(group: group, asid: asid)
+  }
+
   /// Removes the entries `predicate` selects, returning them in slot order.
   func remove(where predicate: (TLBEntry) -> Bool) -> [TLBEntry] {
     var out: [TLBEntry] = []
+    version &+= 1
     for i in 0..<capacity where slots[i].isFull && predicate(entries[i]) {
       out.append(entries[i])
-      slots[i].state = .removed
+      slots[i].remove()
       colds[i] = Cold()
       count &-= 1
       removed &+= 1
@@ -279,6 +386,7 @@ final class TLBLeafStore {
   }
 
   func removeAll() {
+    version &+= 1
     freeSlots()
     slots = .allocate(capacity: 0)
     entries = .allocate(capacity: 0)
@@ -286,6 +394,7 @@ final class TLBLeafStore {
     colds = []
     count = 0
     removed = 0
+    contexts.removeAll()
   }
 
   /// Every entry with its path, in slot order.
@@ -314,13 +423,15 @@ final class TLBLeafStore {
     }
     colds = Array(repeating: Cold(), count: newCapacity)
     capacity = newCapacity
+    homeShift = Self.homeShift(capacity: newCapacity)
     removed = 0
     let mask = newCapacity &- 1
     for j in 0..<oldCapacity where old[j].isFull {
-      var i = Self.home(tag: old[j].tag, base: old[j].base, mask: mask)
+      let e = oldEntries[j]
+      var i = home(tag: Self.tag(e), base: e.inputBase)
       while slots[i].isFull { i = (i &+ 1) & mask }
       slots[i] = old[j]
-      entries[i] = oldEntries[j]
+      entries[i] = e
       colds[i] = oldColds[j]
     }
     if let m = oldMapping { m.release() } else { old.deallocate() }

@@ -8,21 +8,35 @@ extension Machine {
     let k = c.tlbControls
     switch ctx.regime {
     case .stage2:
-      return LookupTags(stage: .stage2, vmid: k.vmid, asid: 0, key: address)
-    case .el10, .el20:
-      let el10 = ctx.regime == .el10
-      guard el10 ? k.mmuEL1 : k.mmuEL2 else { return nil }
-      let range = k.range(ctx.regime, address)
-      if ctx.unprivileged && range.e0pd { return nil }
       return LookupTags(
-        stage: el10 && ctx.stage2 ? .combined : .stage1, vmid: el10 ? k.vmid : nil,
-        asid: el10 ? k.asidEL10 : k.asidEL20,
-        key: range.ignoresTopByte(access) ? canonicalVA(address) : address)
+        stage: .stage2, vmid: k.vmid, asid: 0, key: address,
+        group: TLBLeafStore.group(regime: .stage2, stage: .stage2, vmidTag: k.vmidTag))
+    case .el10:
+      guard k.mmuEL1 else { return nil }
+      let range = k.range(.el10, address)
+      if ctx.unprivileged && range.e0pd { return nil }
+      let stage: TLBEntryStage = ctx.stage2 ? .combined : .stage1
+      let tbi = range.ignoresTopByte(access)
+      return LookupTags(
+        stage: stage, vmid: k.vmid, asid: k.asidEL10, key: tbi ? canonicalVA(address) : address,
+        group: TLBLeafStore.group(regime: .el10, stage: stage, vmidTag: k.vmidTag),
+        topByteIgnored: tbi)
+    case .el20:
+      guard k.mmuEL2 else { return nil }
+      let range = k.range(.el20, address)
+      if ctx.unprivileged && range.e0pd { return nil }
+      let tbi = range.ignoresTopByte(access)
+      return LookupTags(
+        stage: .stage1, vmid: nil, asid: k.asidEL20, key: tbi ? canonicalVA(address) : address,
+        group: TLBLeafStore.group(regime: .el20, stage: .stage1, vmidTag: 0),
+        topByteIgnored: tbi)
     case .el2:
       guard k.mmuEL2 else { return nil }
+      let tbi = k.range(.el2, address).ignoresTopByte(access)
       return LookupTags(
-        stage: .stage1, vmid: nil, asid: 0,
-        key: k.range(.el2, address).ignoresTopByte(access) ? canonicalVA(address) : address)
+        stage: .stage1, vmid: nil, asid: 0, key: tbi ? canonicalVA(address) : address,
+        group: TLBLeafStore.group(regime: .el2, stage: .stage1, vmidTag: 0),
+        topByteIgnored: tbi)
     }
   }
 
@@ -74,10 +88,21 @@ extension Machine {
       ? PrivilegedAccessNever(
         c.registers, regime: context.regime, access: access, unprivileged: unpriv, pan: true)
       : .none
-    if let p1 = t.stage1Permissions, !p1.allows(access, unprivileged: unpriv, pan: pan) {
+    return Self.cachedRights(
+      t, access: access, unprivileged: unpriv, el0: context.unprivileged, pan: pan)
+  }
+
+  /// `cachedRights` with PAN's restriction worked out: `unprivileged` is the access's EL0
+  /// rights at stage 1 (a regime with EL0), `el0` its EL0 rights at stage 2.
+  @inline(__always)
+  static func cachedRights(
+    _ t: Translation, access: AccessType, unprivileged: Bool, el0: Bool,
+    pan: PrivilegedAccessNever
+  ) -> CachedRights {
+    if let p1 = t.stage1Permissions, !p1.allows(access, unprivileged: unprivileged, pan: pan) {
       return .stage1
     }
-    if let p2 = t.stage2Permissions, !p2.allows(access, unprivileged: context.unprivileged) {
+    if let p2 = t.stage2Permissions, !p2.allows(access, unprivileged: el0) {
       return .stage2
     }
     return .allowed
