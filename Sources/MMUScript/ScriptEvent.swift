@@ -96,16 +96,6 @@ public struct ATEvent: Sendable {
   public var cause: FaultCause? = nil
 }
 
-public struct AssertionEvent: Sendable {
-  public var passed: Bool
-  /// What was checked, e.g. `walk el1 0xffff_0000_0000_1000 == 0x4000_1000`.
-  public var what: String
-  public var expected: String?
-  public var actual: String?
-  public var message: String?
-  public var range: SourceRange
-}
-
 public struct DecodeEvent: Sendable {
   public var value: UInt64
   public var level: Int

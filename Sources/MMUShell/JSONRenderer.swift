@@ -88,9 +88,11 @@ public final class JSONRenderer: EventSink {
     case .assertion(let a):
       open("assert", a.range)
       j.bool("passed", a.passed)
-      j.string("what", a.what)
-      if let e = a.expected { j.string("expected", e) }
-      if let g = a.actual { j.string("actual", g) }
+      // Worded as the text renderer words them, with the interpreter's formatter.
+      let words = AssertionText(formatter: formatterSource())
+      j.string("what", words.what(a.check))
+      j.string("expected", words.expected(a.check))
+      j.string("actual", words.actual(a.check, passed: a.passed))
       if let m = a.message { j.string("message", m) }
       close()
     case .warning(let d, let m):
