@@ -257,8 +257,9 @@ public struct GraphEvent: Sendable {
   public var tableGroups: Int
   /// Leaf-run nodes.
   public var leafRuns: Int
-  /// Why the image is missing (Graphviz not installed).
-  public var note: String?
+  /// An image was asked for but Graphviz `dot` was not found: only the source (`dotPath`)
+  /// was written. The shell says so and how to install it.
+  public var dotMissing: Bool
   public var range: SourceRange
 }
 
