@@ -298,6 +298,8 @@ public protocol EventSink: AnyObject {
   /// The words of a view's problem, for the diagnostic that carries it (`dump … format
   /// linux` of a half that cannot be read, `explain` of registers that describe no walk).
   func message(for problem: ViewProblem, formatter: ValueFormatter) -> String
+  /// The words of what a core cannot tell about its kernel's markers, for its warning.
+  func message(for warning: CoreMarkerWarning) -> String
 }
 
 extension EventSink {
@@ -307,6 +309,7 @@ extension EventSink {
   public func message(for problem: ViewProblem, formatter: ValueFormatter) -> String {
     problem.kind.rawValue
   }
+  public func message(for warning: CoreMarkerWarning) -> String { warning.rawValue }
 }
 
 /// Keeps events, for tests and for `expect`.

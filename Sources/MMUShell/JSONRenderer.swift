@@ -57,6 +57,10 @@ public final class JSONRenderer: EventSink {
     ViewProblemText(formatter: formatter).message(problem)
   }
 
+  public func message(for warning: CoreMarkerWarning) -> String {
+    WarningText().message(warning)
+  }
+
   public func emit(_ event: ScriptEvent) {
     switch event {
     case .print(let values, let r):

@@ -70,6 +70,10 @@ public final class TextRenderer: EventSink {
     ViewProblemText(formatter: formatter).message(problem)
   }
 
+  public func message(for warning: CoreMarkerWarning) -> String {
+    WarningText().message(warning)
+  }
+
   public func emit(_ event: ScriptEvent) {
     renderEvent(event)
     flushLines()
