@@ -41,6 +41,7 @@ enum ScriptTarget {
     func message(for problem: ViewProblem, formatter: ValueFormatter) -> String {
       next.message(for: problem, formatter: formatter)
     }
+    func message(for warning: CoreMarkerWarning) -> String { next.message(for: warning) }
     func emit(_ event: ScriptEvent) {
       guard left > 0 else { return }
       switch event {

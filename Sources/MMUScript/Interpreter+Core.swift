@@ -98,20 +98,10 @@ extension Interpreter {
       loadedCore?.warnedMarkers = layout
       switch layout.fixmap {
       case .symbols: break
-      case .assumed:
-        warn(
-          "the core does not record the fixmap's size: 'Fixmap start' assumes a distribution's configuration (ACPI_APEI_GHES, ARM_SDE_INTERFACE, UNMAP_KERNEL_AT_EL0, RELOCATABLE); `load symbols` of this kernel decides it",
-          at: range)
-      case .leftOut:
-        warn(
-          "Linux before 6.9: the fixmap's start is not in the core; the Fixmap markers are left out (`import \"linux/ptdump\"` and `lx_markers_v6_1(…)` declare them)",
-          at: range)
+      case .assumed: warn(sink.message(for: .fixmapAssumed), at: range)
+      case .leftOut: warn(sink.message(for: .fixmapLeftOut), at: range)
       }
-      if layout.kasanLeftOut {
-        warn(
-          "the kernel has KASAN, whose shadow bounds no core records: 'Linear Mapping end' and the Kasan markers are left out",
-          at: range)
-      }
+      if layout.kasanLeftOut { warn(sink.message(for: .kasanLeftOut), at: range) }
     }
     return layout.markers
   }

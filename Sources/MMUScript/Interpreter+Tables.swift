@@ -273,39 +273,27 @@ extension Interpreter {
   /// The assert forms pass when the statement finds no W+X or non-UXN page, no alias, at
   /// least one mapping, or no difference.
   func assertTable(_ t: TableAssertion, message: String?, range: SourceRange) throws {
-    let what: String
-    let expected: String
-    let actual: String
+    let check: AssertionCheck
     let passed: Bool
     switch t {
     case .check(let s) where s.kind == .wx:
       let e = try wxCheck(s)
-      what = "check wx \(e.target)"
-      expected = "no W+X and no non-UXN pages"
-      actual = "\(e.result.wxPages) W+X pages, \(e.result.nonUXNPages) non-UXN pages"
+      check = .wx(
+        target: e.target, wxPages: e.result.wxPages, nonUXNPages: e.result.nonUXNPages)
       passed = e.result.passed
     case .check(let s):
       let e = try aliasCheck(s)
-      what = "check aliases \(e.target)"
-      expected = "no aliases"
-      actual = "\(e.aliases.count) alias\(e.aliases.count == 1 ? "" : "es")"
+      check = .aliases(target: e.target, count: e.aliases.count)
       passed = e.aliases.isEmpty
     case .findPA(let s):
       let e = try findPA(s)
-      what = "find pa \(formatter.hex(e.first)) \(e.target)"
-      expected = "a mapping"
-      actual = "\(e.mappings.count) mapping\(e.mappings.count == 1 ? "" : "s")"
+      check = .findPA(target: e.target, address: e.first, mappings: e.mappings.count)
       passed = !e.mappings.isEmpty
     case .diff(let s):
       let e = try dumpDiff(s)
-      what = "diff dump \(e.first) \(e.second)"
-      expected = "no difference"
-      actual = "\(e.lines.count) differing row\(e.lines.count == 1 ? "" : "s")"
+      check = .dumpDiff(first: e.first, second: e.second, rows: e.lines.count)
       passed = e.lines.isEmpty
     }
-    try record(
-      AssertionEvent(
-        passed: passed, what: what, expected: expected, actual: actual, message: message,
-        range: range))
+    try record(AssertionEvent(passed: passed, check: check, message: message, range: range))
   }
 }

@@ -184,7 +184,8 @@ extension Interpreter {
     let graph = makeSource(GraphView(space: sp, scan: scan), formatter)
     var event = GraphEvent(
       space: sp.name, path: path, format: format, dotPath: nil, rendered: false,
-      tables: scan.tables.count, tableGroups: graph.groups, leafRuns: graph.runs, note: nil,
+      tables: scan.tables.count, tableGroups: graph.groups, leafRuns: graph.runs,
+      dotMissing: false,
       range: s.range)
     do {
       if format == "dot" {
@@ -201,9 +202,7 @@ extension Interpreter {
           source: source, to: target, format: format, dot: GraphBuilder.findDot())
         {
         case .rendered: event.rendered = true
-        case .dotMissing:
-          event.note =
-            "Graphviz 'dot' is not installed: wrote the source to \(event.dotPath ?? source) but no \(format) (install graphviz, e.g. apt-get install graphviz)"
+        case .dotMissing: event.dotMissing = true
         }
       }
     } catch let e as FileIO.Failure {

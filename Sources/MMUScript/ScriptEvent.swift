@@ -96,16 +96,6 @@ public struct ATEvent: Sendable {
   public var cause: FaultCause? = nil
 }
 
-public struct AssertionEvent: Sendable {
-  public var passed: Bool
-  /// What was checked, e.g. `walk el1 0xffff_0000_0000_1000 == 0x4000_1000`.
-  public var what: String
-  public var expected: String?
-  public var actual: String?
-  public var message: String?
-  public var range: SourceRange
-}
-
 public struct DecodeEvent: Sendable {
   public var value: UInt64
   public var level: Int
@@ -267,8 +257,9 @@ public struct GraphEvent: Sendable {
   public var tableGroups: Int
   /// Leaf-run nodes.
   public var leafRuns: Int
-  /// Why the image is missing (Graphviz not installed).
-  public var note: String?
+  /// An image was asked for but Graphviz `dot` was not found: only the source (`dotPath`)
+  /// was written. The shell says so and how to install it.
+  public var dotMissing: Bool
   public var range: SourceRange
 }
 
@@ -307,6 +298,8 @@ public protocol EventSink: AnyObject {
   /// The words of a view's problem, for the diagnostic that carries it (`dump … format
   /// linux` of a half that cannot be read, `explain` of registers that describe no walk).
   func message(for problem: ViewProblem, formatter: ValueFormatter) -> String
+  /// The words of what a core cannot tell about its kernel's markers, for its warning.
+  func message(for warning: CoreMarkerWarning) -> String
 }
 
 extension EventSink {
@@ -316,6 +309,7 @@ extension EventSink {
   public func message(for problem: ViewProblem, formatter: ValueFormatter) -> String {
     problem.kind.rawValue
   }
+  public func message(for warning: CoreMarkerWarning) -> String { warning.rawValue }
 }
 
 /// Keeps events, for tests and for `expect`.

@@ -57,6 +57,10 @@ public final class JSONRenderer: EventSink {
     ViewProblemText(formatter: formatter).message(problem)
   }
 
+  public func message(for warning: CoreMarkerWarning) -> String {
+    WarningText().message(warning)
+  }
+
   public func emit(_ event: ScriptEvent) {
     switch event {
     case .print(let values, let r):
@@ -88,9 +92,11 @@ public final class JSONRenderer: EventSink {
     case .assertion(let a):
       open("assert", a.range)
       j.bool("passed", a.passed)
-      j.string("what", a.what)
-      if let e = a.expected { j.string("expected", e) }
-      if let g = a.actual { j.string("actual", g) }
+      // Worded as the text renderer words them, with the interpreter's formatter.
+      let words = AssertionText(formatter: formatterSource())
+      j.string("what", words.what(a.check))
+      j.string("expected", words.expected(a.check))
+      j.string("actual", words.actual(a.check, passed: a.passed))
       if let m = a.message { j.string("message", m) }
       close()
     case .warning(let d, let m):

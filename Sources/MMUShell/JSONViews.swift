@@ -202,7 +202,7 @@ extension JSONRenderer {
     j.int("tables", g.tables)
     j.int("table_groups", g.tableGroups)
     j.int("leaf_runs", g.leafRuns)
-    if let n = g.note { j.string("note", n) }
+    if let n = ViewWords.graphNote(g) { j.string("note", n) }
     close()
   }
 

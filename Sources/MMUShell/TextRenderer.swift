@@ -70,6 +70,10 @@ public final class TextRenderer: EventSink {
     ViewProblemText(formatter: formatter).message(problem)
   }
 
+  public func message(for warning: CoreMarkerWarning) -> String {
+    WarningText().message(warning)
+  }
+
   public func emit(_ event: ScriptEvent) {
     renderEvent(event)
     flushLines()
@@ -121,9 +125,11 @@ public final class TextRenderer: EventSink {
     return d.description + (d.hint.map { "\nhint: " + $0 } ?? "")
   }
 
+  /// `FILE:LINE:COL: assertion failed: WHAT: expected …, got … — MESSAGE`.
   func assertionFailure(_ a: AssertionEvent) -> String {
-    var s = "\(a.range.start): \(style.error("assertion failed")): \(a.what)"
-    if let e = a.expected, let got = a.actual { s += ": expected \(e), got \(got)" }
+    let words = AssertionText(formatter: formatter)
+    var s = "\(a.range.start): \(style.error("assertion failed")): \(words.what(a.check))"
+    s += ": expected \(words.expected(a.check)), got \(words.actual(a.check, passed: a.passed))"
     if let m = a.message { s += " — \(m)" }
     return s
   }

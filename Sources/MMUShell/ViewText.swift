@@ -181,6 +181,6 @@ struct ViewText {
     } else {
       line("graph of '\(g.space)' (\(what)): source written to \(g.dotPath ?? "?"), no \(g.format)")
     }
-    if let note = g.note { line(r.style.warning("note: " + note)) }
+    if let note = ViewWords.graphNote(g) { line(r.style.warning("note: " + note)) }
   }
 }

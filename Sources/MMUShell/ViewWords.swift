@@ -3,6 +3,14 @@ import MMUScript
 
 /// Words the views share (text, DOT): sizes, rights per EL, memory types and flags of a leaf.
 public enum ViewWords {
+  /// Why a graph has no image, for the text's `note:` line and JSON's `note`: nil when
+  /// nothing is missing.
+  static func graphNote(_ g: GraphEvent) -> String? {
+    guard g.dotMissing else { return nil }
+    return "Graphviz 'dot' is not installed: wrote the source to \(g.dotPath ?? g.path) but no "
+      + "\(g.format) (install graphviz, e.g. apt-get install graphviz)"
+  }
+
   /// A size as every view and message writes it (`SizeTerms`, the one decision).
   public static func size(_ x: UInt64) -> String { SizeTerms(x).text }
 

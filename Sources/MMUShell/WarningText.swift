@@ -1,8 +1,9 @@
 import MMU
 import MMUScript
 
-/// The words of a model warning: one function a kind, used by the text and JSON renderers
-/// alike (and by `expect warning`, through the sink).
+/// The words of a model warning, and of what a core cannot tell about its kernel's markers:
+/// one function a kind, used by the text and JSON renderers alike (and by `expect warning`,
+/// through the sink).
 public struct WarningText: Sendable {
   public var formatter: ValueFormatter
   public init(formatter: ValueFormatter = ValueFormatter()) { self.formatter = formatter }
@@ -38,6 +39,22 @@ public struct WarningText: Sendable {
       text += " (\(entry): \(formatter.hex(old)) -> \(formatter.hex(new)))"
     }
     return text
+  }
+
+  /// What a core cannot tell about its kernel's ptdump markers (docs/cores.md).
+  public func message(_ w: CoreMarkerWarning) -> String {
+    switch w {
+    case .fixmapAssumed:
+      "the core does not record the fixmap's size: 'Fixmap start' assumes a distribution's "
+        + "configuration (ACPI_APEI_GHES, ARM_SDE_INTERFACE, UNMAP_KERNEL_AT_EL0, RELOCATABLE); "
+        + "`load symbols` of this kernel decides it"
+    case .fixmapLeftOut:
+      "Linux before 6.9: the fixmap's start is not in the core; the Fixmap markers are left out "
+        + "(`import \"linux/ptdump\"` and `lx_markers_v6_1(…)` declare them)"
+    case .kasanLeftOut:
+      "the kernel has KASAN, whose shadow bounds no core records: 'Linear Mapping end' and the "
+        + "Kasan markers are left out"
+    }
   }
 
   func mapperEdit(_ e: ModelWarning.MapperEdit) -> String {

@@ -3,7 +3,8 @@ import MMUScript
 import MMUShell
 import MMUSyntax
 
-/// Keeps events, and words model warnings and view problems as the shell does (for `expect`).
+/// Keeps events, and words model warnings, view problems and core marker warnings as the
+/// shell does (for `expect`).
 final class WordingCollector: EventSink {
   private(set) var events: [ScriptEvent] = []
   func emit(_ event: ScriptEvent) { events.append(event) }
@@ -13,6 +14,7 @@ final class WordingCollector: EventSink {
   func message(for problem: ViewProblem, formatter: ValueFormatter) -> String {
     ViewProblemText(formatter: formatter).message(problem)
   }
+  func message(for warning: CoreMarkerWarning) -> String { WarningText().message(warning) }
 }
 
 /// Runs source text in a fresh interpreter and keeps what it emitted.
