@@ -102,6 +102,8 @@ struct AssertionCheckTests {
       map guest 0x1000_0000 -> 0x80_0000_0000 size 4K
       switch ttbr0_el1 guest
       assert walk s1 0x1000_0000 == 0x80_0000_0010
+      assert tlb miss s1 0x1000_0000
+      assert tlb miss el1 0x1000_0000
       """
     #expect(h.run(script) == nil)
     let a = try #require(h.assertions.first)
@@ -112,6 +114,16 @@ struct AssertionCheckTests {
     }
     #expect(w.outputIsIPA)
     #expect(o.translation?.pa == 0x80_0000_0000)
+    // `s1` has no TLB entries of its own: `assert tlb` probes as `el1` fills, the combined
+    // entry, so both checks carry the final PA (0x80_0000_0000 -> 0x4000_0000 at stage 2).
+    try #require(h.assertions.count == 3)
+    guard case .tlb(let s1) = h.assertions[1].check, case .tlb(let el1) = h.assertions[2].check
+    else {
+      Issue.record("not TLB checks")
+      return
+    }
+    #expect(s1.outcome.translation?.pa == 0x4000_0000)
+    #expect(el1.outcome.translation?.pa == 0x4000_0000)
   }
 
   @Test("table checks, expect and plain conditions carry counts, names and messages")
