@@ -8,15 +8,15 @@ public enum AssertionCheck: Sendable, Equatable {
   /// `assert tlb STATE …`.
   case tlb(TLBCheck)
   /// `assert check wx`: the W+X and non-UXN pages ptdump_check_wx counted in `target`'s
-  /// kernel half (`space NAME` or the regime word).
-  case wx(target: String, wxPages: UInt64, nonUXNPages: UInt64)
+  /// kernel half.
+  case wx(target: ViewTarget, wxPages: UInt64, nonUXNPages: UInt64)
   /// `assert check aliases`: the pairs of mappings of one output range whose memory types
   /// differ.
-  case aliases(target: String, count: Int)
+  case aliases(target: ViewTarget, count: Int)
   /// `assert find pa`: the mappings found of the range starting at `address`.
-  case findPA(target: String, address: UInt64, mappings: Int)
+  case findPA(target: ViewTarget, address: UInt64, mappings: Int)
   /// `assert diff dump A B`: the rows only one side has.
-  case dumpDiff(first: String, second: String, rows: Int)
+  case dumpDiff(first: DumpDiffSide, second: DumpDiffSide, rows: Int)
   /// `expect error ["text"] { … }`: `caught` is the message of the error that ended the
   /// block, nil when none did. `text` is as the value formatter printed it.
   case expectError(text: String?, caught: String?)

@@ -126,13 +126,12 @@ extension Interpreter {
     return .hex(v)
   }
 
-  /// The symbol naming `address` (`name+0xoff`), when a table is loaded.
-  func symbolName(_ address: UInt64) -> String? {
+  /// The nearest symbol at or below `address` (within 1M), when a table is loaded.
+  func symbol(at address: UInt64) -> SymbolicAddress? {
     guard let t = symbolTable, let (name, offset) = t.nearest(address, limit: 1 << 20) else {
       return nil
     }
-    // Linux's `name+0x1c`: the offset ungrouped, whatever `hex_grouping` says.
-    return offset == 0 ? name : "\(name)+\(ValueFormatter.plain.hex(offset))"
+    return SymbolicAddress(name: name, offset: offset)
   }
 
   func describe(_ e: CoreFileError) -> String {

@@ -4,8 +4,8 @@ import MMUSyntax
 /// A target's kernel-format rows kept under a name (`snapshot dump … as NAME`), so that
 /// `diff dump NAME TARGET` shows what a change did to the tables.
 public struct DumpSnapshot: Sendable {
-  /// What was dumped (`el1`, `space k`), for the diff's `---` line.
-  public var target: String
+  /// What was dumped, for the diff's `---`/`+++` line.
+  public var target: ViewTarget
   public var format: DumpFormat
   public var rows: [PtdumpRow]
 }
@@ -30,7 +30,7 @@ extension Interpreter {
     let format = s.format ?? .linux
     let t = try tableTarget(s.target, range: s.range)
     dumpSnapshots[name] = DumpSnapshot(
-      target: label(t), format: format, rows: try rows(t, format: format, range: s.range))
+      target: t.viewTarget, format: format, rows: try rows(t, format: format, range: s.range))
   }
 
   /// The snapshot an operand names: a bare name that is not a variable.
@@ -56,7 +56,7 @@ extension Interpreter {
 
   /// One side of `diff dump`: a snapshot (in its own format) or a target's rows now.
   func diffSide(_ e: Expr, format: DumpFormat, range: SourceRange) throws -> (
-    label: String, rows: [PtdumpRow]
+    side: DumpDiffSide, rows: [PtdumpRow]
   ) {
     if let snap = snapshot(named: e), case .identifier(let n) = e.kind {
       guard snap.format == format else {
@@ -64,9 +64,9 @@ extension Interpreter {
           "snapshot '\(n)' holds format \(snap.format.rawValue) rows, not \(format.rawValue)",
           at: e.range, hint: "`snapshot dump … as \(n) format \(format.rawValue)`")
       }
-      return ("snapshot \(n) (\(snap.target))", snap.rows)
+      return (.snapshot(name: n, of: snap.target), snap.rows)
     }
     let t = try tableTarget(e, range: range)
-    return (label(t), try rows(t, format: format, range: range))
+    return (.tables(t.viewTarget), try rows(t, format: format, range: range))
   }
 }

@@ -73,7 +73,7 @@ extension Interpreter {
     sink.emit(
       .tlb(
         TLBEvent(
-          .fill(label: r.rawValue, va: va, result: a), cpu: machine.currentCPU, range: s.range)))
+          .fill(regime: r, va: va, result: a), cpu: machine.currentCPU, range: s.range)))
     for w in a.warnings { warnModel(w, at: s.range) }
   }
 

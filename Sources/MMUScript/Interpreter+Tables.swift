@@ -6,6 +6,14 @@ import MMUSyntax
 enum TableTarget {
   case regime(AccessRegime)
   case space(AddressSpace)
+
+  /// What the events and checks that read it record.
+  var viewTarget: ViewTarget {
+    switch self {
+    case .regime(let r): .regime(r)
+    case .space(let sp): .space(name: sp.name)
+    }
+  }
 }
 
 extension Interpreter {
@@ -116,7 +124,7 @@ extension Interpreter {
     sink.emit(
       .ptdump(
         PtdumpEvent(
-          target: label(t), format: format, section: root.name, first: first, last: last,
+          target: t.viewTarget, format: format, section: root.name, first: first, last: last,
           lines: lines, range: s.range)))
   }
 
@@ -154,7 +162,7 @@ extension Interpreter {
     }
     let page = root.setup?.geometry.granule.size ?? 4096
     return WXCheckEvent(
-      target: label(t), section: root.name, pageSize: page,
+      target: t.viewTarget, section: root.name, pageSize: page,
       result: WXCheck(rows: rows, pageSize: page), range: s.range)
   }
 
@@ -198,7 +206,7 @@ extension Interpreter {
     }
     found.sort { ($0.pa, $0.va) < ($1.pa, $1.va) }
     return FindPAEvent(
-      target: label(t), first: first, last: last, mappings: found, range: s.range)
+      target: t.viewTarget, first: first, last: last, mappings: found, range: s.range)
   }
 
   /// `check aliases`: pairs of runs that reach the same output bytes with different memory
@@ -228,7 +236,7 @@ extension Interpreter {
       open.append(m)
     }
     addWork(compared)
-    return AliasCheckEvent(target: label(t), aliases: aliases, range: s.range)
+    return AliasCheckEvent(target: t.viewTarget, aliases: aliases, range: s.range)
   }
 
   /// `diff dump A B`: the rows of each (with the script's markers), `-` for rows only A has
@@ -260,7 +268,7 @@ extension Interpreter {
       }
     }
     return DumpDiffEvent(
-      first: a.label, second: b.label, format: format, lines: lines, range: s.range)
+      first: a.side, second: b.side, format: format, lines: lines, range: s.range)
   }
 
   func executeCheck(_ s: CheckStmt) throws {

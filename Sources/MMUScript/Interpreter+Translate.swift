@@ -86,7 +86,7 @@ extension Interpreter {
       observe(.walk, context: ctx, stage1Only: ipa, access: p.access, va: va, range: p.range)
     }
     var event = WalkEvent(
-      label: r.rawValue, regime: ctx.regime, cpu: c.index,
+      target: .regime(r), regime: ctx.regime, cpu: c.index,
       result: regimeAccess(
         r, ctx, cpu: c, va: va, access: p.access, trace: p.trace, useTLB: !p.noTLB),
       trace: p.trace, range: p.range, outputIsIPA: ipa)
@@ -121,7 +121,7 @@ extension Interpreter {
     if event.result.outcome.fault != nil {
       event.cause = machine.faultCause(event.result, cpu: c, context: ctx)
     }
-    if symbolTable != nil { event.symbol = symbolName(va) }
+    if symbolTable != nil { event.symbol = symbol(at: va) }
   }
 
   func executeAT(_ s: ATStmt) throws {
@@ -176,7 +176,7 @@ extension Interpreter {
     sink.emit(
       .walk(
         WalkEvent(
-          label: "space \(sp.name)", regime: sp.regime, cpu: machine.currentCPU, result: result,
+          target: .space(name: sp.name), regime: sp.regime, cpu: machine.currentCPU, result: result,
           trace: true,
           range: s.range, outputIsIPA: sp.via != nil)))
   }

@@ -8,19 +8,7 @@ extension Interpreter {
     if let format = s.format { return try executePtdump(s, format: format) }
     // The target: a regime word (the tables its base registers point at now), a space, or
     // by default the current space, else the current EL's regime.
-    var regimeWord: AccessRegime?
-    var sp: AddressSpace?
-    if let t = s.target {
-      if case .regime(let r) = try evaluate(t) {
-        regimeWord = r
-      } else {
-        sp = try space(t, range: s.range)
-      }
-    } else if currentSpace != nil {
-      sp = try space(nil, range: s.range)
-    } else {
-      regimeWord = defaultRegime(machine.cpu)
-    }
+    let t = try tableTarget(s.target, range: s.range)
     var window: ClosedRange<UInt64>?
     if let w = s.window {
       let first = try integer(w.va)
@@ -29,18 +17,8 @@ extension Interpreter {
       let (l, o) = first.addingReportingOverflow(size - 1)
       window = first...(o ? UInt64.max : l)
     }
-    let roots: [TableRoot]
-    let target: String
-    if let sp {
-      roots = [tableRoot(space: sp)]
-      target = "space \(sp.name)"
-    } else {
-      let r = regimeWord ?? defaultRegime(machine.cpu)
-      roots = tableRoots(regime: r)
-      target = r.rawValue
-    }
     var sections: [DumpSection] = []
-    for root in roots {
+    for root in roots(t) {
       guard let setup = root.setup else {
         sections.append(
           DumpSection(
@@ -65,16 +43,18 @@ extension Interpreter {
       if root.problem == nil {
         (section.runs, section.problem) = try scanForView(
           root, first: first, last: last, range: s.range)
-        if symbolTable != nil { section.symbols = section.runs.map { symbolName($0.first) } }
+        if symbolTable != nil { section.symbols = section.runs.map { symbol(at: $0.first) } }
       }
       sections.append(section)
     }
     if let window, sections.isEmpty {
       throw Diagnostic.error(
-        "\(formatter.hex(window.lowerBound)) is outside every range of \(target)", at: s.range)
+        "\(formatter.hex(window.lowerBound)) is outside every range of \(label(t))", at: s.range)
     }
     sink.emit(
-      .dump(DumpEvent(target: target, cpu: machine.currentCPU, sections: sections, range: s.range)))
+      .dump(
+        DumpEvent(target: t.viewTarget, cpu: machine.currentCPU, sections: sections, range: s.range)
+      ))
   }
 
   // MARK: layout
@@ -115,7 +95,7 @@ extension Interpreter {
     sink.emit(
       .layout(
         LayoutEvent(
-          label: r.rawValue, regime: ctx.regime, cpu: machine.currentCPU, regions: regions,
+          accessRegime: r, regime: ctx.regime, cpu: machine.currentCPU, regions: regions,
           range: s.range)))
   }
 
@@ -222,7 +202,7 @@ extension Interpreter {
     sink.emit(
       .explain(
         ExplainEvent(
-          label: r.rawValue, regime: ctx.regime, breakdown: breakdown,
+          accessRegime: r, regime: ctx.regime, breakdown: breakdown,
           baseRegister: baseRegister(ctx.regime, upper: breakdown.upper),
           tableBase: setup.tableBase, range: s.range)))
   }

@@ -70,15 +70,15 @@ public struct SymbolsEvent: Sendable {
 
 /// `walk` and `translate`.
 public struct WalkEvent: Sendable {
-  /// The regime word (`el1`…) or `space NAME` for a software walk.
-  public var label: String
+  /// The regime walked as named (`el1`…), or the space of a software walk (`translate`).
+  public var target: ViewTarget
   /// The translation regime walked: which ELs the rights are for (non-VHE EL2 has no EL0).
   public var regime: MMU.Regime
   public var cpu: Int
   public var result: AccessResult
   public var trace: Bool
-  /// The nearest symbol at or below the VA (`load symbols`), e.g. `_stext+0x10`.
-  public var symbol: String? = nil
+  /// The nearest symbol at or below the VA (`load symbols`).
+  public var symbol: SymbolicAddress? = nil
   public var range: SourceRange
   /// The output is an IPA: `s1` under stage 2, or a space whose tables are `via` a stage 2.
   public var outputIsIPA = false
@@ -151,8 +151,8 @@ public struct CPUSummary: Sendable {
 
 /// `explain VA [for REGIME]`: the fields of a VA as the regime's registers read it now.
 public struct ExplainEvent: Sendable {
-  /// The regime word as written (`el1`…).
-  public var label: String
+  /// The regime as named (`el1`…); `regime` is the translation regime it means now.
+  public var accessRegime: AccessRegime
   public var regime: MMU.Regime
   /// The fields, and whether the top bits are in range.
   public var breakdown: AddressBreakdown
@@ -185,15 +185,15 @@ public struct DumpSection: Sendable {
   public var outputIsIPA: Bool
   public var runs: [LeafRun]
   /// The symbol at each run's start (`load symbols`), parallel to `runs`; empty without one.
-  public var symbols: [String?] = []
+  public var symbols: [SymbolicAddress?] = []
   /// Why nothing could be read (the registers describe no walk, a table IPA is unmapped).
   public var problem: ViewProblem?
 }
 
 /// `dump [SPACE|REGIME] [VA size SIZE]`: ptdump-style rows, one section per half.
 public struct DumpEvent: Sendable {
-  /// `space NAME` or the regime word.
-  public var target: String
+  /// The regime or space dumped.
+  public var target: ViewTarget
   public var cpu: Int
   public var sections: [DumpSection]
   public var range: SourceRange
@@ -234,7 +234,8 @@ public struct LayoutRegion: Sendable {
 
 /// `layout [REGIME]`: the VA map of a regime as its registers describe it now.
 public struct LayoutEvent: Sendable {
-  public var label: String
+  /// The regime as named (`el1`…); `regime` is the translation regime it means now.
+  public var accessRegime: AccessRegime
   public var regime: MMU.Regime
   public var cpu: Int
   public var regions: [LayoutRegion]
@@ -274,7 +275,7 @@ public struct TLBEvent: Sendable {
     /// The TLBIs still pending on the CPU when it executed.
     case isb(pending: [PendingTLBI])
     /// `tlb fill REGIME VA`: what the walk found and the TLB now holds.
-    case fill(label: String, va: UInt64, result: AccessResult)
+    case fill(regime: AccessRegime, va: UInt64, result: AccessResult)
   }
   public var action: Action
   /// The CPU that executed it.

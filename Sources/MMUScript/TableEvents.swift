@@ -3,8 +3,8 @@ import MMUSyntax
 
 /// `dump … format linux|kvm`: the lines the kernel's own dump would print for these tables.
 public struct PtdumpEvent: Sendable {
-  /// `space NAME` or the regime word.
-  public var target: String
+  /// The regime or space dumped.
+  public var target: ViewTarget
   public var format: DumpFormat
   /// The base register of the half dumped (`TTBR1_EL1`…).
   public var section: String
@@ -16,7 +16,7 @@ public struct PtdumpEvent: Sendable {
 
 /// `check wx`: what CONFIG_DEBUG_WX's ptdump_check_wx would count in these tables.
 public struct WXCheckEvent: Sendable {
-  public var target: String
+  public var target: ViewTarget
   public var section: String
   public var pageSize: UInt64
   public var result: WXCheck
@@ -40,7 +40,7 @@ public struct PhysicalMapping: Sendable, Equatable {
 
 /// `find pa`: every mapping of [first, last].
 public struct FindPAEvent: Sendable {
-  public var target: String
+  public var target: ViewTarget
   public var first: UInt64
   public var last: UInt64
   public var mappings: [PhysicalMapping]
@@ -58,7 +58,7 @@ public struct PhysicalAlias: Sendable, Equatable {
 
 /// `check aliases`.
 public struct AliasCheckEvent: Sendable {
-  public var target: String
+  public var target: ViewTarget
   public var aliases: [PhysicalAlias]
   public var range: SourceRange
 }
@@ -72,8 +72,8 @@ public enum DumpDiffLine: Sendable, Equatable {
 
 /// `diff dump A B`.
 public struct DumpDiffEvent: Sendable {
-  public var first: String
-  public var second: String
+  public var first: DumpDiffSide
+  public var second: DumpDiffSide
   public var format: DumpFormat
   public var lines: [DumpDiffLine]
   public var range: SourceRange

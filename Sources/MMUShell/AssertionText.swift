@@ -10,14 +10,15 @@ public struct AssertionText: Sendable {
 
   /// `walk el1 0x1000 read`, `tlb el1 0x1000`, `check wx el1`, `expect error "text"`…
   public func what(_ c: AssertionCheck) -> String {
-    switch c {
+    typealias T = ViewTargetText
+    return switch c {
     case .condition: "assert"
     case .walk(let w): "walk \(w.regime.rawValue) \(formatter.hex(w.va)) \(w.access)"
     case .tlb(let t): "tlb \(t.regime.rawValue) \(formatter.hex(t.va))"
-    case .wx(let target, _, _): "check wx \(target)"
-    case .aliases(let target, _): "check aliases \(target)"
-    case .findPA(let target, let address, _): "find pa \(formatter.hex(address)) \(target)"
-    case .dumpDiff(let first, let second, _): "diff dump \(first) \(second)"
+    case .wx(let target, _, _): "check wx \(T.text(target))"
+    case .aliases(let target, _): "check aliases \(T.text(target))"
+    case .findPA(let target, let address, _): "find pa \(formatter.hex(address)) \(T.text(target))"
+    case .dumpDiff(let first, let second, _): "diff dump \(T.text(first)) \(T.text(second))"
     case .expectError(let text, _): "expect error" + quoted(text)
     case .expectWarning(let text, _): "expect warning" + quoted(text)
     }

@@ -54,7 +54,7 @@ struct DumpCells: ~Copyable {
 
   /// `0x…-0x…  4K  L3 page  -> 0x…  el0 --- el1 rw-  normal-wb  inner  nG  <symbol>`.
   mutating func add(
-    _ run: LeafRun, section s: DumpSection, symbol: String?, digits: Int, f: ValueFormatter
+    _ run: LeafRun, section s: DumpSection, symbol: SymbolicAddress?, digits: Int, f: ValueFormatter
   ) {
     let g = f.hexGrouping
     bytes.hex(run.first, digits: digits, grouped: g)
@@ -79,7 +79,7 @@ struct DumpCells: ~Copyable {
     let start = bytes.count
     if let symbol {
       bytes.byte(UInt8(ascii: "<"))
-      bytes.text(symbol)
+      bytes.text(ViewWords.symbol(symbol))
       bytes.byte(UInt8(ascii: ">"))
     }
     endCell(8, characters: bytes.characters(from: start))

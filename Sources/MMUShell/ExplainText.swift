@@ -23,7 +23,7 @@ struct ExplainText {
 
   func render(_ e: ExplainEvent) {
     let b = e.breakdown
-    line("explain \(f.hex(e.va)) for \(e.label): \(e.regime) via \(e.baseRegister)")
+    line("explain \(f.hex(e.va)) for \(e.accessRegime.word): \(e.regime) via \(e.baseRegister)")
     let labels = b.fields.map { label($0, e) }
     let drawing = draw(b.fields, labels: labels)
     if let w = r.width, drawing.map(\.count).max() ?? 0 > w {

@@ -34,9 +34,9 @@ extension JSONRenderer {
       open("isb", t.range)
       j.int("cpu", t.cpu)
       pending(list)
-    case .fill(let label, let va, let result):
+    case .fill(let regime, let va, let result):
       open("tlb_fill", t.range)
-      j.string("regime", label)
+      j.string("regime", regime.word)
       j.int("cpu", t.cpu)
       j.hex("va", va)
       j.outcome(result.outcome, stale: false, regime: nil, outputIsIPA: false)

@@ -160,7 +160,7 @@ public final class JSONRenderer: EventSink {
     let walk = r.walk
     let tlb = r.tlb
     open("walk", w.range)
-    j.string("regime", w.label)
+    j.string("regime", ViewTargetText.text(w.target))
     j.int("cpu", w.cpu)
     j.hex("va", walk.inputAddress)
     j.string("access", walk.access.description)
@@ -171,7 +171,7 @@ public final class JSONRenderer: EventSink {
       j.outcome(current, stale: true, regime: w.regime, outputIsIPA: w.outputIsIPA)
     }
     j.int("accesses", walk.accesses)
-    if let symbol = w.symbol { j.string("symbol", symbol) }
+    if let symbol = w.symbol { j.string("symbol", ViewWords.symbol(symbol)) }
     if w.trace {
       j.openArray("steps")
       j.steps(walk.steps)

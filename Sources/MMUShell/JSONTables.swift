@@ -23,7 +23,7 @@ extension JSONRenderer {
   /// The `ptdump` line, then a line per marker and row.
   func ptdump(_ e: PtdumpEvent) {
     open("ptdump", e.range)
-    j.string("target", e.target)
+    j.string("target", ViewTargetText.text(e.target))
     j.string("format", e.format.rawValue)
     j.string("section", e.section)
     j.hex("first", e.first)
@@ -52,7 +52,7 @@ extension JSONRenderer {
 
   func wx(_ e: WXCheckEvent) {
     open("check_wx", e.range)
-    j.string("target", e.target)
+    j.string("target", ViewTargetText.text(e.target))
     j.string("section", e.section)
     j.hex("page_size", e.pageSize)
     j.bool("passed", e.result.passed)
@@ -80,7 +80,7 @@ extension JSONRenderer {
 
   func findPA(_ e: FindPAEvent) {
     open("find_pa", e.range)
-    j.string("target", e.target)
+    j.string("target", ViewTargetText.text(e.target))
     j.hex("first", e.first)
     j.hex("last", e.last)
     j.openArray("mappings")
@@ -91,7 +91,7 @@ extension JSONRenderer {
 
   func aliases(_ e: AliasCheckEvent) {
     open("check_aliases", e.range)
-    j.string("target", e.target)
+    j.string("target", ViewTargetText.text(e.target))
     j.bool("passed", e.aliases.isEmpty)
     j.openArray("aliases")
     for a in e.aliases {
@@ -110,8 +110,8 @@ extension JSONRenderer {
 
   func diff(_ e: DumpDiffEvent) {
     open("diff_dump", e.range)
-    j.string("first", e.first)
-    j.string("second", e.second)
+    j.string("first", ViewTargetText.text(e.first))
+    j.string("second", ViewTargetText.text(e.second))
     j.string("format", e.format.rawValue)
     j.openArray("lines")
     for l in e.lines {

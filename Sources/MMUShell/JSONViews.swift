@@ -40,7 +40,7 @@ extension JSONRenderer {
   /// The `dump` line with its sections, then a `dump_row` line per row.
   func dump(_ d: DumpEvent) {
     open("dump", d.range)
-    j.string("target", d.target)
+    j.string("target", ViewTargetText.text(d.target))
     j.int("cpu", d.cpu)
     j.openArray("sections")
     for s in d.sections {
@@ -75,7 +75,8 @@ extension JSONRenderer {
     out.write(&j.out)
   }
 
-  func dumpRow(_ run: LeafRun, section s: DumpSection, symbol: String?, range: SourceRange) {
+  func dumpRow(_ run: LeafRun, section s: DumpSection, symbol: SymbolicAddress?, range: SourceRange)
+  {
     open("dump_row", range)
     j.string("section", s.name)
     if let sp = s.space { j.string("space", sp) }
@@ -98,7 +99,7 @@ extension JSONRenderer {
     j.bool("contiguous", run.contiguous)
     j.bool("af", run.accessFlag)
     j.hex("table_attributes", run.tableAttributes)
-    if let symbol { j.string("symbol", symbol) }
+    if let symbol { j.string("symbol", ViewWords.symbol(symbol)) }
     close(batched: true)
   }
 
@@ -108,7 +109,7 @@ extension JSONRenderer {
     let b = e.breakdown
     open("explain", e.range)
     j.hex("va", e.va)
-    j.string("regime", e.label)
+    j.string("regime", e.accessRegime.word)
     j.string("translation_regime", regimeName(e.regime))
     j.string("base_register", e.baseRegister)
     j.hex("table_base", e.tableBase)
@@ -144,7 +145,7 @@ extension JSONRenderer {
 
   func layout(_ l: LayoutEvent) {
     open("layout", l.range)
-    j.string("regime", l.label)
+    j.string("regime", l.accessRegime.word)
     j.string("translation_regime", regimeName(l.regime))
     j.int("cpu", l.cpu)
     j.openArray("regions")

@@ -103,7 +103,8 @@ struct PtdumpText {
   /// The kernel's own summary line, then the rows that counted.
   func wx(_ e: WXCheckEvent) {
     let w = e.result
-    line("check wx \(e.target): \(e.section), \(ViewWords.size(e.pageSize)) pages")
+    let target = ViewTargetText.text(e.target)
+    line("check wx \(target): \(e.section), \(ViewWords.size(e.pageSize)) pages")
     if w.passed {
       line("Checked W+X mappings: passed, no W+X pages found")
       return
@@ -128,14 +129,15 @@ struct PtdumpText {
   func findPA(_ e: FindPAEvent) {
     let n = e.mappings.count
     line(
-      "find pa \(f.hex(e.first))-\(ViewText(r: r).end(e.last, digits: 1)) in \(e.target): \(n) mapping\(n == 1 ? "" : "s")"
+      "find pa \(f.hex(e.first))-\(ViewText(r: r).end(e.last, digits: 1)) in \(ViewTargetText.text(e.target)): \(n) mapping\(n == 1 ? "" : "s")"
     )
     e.mappings.map(mapping).forEach(line)
   }
 
   func aliases(_ e: AliasCheckEvent) {
     let n = e.aliases.count
-    line("check aliases \(e.target): \(n == 0 ? "no" : String(n)) alias\(n == 1 ? "" : "es")")
+    let target = ViewTargetText.text(e.target)
+    line("check aliases \(target): \(n == 0 ? "no" : String(n)) alias\(n == 1 ? "" : "es")")
     for a in e.aliases {
       line("pa \(f.hex(a.first))-\(ViewText(r: r).end(a.last, digits: 1)):")
       line("  " + mapping(a.a))
@@ -144,8 +146,8 @@ struct PtdumpText {
   }
 
   func diff(_ e: DumpDiffEvent) {
-    line("--- \(e.first)")
-    line("+++ \(e.second)")
+    line("--- \(ViewTargetText.text(e.first))")
+    line("+++ \(ViewTargetText.text(e.second))")
     for l in e.lines {
       switch l {
       case .removed(let row): line("-" + PtdumpText.row(row, format: e.format))

@@ -174,12 +174,12 @@ public final class TextRenderer: EventSink {
     recordsBreaks = width != nil
     if recordsBreaks { fieldBreaks.removeAll(keepingCapacity: true) }
     w.ascii("walk ")
-    w.text(e.label)
+    w.text(ViewTargetText.text(e.target))
     w.byte(UInt8(ascii: " "))
     w.hex(walk.inputAddress, grouped: f.hexGrouping)
     if let symbol = e.symbol {
       w.ascii(" <")
-      w.text(symbol)
+      w.text(ViewWords.symbol(symbol))
       w.byte(UInt8(ascii: ">"))
     }
     w.byte(UInt8(ascii: " "))

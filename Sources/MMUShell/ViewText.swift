@@ -33,7 +33,7 @@ struct ViewText {
   /// 64 KiB; no `String` per cell or row.
   func dump(_ d: DumpEvent) {
     let regime = d.sections.first.map { ": \($0.regime)" } ?? ""
-    line("dump \(d.target) on cpu\(d.cpu)\(regime)")
+    line("dump \(ViewTargetText.text(d.target)) on cpu\(d.cpu)\(regime)")
     let widest = d.sections.map(\.last).max() ?? 0
     let digits = ViewText.digits(widest)
     let width = r.width
@@ -110,7 +110,7 @@ struct ViewText {
   /// memory.rst's table: start, end (inclusive), size, use; the mapped extents and the gaps
   /// between them indented under their range.
   func layout(_ l: LayoutEvent) {
-    line("layout \(l.label) on cpu\(l.cpu): \(l.regime)")
+    line("layout \(l.accessRegime.word) on cpu\(l.cpu): \(l.regime)")
     let widest = l.regions.map(\.last).max() ?? 0
     let digits = ViewText.digits(widest)
     var rows: [(String, String, String, String)] = []

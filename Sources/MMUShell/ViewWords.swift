@@ -11,6 +11,12 @@ public enum ViewWords {
       + "\(g.format) (install graphviz, e.g. apt-get install graphviz)"
   }
 
+  /// A symbol as Linux writes it (`_stext`, `name+0x1c`): the offset ungrouped, whatever
+  /// `hex_grouping` says. Walk lines and dump rows, text and JSON.
+  public static func symbol(_ s: SymbolicAddress) -> String {
+    s.offset == 0 ? s.name : "\(s.name)+\(ValueFormatter.plain.hex(s.offset))"
+  }
+
   /// A size as every view and message writes it (`SizeTerms`, the one decision).
   public static func size(_ x: UInt64) -> String { SizeTerms(x).text }
 

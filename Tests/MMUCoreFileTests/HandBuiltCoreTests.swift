@@ -58,7 +58,7 @@ struct HandBuiltCoreTests {
     #expect(it.machine.cpus[0].el == 1)
     #expect(it.machine.cpus[1].el == 2)
     #expect(it.machine.cpus[1].registers[.ttbr1_el2] == Self.pgd)
-    #expect(walks[2].label == "el2")
+    #expect(walks[2].target == .regime(.el2))
     #expect(walks[2].result.outcome.translation?.pa == 0x4020_0123)
   }
 }

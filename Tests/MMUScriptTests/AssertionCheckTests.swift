@@ -142,8 +142,8 @@ struct AssertionCheckTests {
     #expect(a.map(\.passed) == [false, true, true, false, false])
     #expect(
       a.map(\.check) == [
-        .findPA(target: "el1", address: 0x9000_0000, mappings: 0),
-        .findPA(target: "el1", address: 0x8000_1000, mappings: 1),
+        .findPA(target: .regime(.el1), address: 0x9000_0000, mappings: 0),
+        .findPA(target: .regime(.el1), address: 0x8000_1000, mappings: 1),
         .expectError(text: "zero", caught: "division by zero"),
         .expectWarning(text: nil, caught: []),
         .condition,

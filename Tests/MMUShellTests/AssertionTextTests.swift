@@ -177,28 +177,32 @@ struct AssertionTextTests {
       text: "tlb el2 0x1000: expected conflict, got miss (pa 0x8000_7000)",
       what: "tlb el2 0x1000", expected: "conflict", actual: "miss (pa 0x8000_7000)"),
     Case(
-      check: .wx(target: "el1", wxPages: 1, nonUXNPages: 0),
+      check: .wx(target: .regime(.el1), wxPages: 1, nonUXNPages: 0),
       text: "check wx el1: expected no W+X and no non-UXN pages, got 1 W+X pages, 0 non-UXN pages",
       what: "check wx el1", expected: "no W+X and no non-UXN pages",
       actual: "1 W+X pages, 0 non-UXN pages"),
     Case(
-      check: .aliases(target: "space k", count: 1),
+      check: .aliases(target: .space(name: "k"), count: 1),
       text: "check aliases space k: expected no aliases, got 1 alias",
       what: "check aliases space k", expected: "no aliases", actual: "1 alias"),
     Case(
-      check: .aliases(target: "el1", count: 3),
+      check: .aliases(target: .regime(.el1), count: 3),
       text: "check aliases el1: expected no aliases, got 3 aliases", what: "check aliases el1",
       expected: "no aliases", actual: "3 aliases"),
     Case(
-      check: .findPA(target: "el1", address: 0x9000_0000, mappings: 0),
+      check: .findPA(target: .regime(.el1), address: 0x9000_0000, mappings: 0),
       text: "find pa 0x9000_0000 el1: expected a mapping, got 0 mappings",
       what: "find pa 0x9000_0000 el1", expected: "a mapping", actual: "0 mappings"),
     Case(
-      check: .dumpDiff(first: "before", second: "el1", rows: 1),
-      text: "diff dump before el1: expected no difference, got 1 differing row",
-      what: "diff dump before el1", expected: "no difference", actual: "1 differing row"),
+      check: .dumpDiff(
+        first: .snapshot(name: "before", of: .regime(.el1)), second: .tables(.regime(.el1)),
+        rows: 1),
+      text: "diff dump snapshot before (el1) el1: expected no difference, got 1 differing row",
+      what: "diff dump snapshot before (el1) el1", expected: "no difference",
+      actual: "1 differing row"),
     Case(
-      check: .dumpDiff(first: "space u", second: "space k", rows: 20),
+      check: .dumpDiff(
+        first: .tables(.space(name: "u")), second: .tables(.space(name: "k")), rows: 20),
       text: "diff dump space u space k: expected no difference, got 20 differing rows",
       what: "diff dump space u space k", expected: "no difference",
       actual: "20 differing rows"),
