@@ -42,6 +42,7 @@ enum ScriptTarget {
       next.message(for: problem, formatter: formatter)
     }
     func message(for warning: CoreMarkerWarning) -> String { next.message(for: warning) }
+    func words(for target: ViewTarget) -> String { next.words(for: target) }
     func emit(_ event: ScriptEvent) {
       guard left > 0 else { return }
       switch event {

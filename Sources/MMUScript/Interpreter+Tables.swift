@@ -30,12 +30,8 @@ extension Interpreter {
     return .regime(defaultRegime(machine.cpu))
   }
 
-  func label(_ t: TableTarget) -> String {
-    switch t {
-    case .regime(let r): r.rawValue
-    case .space(let sp): "space \(sp.name)"
-    }
-  }
+  /// The target as the events' renderings word it, for a diagnostic (through the sink).
+  func label(_ t: TableTarget) -> String { sink.words(for: t.viewTarget) }
 
   /// Every half a target has: both of a two-range regime, lower first.
   func roots(_ t: TableTarget) -> [TableRoot] {

@@ -301,6 +301,9 @@ public protocol EventSink: AnyObject {
   func message(for problem: ViewProblem, formatter: ValueFormatter) -> String
   /// The words of what a core cannot tell about its kernel's markers, for its warning.
   func message(for warning: CoreMarkerWarning) -> String
+  /// The words of what a statement reads (`el1`, `space k`), for the diagnostics that name
+  /// it (`… has no tables`), so they say it as the events' renderings do.
+  func words(for target: ViewTarget) -> String
 }
 
 extension EventSink {
@@ -311,6 +314,7 @@ extension EventSink {
     problem.kind.rawValue
   }
   public func message(for warning: CoreMarkerWarning) -> String { warning.rawValue }
+  public func words(for target: ViewTarget) -> String { "\(target)" }
 }
 
 /// Keeps events, for tests and for `expect`.

@@ -61,6 +61,8 @@ public final class JSONRenderer: EventSink {
     WarningText().message(warning)
   }
 
+  public func words(for target: ViewTarget) -> String { ViewTargetText.text(target) }
+
   public func emit(_ event: ScriptEvent) {
     switch event {
     case .print(let values, let r):

@@ -74,6 +74,8 @@ public final class TextRenderer: EventSink {
     WarningText().message(warning)
   }
 
+  public func words(for target: ViewTarget) -> String { ViewTargetText.text(target) }
+
   public func emit(_ event: ScriptEvent) {
     renderEvent(event)
     flushLines()

@@ -3,8 +3,8 @@ import MMUScript
 import MMUShell
 import MMUSyntax
 
-/// Keeps events, and words model warnings, view problems and core marker warnings as the
-/// shell does (for `expect`).
+/// Keeps events, and words model warnings, view problems, core marker warnings and view
+/// targets as the shell does (for `expect` and diagnostics).
 final class WordingCollector: EventSink {
   private(set) var events: [ScriptEvent] = []
   func emit(_ event: ScriptEvent) { events.append(event) }
@@ -15,6 +15,7 @@ final class WordingCollector: EventSink {
     ViewProblemText(formatter: formatter).message(problem)
   }
   func message(for warning: CoreMarkerWarning) -> String { WarningText().message(warning) }
+  func words(for target: ViewTarget) -> String { ViewTargetText.text(target) }
 }
 
 /// Runs source text in a fresh interpreter and keeps what it emitted.

@@ -177,3 +177,20 @@ struct ViewTargetTests {
     #expect(dump.first?.sections.first?.symbols == [SymbolicAddress(name: "_stext", offset: 0)])
   }
 }
+
+extension ViewTargetTests {
+  @Test("diagnostics name the target in the words the sink gives (the shell's)")
+  func diagnostics() {
+    let h = Harness()
+    #expect(h.run(Self.spaces) == nil)
+    #expect(
+      h.run("dump u format kvm")?.message
+        == "format kvm is KVM's stage-2 dump; space u is EL1&0")
+    #expect(
+      h.run("dump k 0x1000 size 4k")?.message
+        == "0x1000 is outside every range of space k")
+    #expect(
+      h.run("snapshot dump el1 as x format kvm")?.message
+        == "format kvm is KVM's stage-2 dump; el1 is EL1&0")
+  }
+}
