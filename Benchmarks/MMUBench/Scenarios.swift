@@ -281,13 +281,16 @@ func tlbHits(_ name: String, _ config: RunConfig, addressOnly: Bool) -> Measurem
   f.map(va: walkBase, pa: walkPA, size: mappedSize(config))
   let n = config.ops ?? million
   let vas = randomAddresses(base: walkBase, size: mappedSize(config), count: n)
-  // Warm: every page once (the timing's own warm-up batch does it again). Address-only
-  // hits learn each entry's rights at their first hit: warm those too, so that the gate's
-  // small run counts hits, not first hits.
+  // Warm: every page filled, then hit once (the timing's own warm-up batch does it again):
+  // an entry's first hit checks it and learns its rights, so that the gate's small run counts
+  // hits, not first hits.
   for va in vas {
     _ = f.machine.access(cpu: f.cpu, context: Stage1Fixture.context, address: va, access: .read)
     if addressOnly {
       _ = f.machine.hitAddress(
+        cpu: f.cpu, context: Stage1Fixture.context, address: va, access: .read)
+    } else {
+      _ = f.machine.access(
         cpu: f.cpu, context: Stage1Fixture.context, address: va, access: .read)
     }
   }

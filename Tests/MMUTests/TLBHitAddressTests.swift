@@ -152,7 +152,12 @@ struct TLBHitAddressTests {
       let access = AccessType.allCases[Int(g.next() % 3)]
       let va = 0x4020_0000 &+ (g.next() % 64) << 12 | g.next() & 0xfff
       let h = Self.hit(m, el: el, access, va: va)
+      // The probe never takes the plan: a hit the plan answers must agree with it.
+      let p = m.probe(cpu: m.cpu, context: m.cpu.context(el: el), address: va, access: access)
       let a = Self.access(m, el: el, access, va: va)
+      if a.tlb == .hit {
+        #expect(p.tlb == .hit && p.outcome == a.outcome, "step \(step): probe \(p.outcome)")
+      }
       // A hit that needed no walk to prove the entry current (a walk compares it after a
       // register change) and has nothing more to say.
       let plainHit =

@@ -118,6 +118,13 @@ public final class Machine {
   func quickAccess(_ c: CPU, _ context: AccessContext, _ address: UInt64, _ access: AccessType)
     -> AccessResult
   {
+    // The plan answers an entry whose rights are known to allow the access: its translation.
+    if let slot = planSlot(c, context, access, address) {
+      let t = cachedTranslation(c.tlb.leaves.entries[slot], address: address)
+      return AccessResult(
+        hit: address, access: access, outcome: .translated(t),
+        warnings: options.strictBarriers ? barrierWarnings(c) : nil)
+    }
     guard let tags = lookupTags(c, context, address, access) else {
       return cachedAccess(c, context, address, access, trace: false, mode: .access)
     }
@@ -128,6 +135,11 @@ public final class Machine {
       return cachedAccess(c, context, address, access, trace: false, mode: .access)
     }
     let e = c.tlb.leaves.entries[slot]
+    // The plan reads the twelve kinds' rights from the slot: learnt at an entry's first hit.
+    if c.tlb.leaves.slots[slot].value & TLBLeafSlot.rightsKnown == 0 {
+      c.tlb.leaves.recordRights(
+        slot, allowed: allowedKinds(e.translation, regime: e.regime, cpu: c))
+    }
     let cached = cachedOutcome(e, address: address, access: access, context: context, cpu: c)
     guard !needsDirtyUpdate(e, cached) else {
       return cachedAccess(c, context, address, access, trace: false, mode: .access)

@@ -60,11 +60,11 @@ struct TLBHitPlan {
     selector == s && registerGeneration == registers && memoryGeneration == memory && version == v
   }
 
-  /// The output address of the access when the plan answers it: the one slot matching, not
-  /// a twin, current in the plan's epoch, its rights known and allowing the access, with no
+  /// The slot of the access's entry when the plan answers it: the one slot matching, not a
+  /// twin, current in the plan's epoch, its rights known and allowing the access, with no
   /// Contiguous bit. nil: ask the general path.
   @inline(__always)
-  func output(_ address: UInt64) -> UInt64? {
+  func match(_ address: UInt64) -> Int? {
     let upperRange = address & bit(55) != 0
     guard upperRange ? upper.usable : lower.usable, let slots else { return nil }
     let tbi = upperRange ? upper.topByteIgnored : lower.topByteIgnored
@@ -77,27 +77,46 @@ struct TLBHitPlan {
     var i = TLBLeafStore.home(tag: upperRange ? upper.tag : lower.tag, page: page, shift: homeShift)
     // An empty slot ends every cluster (`TLBLeafStore.find`).
     while true {
-      let s = slots + i
-      let k = s.pointee.key
+      let k = slots[i].key
       if k == asidKey || k == globalKey {
-        let v = s.pointee.value
         // Not a twin: no other entry can match (the plan's size is the only one).
-        guard v & tested == required else { return nil }
-        return v & TLBLeafSlot.outputMask | address & offsetMask
+        return slots[i].value & tested == required ? i : nil
       }
       if k == 0 { return nil }
       i = (i &+ 1) & mask
     }
   }
+
+  /// The output address of the access when the plan answers it (`match`).
+  @inline(__always)
+  func output(_ address: UInt64) -> UInt64? {
+    guard let i = match(address), let slots else { return nil }
+    return slots[i].value & TLBLeafSlot.outputMask | address & offsetMask
+  }
 }
 
 extension Machine {
-  /// The address-only hit of `c` that its plan answers, building the plan again first if
-  /// anything it depends on changed.
+  /// The slot of `c`'s TLB entry that its plan answers an access with (`TLBHitPlan.match`),
+  /// building the plan again first if anything it depends on changed.
+  @inline(__always)
+  func planSlot(_ c: CPU, _ context: AccessContext, _ access: AccessType, _ address: UInt64)
+    -> Int?
+  {
+    validatePlan(c, context, access)
+    return c.tlb.hitPlan.match(address)
+  }
+
+  /// The address-only hit of `c` that its plan answers (`TLBHitPlan.output`).
   @inline(__always)
   func planAddress(_ c: CPU, _ context: AccessContext, _ access: AccessType, _ address: UInt64)
     -> UInt64?
   {
+    validatePlan(c, context, access)
+    return c.tlb.hitPlan.output(address)
+  }
+
+  @inline(__always)
+  private func validatePlan(_ c: CPU, _ context: AccessContext, _ access: AccessType) {
     let selector = TLBHitPlan.selector(context, access)
     let tlb = c.tlb
     if !tlb.hitPlan.isValid(
@@ -106,7 +125,6 @@ extension Machine {
     {
       buildHitPlan(c, context, access, selector: selector)
     }
-    return tlb.hitPlan.output(address)
   }
 
   private func buildHitPlan(

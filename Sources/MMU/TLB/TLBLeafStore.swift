@@ -191,6 +191,26 @@ final class TLBLeafStore {
     var second = -1
   }
 
+  /// Where a lookup of `address` at 2^`sizeBits` bytes in group `group` starts, and the keys
+  /// of a matching slot in either of the access's contexts (`numbers`).
+  struct Probe {
+    var home: Int
+    var asidKey: UInt64
+    var globalKey: UInt64
+  }
+
+  @inline(__always)
+  func probe(
+    group: UInt64, sizeBits: Int, address: UInt64, numbers: (asid: UInt64, global: UInt64)
+  ) -> Probe {
+    let base = address & ~lowMask(sizeBits)
+    let range = Slot.rangeCode(base: base, sizeBits: sizeBits)
+    return Probe(
+      home: home(tag: group | UInt64(truncatingIfNeeded: sizeBits) << 4, base: base),
+      asidKey: range | numbers.asid << Slot.contextShift,
+      globalKey: range | numbers.global << Slot.contextShift)
+  }
+
   /// Adds the slots whose entry covers `address` at 2^`sizeBits` bytes in group `group`, in
   /// either of an access's contexts (`numbers`).
   @inline(__always)
@@ -200,17 +220,14 @@ final class TLBLeafStore {
   ) {
     guard capacity > 0, Slot.canonical(address), sizeBits >= 12, sizeBits <= 55 else { return }
     let mask = capacity &- 1
-    let base = address & ~lowMask(sizeBits)
-    let range = Slot.rangeCode(base: base, sizeBits: sizeBits)
-    let keyASID = range | numbers.asid << Slot.contextShift
-    let keyGlobal = range | numbers.global << Slot.contextShift
-    var i = home(tag: group | UInt64(truncatingIfNeeded: sizeBits) << 4, base: base)
+    let p = probe(group: group, sizeBits: sizeBits, address: address, numbers: numbers)
+    var i = p.home
     // At least half the slots are empty (`insert` keeps live and removed slots to a half):
     // an empty slot always ends the cluster.
     while true {
       let s = slots + i
       let key = s.pointee.key
-      if key == keyASID || key == keyGlobal {
+      if key == p.asidKey || key == p.globalKey {
         if m.count == 0 { m.first = i } else if m.count == 1 { m.second = i }
         m.count &+= 1
         // Only an entry of the same range in the other context can match too: a twin.
@@ -238,16 +255,13 @@ final class TLBLeafStore {
     while rest != 0 {
       let size = rest.trailingZeroBitCount
       rest &= rest &- 1
-      let base = address & ~lowMask(size)
-      let range = Slot.rangeCode(base: base, sizeBits: size)
-      let keyASID = range | numbers.asid << Slot.contextShift
-      let keyGlobal = range | numbers.global << Slot.contextShift
-      var i = home(tag: group | UInt64(truncatingIfNeeded: size) << 4, base: base)
+      let p = probe(group: group, sizeBits: size, address: address, numbers: numbers)
+      var i = p.home
       // An empty slot ends every cluster (`find`).
       while true {
         let s = slots + i
         let key = s.pointee.key
-        if key == keyASID || key == keyGlobal {
+        if key == p.asidKey || key == p.globalKey {
           if found >= 0 { return nil }
           found = i
           // Only a twin (the same range in the other context) can match too.

@@ -53,17 +53,24 @@ extension Machine {
       granule: granule, translation: t, speculative: speculative, stamp: stamp)
   }
 
+  /// A cached entry's translation at `address`: its output addresses with the offset.
+  @inline(__always)
+  func cachedTranslation(_ e: TLBEntry, address: UInt64) -> Translation {
+    var t = e.translation
+    let offset = address & lowMask(e.sizeBits)
+    t.pa = (t.pa & ~lowMask(e.sizeBits)) | offset
+    if let ipa = t.ipa { t.ipa = (ipa & ~lowMask(t.blockBits)) | (address & lowMask(t.blockBits)) }
+    t.inputAddress = address
+    return t
+  }
+
   /// What a cached entry gives an access: its translation at this address, or a Permission
   /// fault from the cached rights (permission faults can come from TLB entries, architecture.md
   /// §10.1).
   func cachedOutcome(
     _ e: TLBEntry, address: UInt64, access: AccessType, context: AccessContext, cpu c: CPU
   ) -> WalkOutcome {
-    var t = e.translation
-    let offset = address & lowMask(e.sizeBits)
-    t.pa = (t.pa & ~lowMask(e.sizeBits)) | offset
-    if let ipa = t.ipa { t.ipa = (ipa & ~lowMask(t.blockBits)) | (address & lowMask(t.blockBits)) }
-    t.inputAddress = address
+    let t = cachedTranslation(e, address: address)
     switch cachedRights(t, access: access, context: context, cpu: c) {
     case .allowed: return .translated(t)
     case .stage1:

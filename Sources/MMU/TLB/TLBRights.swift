@@ -2,8 +2,9 @@
 /// (`Machine.hitAddress`) answers with one bit test rather than by decoding permissions.
 ///
 /// An access is one of twelve kinds (read, write or execute; privileged or not; PSTATE.PAN
-/// set or not). The first address-only hit of an entry works out all twelve from its
-/// permissions as a full hit does (`Machine.cachedRights`) and records them in the slot. The
+/// set or not). The first hit of an entry works out all twelve from its permissions as a
+/// full hit does (`Machine.cachedRights`) and records them in the slot, where the hit plan
+/// (`TLBHitPlan`) tests the bit of its kind. The
 /// answer depends on the registers only through the entry's stamp (a hit is taken only while
 /// the registers are those of the fill), so it stays right for the entry's life.
 enum TLBRights {
@@ -13,10 +14,10 @@ enum TLBRights {
     access.rawValue &+ (unprivileged ? 3 : 0) &+ (pan ? 6 : 0)
   }
 
-  /// The access type of each kind, by `kind % 3`.
+  /// The access type of a kind's first three bits (0: read, 1: write, 2: exec).
   @inline(__always)
-  static func access(ofKind k: Int) -> AccessType {
-    switch k % 3 {
+  static func access(_ k: Int) -> AccessType {
+    switch k {
     case 0: .read
     case 1: .write
     default: .exec
@@ -29,21 +30,28 @@ extension Machine {
   /// bit set.
   func allowedKinds(_ t: Translation, regime: Regime, cpu c: CPU) -> UInt64 {
     // As `cachedRights` for each kind, with PAN's restriction for the regime decoded once:
-    // this runs at the first address-only hit of every entry.
+    // this runs at an entry's first hit. PSTATE.PAN=1 changes the answer only where PAN
+    // applies (privileged data accesses); elsewhere the kind 6 above has the same answer.
     let panRule = PrivilegedAccessNever(c.registers, regime: regime)
     let regimeHasEL0 = regime.hasTwoRanges || regime == .stage2
     var bits: UInt64 = 0
-    for k in 0..<12 {
-      let access = TLBRights.access(ofKind: k)
-      let el0 = k % 6 >= 3
+    for level in 0..<2 {
+      let el0 = level == 1
       let unprivileged = el0 && regimeHasEL0
-      let pan =
-        PrivilegedAccessNever.applies(access: access, unprivileged: unprivileged, pan: k >= 6)
-        ? panRule : .none
-      if Self.cachedRights(t, access: access, unprivileged: unprivileged, el0: el0, pan: pan)
-        == .allowed
-      {
-        bits |= 1 << UInt64(k)
+      for a in 0..<3 {
+        let access = TLBRights.access(a)
+        let k = UInt64(truncatingIfNeeded: TLBRights.kind(access, unprivileged: el0, pan: false))
+        let allowed =
+          Self.cachedRights(t, access: access, unprivileged: unprivileged, el0: el0, pan: .none)
+          == .allowed
+        guard allowed else { continue }
+        bits |= 1 << k
+        if !PrivilegedAccessNever.applies(access: access, unprivileged: unprivileged, pan: true)
+          || Self.cachedRights(
+            t, access: access, unprivileged: unprivileged, el0: el0, pan: panRule) == .allowed
+        {
+          bits |= 1 << (k &+ 6)
+        }
       }
     }
     return bits
