@@ -253,3 +253,39 @@ extension TLBHitAddressTests {
     #expect(Self.hit(m, el: 1, .read, va: Self.va | 0xffff_0000_0000_0000) == nil)
   }
 }
+
+extension TLBHitAddressTests {
+  /// The plan keys an access as the lookup does (architecture.md §10.1): TBI replaces the top
+  /// byte (tagged pointers share the entry), bit 55 picks the range, and a top byte TBI does
+  /// not ignore matches nothing. Every answer here comes from the plan itself.
+  @Test("the plan: tagged pointers under TBI, both VA ranges in one plan")
+  func planKeysAsTheLookup() throws {
+    let m = try TLBFix.machine()
+    let upper: UInt64 = 0xffff_0000_4020_3000
+    try TLBFix.tables(m, root: 0x20_0000, va: upper, pa: TLBFix.paB)
+    m.cpu.registers[.ttbr1_el1] = 0x20_0000
+    m.cpu.registers[.tcr_el1] |= 1 << 37  // TBI0
+    let el1 = TLBFix.el1
+    let hit = { (va: UInt64) in
+      m.hitAddress(cpu: m.cpu, context: el1, address: va, access: .read)
+    }
+    for va in [TLBFix.va, upper] {
+      #expect(TLBFix.read(m, va).outcome.translation != nil, "fill \(va)")
+      _ = hit(va)  // the first hit checks the entry and learns its rights
+    }
+    #expect(hit(TLBFix.va | 0x10) == TLBFix.paA | 0x10)
+    let plan = m.cpu.tlb.hitPlan
+    #expect(plan.output(TLBFix.va | 0x10) == TLBFix.paA | 0x10)
+    // A tagged pointer in the lower range: TBI0 makes it the same key.
+    #expect(plan.output(0x5a00_0000_4020_3010) == TLBFix.paA | 0x10)
+    // The upper range, without TBI1: its own entry, and a tag makes the VA match nothing.
+    #expect(plan.output(upper | 0x20) == TLBFix.paB | 0x20)
+    #expect(plan.output(0x5aff_0000_4020_3020) == nil)
+    #expect(hit(0x5aff_0000_4020_3020) == nil)
+    // TBI0 cleared: a tagged lower pointer no longer matches (the access faults).
+    m.cpu.registers[.tcr_el1] &= ~(1 << 37)
+    #expect(hit(0x5a00_0000_4020_3010) == nil)
+    #expect(m.cpu.tlb.hitPlan.output(0x5a00_0000_4020_3010) == nil)
+    #expect(TLBFix.read(m, 0x5a00_0000_4020_3010).outcome.fault != nil)
+  }
+}
