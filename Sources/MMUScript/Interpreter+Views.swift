@@ -108,7 +108,7 @@ extension Interpreter {
       ? TranslationSetup.stage2(regs, ipa: first, access: .read)
       : TranslationSetup.stage1(regs, regime: regime, va: first, access: .read)
     var region = LayoutRegion(
-      kind: .hole, name: "hole", first: first, last: last, geometry: nil, root: nil, space: nil,
+      kind: .hole, name: nil, first: first, last: last, geometry: nil, root: nil, space: nil,
       extents: [], problem: nil)
     if case .failure(let f) = probe { region.fault = f }
     return region

@@ -218,8 +218,8 @@ public struct LayoutExtent: Sendable, Equatable {
 public struct LayoutRegion: Sendable {
   public enum Kind: String, Sendable { case range, hole }
   public var kind: Kind
-  /// `TTBR0_EL1`…, or `hole`.
-  public var name: String
+  /// The base register that translates the range (`TTBR0_EL1`…); nil for a hole.
+  public var name: String?
   public var first: UInt64
   public var last: UInt64
   public var geometry: Geometry?

@@ -152,7 +152,8 @@ extension JSONRenderer {
     for r in l.regions {
       j.openObject()
       j.string("kind", r.kind.rawValue)
-      j.string("name", r.name)
+      // A hole has no base register: its name is its kind's word.
+      j.string("name", r.name ?? "hole")
       if r.kind == .hole || r.geometry != nil {
         j.hex("first", r.first)
         j.hex("last", r.last)

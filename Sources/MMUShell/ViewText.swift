@@ -130,15 +130,16 @@ struct ViewText {
         let fault = region.fault.map { " (\(f.faultKindAndLevel($0)))" } ?? ""
         add(region.first, region.last, "hole" + fault)
       case .range:
+        let name = region.name ?? "?"
         guard let g = region.geometry else {
-          problems.append("\(region.name): no walk: " + (region.problem.map(problem) ?? "?"))
+          problems.append("\(name): no walk: " + (region.problem.map(problem) ?? "?"))
           continue
         }
-        var use = region.name
+        var use = name
         if let sp = region.space { use += " (space '\(sp)')" }
         add(region.first, region.last, use)
         notes.append(
-          "\(region.name): \(ViewWords.geometry(g, regime: l.regime)), root \(f.hex(region.root ?? 0))"
+          "\(name): \(ViewWords.geometry(g, regime: l.regime)), root \(f.hex(region.root ?? 0))"
         )
         if let p = region.problem {
           rows.append(("", "", "", "  not read: " + problem(p)))

@@ -273,4 +273,17 @@ struct ViewsJSONTests {
       }
     }
   }
+
+  @Test("a layout region is named by its base register; a hole, which has none, by its kind")
+  func layoutRegionNames() throws {
+    let r = InProcess.run("layout el1", json: true)
+    let event = try #require(
+      try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+    let regions = try #require(event["regions"] as? [[String: Any]])
+    let names = regions.compactMap { $0["name"] as? String }
+    let kinds = regions.compactMap { $0["kind"] as? String }
+    // 4K, 48-bit: TTBR0_EL1 below, a hole, TTBR1_EL1 above (architecture.md §2).
+    #expect(names == ["TTBR0_EL1", "hole", "TTBR1_EL1"])
+    #expect(kinds == ["range", "hole", "range"])
+  }
 }
