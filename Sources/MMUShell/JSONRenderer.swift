@@ -7,7 +7,7 @@ import MMUSyntax
 ///
 /// Every event streams into one reusable `JSONWriter`, member by member, and reaches the
 /// output as one write of bytes (a view's rows: one write per 64 KiB).
-public final class JSONRenderer: EventSink {
+public final class JSONRenderer: ShellWordingSink {
   let out: TextOutput
   /// The event being written. Unchecked: a dynamic exclusivity check on every member cost
   /// more than writing it, and nothing else reaches it during an event.
@@ -48,20 +48,6 @@ public final class JSONRenderer: EventSink {
     default: j.stringItem(formatter.format(v))
     }
   }
-
-  public func message(for warning: ModelWarning, formatter: ValueFormatter) -> String {
-    WarningText(formatter: formatter).message(warning)
-  }
-
-  public func message(for problem: ViewProblem, formatter: ValueFormatter) -> String {
-    ViewProblemText(formatter: formatter).message(problem)
-  }
-
-  public func message(for warning: CoreMarkerWarning) -> String {
-    WarningText().message(warning)
-  }
-
-  public func words(for target: ViewTarget) -> String { ViewTargetText.text(target) }
 
   public func emit(_ event: ScriptEvent) {
     switch event {

@@ -3,7 +3,7 @@ import MMUScript
 import MMUSyntax
 
 /// Renders events as readable text: aligned, hex addresses, one result per statement.
-public final class TextRenderer: EventSink {
+public final class TextRenderer: ShellWordingSink {
   let out: TextOutput
   /// How values and addresses print: the interpreter's formatter as it is at each event, so
   /// `set hex_grouping` reaches every rendering from the next statement on.
@@ -61,20 +61,6 @@ public final class TextRenderer: EventSink {
 
   var text: DescriptorText { DescriptorText(f: formatter) }
   func hex(_ v: UInt64) -> String { formatter.hex(v) }
-
-  public func message(for warning: ModelWarning, formatter: ValueFormatter) -> String {
-    WarningText(formatter: formatter).message(warning)
-  }
-
-  public func message(for problem: ViewProblem, formatter: ValueFormatter) -> String {
-    ViewProblemText(formatter: formatter).message(problem)
-  }
-
-  public func message(for warning: CoreMarkerWarning) -> String {
-    WarningText().message(warning)
-  }
-
-  public func words(for target: ViewTarget) -> String { ViewTargetText.text(target) }
 
   public func emit(_ event: ScriptEvent) {
     renderEvent(event)

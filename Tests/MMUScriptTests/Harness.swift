@@ -5,17 +5,9 @@ import MMUSyntax
 
 /// Keeps events, and words model warnings, view problems, core marker warnings and view
 /// targets as the shell does (for `expect` and diagnostics).
-final class WordingCollector: EventSink {
+final class WordingCollector: ShellWordingSink {
   private(set) var events: [ScriptEvent] = []
   func emit(_ event: ScriptEvent) { events.append(event) }
-  func message(for warning: ModelWarning, formatter: ValueFormatter) -> String {
-    WarningText(formatter: formatter).message(warning)
-  }
-  func message(for problem: ViewProblem, formatter: ValueFormatter) -> String {
-    ViewProblemText(formatter: formatter).message(problem)
-  }
-  func message(for warning: CoreMarkerWarning) -> String { WarningText().message(warning) }
-  func words(for target: ViewTarget) -> String { ViewTargetText.text(target) }
 }
 
 /// Runs source text in a fresh interpreter and keeps what it emitted.
