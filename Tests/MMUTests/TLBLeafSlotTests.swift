@@ -99,4 +99,20 @@ struct TLBLeafSlotTests {
     store.insert(b, cold: .init())
     #expect(store.count == 2, "a third context again: b is dropped")
   }
+
+  @Test("an entry without a range code is not stored (no walk gives one)")
+  func uncodedEntriesAreNotStored() {
+    #expect(Slot.isCoded(sizeBits: 12) && Slot.isCoded(sizeBits: 55))
+    #expect(!Slot.isCoded(sizeBits: 11) && !Slot.isCoded(sizeBits: 56))
+    #expect(!Slot.isCoded(sizeBits: -1) && !Slot.isCoded(sizeBits: 64))
+    let store = TLBLeafStore()
+    // Bits [63:55] not all equal; a size beyond 2^55.
+    store.insert(F.leaf(.el10, vmid: 1, asid: 1, at: 0x0100_0000_0000_1000), cold: .init())
+    var huge = F.leaf(.el10, vmid: 1, at: 0, bits: 56, level: 0)
+    huge.sizeBits = 56
+    store.insert(huge, cold: .init())
+    #expect(store.count == 0)
+    store.insert(F.leaf(.el10, vmid: 1, asid: 1, at: 0x1000), cold: .init())
+    #expect(store.count == 1)
+  }
 }

@@ -21,11 +21,7 @@ extension Machine {
     guard s.pointee.value & TLBLeafSlot.fullPathOnly == 0, isCurrent(slot: slot, c) else {
       return nil
     }
-    if s.pointee.value & TLBLeafSlot.rightsKnown == 0 {
-      let e = c.tlb.leaves.entries[slot]
-      c.tlb.leaves.recordRights(
-        slot, allowed: allowedKinds(e.translation, regime: e.regime, cpu: c))
-    }
+    learnRights(slot: slot, c)
     let value = s.pointee.value
     let kind = TLBRights.kind(access, unprivileged: context.unprivileged, pan: context.pan)
     guard value & 1 << UInt64(truncatingIfNeeded: kind) != 0 else { return nil }

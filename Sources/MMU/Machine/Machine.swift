@@ -136,10 +136,7 @@ public final class Machine {
     }
     let e = c.tlb.leaves.entries[slot]
     // The plan reads the twelve kinds' rights from the slot: learnt at an entry's first hit.
-    if c.tlb.leaves.slots[slot].value & TLBLeafSlot.rightsKnown == 0 {
-      c.tlb.leaves.recordRights(
-        slot, allowed: allowedKinds(e.translation, regime: e.regime, cpu: c))
-    }
+    learnRights(slot: slot, c)
     let cached = cachedOutcome(e, address: address, access: access, context: context, cpu: c)
     guard !needsDirtyUpdate(e, cached) else {
       return cachedAccess(c, context, address, access, trace: false, mode: .access)

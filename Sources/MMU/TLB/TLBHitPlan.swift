@@ -32,10 +32,10 @@ struct TLBHitPlan {
   var homeShift: UInt64 = 0
   /// The one leaf size in use (log2 bytes).
   var sizeBits: UInt64 = 12
-  /// The marker bit of that size in a range code (`TLBLeafSlot.rangeCode`), and the range
-  /// code bits an address keeps (those above the marker).
+  /// The marker bit of that size in a range code, and the range code bits an address keeps
+  /// (`TLBLeafSlot.rangeCode(address:keptBits:marker:)`).
   var sizeMarker: UInt64 = 0
-  var rangeBits: UInt64 = 0
+  var keptBits: UInt64 = 0
   /// The address bits within an entry of that size.
   var offsetMask: UInt64 = 0
   /// A slot's value bits that must be set to answer: rights known, this kind allowed, the
@@ -71,7 +71,7 @@ struct TLBHitPlan {
     let key = tbi ? canonicalVA(address) : address
     guard TLBLeafSlot.canonical(key) else { return nil }
     let page = key &>> sizeBits
-    let range = (key &>> 11) & rangeBits | sizeMarker
+    let range = TLBLeafSlot.rangeCode(address: key, keptBits: keptBits, marker: sizeMarker)
     let asidKey = range | (upperRange ? upper.asidKey : lower.asidKey)
     let globalKey = range | (upperRange ? upper.globalKey : lower.globalKey)
     var i = TLBLeafStore.home(tag: upperRange ? upper.tag : lower.tag, page: page, shift: homeShift)
@@ -142,14 +142,15 @@ extension Machine {
     let size = sizes.trailingZeroBitCount
     // One leaf size, with a range code; a table to look in.
     let usable =
-      sizes != 0 && sizes & (sizes &- 1) == 0 && size >= 12 && size <= 55 && leaves.capacity > 0
+      sizes != 0 && sizes & (sizes &- 1) == 0 && TLBLeafSlot.isCoded(sizeBits: size)
+      && leaves.capacity > 0
     if usable {
       p.slots = leaves.slots
       p.mask = leaves.capacity &- 1
       p.homeShift = leaves.homeShift
       p.sizeBits = UInt64(truncatingIfNeeded: size)
-      p.sizeMarker = 1 << UInt64(truncatingIfNeeded: size &- 12)
-      p.rangeBits = TLBLeafSlot.rangeMask & ~(p.sizeMarker &* 2 &- 1)
+      p.sizeMarker = TLBLeafSlot.sizeMarker(size)
+      p.keptBits = TLBLeafSlot.keptBits(marker: p.sizeMarker)
       p.offsetMask = lowMask(size)
     }
     let kind = TLBRights.kind(access, unprivileged: context.unprivileged, pan: context.pan)
@@ -165,7 +166,7 @@ extension Machine {
       let numbers = leaves.contextNumbers(group: tags.group, asid: tags.asid)
       return TLBHitPlan.Range(
         usable: true, topByteIgnored: tags.topByteIgnored,
-        tag: tags.group | UInt64(truncatingIfNeeded: size & 127) << 4,
+        tag: TLBLeafStore.tag(group: tags.group, sizeBits: size),
         asidKey: numbers.asid << TLBLeafSlot.contextShift,
         globalKey: numbers.global << TLBLeafSlot.contextShift)
     }

@@ -36,16 +36,43 @@ struct TLBLeafSlot {
   /// Bits [63:56] are a copy of bit 55 in every range a walk can give (`encodable`).
   @inline(__always)
   static func rangeCode(base: UInt64, sizeBits: Int) -> UInt64 {
-    (base >> 11) & rangeMask | 1 << UInt64(truncatingIfNeeded: (sizeBits &- 12) & 63)
+    let marker = sizeMarker(sizeBits)
+    return rangeCode(address: base, keptBits: keptBits(marker: marker), marker: marker)
   }
 
-  /// Whether an entry's range has a code: a size of 4 KB to 2^55 bytes, at an address whose
-  /// bits [63:55] are all equal (a walk gives no other: such an address faults, or has its
-  /// top byte replaced under TBI). Every address of such a range has those bits of its base,
-  /// so a lookup of any other address matches nothing.
+  /// The range code of any `address` within the range, from its size's marker bit and the
+  /// code bits an address keeps (`keptBits`), worked out once by a lookup that makes many.
+  @inline(__always)
+  static func rangeCode(address: UInt64, keptBits: UInt64, marker: UInt64) -> UInt64 {
+    (address &>> 11) & keptBits | marker
+  }
+
+  /// The bit that gives a range of 2^`sizeBits` bytes its size in a range code.
+  @inline(__always)
+  static func sizeMarker(_ sizeBits: Int) -> UInt64 {
+    1 << UInt64(truncatingIfNeeded: (sizeBits &- 12) & 63)
+  }
+
+  /// The range code bits an address of a range keeps: those above its marker.
+  @inline(__always)
+  static func keptBits(marker: UInt64) -> UInt64 { rangeMask & ~(marker &* 2 &- 1) }
+
+  /// The leaf sizes with a range code, 4 KB to 2^55 bytes, as a bit set (bit n: 2^n bytes).
+  static let codedSizes: UInt64 = 0xff_ffff_ffff_f000
+
+  /// Whether a size has a range code (`codedSizes`).
+  @inline(__always)
+  static func isCoded(sizeBits: Int) -> Bool {
+    sizeBits >= 0 && sizeBits < 64 && codedSizes & 1 << UInt64(sizeBits) != 0
+  }
+
+  /// Whether an entry's range has a code: a coded size, at an address whose bits [63:55]
+  /// are all equal (a walk gives no other: such an address faults, or has its top byte
+  /// replaced under TBI). Every address of such a range has those bits of its base, so a
+  /// lookup of any other address matches nothing.
   @inline(__always)
   static func encodable(base: UInt64, sizeBits: Int) -> Bool {
-    sizeBits >= 12 && sizeBits <= 55 && canonical(base)
+    isCoded(sizeBits: sizeBits) && canonical(base)
   }
 
   @inline(__always)

@@ -117,8 +117,13 @@ final class TLBLeafStore {
   /// [27:11] (0: none). With size 0, the group of tags its context is numbered in.
   @inline(__always)
   static func tag(regime: Regime, stage: TLBEntryStage, vmid: UInt64?, sizeBits: Int) -> UInt64 {
-    group(regime: regime, stage: stage, vmidTag: vmidTag(vmid))
-      | UInt64(truncatingIfNeeded: sizeBits & 127) << 4
+    tag(group: group(regime: regime, stage: stage, vmidTag: vmidTag(vmid)), sizeBits: sizeBits)
+  }
+
+  /// The tags of the entries of 2^`sizeBits` bytes in `group`.
+  @inline(__always)
+  static func tag(group: UInt64, sizeBits: Int) -> UInt64 {
+    group | UInt64(truncatingIfNeeded: sizeBits & 127) << 4
   }
 
   /// A VMID's bits in a tag: VMID+1 in [27:11], 0 for none (EL2 regimes).
@@ -206,7 +211,7 @@ final class TLBLeafStore {
     let base = address & ~lowMask(sizeBits)
     let range = Slot.rangeCode(base: base, sizeBits: sizeBits)
     return Probe(
-      home: home(tag: group | UInt64(truncatingIfNeeded: sizeBits) << 4, base: base),
+      home: home(tag: Self.tag(group: group, sizeBits: sizeBits), base: base),
       asidKey: range | numbers.asid << Slot.contextShift,
       globalKey: range | numbers.global << Slot.contextShift)
   }
@@ -218,7 +223,7 @@ final class TLBLeafStore {
     group: UInt64, sizeBits: Int, address: UInt64, numbers: (asid: UInt64, global: UInt64),
     into m: inout Matches
   ) {
-    guard capacity > 0, Slot.canonical(address), sizeBits >= 12, sizeBits <= 55 else { return }
+    guard capacity > 0, Slot.canonical(address), Slot.isCoded(sizeBits: sizeBits) else { return }
     let mask = capacity &- 1
     let p = probe(group: group, sizeBits: sizeBits, address: address, numbers: numbers)
     var i = p.home
@@ -251,7 +256,7 @@ final class TLBLeafStore {
     let mask = capacity &- 1
     var found = -1
     // Sizes from 4 KB to 2^55 bytes have range codes (no entry has another).
-    var rest = sizes & 0xff_ffff_ffff_f000
+    var rest = sizes & Slot.codedSizes
     while rest != 0 {
       let size = rest.trailingZeroBitCount
       rest &= rest &- 1

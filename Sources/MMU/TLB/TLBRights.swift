@@ -13,19 +13,18 @@ enum TLBRights {
   static func kind(_ access: AccessType, unprivileged: Bool, pan: Bool) -> Int {
     access.rawValue &+ (unprivileged ? 3 : 0) &+ (pan ? 6 : 0)
   }
-
-  /// The access type of a kind's first three bits (0: read, 1: write, 2: exec).
-  @inline(__always)
-  static func access(_ k: Int) -> AccessType {
-    switch k {
-    case 0: .read
-    case 1: .write
-    default: .exec
-    }
-  }
 }
 
 extension Machine {
+  /// Records the kinds of access the entry in `slot` of `c`'s TLB allows, at its first hit
+  /// (the hit plan reads them from the slot).
+  @inline(__always)
+  func learnRights(slot: Int, _ c: CPU) {
+    guard c.tlb.leaves.slots[slot].value & TLBLeafSlot.rightsKnown == 0 else { return }
+    let e = c.tlb.leaves.entries[slot]
+    c.tlb.leaves.recordRights(slot, allowed: allowedKinds(e.translation, regime: e.regime, cpu: c))
+  }
+
   /// The kinds of access (`TLBRights`) a cached translation of `regime` allows on `c`, as a
   /// bit set.
   func allowedKinds(_ t: Translation, regime: Regime, cpu c: CPU) -> UInt64 {
@@ -39,7 +38,7 @@ extension Machine {
       let el0 = level == 1
       let unprivileged = el0 && regimeHasEL0
       for a in 0..<3 {
-        let access = TLBRights.access(a)
+        let access = AccessType(rawValue: a) ?? .exec
         let k = UInt64(truncatingIfNeeded: TLBRights.kind(access, unprivileged: el0, pan: false))
         let allowed =
           Self.cachedRights(t, access: access, unprivileged: unprivileged, el0: el0, pan: .none)
