@@ -80,21 +80,15 @@ public final class TLB {
   /// `address`.
   @inline(__always)
   func lookup(group: UInt64, asid: UInt64, address: UInt64) -> LeafMatches {
-    var m = LeafMatches()
-    let numbers = leaves.contextNumbers(group: group, asid: asid)
-    var sizes = leafSizes
-    while sizes != 0 {
-      let s = sizes.trailingZeroBitCount
-      sizes &= sizes &- 1
-      leaves.find(group: group, sizeBits: s, address: address, numbers: numbers, into: &m)
-    }
-    return m
+    leaves.matches(
+      group: group, sizes: leafSizes, address: address,
+      numbers: leaves.contextNumbers(group: group, asid: asid))
   }
 
   @inline(__always)
   func entry(_ slot: Int) -> TLBEntry? { leaves.entry(slot) }
 
-  /// A TLB hit's fast path: the slot of the one entry of the tags `group`, global or of
+  /// The general hit path: the slot of the one entry of the tags `group`, global or of
   /// `asid`, that covers `address`, when exactly one does. nil sends the access the long way
   /// (no entry, or a conflict).
   @inline(__always)

@@ -244,39 +244,30 @@ final class TLBLeafStore {
     }
   }
 
-  /// The one slot matching an access in group `group` of its contexts `numbers`, over the
-  /// leaf sizes in `sizes` (bit n: entries of 2^n bytes exist), when exactly one matches. nil:
-  /// none, or more than one (the full access reports the conflict). The lookup of every hit's
-  /// fast path (`TLB.onlyMatch`): `find` without the counting.
+  /// The slots matching an access in group `group` of its contexts `numbers`, over the leaf
+  /// sizes in `sizes` (bit n: entries of 2^n bytes exist).
   @inline(__always)
-  func soleMatch(
+  func matches(
     group: UInt64, sizes: UInt64, address: UInt64, numbers: (asid: UInt64, global: UInt64)
-  ) -> Int? {
-    guard capacity > 0, Slot.canonical(address) else { return nil }
-    let mask = capacity &- 1
-    var found = -1
-    // Sizes from 4 KB to 2^55 bytes have range codes (no entry has another).
+  ) -> Matches {
+    var m = Matches()
     var rest = sizes & Slot.codedSizes
     while rest != 0 {
       let size = rest.trailingZeroBitCount
       rest &= rest &- 1
-      let p = probe(group: group, sizeBits: size, address: address, numbers: numbers)
-      var i = p.home
-      // An empty slot ends every cluster (`find`).
-      while true {
-        let s = slots + i
-        let key = s.pointee.key
-        if key == p.asidKey || key == p.globalKey {
-          if found >= 0 { return nil }
-          found = i
-          // Only a twin (the same range in the other context) can match too.
-          if !s.pointee.twin { break }
-        }
-        if key == 0 { break }
-        i = (i &+ 1) & mask
-      }
+      find(group: group, sizeBits: size, address: address, numbers: numbers, into: &m)
     }
-    return found >= 0 ? found : nil
+    return m
+  }
+
+  /// The one slot matching an access (`matches`), when exactly one matches. nil: none, or
+  /// more than one (the full access reports the conflict).
+  @inline(__always)
+  func soleMatch(
+    group: UInt64, sizes: UInt64, address: UInt64, numbers: (asid: UInt64, global: UInt64)
+  ) -> Int? {
+    let m = matches(group: group, sizes: sizes, address: address, numbers: numbers)
+    return m.count == 1 ? m.first : nil
   }
 
   /// The slot holding exactly this entry's key (tags, range, ASID), if any.
