@@ -11,9 +11,9 @@ public struct Permissions: Sendable, Equatable, CustomStringConvertible {
   public static let all = Permissions(bits: 0x3f)
   private init(bits: UInt8) { self.bits = bits }
 
-  @inline(__always)
+  @inline(always)
   private func has(_ b: UInt8) -> Bool { bits & b != 0 }
-  @inline(__always)
+  @inline(always)
   private mutating func set(_ b: UInt8, _ on: Bool) { bits = on ? bits | b : bits & ~b }
 
   public var privRead: Bool {

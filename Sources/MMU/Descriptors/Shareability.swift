@@ -6,7 +6,7 @@ public enum Shareability: UInt64, Sendable, CustomStringConvertible {
   case inner = 3
 
   /// `Shareability(rawValue: field) ?? .none`, inlined: the walker derives one per leaf.
-  @inline(__always)
+  @inline(always)
   static func field(_ v: UInt64) -> Shareability {
     switch v {
     case 1: .reserved

@@ -32,7 +32,7 @@ final class StageSetupMemo {
     entries.deallocate()
   }
 
-  @inline(__always)
+  @inline(always)
   private static func tag(
     _ regime: Regime, _ access: AccessType, _ unprivileged: Bool, _ pan: Bool = false
   ) -> UInt64 {
@@ -40,7 +40,7 @@ final class StageSetupMemo {
       | (unprivileged ? 1 << 8 : 0) | (pan ? 1 << 9 : 0)
   }
 
-  @inline(__always)
+  @inline(always)
   private func find(_ regs: RegisterFile, _ tag: UInt64, _ address: UInt64) -> StageSetup? {
     let identity = regs.identity
     var e = entries
@@ -70,7 +70,7 @@ final class StageSetupMemo {
   }
 
   /// `TranslationSetup.stage1`, remembered.
-  @inline(__always)
+  @inline(always)
   func stage1(
     _ regs: RegisterFile, regime: Regime, va: UInt64, access: AccessType, unprivileged: Bool,
     pan: Bool = false
@@ -85,7 +85,7 @@ final class StageSetupMemo {
 
   /// `TranslationSetup.stage2`, remembered (keyed as a read: a successful stage-2 setup is
   /// the same for every access).
-  @inline(__always)
+  @inline(always)
   func stage2(_ regs: RegisterFile, ipa: UInt64, access: AccessType) -> Result<StageSetup, Fault> {
     let tag = Self.tag(.stage2, .read, false)
     if let s = find(regs, tag, ipa) { return .success(s) }

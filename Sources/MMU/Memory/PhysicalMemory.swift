@@ -75,7 +75,7 @@ public final class PhysicalMemory {
     fileRegions.isEmpty || fileRegion(containing: pfn << 12) == nil
   }
 
-  @inline(__always)
+  @inline(always)
   private func slot(for key: UInt64) -> Int {
     // Fibonacci hashing: page frames of a table pool are consecutive; spread them.
     Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 20) & (capacity - 1)

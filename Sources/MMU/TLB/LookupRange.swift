@@ -23,11 +23,11 @@ struct LookupRange {
   }
 
   /// TCR.E0PDn with FEAT_E0PD: EL0 accesses to the range fault.
-  @inline(__always)
+  @inline(always)
   var e0pd: Bool { bits & Self.e0pdBit != 0 }
 
   /// Whether TBI applies to the access: its key has the top byte replaced.
-  @inline(__always)
+  @inline(always)
   func ignoresTopByte(_ access: AccessType) -> Bool {
     bits & (access == .exec ? Self.tbiExec : Self.tbiData) != 0
   }

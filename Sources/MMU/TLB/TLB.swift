@@ -42,7 +42,7 @@ public final class TLB {
 
   /// Walk-cache tags: regime [1:0], nested [2], level+1 [5:3], size [12:6], granule bits
   /// [17:13], VMID+1 [34:18].
-  @inline(__always)
+  @inline(always)
   static func walkTag(
     regime: Regime, nested: Bool, vmid: UInt64?, level: Int, sizeBits: Int, granule: Granule
   ) -> UInt64 {
@@ -67,7 +67,7 @@ public final class TLB {
 
   /// Entries matching an access's tags that cover `address`: same regime and stage, same
   /// VMID (nil for EL2 regimes), and global or of the current ASID.
-  @inline(__always)
+  @inline(always)
   func lookup(
     regime: Regime, stage: TLBEntryStage, vmid: UInt64?, asid: UInt64, address: UInt64
   ) -> LeafMatches {
@@ -78,20 +78,20 @@ public final class TLB {
 
   /// Entries of the tags `group` (`TLBLeafStore.group`), global or of `asid`, that cover
   /// `address`.
-  @inline(__always)
+  @inline(always)
   func lookup(group: UInt64, asid: UInt64, address: UInt64) -> LeafMatches {
     leaves.matches(
       group: group, sizes: leafSizes, address: address,
       numbers: leaves.contextNumbers(group: group, asid: asid))
   }
 
-  @inline(__always)
+  @inline(always)
   func entry(_ slot: Int) -> TLBEntry? { leaves.entry(slot) }
 
   /// The general hit path: the slot of the one entry of the tags `group`, global or of
   /// `asid`, that covers `address`, when exactly one does. nil sends the access the long way
   /// (no entry, or a conflict).
-  @inline(__always)
+  @inline(always)
   func onlyMatch(group: UInt64, asid: UInt64, address: UInt64) -> Int? {
     leaves.soleMatch(
       group: group, sizes: leafSizes, address: address,

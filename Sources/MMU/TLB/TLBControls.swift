@@ -48,7 +48,7 @@ struct TLBControls {
   }
 
   /// The range of `regime` that `address` selects (bit 55 in two-range regimes).
-  @inline(__always)
+  @inline(always)
   func range(_ regime: Regime, _ address: UInt64) -> LookupRange {
     let upper: UInt64 = address & bit(55) != 0 ? 8 : 0
     let shift: UInt64

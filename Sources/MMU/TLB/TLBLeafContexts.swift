@@ -22,14 +22,14 @@ struct TLBLeafContexts {
   }
 
   /// A context's dictionary key: the group's tags, then the ASID + 1 (0: global).
-  @inline(__always)
+  @inline(always)
   private static func key(group: UInt64, asid: UInt64?) -> UInt64 {
     group << 17 | (asid.map { ($0 & 0xffff) &+ 1 } ?? 0)
   }
 
   /// The numbers of an access's two contexts: its ASID's and the global one of its group (0
   /// for a context no entry has had).
-  @inline(__always)
+  @inline(always)
   mutating func lookup(group: UInt64, asid: UInt64) -> (asid: UInt64, global: UInt64) {
     if group == lastGroup && asid == lastASID { return lastNumbers }
     return remember(group: group, asid: asid)

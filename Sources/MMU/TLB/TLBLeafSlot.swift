@@ -34,7 +34,7 @@ struct TLBLeafSlot {
   /// The input range of an entry of 2^`sizeBits` bytes at `base` (aligned to its size) in 45
   /// bits: address bits [55:11], with the bit below the aligned part set to give the size.
   /// Bits [63:56] are a copy of bit 55 in every range a walk can give (`encodable`).
-  @inline(__always)
+  @inline(always)
   static func rangeCode(base: UInt64, sizeBits: Int) -> UInt64 {
     let marker = sizeMarker(sizeBits)
     return rangeCode(address: base, keptBits: keptBits(marker: marker), marker: marker)
@@ -42,26 +42,26 @@ struct TLBLeafSlot {
 
   /// The range code of any `address` within the range, from its size's marker bit and the
   /// code bits an address keeps (`keptBits`), worked out once by a lookup that makes many.
-  @inline(__always)
+  @inline(always)
   static func rangeCode(address: UInt64, keptBits: UInt64, marker: UInt64) -> UInt64 {
     (address &>> 11) & keptBits | marker
   }
 
   /// The bit that gives a range of 2^`sizeBits` bytes its size in a range code.
-  @inline(__always)
+  @inline(always)
   static func sizeMarker(_ sizeBits: Int) -> UInt64 {
     1 << UInt64(truncatingIfNeeded: (sizeBits &- 12) & 63)
   }
 
   /// The range code bits an address of a range keeps: those above its marker.
-  @inline(__always)
+  @inline(always)
   static func keptBits(marker: UInt64) -> UInt64 { rangeMask & ~(marker &* 2 &- 1) }
 
   /// The leaf sizes with a range code, 4 KB to 2^55 bytes, as a bit set (bit n: 2^n bytes).
   static let codedSizes: UInt64 = 0xff_ffff_ffff_f000
 
   /// Whether a size has a range code (`codedSizes`).
-  @inline(__always)
+  @inline(always)
   static func isCoded(sizeBits: Int) -> Bool {
     sizeBits >= 0 && sizeBits < 64 && codedSizes & 1 << UInt64(sizeBits) != 0
   }
@@ -70,12 +70,12 @@ struct TLBLeafSlot {
   /// are all equal (a walk gives no other: such an address faults, or has its top byte
   /// replaced under TBI). Every address of such a range has those bits of its base, so a
   /// lookup of any other address matches nothing.
-  @inline(__always)
+  @inline(always)
   static func encodable(base: UInt64, sizeBits: Int) -> Bool {
     isCoded(sizeBits: sizeBits) && canonical(base)
   }
 
-  @inline(__always)
+  @inline(always)
   static func canonical(_ address: UInt64) -> Bool {
     // Bits [63:55] all zero or all one: adding bit 55 leaves [63:56] zero.
     (address &+ 1 << 55) >> 56 == 0
@@ -95,30 +95,30 @@ struct TLBLeafSlot {
     value = 0
   }
 
-  @inline(__always)
+  @inline(always)
   var isFull: Bool { key != 0 && key != Self.removedKey }
-  @inline(__always)
+  @inline(always)
   var isEmpty: Bool { key == 0 }
-  @inline(__always)
+  @inline(always)
   var isRemoved: Bool { key == Self.removedKey }
 
   /// log2 of the bytes the entry covers: the marker bit of its range code.
-  @inline(__always)
+  @inline(always)
   var sizeBits: Int { 12 &+ (key & Self.rangeMask).trailingZeroBitCount }
 
-  @inline(__always)
+  @inline(always)
   var output: UInt64 { value & Self.outputMask }
 
   /// Another entry has (or had) the same range and tags under another ASID (or global): a
   /// lookup that matches this one must look on for it. Without one, the first match ends it.
-  @inline(__always)
+  @inline(always)
   var twin: Bool {
     get { value & Self.twinBit != 0 }
     set { value = newValue ? value | Self.twinBit : value & ~Self.twinBit }
   }
 
   /// The epoch recorded by the last check (0: none).
-  @inline(__always)
+  @inline(always)
   var checked: UInt32 {
     get { UInt32(truncatingIfNeeded: value >> Self.epochShift) }
     set {
@@ -128,7 +128,7 @@ struct TLBLeafSlot {
     }
   }
 
-  @inline(__always)
+  @inline(always)
   mutating func remove() {
     key = Self.removedKey
     value = 0

@@ -74,7 +74,7 @@ final class TLBLeafStore {
 
   /// The epoch of the memory and register generations now: the same as the last lookup's, or
   /// a new one.
-  @inline(__always)
+  @inline(always)
   func currentEpoch(memory: UInt64, registers: UInt64) -> UInt32 {
     if memory == epochMemory && registers == epochRegisters { return epoch }
     return advanceEpoch(memory: memory, registers: registers)
@@ -115,36 +115,36 @@ final class TLBLeafStore {
 
   /// The packed tags an entry is hashed by: regime [1:0], stage [3:2], size [10:4], VMID+1
   /// [27:11] (0: none). With size 0, the group of tags its context is numbered in.
-  @inline(__always)
+  @inline(always)
   static func tag(regime: Regime, stage: TLBEntryStage, vmid: UInt64?, sizeBits: Int) -> UInt64 {
     tag(group: group(regime: regime, stage: stage, vmidTag: vmidTag(vmid)), sizeBits: sizeBits)
   }
 
   /// The tags of the entries of 2^`sizeBits` bytes in `group`.
-  @inline(__always)
+  @inline(always)
   static func tag(group: UInt64, sizeBits: Int) -> UInt64 {
     group | UInt64(truncatingIfNeeded: sizeBits & 127) << 4
   }
 
   /// A VMID's bits in a tag: VMID+1 in [27:11], 0 for none (EL2 regimes).
-  @inline(__always)
+  @inline(always)
   static func vmidTag(_ vmid: UInt64?) -> UInt64 {
     vmid.map { (($0 & 0xffff) &+ 1) << 11 } ?? 0
   }
 
   /// The tags of an entry but its size: what its context is numbered in.
-  @inline(__always)
+  @inline(always)
   static func group(regime: Regime, stage: TLBEntryStage, vmidTag: UInt64) -> UInt64 {
     UInt64(truncatingIfNeeded: regime.rawValue & 3)
       | UInt64(truncatingIfNeeded: stage.rawValue & 3) << 2 | vmidTag
   }
 
-  @inline(__always)
+  @inline(always)
   static func tag(_ e: TLBEntry) -> UInt64 {
     tag(regime: e.regime, stage: e.stage, vmid: e.vmid, sizeBits: e.sizeBits)
   }
 
-  @inline(__always)
+  @inline(always)
   static func group(_ e: TLBEntry) -> UInt64 {
     group(regime: e.regime, stage: e.stage, vmidTag: vmidTag(e.vmid))
   }
@@ -154,13 +154,13 @@ final class TLBLeafStore {
   /// mapping lays them out (runs, one page a block, the kernel and user halves), land far
   /// apart without colliding: hits take 1.0-1.8 probes where a random hash takes 1.5 and,
   /// for runs, 3-5. One multiplication after the fold: the hash is on every hit's path.
-  @inline(__always)
+  @inline(always)
   static func home(tag: UInt64, base: UInt64, shift: UInt64) -> Int {
     home(tag: tag, page: base >> ((tag >> 4) & 127), shift: shift)
   }
 
   /// `home` of the page (or block) number `page`: the base shifted by the size in `tag`.
-  @inline(__always)
+  @inline(always)
   static func home(tag: UInt64, page: UInt64, shift: UInt64) -> Int {
     var z = page ^ (tag &* 0xD6E8_FEB8_6659_FD93)
     z ^= z >> 32
@@ -172,19 +172,19 @@ final class TLBLeafStore {
     UInt64(truncatingIfNeeded: 64 &- capacity.trailingZeroBitCount)
   }
 
-  @inline(__always)
+  @inline(always)
   func home(tag: UInt64, base: UInt64) -> Int {
     Self.home(tag: tag, base: base, shift: homeShift)
   }
 
   /// The slot key of an entry whose context has number `n`.
-  @inline(__always)
+  @inline(always)
   static func key(_ e: TLBEntry, number n: UInt64) -> UInt64 {
     Slot.rangeCode(base: e.inputBase, sizeBits: e.sizeBits) | n << Slot.contextShift
   }
 
   /// The numbers of an access's contexts (its ASID's, and global) in its group of tags.
-  @inline(__always)
+  @inline(always)
   func contextNumbers(group: UInt64, asid: UInt64) -> (asid: UInt64, global: UInt64) {
     contexts.lookup(group: group, asid: asid)
   }
@@ -204,7 +204,7 @@ final class TLBLeafStore {
     var globalKey: UInt64
   }
 
-  @inline(__always)
+  @inline(always)
   func probe(
     group: UInt64, sizeBits: Int, address: UInt64, numbers: (asid: UInt64, global: UInt64)
   ) -> Probe {
@@ -218,7 +218,7 @@ final class TLBLeafStore {
 
   /// Adds the slots whose entry covers `address` at 2^`sizeBits` bytes in group `group`, in
   /// either of an access's contexts (`numbers`).
-  @inline(__always)
+  @inline(always)
   func find(
     group: UInt64, sizeBits: Int, address: UInt64, numbers: (asid: UInt64, global: UInt64),
     into m: inout Matches
@@ -246,7 +246,7 @@ final class TLBLeafStore {
 
   /// The slots matching an access in group `group` of its contexts `numbers`, over the leaf
   /// sizes in `sizes` (bit n: entries of 2^n bytes exist).
-  @inline(__always)
+  @inline(always)
   func matches(
     group: UInt64, sizes: UInt64, address: UInt64, numbers: (asid: UInt64, global: UInt64)
   ) -> Matches {
@@ -262,7 +262,7 @@ final class TLBLeafStore {
 
   /// The one slot matching an access (`matches`), when exactly one matches. nil: none, or
   /// more than one (the full access reports the conflict).
-  @inline(__always)
+  @inline(always)
   func soleMatch(
     group: UInt64, sizes: UInt64, address: UInt64, numbers: (asid: UInt64, global: UInt64)
   ) -> Int? {
@@ -287,18 +287,18 @@ final class TLBLeafStore {
     return nil
   }
 
-  @inline(__always)
+  @inline(always)
   func contains(_ slot: Int) -> Bool {
     slot >= 0 && slot < capacity && slots[slot].isFull
   }
 
-  @inline(__always)
+  @inline(always)
   func entry(_ slot: Int) -> TLBEntry? { contains(slot) ? entries[slot] : nil }
 
   func cold(_ slot: Int) -> Cold? { contains(slot) ? colds[slot] : nil }
 
   /// Records that the entry in `slot` was found current in `epoch`.
-  @inline(__always)
+  @inline(always)
   func markChecked(_ slot: Int, epoch: UInt32) {
     if contains(slot) { slots[slot].checked = epoch }
   }

@@ -9,7 +9,7 @@
 /// the registers are those of the fill), so it stays right for the entry's life.
 enum TLBRights {
   /// The kind of an access (0-11): its bit in the slot.
-  @inline(__always)
+  @inline(always)
   static func kind(_ access: AccessType, unprivileged: Bool, pan: Bool) -> Int {
     access.rawValue &+ (unprivileged ? 3 : 0) &+ (pan ? 6 : 0)
   }
@@ -18,7 +18,7 @@ enum TLBRights {
 extension Machine {
   /// Records the kinds of access the entry in `slot` of `c`'s TLB allows, at its first hit
   /// (the hit plan reads them from the slot).
-  @inline(__always)
+  @inline(always)
   func learnRights(slot: Int, _ c: CPU) {
     guard c.tlb.leaves.slots[slot].value & TLBLeafSlot.rightsKnown == 0 else { return }
     let e = c.tlb.leaves.entries[slot]

@@ -1,14 +1,14 @@
 /// A stage-1 VA as TLB entries hold it: VA[55:0] sign-extended from bit 55, so that a tagged
 /// (TBI) address and its untagged form share entries. Only for addresses that passed the
 /// walk's range checks, which leave bits [63:56] a copy of bit 55 unless TBI applies.
-@inline(__always)
+@inline(always)
 func canonicalVA(_ va: UInt64) -> UInt64 {
   va & bit(55) != 0 ? va | ~lowMask(56) : va & lowMask(56)
 }
 
 extension Walker {
   /// The input address as entries of `regime` are keyed.
-  @inline(__always)
+  @inline(always)
   static func tlbKey(_ input: UInt64, regime: Regime) -> UInt64 {
     regime.isStage2 ? input : canonicalVA(input)
   }

@@ -15,7 +15,7 @@ struct WalkCacheStore<Element> {
 
   /// A full-avalanche mix (the splitmix64 finalizer): page numbers of a mapping are
   /// consecutive and must spread over the buckets.
-  @inline(__always)
+  @inline(always)
   static func mix(_ x: UInt64) -> UInt64 {
     var z = x &+ 0x9E37_79B9_7F4A_7C15
     z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -23,13 +23,13 @@ struct WalkCacheStore<Element> {
     return z ^ (z >> 31)
   }
 
-  @inline(__always)
+  @inline(always)
   private func bucket(tag: UInt64, base: UInt64) -> Int {
     Int(truncatingIfNeeded: Self.mix(base ^ (tag &* 0xD6E8_FEB8_6659_FD93)))
       & (buckets.count - 1)
   }
 
-  @inline(__always)
+  @inline(always)
   func element(_ slot: Int32) -> Element? {
     slots.indices.contains(Int(slot)) ? slots[Int(slot)] : nil
   }
@@ -42,7 +42,7 @@ struct WalkCacheStore<Element> {
   }
 
   /// Slots whose key has this tag and base and this ASID, or no ASID when `globals`.
-  @inline(__always)
+  @inline(always)
   func find(tag: UInt64, base: UInt64, asid: UInt64, globals: Bool, into m: inout Matches) {
     var i = buckets[bucket(tag: tag, base: base)]
     while i >= 0 {

@@ -58,9 +58,9 @@ public struct Translation: Sendable, Equatable {
     flags = f
   }
 
-  @inline(__always)
+  @inline(always)
   private func has(_ f: UInt8) -> Bool { flags & f != 0 }
-  @inline(__always)
+  @inline(always)
   private mutating func set(_ f: UInt8, _ on: Bool) { flags = on ? flags | f : flags & ~f }
 
   /// The intermediate physical address, for a two-stage translation.

@@ -9,7 +9,7 @@ extension Walker {
   /// address is an IPA put through stage 2 first (architecture.md §6.1): by the observer
   /// when it translates table addresses itself, else here, with `registers` (given when
   /// `nested`) and the stage-2 setup kept in `stage2Setup`.
-  @inline(__always)
+  @inline(always)
   static func walkStage<O: WalkObserver>(
     memory: PhysicalMemory, registers: RegisterFile?, setupMemo: StageSetupMemo?,
     _ setup: StageSetup, input: UInt64, access: AccessType, unprivileged: Bool, s1ptw: Bool,

@@ -119,7 +119,7 @@ public struct Walker {
   }
 
   /// The translation of a stage-1 leaf, before any stage 2.
-  @inline(__always)
+  @inline(always)
   static func stage1Translation(_ s1: StageLeaf, input va: UInt64) -> Translation {
     Translation(
       inputAddress: va, ipa: nil, pa: s1.output, level: s1.level, blockBits: s1.blockBits,

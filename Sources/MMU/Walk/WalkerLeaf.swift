@@ -3,7 +3,7 @@
 /// decides its leaf here, so there is one definition of these rules.
 extension Walker {
   /// A fault of one stage's walk at `level`.
-  @inline(__always)
+  @inline(always)
   static func stageFault(
     _ setup: StageSetup, _ kind: FaultKind, _ level: Int, _ input: UInt64, _ access: AccessType,
     _ s1ptw: Bool
@@ -18,7 +18,7 @@ extension Walker {
   /// (architecture.md §8.5), and with HCR_EL2.PTW the stage-2 output must not be Device memory (the
   /// protected table walk of AArch64.S2Translate). Either fault is a stage-2 Permission
   /// fault at the level of the stage-2 leaf, with S1PTW set.
-  @inline(__always)
+  @inline(always)
   static func tableFetchFault(_ s2: StageLeaf, ipa: UInt64, registers: RegisterFile) -> Fault? {
     if s2.permissions.privRead {
       let hcr = registers.hcr
@@ -32,7 +32,7 @@ extension Walker {
   /// `address`): the access flag and dirty state, the rights and attributes, the permission
   /// check and the hardware update (written to `memory` when `hardwareUpdates`). The leaf's
   /// `descriptor` is the value after the update, written or not.
-  @inline(__always)
+  @inline(always)
   static func leaf(
     memory: PhysicalMemory, _ setup: StageSetup, input: UInt64, access: AccessType,
     unprivileged: Bool, s1ptw: Bool, checkPermissions: Bool, hardwareUpdates: Bool, level: Int,
@@ -101,7 +101,7 @@ extension Walker {
 
   /// Stage-1 rights from the leaf and the table attributes on the path (architecture.md §3.5,
   /// §8.1-§8.4).
-  @inline(__always)
+  @inline(always)
   static func stage1Permissions(_ d: Descriptor, tableAttrs: TableAttributes, setup: StageSetup)
     -> Permissions
   {
