@@ -14,7 +14,9 @@ let package = Package(
   ],
   targets: [
     // The machine: memory, registers, geometry, descriptors, walker, TLBs. No text, no I/O.
-    .target(name: "MMU"),
+    .target(name: "MMU", dependencies: ["CPrefetch"]),
+    // A cache prefetch hint for the TLB's hit path (a C inline function: Swift has none).
+    .target(name: "CPrefetch"),
     // Kernel cores: ELF64 cores and their notes (VMCOREINFO, PRSTATUS), the EL1 registers
     // they imply, and symbol tables. Reads files; no text.
     .target(name: "MMUCoreFile", dependencies: ["MMU"]),

@@ -103,28 +103,44 @@ public final class Machine {
   /// An access by CPU `c`: the TLB first, then the tables (through the walk caches), filling
   /// the TLB on a miss as hardware does. `useTLB: false` walks the tables alone and fills
   /// nothing (`walk notlb`).
+  ///
+  /// The two hot cases stay here, short: a walk of the tables alone, and a hit the CPU's hit
+  /// plan answers (`TLBHitPlan`). Everything else is a call away (`accessTheLongWay`), so that
+  /// its frame and registers are not paid for by every hit.
   public func access(
     cpu c: CPU, context: AccessContext, address: UInt64, access: AccessType,
     trace: Bool = false, useTLB: Bool = true
   ) -> AccessResult {
-    guard useTLB else { return uncached(c, context, address, access, trace: trace) }
-    if trace { return cachedAccess(c, context, address, access, trace: true, mode: .access) }
-    return quickAccess(c, context, address, access)
+    if !trace {
+      if !useTLB { return directAccess(c, context, address, access) }
+      // A hit the plan answers: an entry whose rights are known to allow the access. Its
+      // translation is read in place (the plan asked for the entry's lines while it compared
+      // the slot's key). Strict barriers' warnings go the long way.
+      if !options.strictBarriers, let slot = planSlot(c, context, access, address) {
+        let e = c.tlb.leaves.entries + slot
+        let t = cachedTranslation(
+          e.pointee.translation, sizeBits: e.pointee.sizeBits, address: address)
+        return AccessResult(hit: address, access: access, outcome: .translated(t), warnings: nil)
+      }
+    }
+    return accessTheLongWay(c, context, address, access, trace: trace, useTLB: useTLB)
   }
 
-  /// The common case, kept short: exactly one entry matches and it provably agrees with the
-  /// tables, so no walk is made. Anything else goes the long way.
-  @inline(__always)
-  func quickAccess(_ c: CPU, _ context: AccessContext, _ address: UInt64, _ access: AccessType)
-    -> AccessResult
-  {
-    // The plan answers an entry whose rights are known to allow the access: its translation.
-    if let slot = planSlot(c, context, access, address) {
-      let t = cachedTranslation(c.tlb.leaves.entries[slot], address: address)
-      return AccessResult(
-        hit: address, access: access, outcome: .translated(t),
-        warnings: options.strictBarriers ? barrierWarnings(c) : nil)
-    }
+  @inline(never)
+  private func accessTheLongWay(
+    _ c: CPU, _ context: AccessContext, _ address: UInt64, _ access: AccessType, trace: Bool,
+    useTLB: Bool
+  ) -> AccessResult {
+    guard useTLB else { return uncached(c, context, address, access, trace: trace) }
+    if trace { return cachedAccess(c, context, address, access, trace: true, mode: .access) }
+    return unplannedHit(c, context, address, access)
+  }
+
+  /// A hit the plan declined, answered when exactly one entry matches and it provably agrees
+  /// with the tables, so that no walk is made. Anything else goes the long way.
+  private func unplannedHit(
+    _ c: CPU, _ context: AccessContext, _ address: UInt64, _ access: AccessType
+  ) -> AccessResult {
     guard let tags = lookupTags(c, context, address, access) else {
       return cachedAccess(c, context, address, access, trace: false, mode: .access)
     }
@@ -170,17 +186,23 @@ public final class Machine {
   func uncached(
     _ c: CPU, _ context: AccessContext, _ address: UInt64, _ access: AccessType, trace: Bool
   ) -> AccessResult {
-    if !trace {
-      var reads = 0
-      let outcome = Walker.translateDirect(
-        memory: memory, registers: c.registers, setupMemo: setupMemo, context, address, access,
-        hardwareUpdates: true, reads: &reads)
-      return AccessResult(notUsed: outcome, address: address, access: access, accesses: reads)
-    }
+    if !trace { return directAccess(c, context, address, access) }
     let walk = Walker.walk(
       memory: memory, registers: c.registers, context: context, address: address,
       access: access, trace: trace, setupMemo: setupMemo)
     return AccessResult(notUsed: walk)
+  }
+
+  /// An untraced walk of the tables alone: the direct walker, nothing recorded.
+  @inline(always)
+  private func directAccess(
+    _ c: CPU, _ context: AccessContext, _ address: UInt64, _ access: AccessType
+  ) -> AccessResult {
+    var reads = 0
+    let outcome = Walker.translateDirect(
+      memory: memory, registers: c.registers, setupMemo: setupMemo, context, address, access,
+      hardwareUpdates: true, reads: &reads)
+    return AccessResult(notUsed: outcome, address: address, access: access, accesses: reads)
   }
 
   enum AccessMode { case access, probe, fill, speculate }
@@ -348,10 +370,10 @@ public struct AccessResult: Sendable, Equatable {
   private var conflictCount: Int32 = 0
   private var box: RareBox?
 
-  private enum StatusCode: UInt8 { case notUsed, miss, hit, stale, conflict }
+  enum StatusCode: UInt8 { case notUsed, miss, hit, stale, conflict }
 
   /// The rarely non-empty parts, boxed together (nil when all are empty).
-  private struct Rare: Sendable, Equatable {
+  struct Rare: Sendable, Equatable {
     var steps: [WalkStep] = []
     /// The walk's outcome when it differs from `outcome` (a stale hit, a conflict).
     var walkOutcome: WalkOutcome?
@@ -366,7 +388,7 @@ public struct AccessResult: Sendable, Equatable {
         && walkCacheUsed.isEmpty && warnings.isEmpty
     }
   }
-  private final class RareBox: Sendable {
+  final class RareBox: Sendable {
     let rare: Rare
     init(_ r: Rare) { rare = r }
   }
@@ -443,6 +465,18 @@ public struct AccessResult: Sendable, Equatable {
     set { rare.warnings = newValue }
   }
 
+  public static func == (a: AccessResult, b: AccessResult) -> Bool {
+    a.status == b.status && a.conflictCount == b.conflictCount && a.outcome == b.outcome
+      && a.accesses == b.accesses && a.address == b.address
+      && a.walkAccesses == b.walkAccesses && a.accessType == b.accessType
+      && (a.box === b.box || a.rare == b.rare)
+  }
+}
+
+// The initialisers build the whole value at once through the memberwise initialiser (this
+// extension keeps it): a hot path that returns one then moves it, where field-by-field
+// stores made the release build copy and destroy it through its value witnesses.
+extension AccessResult {
   /// `accesses` defaults to the walk's (a result made for a walk without any TLB).
   init(
     tlb: TLBStatus, walk: WalkResult, outcome: WalkOutcome, accesses: Int? = nil,
@@ -466,49 +500,29 @@ public struct AccessResult: Sendable, Equatable {
   }
 
   /// A walk made without the TLB: its outcome is the access's (nothing to compare).
-  @inline(__always)
+  @inline(always)
   init(notUsed walk: WalkResult) {
-    outcome = walk.outcome
-    accesses = walk.accesses
-    address = walk.inputAddress
-    walkAccesses = walk.accesses
-    accessType = walk.access
-    status = .notUsed
-    box = walk.steps.isEmpty ? nil : RareBox(Rare(steps: walk.steps))
+    self.init(
+      outcome: walk.outcome, accesses: walk.accesses, address: walk.inputAddress,
+      walkAccesses: walk.accesses, accessType: walk.access, status: .notUsed,
+      box: walk.steps.isEmpty ? nil : RareBox(Rare(steps: walk.steps)))
   }
 
   /// An untraced walk made without the TLB, from its parts (no steps).
-  @inline(__always)
+  @inline(always)
   init(notUsed outcome: WalkOutcome, address: UInt64, access: AccessType, accesses: Int) {
-    self.outcome = outcome
-    self.accesses = accesses
-    self.address = address
-    walkAccesses = accesses
-    accessType = access
-    status = .notUsed
-    box = nil
+    self.init(
+      outcome: outcome, accesses: accesses, address: address, walkAccesses: accesses,
+      accessType: access, status: .notUsed, box: nil)
   }
 
   /// A hit that made no walk: `walk` is the cached outcome with no steps and no accesses.
-  @inline(__always)
+  @inline(always)
   init(hit address: UInt64, access: AccessType, outcome: WalkOutcome, warnings: [ModelWarning]?) {
-    self.outcome = outcome
-    accesses = 0
-    self.address = address
-    walkAccesses = 0
-    accessType = access
-    status = .hit
-    if let warnings, !warnings.isEmpty {
-      box = RareBox(Rare(warnings: warnings))
-    } else {
-      box = nil
-    }
-  }
-
-  public static func == (a: AccessResult, b: AccessResult) -> Bool {
-    a.status == b.status && a.conflictCount == b.conflictCount && a.outcome == b.outcome
-      && a.accesses == b.accesses && a.address == b.address
-      && a.walkAccesses == b.walkAccesses && a.accessType == b.accessType
-      && (a.box === b.box || a.rare == b.rare)
+    var box: RareBox?
+    if let warnings, !warnings.isEmpty { box = RareBox(Rare(warnings: warnings)) }
+    self.init(
+      outcome: outcome, accesses: 0, address: address, walkAccesses: 0, accessType: access,
+      status: .hit, box: box)
   }
 }

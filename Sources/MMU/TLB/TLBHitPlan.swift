@@ -1,3 +1,5 @@
+import CPrefetch
+
 /// What an address-only hit (`Machine.hitAddress`) of one kind of access works out before it
 /// reads the table, kept while nothing it depends on changes: the lookup tags of each VA
 /// range, the context numbers, the one leaf size in use, the epoch and the access's rights
@@ -28,6 +30,8 @@ struct TLBHitPlan {
   var selector: UInt64 = .max
   /// The store's table as it is in this version (a new table is a new version).
   var slots: UnsafeMutablePointer<TLBLeafSlot>?
+  /// The store's whole entries, parallel to `slots`.
+  var entries: UnsafeMutablePointer<TLBEntry>?
   var mask = 0
   var homeShift: UInt64 = 0
   /// The one leaf size in use (log2 bytes).
@@ -48,23 +52,24 @@ struct TLBHitPlan {
   var upper = Range()
 
   /// The kind of access and context a plan is for: regime, stage 2, EL0, PSTATE.PAN, access.
-  @inline(__always)
+  @inline(always)
   static func selector(_ context: AccessContext, _ access: AccessType) -> UInt64 {
     UInt64(truncatingIfNeeded: context.regime.rawValue & 3)
       | (context.stage2 ? 4 : 0) | (context.unprivileged ? 8 : 0) | (context.pan ? 16 : 0)
       | UInt64(truncatingIfNeeded: access.rawValue & 3) << 5
   }
 
-  @inline(__always)
+  @inline(always)
   func isValid(selector s: UInt64, registers: UInt64, memory: UInt64, version v: UInt64) -> Bool {
     selector == s && registerGeneration == registers && memoryGeneration == memory && version == v
   }
 
   /// The slot of the access's entry when the plan answers it: the one slot matching, not a
   /// twin, current in the plan's epoch, its rights known and allowing the access, with no
-  /// Contiguous bit. nil: ask the general path.
-  @inline(__always)
-  func match(_ address: UInt64) -> Int? {
+  /// Contiguous bit. nil: ask the general path. `prefetchEntry`: the caller reads the slot's
+  /// whole entry next, so its cache lines are asked for while the slot's key is compared.
+  @inline(always)
+  func match(_ address: UInt64, prefetchEntry: Bool = false) -> Int? {
     let upperRange = address & bit(55) != 0
     guard upperRange ? upper.usable : lower.usable, let slots else { return nil }
     let tbi = upperRange ? upper.topByteIgnored : lower.topByteIgnored
@@ -75,6 +80,12 @@ struct TLBHitPlan {
     let asidKey = range | (upperRange ? upper.asidKey : lower.asidKey)
     let globalKey = range | (upperRange ? upper.globalKey : lower.globalKey)
     var i = TLBLeafStore.home(tag: upperRange ? upper.tag : lower.tag, page: page, shift: homeShift)
+    if prefetchEntry, let entries {
+      // An entry spans two cache lines at most; most hits are at their home slot.
+      let first = UnsafeRawPointer(entries + i)
+      mmush_prefetch(first)
+      mmush_prefetch(first + (MemoryLayout<TLBEntry>.size - 1))
+    }
     // An empty slot ends every cluster (`TLBLeafStore.find`).
     while true {
       let k = slots[i].key
@@ -88,7 +99,7 @@ struct TLBHitPlan {
   }
 
   /// The output address of the access when the plan answers it (`match`).
-  @inline(__always)
+  @inline(always)
   func output(_ address: UInt64) -> UInt64? {
     guard let i = match(address), let slots else { return nil }
     return slots[i].value & TLBLeafSlot.outputMask | address & offsetMask
@@ -98,16 +109,16 @@ struct TLBHitPlan {
 extension Machine {
   /// The slot of `c`'s TLB entry that its plan answers an access with (`TLBHitPlan.match`),
   /// building the plan again first if anything it depends on changed.
-  @inline(__always)
+  @inline(always)
   func planSlot(_ c: CPU, _ context: AccessContext, _ access: AccessType, _ address: UInt64)
     -> Int?
   {
     validatePlan(c, context, access)
-    return c.tlb.hitPlan.match(address)
+    return c.tlb.hitPlan.match(address, prefetchEntry: true)
   }
 
   /// The address-only hit of `c` that its plan answers (`TLBHitPlan.output`).
-  @inline(__always)
+  @inline(always)
   func planAddress(_ c: CPU, _ context: AccessContext, _ access: AccessType, _ address: UInt64)
     -> UInt64?
   {
@@ -115,7 +126,7 @@ extension Machine {
     return c.tlb.hitPlan.output(address)
   }
 
-  @inline(__always)
+  @inline(always)
   private func validatePlan(_ c: CPU, _ context: AccessContext, _ access: AccessType) {
     let selector = TLBHitPlan.selector(context, access)
     let tlb = c.tlb
@@ -146,6 +157,7 @@ extension Machine {
       && leaves.capacity > 0
     if usable {
       p.slots = leaves.slots
+      p.entries = leaves.entries
       p.mask = leaves.capacity &- 1
       p.homeShift = leaves.homeShift
       p.sizeBits = UInt64(truncatingIfNeeded: size)

@@ -1,7 +1,7 @@
 extension Machine {
   /// The tags of an access of `context` on `c`, or nil when no TLB is involved: the regime's
   /// MMU is off, or an EL0 access E0PD denies (E0PD faults whatever the TLB holds).
-  @inline(__always)
+  @inline(always)
   func lookupTags(_ c: CPU, _ ctx: AccessContext, _ address: UInt64, _ access: AccessType)
     -> LookupTags?
   {
@@ -54,11 +54,18 @@ extension Machine {
   }
 
   /// A cached entry's translation at `address`: its output addresses with the offset.
-  @inline(__always)
+  @inline(always)
   func cachedTranslation(_ e: TLBEntry, address: UInt64) -> Translation {
-    var t = e.translation
-    let offset = address & lowMask(e.sizeBits)
-    t.pa = (t.pa & ~lowMask(e.sizeBits)) | offset
+    cachedTranslation(e.translation, sizeBits: e.sizeBits, address: address)
+  }
+
+  /// The translation of an entry of 2^`sizeBits` bytes at `address` (read in place from the
+  /// store by the hit path, which copies no more of the entry).
+  @inline(always)
+  func cachedTranslation(_ entry: Translation, sizeBits: Int, address: UInt64) -> Translation {
+    var t = entry
+    let offset = address & lowMask(sizeBits)
+    t.pa = (t.pa & ~lowMask(sizeBits)) | offset
     if let ipa = t.ipa { t.ipa = (ipa & ~lowMask(t.blockBits)) | (address & lowMask(t.blockBits)) }
     t.inputAddress = address
     return t
@@ -85,7 +92,7 @@ extension Machine {
 
   /// Which stage's cached rights deny an access, if any. PSTATE.PAN is not cached: it
   /// applies at every access (AArch64.S1DirectBasePermissions).
-  @inline(__always)
+  @inline(always)
   func cachedRights(
     _ t: Translation, access: AccessType, context: AccessContext, cpu c: CPU
   ) -> CachedRights {
@@ -101,7 +108,7 @@ extension Machine {
 
   /// `cachedRights` with PAN's restriction worked out: `unprivileged` is the access's EL0
   /// rights at stage 1 (a regime with EL0), `el0` its EL0 rights at stage 2.
-  @inline(__always)
+  @inline(always)
   static func cachedRights(
     _ t: Translation, access: AccessType, unprivileged: Bool, el0: Bool,
     pan: PrivilegedAccessNever
@@ -133,7 +140,7 @@ extension Machine {
   /// store's epoch).
   ///
   /// `slot` must hold an entry (a lookup's match): it is not checked again here.
-  @inline(__always)
+  @inline(always)
   func isCurrent(slot: Int, _ c: CPU) -> Bool {
     let epoch = c.tlb.leaves.currentEpoch(
       memory: memory.generation, registers: c.registerGeneration)

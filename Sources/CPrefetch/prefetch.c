@@ -1,0 +1,1 @@
+// CPrefetch is an inline function in a header: SwiftPM wants one source file per C target.
