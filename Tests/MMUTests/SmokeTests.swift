@@ -47,6 +47,20 @@ struct RegisterNameTests {
     #expect(SystemRegister(name: "VTCR_EL2") == .vtcr_el2)
     #expect("\(SystemRegister.ttbr1_el1)" == "ttbr1_el1")
   }
+
+  @Test func everyRegisterHasItsOwnStorage() {
+    // The register file stores one inline value per case: a count out of step would drop
+    // registers or let two share a value.
+    #expect(RegisterFile.count == SystemRegister.allCases.count)
+    var r = RegisterFile()
+    for reg in SystemRegister.allCases { r[reg] = 0x1000 &+ UInt64(reg.rawValue) }
+    for reg in SystemRegister.allCases { #expect(r[reg] == 0x1000 &+ UInt64(reg.rawValue)) }
+    var copy = r
+    #expect(copy == r)
+    copy[.par_el1] = 1
+    #expect(copy != r)
+    #expect(r[.par_el1] == 0x1000 &+ UInt64(SystemRegister.par_el1.rawValue))
+  }
 }
 
 @Suite("Mapper: the half of a two-range space")

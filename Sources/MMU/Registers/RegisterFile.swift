@@ -1,8 +1,14 @@
 import Synchronization
 
 /// One CPU's system registers. Values are stored whole; fields are views on them.
+///
+/// Plain data, stored inline (no array): every walk without a TLB takes the registers it
+/// reads, and passing an array's buffer to it cost a retain and a release, two atomic
+/// instructions that order the host's memory accesses, per walk.
 public struct RegisterFile: Sendable, Equatable {
-  private var values: [UInt64] {
+  /// One value per `SystemRegister` case (a test checks the count).
+  static let count = 17
+  private var values: InlineArray<17, UInt64> {
     didSet { identity = Self.newIdentity() }
   }
   /// Choices where the architecture or its sources leave the behaviour open.
@@ -21,7 +27,11 @@ public struct RegisterFile: Sendable, Equatable {
   }
 
   public init() {
-    values = SystemRegister.allCases.map { RegisterDefaults.value($0) }
+    var v = InlineArray<17, UInt64>(repeating: 0)
+    for r in SystemRegister.allCases where r.rawValue < v.count {
+      v[r.rawValue] = RegisterDefaults.value(r)
+    }
+    values = v
     identity = Self.newIdentity()
   }
 
@@ -32,7 +42,9 @@ public struct RegisterFile: Sendable, Equatable {
 
   /// The registers and choices, not their identity.
   public static func == (a: RegisterFile, b: RegisterFile) -> Bool {
-    a.identity == b.identity || (a.values == b.values && a.implementation == b.implementation)
+    a.identity == b.identity
+      || (a.values.indices.allSatisfy { a.values[$0] == b.values[$0] }
+        && a.implementation == b.implementation)
   }
 
   public var features: Features {
