@@ -10,6 +10,10 @@ public struct Permissions: Sendable, Equatable, CustomStringConvertible {
   public init() {}
   public static let all = Permissions(bits: 0x3f)
   private init(bits: UInt8) { self.bits = bits }
+  /// The six bits as a byte, for structures that pack a permission set with other fields.
+  @inline(always)
+  init(raw: UInt8) { bits = raw & 0x3f }
+  var raw: UInt8 { @inline(always) get { bits } }
 
   @inline(always)
   private func has(_ b: UInt8) -> Bool { bits & b != 0 }

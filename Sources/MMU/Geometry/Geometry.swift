@@ -2,29 +2,36 @@
 /// how many tables are concatenated at the start level. Derived from registers on every walk
 /// (`TranslationSetup`), or given by a space as the shape it was built for.
 public struct Geometry: Sendable, Equatable, CustomStringConvertible {
-  public var granule: Granule
-  /// TCR.DS / VTCR.DS: the LPA2 descriptor format (4K/16K only).
-  public var ds: Bool
-  // Sizes and levels fit a byte: every walk's setup carries a geometry.
-  private var inputBitsValue: Int8
-  private var startLevelValue: Int8
+  // One word: every walk's setup carries a geometry, and a copy of separate byte fields cost
+  // a load and a store each. Granule log2 size [7:0], DS [8], IA [23:16], start level [31:24]
+  // (signed).
+  private var raw: UInt32
 
+  public var granule: Granule {
+    @inline(__always) get { Granule(rawValue: Int(raw & 0xff)) ?? .k4 }
+    set { raw = raw & ~0xff | UInt32(truncatingIfNeeded: newValue.rawValue) & 0xff }
+  }
+  /// TCR.DS / VTCR.DS: the LPA2 descriptor format (4K/16K only).
+  public var ds: Bool {
+    @inline(__always) get { raw & 0x100 != 0 }
+    set { raw = newValue ? raw | 0x100 : raw & ~0x100 }
+  }
   /// IA: the input address size in bits (64 - TxSZ).
   public var inputBits: Int {
-    get { Int(inputBitsValue) }
-    set { inputBitsValue = Int8(truncatingIfNeeded: newValue) }
+    @inline(__always) get { Int(Int8(truncatingIfNeeded: raw >> 16)) }
+    set { raw = raw & ~0xff_0000 | UInt32(UInt8(truncatingIfNeeded: newValue)) << 16 }
   }
   /// -1...3.
   public var startLevel: Int {
-    get { Int(startLevelValue) }
-    set { startLevelValue = Int8(truncatingIfNeeded: newValue) }
+    @inline(__always) get { Int(Int8(truncatingIfNeeded: raw >> 24)) }
+    set { raw = raw & 0x00ff_ffff | UInt32(UInt8(truncatingIfNeeded: newValue)) << 24 }
   }
 
   public init(granule: Granule, inputBits: Int, startLevel: Int, ds: Bool = false) {
-    self.granule = granule
-    self.ds = ds
-    inputBitsValue = Int8(truncatingIfNeeded: inputBits)
-    startLevelValue = Int8(truncatingIfNeeded: startLevel)
+    raw =
+      UInt32(truncatingIfNeeded: granule.rawValue) & 0xff | (ds ? 0x100 : 0)
+      | UInt32(UInt8(truncatingIfNeeded: inputBits)) << 16
+      | UInt32(UInt8(truncatingIfNeeded: startLevel)) << 24
   }
 
   /// Stage 1 has no start-level field: the start level resolves the top bits of IA.

@@ -3,7 +3,9 @@
 /// Building it performs the checks hardware makes before reading any descriptor (architecture.md
 /// §2.9, §5.4).
 ///
-/// Kept small (at most 40 bytes): every walk derives or finds one and carries it down the levels.
+/// Plain words (32 bytes): every walk derives or finds one and carries it down the levels,
+/// and a copy of separate byte fields cost a load and a store each. The small fields share
+/// one word (`bits`).
 public struct StageSetup: Sendable {
   /// The start table's address (a PA, or an IPA for stage 1 under stage 2), aligned.
   public var tableBase: UInt64
@@ -11,34 +13,82 @@ public struct StageSetup: Sendable {
   /// ASID from the TTBR TCR.A1 selects (16 or 8 bits per TCR.AS); 0 for one-range regimes.
   public var asid: UInt64
   public var geometry: Geometry
-  public var regime: Regime
-  /// TTBR1 (upper range) was selected.
-  public var upperRange: Bool
-  /// Hierarchical permissions disabled (TCR.HPDn with FEAT_HPDS).
-  public var hpd: Bool
-  public var hardwareAF: Bool
-  public var hardwareDirty: Bool
-  public var wxn: Bool
-  public var xnx: Bool
-  private var outputBitsValue: UInt8
-  private var paMaxValue: UInt8
-  private var tcrShareabilityValue: UInt8
-  /// What PSTATE.PAN takes from this access's privileged rights (stage 1 only).
-  public var pan: PrivilegedAccessNever
+  /// Regime [3:0], output bits [11:4] (8), PAMax [19:12] (8), TCR shareability [21:20],
+  /// PAN [23:22], then one bit each from 24: upper range, HPD, HA, HD, WXN, XNX.
+  private var bits: UInt32
 
+  private static let outputShift: UInt32 = 4
+  private static let paMaxShift: UInt32 = 12
+  private static let shareabilityShift: UInt32 = 20
+  private static let panShift: UInt32 = 22
+  private static let upperRangeBit: UInt32 = 1 << 24
+  private static let hpdBit: UInt32 = 1 << 25
+  private static let hardwareAFBit: UInt32 = 1 << 26
+  private static let hardwareDirtyBit: UInt32 = 1 << 27
+  private static let wxnBit: UInt32 = 1 << 28
+  private static let xnxBit: UInt32 = 1 << 29
+
+  @inline(__always)
+  private func field(_ shift: UInt32, _ mask: UInt32) -> UInt32 { bits >> shift & mask }
+  @inline(__always)
+  private mutating func setField(_ shift: UInt32, _ mask: UInt32, _ value: UInt32) {
+    bits = bits & ~(mask << shift) | (value & mask) << shift
+  }
+  @inline(__always)
+  private func flag(_ f: UInt32) -> Bool { bits & f != 0 }
+  @inline(__always)
+  private mutating func setFlag(_ f: UInt32, _ on: Bool) { bits = on ? bits | f : bits & ~f }
+
+  public var regime: Regime {
+    @inline(__always) get { Regime(rawValue: Int(bits & 0xf)) ?? .el10 }
+    set { setField(0, 0xf, UInt32(newValue.rawValue)) }
+  }
+  /// TTBR1 (upper range) was selected.
+  public var upperRange: Bool {
+    @inline(__always) get { flag(Self.upperRangeBit) }
+    set { setFlag(Self.upperRangeBit, newValue) }
+  }
+  /// Hierarchical permissions disabled (TCR.HPDn with FEAT_HPDS).
+  public var hpd: Bool {
+    @inline(__always) get { flag(Self.hpdBit) }
+    set { setFlag(Self.hpdBit, newValue) }
+  }
+  public var hardwareAF: Bool {
+    @inline(__always) get { flag(Self.hardwareAFBit) }
+    set { setFlag(Self.hardwareAFBit, newValue) }
+  }
+  public var hardwareDirty: Bool {
+    @inline(__always) get { flag(Self.hardwareDirtyBit) }
+    set { setFlag(Self.hardwareDirtyBit, newValue) }
+  }
+  public var wxn: Bool {
+    @inline(__always) get { flag(Self.wxnBit) }
+    set { setFlag(Self.wxnBit, newValue) }
+  }
+  public var xnx: Bool {
+    @inline(__always) get { flag(Self.xnxBit) }
+    set { setFlag(Self.xnxBit, newValue) }
+  }
   /// Effective output address size: min(PS/IPS, PAMax), capped at 48 for 4K/16K without DS.
   public var outputBits: Int {
-    get { Int(outputBitsValue) }
-    set { outputBitsValue = UInt8(truncatingIfNeeded: newValue) }
+    @inline(__always) get { Int(field(Self.outputShift, 0xff)) }
+    set { setField(Self.outputShift, 0xff, UInt32(truncatingIfNeeded: newValue)) }
   }
   public var paMax: Int {
-    get { Int(paMaxValue) }
-    set { paMaxValue = UInt8(truncatingIfNeeded: newValue) }
+    @inline(__always) get { Int(field(Self.paMaxShift, 0xff)) }
+    set { setField(Self.paMaxShift, 0xff, UInt32(truncatingIfNeeded: newValue)) }
   }
   /// Shareability from TCR SH0/SH1 (VTCR SH0): used for leaves when DS=1.
   public var tcrShareability: UInt64 {
-    get { UInt64(tcrShareabilityValue) }
-    set { tcrShareabilityValue = UInt8(truncatingIfNeeded: newValue & 3) }
+    @inline(__always) get { UInt64(field(Self.shareabilityShift, 3)) }
+    set { setField(Self.shareabilityShift, 3, UInt32(truncatingIfNeeded: newValue)) }
+  }
+  /// What PSTATE.PAN takes from this access's privileged rights (stage 1 only).
+  public var pan: PrivilegedAccessNever {
+    @inline(__always) get {
+      PrivilegedAccessNever(rawValue: UInt8(truncatingIfNeeded: field(Self.panShift, 3))) ?? .none
+    }
+    set { setField(Self.panShift, 3, UInt32(newValue.rawValue)) }
   }
 
   public init(
@@ -51,6 +101,7 @@ public struct StageSetup: Sendable {
     self.mair = mair
     self.asid = asid
     self.geometry = geometry
+    bits = 0
     self.regime = regime
     self.upperRange = upperRange
     self.hpd = hpd
@@ -58,9 +109,9 @@ public struct StageSetup: Sendable {
     self.hardwareDirty = hardwareDirty
     self.wxn = wxn
     self.xnx = xnx
-    outputBitsValue = UInt8(truncatingIfNeeded: outputBits)
-    paMaxValue = UInt8(truncatingIfNeeded: paMax)
-    tcrShareabilityValue = UInt8(truncatingIfNeeded: tcrShareability & 3)
+    self.outputBits = outputBits
+    self.paMax = paMax
+    self.tcrShareability = tcrShareability
     self.pan = pan
   }
 }
