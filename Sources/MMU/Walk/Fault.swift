@@ -1,45 +1,77 @@
 /// A translation fault as the architecture reports it: kind, level, stage, and whether it
 /// happened on a stage-1 table walk (S1PTW).
 public struct Fault: Error, Sendable, Equatable {
-  public var kind: FaultKind
+  // Two words, so that a walk outcome stays a few moves to copy: the small fields share
+  // `bits` (kind [3:0], level [11:4] signed, stage [19:12], S1PTW [20], write [21], has IPA
+  // [22]); the optional IPA is a value and a flag (0 when absent, so == compares values).
+  private var bits: UInt32
+  private var ipaValue: UInt64
+
+  private static let s1ptwBit: UInt32 = 1 << 20
+  private static let writeBit: UInt32 = 1 << 21
+  private static let hasIPABit: UInt32 = 1 << 22
+
+  public var kind: FaultKind {
+    get {
+      switch bits & 0xf {
+      case 1: .addressSize
+      case 2: .accessFlag
+      case 3: .permission
+      case 4: .tlbConflict
+      default: .translation
+      }
+    }
+    set {
+      let code: UInt32 =
+        switch newValue {
+        case .translation: 0
+        case .addressSize: 1
+        case .accessFlag: 2
+        case .permission: 3
+        case .tlbConflict: 4
+        }
+      bits = bits & ~0xf | code
+    }
+  }
   /// -1...3. Setup faults (TxSZ, VA range, EPD, TTBR address size) use level 0.
   public var level: Int {
-    get { Int(levelValue) }
-    set { levelValue = Int8(truncatingIfNeeded: newValue) }
+    get { Int(Int8(truncatingIfNeeded: bits >> 4)) }
+    set { bits = bits & ~0xff0 | UInt32(UInt8(truncatingIfNeeded: newValue)) << 4 }
   }
   /// 1 or 2.
   public var stage: Int {
-    get { Int(stageValue) }
-    set { stageValue = Int8(truncatingIfNeeded: newValue) }
+    get { Int(Int8(truncatingIfNeeded: bits >> 12)) }
+    set { bits = bits & ~0xf_f000 | UInt32(UInt8(truncatingIfNeeded: newValue)) << 12 }
   }
   /// A stage-2 fault taken while fetching a stage-1 descriptor.
-  public var s1ptw: Bool
+  public var s1ptw: Bool {
+    get { bits & Self.s1ptwBit != 0 }
+    set { bits = newValue ? bits | Self.s1ptwBit : bits & ~Self.s1ptwBit }
+  }
   /// The IPA that faulted at stage 2 (HPFAR_EL2), when stage is 2.
   public var ipa: UInt64? {
-    get { hasIPA ? ipaValue : nil }
+    get { bits & Self.hasIPABit != 0 ? ipaValue : nil }
     set {
-      hasIPA = newValue != nil
+      bits = newValue != nil ? bits | Self.hasIPABit : bits & ~Self.hasIPABit
       ipaValue = newValue ?? 0
     }
   }
-  public var write: Bool
-  // Small fields, so that a walk outcome stays a few words to copy: levels and stages fit a
-  // byte, and the optional IPA is a value and a flag (0 when absent, so == compares values).
-  private var levelValue: Int8
-  private var stageValue: Int8
-  private var hasIPA: Bool
-  private var ipaValue: UInt64
+  public var write: Bool {
+    get { bits & Self.writeBit != 0 }
+    set { bits = newValue ? bits | Self.writeBit : bits & ~Self.writeBit }
+  }
 
   public init(
     _ kind: FaultKind, level: Int, stage: Int = 1, s1ptw: Bool = false, ipa: UInt64? = nil,
     write: Bool = false
   ) {
+    bits = 0
+    ipaValue = 0
     self.kind = kind
-    levelValue = Int8(truncatingIfNeeded: level)
-    stageValue = Int8(truncatingIfNeeded: stage)
+    self.level = level
+    self.stage = stage
     self.s1ptw = s1ptw
-    hasIPA = ipa != nil
-    ipaValue = ipa ?? 0
+    self.ipa = ipa
     self.write = write
   }
 

@@ -1,30 +1,26 @@
 /// A successful translation: where the address goes and with what rights and attributes.
 ///
-/// Every access builds one and every TLB entry holds one, so it is kept to 49 bytes of plain
-/// data (copied with a few moves, no reference counting): levels and sizes are bytes, and
-/// each optional is a value plus a flag bit, its value 0 when absent so that == compares
-/// the values only.
+/// Every access builds one and every TLB entry holds one, so it is kept to six words of
+/// plain data (copied with a few moves, no reference counting): the small fields share
+/// `bits`, and each optional is a value plus a flag bit, its value 0 when absent so that ==
+/// compares the values only.
 public struct Translation: Sendable, Equatable {
   public var inputAddress: UInt64
   public var pa: UInt64
   public var descriptor: UInt64
   private var ipaValue: UInt64
   private var stage2DescriptorValue: UInt64
-  private var levelValue: Int8
-  private var blockBitsValue: UInt8
-  private var stage2LevelValue: Int8
-  private var stage2BlockBitsValue: UInt8
-  private var stage1PermissionsValue: Permissions
-  private var stage2PermissionsValue: Permissions
-  public var attributes: MemoryAttributes
-  private var flags: UInt8
+  /// Level [7:0] (signed), block bits [15:8], stage-2 level [23:16] (signed), stage-2 block
+  /// bits [31:24], stage-1 rights [39:32], stage-2 rights [47:40], MAIR byte [55:48],
+  /// shareability [57:56], flags [63:58].
+  private var bits: UInt64
 
-  private static let hasIPA: UInt8 = 1
-  private static let hasStage2Leaf: UInt8 = 2
-  private static let hasStage1Permissions: UInt8 = 4
-  private static let hasStage2Permissions: UInt8 = 8
-  private static let isGlobal: UInt8 = 16
-  private static let isContiguous: UInt8 = 32
+  private static let hasIPA: UInt64 = 1 << 58
+  private static let hasStage2Leaf: UInt64 = 1 << 59
+  private static let hasStage1Permissions: UInt64 = 1 << 60
+  private static let hasStage2Permissions: UInt64 = 1 << 61
+  private static let isGlobal: UInt64 = 1 << 62
+  private static let isContiguous: UInt64 = 1 << 63
 
   public init(
     inputAddress: UInt64, ipa: UInt64?, pa: UInt64, level: Int, blockBits: Int,
@@ -37,31 +33,52 @@ public struct Translation: Sendable, Equatable {
     self.descriptor = descriptor
     ipaValue = ipa ?? 0
     stage2DescriptorValue = stage2Descriptor ?? 0
-    levelValue = Int8(truncatingIfNeeded: level)
-    blockBitsValue = UInt8(truncatingIfNeeded: blockBits)
-    stage2LevelValue = Int8(truncatingIfNeeded: stage2Level ?? 0)
-    stage2BlockBitsValue = UInt8(truncatingIfNeeded: stage2BlockBits ?? 0)
-    stage1PermissionsValue = stage1Permissions ?? Permissions()
-    stage2PermissionsValue = stage2Permissions ?? Permissions()
-    self.attributes = attributes
-    var f: UInt8 = 0
-    if ipa != nil { f |= Self.hasIPA }
+    var b =
+      Self.byte(level, 0) | Self.byte(blockBits, 8) | Self.byte(stage2Level ?? 0, 16)
+      | Self.byte(stage2BlockBits ?? 0, 24)
+      | UInt64((stage1Permissions ?? Permissions()).raw) << 32
+      | UInt64((stage2Permissions ?? Permissions()).raw) << 40
+      | UInt64(attributes.mair) << 48 | (attributes.shareability.rawValue & 3) << 56
+    if ipa != nil { b |= Self.hasIPA }
     // The three stage-2 leaf fields are set together by a two-stage walk; one flag each
     // would only let them disagree.
     if stage2Level != nil || stage2BlockBits != nil || stage2Descriptor != nil {
-      f |= Self.hasStage2Leaf
+      b |= Self.hasStage2Leaf
     }
-    if stage1Permissions != nil { f |= Self.hasStage1Permissions }
-    if stage2Permissions != nil { f |= Self.hasStage2Permissions }
-    if global { f |= Self.isGlobal }
-    if contiguous { f |= Self.isContiguous }
-    flags = f
+    if stage1Permissions != nil { b |= Self.hasStage1Permissions }
+    if stage2Permissions != nil { b |= Self.hasStage2Permissions }
+    if global { b |= Self.isGlobal }
+    if contiguous { b |= Self.isContiguous }
+    bits = b
   }
 
   @inline(always)
-  private func has(_ f: UInt8) -> Bool { flags & f != 0 }
+  private static func byte(_ v: Int, _ shift: UInt64) -> UInt64 {
+    UInt64(UInt8(truncatingIfNeeded: v)) << shift
+  }
   @inline(always)
-  private mutating func set(_ f: UInt8, _ on: Bool) { flags = on ? flags | f : flags & ~f }
+  private func signedByte(_ shift: UInt64) -> Int { Int(Int8(truncatingIfNeeded: bits >> shift)) }
+  @inline(always)
+  private mutating func setByte(_ v: Int, _ shift: UInt64) {
+    bits = bits & ~(0xff << shift) | Self.byte(v, shift)
+  }
+  @inline(always)
+  private func has(_ f: UInt64) -> Bool { bits & f != 0 }
+  @inline(always)
+  private mutating func set(_ f: UInt64, _ on: Bool) { bits = on ? bits | f : bits & ~f }
+
+  /// The leaf's memory attributes (the MAIR byte, or stage 2's combined) and shareability.
+  public var attributes: MemoryAttributes {
+    get {
+      MemoryAttributes(
+        mair: UInt8(truncatingIfNeeded: bits >> 48), shareability: .field(bits >> 56 & 3))
+    }
+    set {
+      bits =
+        bits & ~(0x3ff << 48) | UInt64(newValue.mair) << 48
+        | (newValue.shareability.rawValue & 3) << 56
+    }
+  }
 
   /// The intermediate physical address, for a two-stage translation.
   public var ipa: UInt64? {
@@ -73,26 +90,26 @@ public struct Translation: Sendable, Equatable {
   }
   /// Leaf level and mapping size (log2) of the first stage walked.
   public var level: Int {
-    get { Int(levelValue) }
-    set { levelValue = Int8(truncatingIfNeeded: newValue) }
+    get { signedByte(0) }
+    set { setByte(newValue, 0) }
   }
   public var blockBits: Int {
-    get { Int(blockBitsValue) }
-    set { blockBitsValue = UInt8(truncatingIfNeeded: newValue) }
+    get { Int(bits >> 8 & 0xff) }
+    set { setByte(newValue, 8) }
   }
   /// The final stage-2 lookup of a two-stage translation.
   public var stage2Level: Int? {
-    get { has(Self.hasStage2Leaf) ? Int(stage2LevelValue) : nil }
+    get { has(Self.hasStage2Leaf) ? signedByte(16) : nil }
     set {
       setStage2Leaf(newValue != nil)
-      stage2LevelValue = Int8(truncatingIfNeeded: newValue ?? 0)
+      setByte(newValue ?? 0, 16)
     }
   }
   public var stage2BlockBits: Int? {
-    get { has(Self.hasStage2Leaf) ? Int(stage2BlockBitsValue) : nil }
+    get { has(Self.hasStage2Leaf) ? Int(bits >> 24 & 0xff) : nil }
     set {
       setStage2Leaf(newValue != nil)
-      stage2BlockBitsValue = UInt8(truncatingIfNeeded: newValue ?? 0)
+      setByte(newValue ?? 0, 24)
     }
   }
   public var stage2Descriptor: UInt64? {
@@ -106,25 +123,31 @@ public struct Translation: Sendable, Equatable {
   /// clears all three.
   private mutating func setStage2Leaf(_ on: Bool) {
     if !on {
-      stage2LevelValue = 0
-      stage2BlockBitsValue = 0
+      setByte(0, 16)
+      setByte(0, 24)
       stage2DescriptorValue = 0
     }
     set(Self.hasStage2Leaf, on)
   }
   /// Stage-1 rights (nil for a stage-2-only walk) and stage-2 rights (nil without stage 2).
   public var stage1Permissions: Permissions? {
-    get { has(Self.hasStage1Permissions) ? stage1PermissionsValue : nil }
+    get {
+      has(Self.hasStage1Permissions)
+        ? Permissions(raw: UInt8(truncatingIfNeeded: bits >> 32)) : nil
+    }
     set {
       set(Self.hasStage1Permissions, newValue != nil)
-      stage1PermissionsValue = newValue ?? Permissions()
+      setByte(Int((newValue ?? Permissions()).raw), 32)
     }
   }
   public var stage2Permissions: Permissions? {
-    get { has(Self.hasStage2Permissions) ? stage2PermissionsValue : nil }
+    get {
+      has(Self.hasStage2Permissions)
+        ? Permissions(raw: UInt8(truncatingIfNeeded: bits >> 40)) : nil
+    }
     set {
       set(Self.hasStage2Permissions, newValue != nil)
-      stage2PermissionsValue = newValue ?? Permissions()
+      setByte(Int((newValue ?? Permissions()).raw), 40)
     }
   }
   /// nG clear: the entry matches every ASID.
