@@ -54,9 +54,7 @@ struct TLBHitPlan {
   /// The kind of access and context a plan is for: regime, stage 2, EL0, PSTATE.PAN, access.
   @inline(always)
   static func selector(_ context: AccessContext, _ access: AccessType) -> UInt64 {
-    UInt64(truncatingIfNeeded: context.regime.rawValue & 3)
-      | (context.stage2 ? 4 : 0) | (context.unprivileged ? 8 : 0) | (context.pan ? 16 : 0)
-      | UInt64(truncatingIfNeeded: access.rawValue & 3) << 5
+    UInt64(context.packed) | UInt64(truncatingIfNeeded: access.rawValue & 3) << 8
   }
 
   @inline(always)
