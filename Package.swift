@@ -14,9 +14,7 @@ let package = Package(
   ],
   targets: [
     // The machine: memory, registers, geometry, descriptors, walker, TLBs. No text, no I/O.
-    .target(name: "MMU", dependencies: ["CPrefetch"]),
-    // A cache prefetch hint for the TLB's hit path (a C inline function: Swift has none).
-    .target(name: "CPrefetch"),
+    .target(name: "MMU"),
     // Kernel cores: ELF64 cores and their notes (VMCOREINFO, PRSTATUS), the EL1 registers
     // they imply, and symbol tables. Reads files; no text.
     .target(name: "MMUCoreFile", dependencies: ["MMU"]),

@@ -114,8 +114,8 @@ public final class Machine {
     if !trace {
       if !useTLB { return directAccess(c, context, address, access) }
       // A hit the plan answers: an entry whose rights are known to allow the access. Its
-      // translation is read in place (the plan asked for the entry's lines while it compared
-      // the slot's key). Strict barriers' warnings go the long way.
+      // translation is read in place, not copied with the rest of the entry. Strict
+      // barriers' warnings go the long way.
       if !options.strictBarriers, let slot = planSlot(c, context, access, address) {
         let e = c.tlb.leaves.entries + slot
         let t = cachedTranslation(
@@ -370,10 +370,10 @@ public struct AccessResult: Sendable, Equatable {
   private var conflictCount: Int32 = 0
   private var box: RareBox?
 
-  enum StatusCode: UInt8 { case notUsed, miss, hit, stale, conflict }
+  private enum StatusCode: UInt8 { case notUsed, miss, hit, stale, conflict }
 
   /// The rarely non-empty parts, boxed together (nil when all are empty).
-  struct Rare: Sendable, Equatable {
+  private struct Rare: Sendable, Equatable {
     var steps: [WalkStep] = []
     /// The walk's outcome when it differs from `outcome` (a stale hit, a conflict).
     var walkOutcome: WalkOutcome?
@@ -388,7 +388,7 @@ public struct AccessResult: Sendable, Equatable {
         && walkCacheUsed.isEmpty && warnings.isEmpty
     }
   }
-  final class RareBox: Sendable {
+  private final class RareBox: Sendable {
     let rare: Rare
     init(_ r: Rare) { rare = r }
   }

@@ -1,5 +1,3 @@
-import CPrefetch
-
 /// What an address-only hit (`Machine.hitAddress`) of one kind of access works out before it
 /// reads the table, kept while nothing it depends on changes: the lookup tags of each VA
 /// range, the context numbers, the one leaf size in use, the epoch and the access's rights
@@ -30,8 +28,6 @@ struct TLBHitPlan {
   var selector: UInt64 = .max
   /// The store's table as it is in this version (a new table is a new version).
   var slots: UnsafeMutablePointer<TLBLeafSlot>?
-  /// The store's whole entries, parallel to `slots`.
-  var entries: UnsafeMutablePointer<TLBEntry>?
   var mask = 0
   var homeShift: UInt64 = 0
   /// The one leaf size in use (log2 bytes).
@@ -64,10 +60,9 @@ struct TLBHitPlan {
 
   /// The slot of the access's entry when the plan answers it: the one slot matching, not a
   /// twin, current in the plan's epoch, its rights known and allowing the access, with no
-  /// Contiguous bit. nil: ask the general path. `prefetchEntry`: the caller reads the slot's
-  /// whole entry next, so its cache lines are asked for while the slot's key is compared.
+  /// Contiguous bit. nil: ask the general path.
   @inline(always)
-  func match(_ address: UInt64, prefetchEntry: Bool = false) -> Int? {
+  func match(_ address: UInt64) -> Int? {
     let upperRange = address & bit(55) != 0
     guard upperRange ? upper.usable : lower.usable, let slots else { return nil }
     let tbi = upperRange ? upper.topByteIgnored : lower.topByteIgnored
@@ -78,12 +73,6 @@ struct TLBHitPlan {
     let asidKey = range | (upperRange ? upper.asidKey : lower.asidKey)
     let globalKey = range | (upperRange ? upper.globalKey : lower.globalKey)
     var i = TLBLeafStore.home(tag: upperRange ? upper.tag : lower.tag, page: page, shift: homeShift)
-    if prefetchEntry, let entries {
-      // An entry spans two cache lines at most; most hits are at their home slot.
-      let first = UnsafeRawPointer(entries + i)
-      mmush_prefetch(first)
-      mmush_prefetch(first + (MemoryLayout<TLBEntry>.size - 1))
-    }
     // An empty slot ends every cluster (`TLBLeafStore.find`).
     while true {
       let k = slots[i].key
@@ -112,7 +101,7 @@ extension Machine {
     -> Int?
   {
     validatePlan(c, context, access)
-    return c.tlb.hitPlan.match(address, prefetchEntry: true)
+    return c.tlb.hitPlan.match(address)
   }
 
   /// The address-only hit of `c` that its plan answers (`TLBHitPlan.output`).
@@ -155,7 +144,6 @@ extension Machine {
       && leaves.capacity > 0
     if usable {
       p.slots = leaves.slots
-      p.entries = leaves.entries
       p.mask = leaves.capacity &- 1
       p.homeShift = leaves.homeShift
       p.sizeBits = UInt64(truncatingIfNeeded: size)
