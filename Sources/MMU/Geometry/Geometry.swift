@@ -9,22 +9,22 @@ public struct Geometry: Sendable, Equatable, CustomStringConvertible {
 
   public var granule: Granule {
     @inline(__always) get { Granule(rawValue: Int(raw & 0xff)) ?? .k4 }
-    set { raw = raw & ~0xff | UInt32(truncatingIfNeeded: newValue.rawValue) & 0xff }
+    set { raw.setPackedField(0, 0xff, UInt32(truncatingIfNeeded: newValue.rawValue)) }
   }
   /// TCR.DS / VTCR.DS: the LPA2 descriptor format (4K/16K only).
   public var ds: Bool {
     @inline(__always) get { raw & 0x100 != 0 }
-    set { raw = newValue ? raw | 0x100 : raw & ~0x100 }
+    set { raw.setFlag(0x100, newValue) }
   }
   /// IA: the input address size in bits (64 - TxSZ).
   public var inputBits: Int {
     @inline(__always) get { Int(Int8(truncatingIfNeeded: raw >> 16)) }
-    set { raw = raw & ~0xff_0000 | UInt32(UInt8(truncatingIfNeeded: newValue)) << 16 }
+    set { raw.setPackedField(16, 0xff, UInt32(UInt8(truncatingIfNeeded: newValue))) }
   }
   /// -1...3.
   public var startLevel: Int {
     @inline(__always) get { Int(Int8(truncatingIfNeeded: raw >> 24)) }
-    set { raw = raw & 0x00ff_ffff | UInt32(UInt8(truncatingIfNeeded: newValue)) << 24 }
+    set { raw.setPackedField(24, 0xff, UInt32(UInt8(truncatingIfNeeded: newValue))) }
   }
 
   public init(granule: Granule, inputBits: Int, startLevel: Int, ds: Bool = false) {

@@ -28,67 +28,57 @@ public struct StageSetup: Sendable {
   private static let wxnBit: UInt32 = 1 << 28
   private static let xnxBit: UInt32 = 1 << 29
 
-  @inline(__always)
-  private func field(_ shift: UInt32, _ mask: UInt32) -> UInt32 { bits >> shift & mask }
-  @inline(__always)
-  private mutating func setField(_ shift: UInt32, _ mask: UInt32, _ value: UInt32) {
-    bits = bits & ~(mask << shift) | (value & mask) << shift
-  }
-  @inline(__always)
-  private func flag(_ f: UInt32) -> Bool { bits & f != 0 }
-  @inline(__always)
-  private mutating func setFlag(_ f: UInt32, _ on: Bool) { bits = on ? bits | f : bits & ~f }
-
   public var regime: Regime {
     @inline(__always) get { Regime(rawValue: Int(bits & 0xf)) ?? .el10 }
-    set { setField(0, 0xf, UInt32(newValue.rawValue)) }
+    set { bits.setPackedField(0, 0xf, UInt32(newValue.rawValue)) }
   }
   /// TTBR1 (upper range) was selected.
   public var upperRange: Bool {
-    @inline(__always) get { flag(Self.upperRangeBit) }
-    set { setFlag(Self.upperRangeBit, newValue) }
+    @inline(__always) get { bits & Self.upperRangeBit != 0 }
+    set { bits.setFlag(Self.upperRangeBit, newValue) }
   }
   /// Hierarchical permissions disabled (TCR.HPDn with FEAT_HPDS).
   public var hpd: Bool {
-    @inline(__always) get { flag(Self.hpdBit) }
-    set { setFlag(Self.hpdBit, newValue) }
+    @inline(__always) get { bits & Self.hpdBit != 0 }
+    set { bits.setFlag(Self.hpdBit, newValue) }
   }
   public var hardwareAF: Bool {
-    @inline(__always) get { flag(Self.hardwareAFBit) }
-    set { setFlag(Self.hardwareAFBit, newValue) }
+    @inline(__always) get { bits & Self.hardwareAFBit != 0 }
+    set { bits.setFlag(Self.hardwareAFBit, newValue) }
   }
   public var hardwareDirty: Bool {
-    @inline(__always) get { flag(Self.hardwareDirtyBit) }
-    set { setFlag(Self.hardwareDirtyBit, newValue) }
+    @inline(__always) get { bits & Self.hardwareDirtyBit != 0 }
+    set { bits.setFlag(Self.hardwareDirtyBit, newValue) }
   }
   public var wxn: Bool {
-    @inline(__always) get { flag(Self.wxnBit) }
-    set { setFlag(Self.wxnBit, newValue) }
+    @inline(__always) get { bits & Self.wxnBit != 0 }
+    set { bits.setFlag(Self.wxnBit, newValue) }
   }
   public var xnx: Bool {
-    @inline(__always) get { flag(Self.xnxBit) }
-    set { setFlag(Self.xnxBit, newValue) }
+    @inline(__always) get { bits & Self.xnxBit != 0 }
+    set { bits.setFlag(Self.xnxBit, newValue) }
   }
   /// Effective output address size: min(PS/IPS, PAMax), capped at 48 for 4K/16K without DS.
   public var outputBits: Int {
-    @inline(__always) get { Int(field(Self.outputShift, 0xff)) }
-    set { setField(Self.outputShift, 0xff, UInt32(truncatingIfNeeded: newValue)) }
+    @inline(__always) get { Int(bits.packedField(Self.outputShift, 0xff)) }
+    set { bits.setPackedField(Self.outputShift, 0xff, UInt32(truncatingIfNeeded: newValue)) }
   }
   public var paMax: Int {
-    @inline(__always) get { Int(field(Self.paMaxShift, 0xff)) }
-    set { setField(Self.paMaxShift, 0xff, UInt32(truncatingIfNeeded: newValue)) }
+    @inline(__always) get { Int(bits.packedField(Self.paMaxShift, 0xff)) }
+    set { bits.setPackedField(Self.paMaxShift, 0xff, UInt32(truncatingIfNeeded: newValue)) }
   }
   /// Shareability from TCR SH0/SH1 (VTCR SH0): used for leaves when DS=1.
   public var tcrShareability: UInt64 {
-    @inline(__always) get { UInt64(field(Self.shareabilityShift, 3)) }
-    set { setField(Self.shareabilityShift, 3, UInt32(truncatingIfNeeded: newValue)) }
+    @inline(__always) get { UInt64(bits.packedField(Self.shareabilityShift, 3)) }
+    set { bits.setPackedField(Self.shareabilityShift, 3, UInt32(truncatingIfNeeded: newValue)) }
   }
   /// What PSTATE.PAN takes from this access's privileged rights (stage 1 only).
   public var pan: PrivilegedAccessNever {
     @inline(__always) get {
-      PrivilegedAccessNever(rawValue: UInt8(truncatingIfNeeded: field(Self.panShift, 3))) ?? .none
+      PrivilegedAccessNever(rawValue: UInt8(truncatingIfNeeded: bits.packedField(Self.panShift, 3)))
+        ?? .none
     }
-    set { setField(Self.panShift, 3, UInt32(newValue.rawValue)) }
+    set { bits.setPackedField(Self.panShift, 3, UInt32(newValue.rawValue)) }
   }
 
   public init(

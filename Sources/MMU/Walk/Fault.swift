@@ -30,35 +30,35 @@ public struct Fault: Error, Sendable, Equatable {
         case .permission: 3
         case .tlbConflict: 4
         }
-      bits = bits & ~0xf | code
+      bits.setPackedField(0, 0xf, code)
     }
   }
   /// -1...3. Setup faults (TxSZ, VA range, EPD, TTBR address size) use level 0.
   public var level: Int {
     get { Int(Int8(truncatingIfNeeded: bits >> 4)) }
-    set { bits = bits & ~0xff0 | UInt32(UInt8(truncatingIfNeeded: newValue)) << 4 }
+    set { bits.setPackedField(4, 0xff, UInt32(UInt8(truncatingIfNeeded: newValue))) }
   }
   /// 1 or 2.
   public var stage: Int {
     get { Int(Int8(truncatingIfNeeded: bits >> 12)) }
-    set { bits = bits & ~0xf_f000 | UInt32(UInt8(truncatingIfNeeded: newValue)) << 12 }
+    set { bits.setPackedField(12, 0xff, UInt32(UInt8(truncatingIfNeeded: newValue))) }
   }
   /// A stage-2 fault taken while fetching a stage-1 descriptor.
   public var s1ptw: Bool {
     get { bits & Self.s1ptwBit != 0 }
-    set { bits = newValue ? bits | Self.s1ptwBit : bits & ~Self.s1ptwBit }
+    set { bits.setFlag(Self.s1ptwBit, newValue) }
   }
   /// The IPA that faulted at stage 2 (HPFAR_EL2), when stage is 2.
   public var ipa: UInt64? {
     get { bits & Self.hasIPABit != 0 ? ipaValue : nil }
     set {
-      bits = newValue != nil ? bits | Self.hasIPABit : bits & ~Self.hasIPABit
+      bits.setFlag(Self.hasIPABit, newValue != nil)
       ipaValue = newValue ?? 0
     }
   }
   public var write: Bool {
     get { bits & Self.writeBit != 0 }
-    set { bits = newValue ? bits | Self.writeBit : bits & ~Self.writeBit }
+    set { bits.setFlag(Self.writeBit, newValue) }
   }
 
   public init(

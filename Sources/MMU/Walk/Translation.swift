@@ -60,12 +60,10 @@ public struct Translation: Sendable, Equatable {
   private func signedByte(_ shift: UInt64) -> Int { Int(Int8(truncatingIfNeeded: bits >> shift)) }
   @inline(always)
   private mutating func setByte(_ v: Int, _ shift: UInt64) {
-    bits = bits & ~(0xff << shift) | Self.byte(v, shift)
+    bits.setPackedField(shift, 0xff, UInt64(UInt8(truncatingIfNeeded: v)))
   }
   @inline(always)
   private func has(_ f: UInt64) -> Bool { bits & f != 0 }
-  @inline(always)
-  private mutating func set(_ f: UInt64, _ on: Bool) { bits = on ? bits | f : bits & ~f }
 
   /// The leaf's memory attributes (the MAIR byte, or stage 2's combined) and shareability.
   public var attributes: MemoryAttributes {
@@ -74,9 +72,8 @@ public struct Translation: Sendable, Equatable {
         mair: UInt8(truncatingIfNeeded: bits >> 48), shareability: .field(bits >> 56 & 3))
     }
     set {
-      bits =
-        bits & ~(0x3ff << 48) | UInt64(newValue.mair) << 48
-        | (newValue.shareability.rawValue & 3) << 56
+      bits.setPackedField(48, 0xff, UInt64(newValue.mair))
+      bits.setPackedField(56, 3, newValue.shareability.rawValue)
     }
   }
 
@@ -84,7 +81,7 @@ public struct Translation: Sendable, Equatable {
   public var ipa: UInt64? {
     get { has(Self.hasIPA) ? ipaValue : nil }
     set {
-      set(Self.hasIPA, newValue != nil)
+      bits.setFlag(Self.hasIPA, newValue != nil)
       ipaValue = newValue ?? 0
     }
   }
@@ -127,7 +124,7 @@ public struct Translation: Sendable, Equatable {
       setByte(0, 24)
       stage2DescriptorValue = 0
     }
-    set(Self.hasStage2Leaf, on)
+    bits.setFlag(Self.hasStage2Leaf, on)
   }
   /// Stage-1 rights (nil for a stage-2-only walk) and stage-2 rights (nil without stage 2).
   public var stage1Permissions: Permissions? {
@@ -136,7 +133,7 @@ public struct Translation: Sendable, Equatable {
         ? Permissions(raw: UInt8(truncatingIfNeeded: bits >> 32)) : nil
     }
     set {
-      set(Self.hasStage1Permissions, newValue != nil)
+      bits.setFlag(Self.hasStage1Permissions, newValue != nil)
       setByte(Int((newValue ?? Permissions()).raw), 32)
     }
   }
@@ -146,18 +143,18 @@ public struct Translation: Sendable, Equatable {
         ? Permissions(raw: UInt8(truncatingIfNeeded: bits >> 40)) : nil
     }
     set {
-      set(Self.hasStage2Permissions, newValue != nil)
+      bits.setFlag(Self.hasStage2Permissions, newValue != nil)
       setByte(Int((newValue ?? Permissions()).raw), 40)
     }
   }
   /// nG clear: the entry matches every ASID.
   public var global: Bool {
     get { has(Self.isGlobal) }
-    set { set(Self.isGlobal, newValue) }
+    set { bits.setFlag(Self.isGlobal, newValue) }
   }
   public var contiguous: Bool {
     get { has(Self.isContiguous) }
-    set { set(Self.isContiguous, newValue) }
+    set { bits.setFlag(Self.isContiguous, newValue) }
   }
 
   /// Either stage's leaf has the Contiguous bit: an access through it may need the group
