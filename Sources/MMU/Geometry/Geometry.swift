@@ -13,7 +13,7 @@ public struct Geometry: Sendable, Equatable, CustomStringConvertible {
   }
   /// TCR.DS / VTCR.DS: the LPA2 descriptor format (4K/16K only).
   public var ds: Bool {
-    @inline(__always) get { raw & 0x100 != 0 }
+    @inline(__always) get { raw.hasFlag(0x100) }
     set { raw.setFlag(0x100, newValue) }
   }
   /// IA: the input address size in bits (64 - TxSZ).

@@ -34,28 +34,28 @@ public struct StageSetup: Sendable {
   }
   /// TTBR1 (upper range) was selected.
   public var upperRange: Bool {
-    @inline(__always) get { bits & Self.upperRangeBit != 0 }
+    @inline(__always) get { bits.hasFlag(Self.upperRangeBit) }
     set { bits.setFlag(Self.upperRangeBit, newValue) }
   }
   /// Hierarchical permissions disabled (TCR.HPDn with FEAT_HPDS).
   public var hpd: Bool {
-    @inline(__always) get { bits & Self.hpdBit != 0 }
+    @inline(__always) get { bits.hasFlag(Self.hpdBit) }
     set { bits.setFlag(Self.hpdBit, newValue) }
   }
   public var hardwareAF: Bool {
-    @inline(__always) get { bits & Self.hardwareAFBit != 0 }
+    @inline(__always) get { bits.hasFlag(Self.hardwareAFBit) }
     set { bits.setFlag(Self.hardwareAFBit, newValue) }
   }
   public var hardwareDirty: Bool {
-    @inline(__always) get { bits & Self.hardwareDirtyBit != 0 }
+    @inline(__always) get { bits.hasFlag(Self.hardwareDirtyBit) }
     set { bits.setFlag(Self.hardwareDirtyBit, newValue) }
   }
   public var wxn: Bool {
-    @inline(__always) get { bits & Self.wxnBit != 0 }
+    @inline(__always) get { bits.hasFlag(Self.wxnBit) }
     set { bits.setFlag(Self.wxnBit, newValue) }
   }
   public var xnx: Bool {
-    @inline(__always) get { bits & Self.xnxBit != 0 }
+    @inline(__always) get { bits.hasFlag(Self.xnxBit) }
     set { bits.setFlag(Self.xnxBit, newValue) }
   }
   /// Effective output address size: min(PS/IPS, PAMax), capped at 48 for 4K/16K without DS.

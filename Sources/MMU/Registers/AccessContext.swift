@@ -12,18 +12,18 @@ public struct AccessContext: Sendable, Equatable {
   }
   /// An EL0 (unprivileged) access; EL1/EL2 permissions otherwise.
   public var unprivileged: Bool {
-    @inline(__always) get { bits & 4 != 0 }
+    @inline(__always) get { bits.hasFlag(4) }
     set { bits.setFlag(4, newValue) }
   }
   /// Stage 2 follows stage 1 (EL1&0 with HCR_EL2.VM=1, or DC=1).
   public var stage2: Bool {
-    @inline(__always) get { bits & 8 != 0 }
+    @inline(__always) get { bits.hasFlag(8) }
     set { bits.setFlag(8, newValue) }
   }
   /// PSTATE.PAN is set and the access honours it: a privileged load or store, or AT
   /// S1E1RP/WP (AT S1E1R/W ignore it). Which rights it takes is `PrivilegedAccessNever`.
   public var pan: Bool {
-    @inline(__always) get { bits & 16 != 0 }
+    @inline(__always) get { bits.hasFlag(16) }
     set { bits.setFlag(16, newValue) }
   }
   /// The whole context as one number (equal contexts, equal numbers).

@@ -12,6 +12,10 @@ extension FixedWidthInteger where Self: UnsignedInteger {
     self = self & ~(mask &<< shift) | (value & mask) &<< shift
   }
 
+  /// Whether any bit of `flag` is set.
+  @inline(always)
+  func hasFlag(_ flag: Self) -> Bool { self & flag != 0 }
+
   /// Sets or clears the bits of `flag`.
   @inline(always)
   mutating func setFlag(_ flag: Self, _ on: Bool) { self = on ? self | flag : self & ~flag }

@@ -45,19 +45,19 @@ public struct Fault: Error, Sendable, Equatable {
   }
   /// A stage-2 fault taken while fetching a stage-1 descriptor.
   public var s1ptw: Bool {
-    get { bits & Self.s1ptwBit != 0 }
+    get { bits.hasFlag(Self.s1ptwBit) }
     set { bits.setFlag(Self.s1ptwBit, newValue) }
   }
   /// The IPA that faulted at stage 2 (HPFAR_EL2), when stage is 2.
   public var ipa: UInt64? {
-    get { bits & Self.hasIPABit != 0 ? ipaValue : nil }
+    get { bits.hasFlag(Self.hasIPABit) ? ipaValue : nil }
     set {
       bits.setFlag(Self.hasIPABit, newValue != nil)
       ipaValue = newValue ?? 0
     }
   }
   public var write: Bool {
-    get { bits & Self.writeBit != 0 }
+    get { bits.hasFlag(Self.writeBit) }
     set { bits.setFlag(Self.writeBit, newValue) }
   }
 

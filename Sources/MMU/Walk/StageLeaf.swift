@@ -28,6 +28,6 @@ struct StageLeaf: Sendable, Equatable {
   /// Stage 1: the MAIR byte; stage 2: MemAttr[3:0].
   var attribute: UInt64 { @inline(always) get { bits >> 24 & 0xff } }
   var shareability: Shareability { @inline(always) get { .field(bits >> 32 & 3) } }
-  var global: Bool { @inline(always) get { bits & 1 << 34 != 0 } }
-  var contiguous: Bool { @inline(always) get { bits & 1 << 35 != 0 } }
+  var global: Bool { @inline(always) get { bits.hasFlag(1 << 34) } }
+  var contiguous: Bool { @inline(always) get { bits.hasFlag(1 << 35) } }
 }

@@ -62,8 +62,6 @@ public struct Translation: Sendable, Equatable {
   private mutating func setByte(_ v: Int, _ shift: UInt64) {
     bits.setPackedField(shift, 0xff, UInt64(UInt8(truncatingIfNeeded: v)))
   }
-  @inline(always)
-  private func has(_ f: UInt64) -> Bool { bits & f != 0 }
 
   /// The leaf's memory attributes (the MAIR byte, or stage 2's combined) and shareability.
   public var attributes: MemoryAttributes {
@@ -79,7 +77,7 @@ public struct Translation: Sendable, Equatable {
 
   /// The intermediate physical address, for a two-stage translation.
   public var ipa: UInt64? {
-    get { has(Self.hasIPA) ? ipaValue : nil }
+    get { bits.hasFlag(Self.hasIPA) ? ipaValue : nil }
     set {
       bits.setFlag(Self.hasIPA, newValue != nil)
       ipaValue = newValue ?? 0
@@ -96,21 +94,21 @@ public struct Translation: Sendable, Equatable {
   }
   /// The final stage-2 lookup of a two-stage translation.
   public var stage2Level: Int? {
-    get { has(Self.hasStage2Leaf) ? signedByte(16) : nil }
+    get { bits.hasFlag(Self.hasStage2Leaf) ? signedByte(16) : nil }
     set {
       setStage2Leaf(newValue != nil)
       setByte(newValue ?? 0, 16)
     }
   }
   public var stage2BlockBits: Int? {
-    get { has(Self.hasStage2Leaf) ? Int(bits >> 24 & 0xff) : nil }
+    get { bits.hasFlag(Self.hasStage2Leaf) ? Int(bits >> 24 & 0xff) : nil }
     set {
       setStage2Leaf(newValue != nil)
       setByte(newValue ?? 0, 24)
     }
   }
   public var stage2Descriptor: UInt64? {
-    get { has(Self.hasStage2Leaf) ? stage2DescriptorValue : nil }
+    get { bits.hasFlag(Self.hasStage2Leaf) ? stage2DescriptorValue : nil }
     set {
       setStage2Leaf(newValue != nil)
       stage2DescriptorValue = newValue ?? 0
@@ -129,7 +127,7 @@ public struct Translation: Sendable, Equatable {
   /// Stage-1 rights (nil for a stage-2-only walk) and stage-2 rights (nil without stage 2).
   public var stage1Permissions: Permissions? {
     get {
-      has(Self.hasStage1Permissions)
+      bits.hasFlag(Self.hasStage1Permissions)
         ? Permissions(raw: UInt8(truncatingIfNeeded: bits >> 32)) : nil
     }
     set {
@@ -139,7 +137,7 @@ public struct Translation: Sendable, Equatable {
   }
   public var stage2Permissions: Permissions? {
     get {
-      has(Self.hasStage2Permissions)
+      bits.hasFlag(Self.hasStage2Permissions)
         ? Permissions(raw: UInt8(truncatingIfNeeded: bits >> 40)) : nil
     }
     set {
@@ -149,11 +147,11 @@ public struct Translation: Sendable, Equatable {
   }
   /// nG clear: the entry matches every ASID.
   public var global: Bool {
-    get { has(Self.isGlobal) }
+    get { bits.hasFlag(Self.isGlobal) }
     set { bits.setFlag(Self.isGlobal, newValue) }
   }
   public var contiguous: Bool {
-    get { has(Self.isContiguous) }
+    get { bits.hasFlag(Self.isContiguous) }
     set { bits.setFlag(Self.isContiguous, newValue) }
   }
 
