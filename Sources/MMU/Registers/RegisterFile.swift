@@ -7,8 +7,9 @@ import Synchronization
 /// instructions that order the host's memory accesses, per walk.
 public struct RegisterFile: Sendable, Equatable {
   /// One value per `SystemRegister` case (a test checks the count).
-  static let count = 17
-  private var values: InlineArray<17, UInt64> {
+  typealias Storage = InlineArray<17, UInt64>
+  static let count = Storage.count
+  private var values: Storage {
     didSet { identity = Self.newIdentity() }
   }
   /// Choices where the architecture or its sources leave the behaviour open.
@@ -27,7 +28,7 @@ public struct RegisterFile: Sendable, Equatable {
   }
 
   public init() {
-    var v = InlineArray<17, UInt64>(repeating: 0)
+    var v = Storage(repeating: 0)
     for r in SystemRegister.allCases where r.rawValue < v.count {
       v[r.rawValue] = RegisterDefaults.value(r)
     }
