@@ -131,7 +131,13 @@ public final class Machine {
     _ c: CPU, _ context: AccessContext, _ address: UInt64, _ access: AccessType, trace: Bool,
     useTLB: Bool
   ) -> AccessResult {
-    guard useTLB else { return uncached(c, context, address, access, trace: trace) }
+    // Without the TLB, only a traced walk comes here (`access` made the untraced one).
+    guard useTLB else {
+      let walk = Walker.walk(
+        memory: memory, registers: c.registers, context: context, address: address,
+        access: access, trace: trace, setupMemo: setupMemo)
+      return AccessResult(notUsed: walk)
+    }
     if trace { return cachedAccess(c, context, address, access, trace: true, mode: .access) }
     return unplannedHit(c, context, address, access)
   }
@@ -180,17 +186,6 @@ public final class Machine {
     trace: Bool = false
   ) -> AccessResult {
     cachedAccess(c, context, address, access, trace: trace, mode: .fill)
-  }
-
-  /// A walk of the tables alone.
-  func uncached(
-    _ c: CPU, _ context: AccessContext, _ address: UInt64, _ access: AccessType, trace: Bool
-  ) -> AccessResult {
-    if !trace { return directAccess(c, context, address, access) }
-    let walk = Walker.walk(
-      memory: memory, registers: c.registers, context: context, address: address,
-      access: access, trace: trace, setupMemo: setupMemo)
-    return AccessResult(notUsed: walk)
   }
 
   /// An untraced walk of the tables alone: the direct walker, nothing recorded.
